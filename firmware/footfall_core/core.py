@@ -1,0 +1,348 @@
+"""StrideCore: the per-sample strike detector shared by the pod and the host.
+
+push(t, ax, ay, az, gx, gy, gz) takes one raw six-axis sample (int16 LSB, sensor axes) and
+its sample counter t (time is passed in, never read). It returns event flags; completed
+strides land in a preallocated ring of STRIDE_RING records (read them by stride number).
+
+Per stride (toes-up = positive pitch rate w, gyro LSB):
+  swing  : the toes-up swing lobe exceeds swing_threshold; when w falls below half its peak
+           the foot is about to land.
+  landing: IC = first sample whose accel change over impact_window exceeds impact_threshold
+           (the impact), dated at the middle of that window. Emitted at once: the delay is
+           about half the window plus the threshold crossing.
+  contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
+  flat   : the toes-down push-off trough; TO = the trough sample, confirmed when w has risen
+           back above half the trough. The stride record is then complete.
+Strike angle = pitch integral from mid-stance back to IC (the reset at mid-stance makes it
+relative to the flat foot). Integers only; every intermediate < 2**30 (see comments).
+"""
+from array import array
+
+try:
+    from micropython import const
+except ImportError:  # CPython
+    def const(x):
+        return x
+
+from footfall_core.fixedmath import isqrt as _isqrt
+from footfall_core.mount import BUFFER_SAMPLES, MountCalibration
+from footfall_core.settings import CoreUnits, Settings
+
+# push() flags
+EVENT_IC = const(1)          # a new initial contact: last_ic_t
+EVENT_STRIDE = const(2)      # a stride record completed (at toe-off)
+EVENT_CALIBRATED = const(4)  # mount calibration finished (buffered samples were replayed)
+EVENT_ACTIVITY = const(8)    # activity changed
+
+ACTIVITY_IDLE = const(0)
+ACTIVITY_WALKING = const(1)
+ACTIVITY_RUNNING = const(2)
+ACTIVITY_NAMES = ("idle", "walking", "running")
+
+STRIKE_REARFOOT = const(0)
+STRIKE_MIDFOOT = const(1)
+STRIKE_FOREFOOT = const(2)
+STRIKE_NAMES = ("rearfoot", "midfoot", "forefoot")
+
+STRIDE_RING = const(8)       # stride records kept; read them before 8 more strides pass
+_RING_MASK = const(7)
+_INTERVALS = const(5)        # IC-to-IC intervals in the cadence median
+
+_SWING = const(0)
+_LANDING = const(1)
+_CONTACT = const(2)
+_FLAT = const(3)
+_THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degrees
+
+
+class StrideCore:
+    def __init__(self, sample_rate_hz, accel_range_g=16, gyro_range_dps=2000, settings=None):
+        self.settings = settings if settings is not None else Settings()
+        self.mount = MountCalibration()
+        # stride ring (index = stride number & 7)
+        self.ic_t = array("l", [0] * STRIDE_RING)         # sample counter of IC
+        self.to_t = array("l", [0] * STRIDE_RING)         # sample counter of TO
+        self.gct_ms = array("l", [0] * STRIDE_RING)       # ground contact time, ms
+        self.swing_ms = array("l", [0] * STRIDE_RING)     # previous TO -> this IC, ms (-1 unknown)
+        self.angle_ddeg = array("l", [0] * STRIDE_RING)   # strike angle, 0.1 deg, + = toes up
+        self.strike = array("b", [0] * STRIDE_RING)       # STRIKE_*
+        self.cadence_dspm = array("l", [0] * STRIDE_RING) # both feet, 0.1 steps/min (0 unknown)
+        self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
+        self._hist = array("l", [0] * 32)                 # 8 x (ax, ay, az, theta) around IC
+        self._intervals = array("l", [0] * _INTERVALS)    # accepted IC-IC intervals, samples
+        self._sorted = array("l", [0] * _INTERVALS)
+        self.configure(sample_rate_hz, accel_range_g, gyro_range_dps)
+
+    # ---- configuration -------------------------------------------------------------
+    def configure(self, sample_rate_hz, accel_range_g=16, gyro_range_dps=2000):
+        """(Re)configure for a sensor set-up; restarts calibration (not per sample)."""
+        self.units = CoreUnits(self.settings, sample_rate_hz, accel_range_g, gyro_range_dps)
+        self.stride_count = 0       # strides completed so far
+        self.ic_count = 0           # ICs detected so far
+        self.last_ic_t = 0
+        self.activity = ACTIVITY_IDLE
+        self.calibrations = 0       # how many times the mount was (re)calibrated
+        self._n_intervals = 0
+        self._rejected = 0
+        self._prev_ic_t = -1
+        self._prev_to_t = -1
+        self._slip_count = 0
+        self._last_interval = 0
+        self._cadence_dspm = 0
+        self._start_calibration()
+
+    def _start_calibration(self):
+        self.calibrated = False
+        self.mount.reset()
+        self._ux = 0
+        self._uy = 0
+        self._uz = 0
+        self._reset_stride(0)
+
+    def _reset_stride(self, t):
+        self._state = _SWING
+        self._state_t = t
+        self._swing_max = 0
+        self._theta = 0
+
+    # ---- per sample ----------------------------------------------------------------
+    def push(self, t, ax, ay, az, gx, gy, gz):
+        if not self.calibrated:
+            return self._calibrate(t, ax, ay, az, gx, gy, gz)
+        # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
+        w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13
+        th = self._theta + w       # pitch integral, LSB x samples; reset each stride (< 2**27)
+        self._theta = th
+        st = self._state
+        if st == _SWING:
+            if w > self._swing_max:
+                self._swing_max = w
+            elif self._swing_max > self.units.swing_lsb and w < (self._swing_max >> 1):
+                self._state = _LANDING
+                self._state_t = t
+                self._hist_n = 0
+                self._hist_i = 0
+            elif t - self._state_t > self.units.max_stride:
+                return self._timeout(t)
+            return 0
+        if st == _LANDING:
+            h = self._hist
+            i = self._hist_i
+            h[i] = ax
+            h[i + 1] = ay
+            h[i + 2] = az
+            h[i + 3] = th
+            self._hist_i = (i + 4) & 31
+            n = self._hist_n
+            lag = self.units.impact_lag
+            if n < lag:
+                self._hist_n = n + 1
+            else:
+                j = (i - 4 * lag) & 31
+                if abs(ax - h[j]) + abs(ay - h[j + 1]) + abs(az - h[j + 2]) > self.units.impact_lsb:
+                    # impact: date IC at the middle of the difference window
+                    k = (i - 4 * (lag >> 1)) & 31
+                    return self._initial_contact(t - (lag >> 1), h[k + 3], t)
+            if t - self._state_t > self.units.landing_timeout:
+                self._reset_stride(t)      # no landing found: wait for the next swing
+            return 0
+        if st == _CONTACT:
+            if t - self._ic_start > self._flat_delay and w < self.units.flat_lsb and w > -self.units.flat_lsb:
+                self._state = _FLAT
+                self._ms_abs = abs(w)
+                self._mark_midstance(t, th, ax, ay, az)
+                self._trough = 0
+            elif t - self._ic_start > self.units.max_contact:
+                self._reset_stride(t)
+            return 0
+        # _FLAT: mid-stance, then the push-off trough
+        if w < self._trough:
+            self._trough = w
+            self._trough_t = t
+        elif self._trough < -self.units.pushoff_lsb and w > (self._trough >> 1):
+            return self._toe_off(t)
+        elif self._trough > -self.units.flat_lsb and abs(w) < self._ms_abs:
+            self._ms_abs = abs(w)
+            self._mark_midstance(t, th, ax, ay, az)
+        if t - self._ic_start > self.units.max_contact:
+            self._reset_stride(t)
+        return 0
+
+    # ---- per event -----------------------------------------------------------------
+    def _mark_midstance(self, t, th, ax, ay, az):
+        self._ms_t = t
+        self._ms_theta = th
+        self._ms_ax = ax
+        self._ms_ay = ay
+        self._ms_az = az
+
+    def _initial_contact(self, ic, ic_theta, t):
+        u = self.units
+        flags = EVENT_IC
+        if self._prev_ic_t >= 0 and ic - self._prev_ic_t < u.min_stride:
+            self._reset_stride(t)      # too soon after the last IC: a bounce, not a stride
+            return 0
+        self._state = _CONTACT
+        self._ic_start = ic
+        self._ic_theta = ic_theta
+        self._flat_delay = u.min_contact >> 1
+        self.last_ic_t = ic
+        self.ic_count += 1
+        self._update_cadence(ic)
+        return flags
+
+    def _toe_off(self, t):
+        u = self.units
+        to = self._trough_t
+        ic = self._ic_start
+        theta = self._theta - self._ms_theta      # integral relative to this mid-stance
+        self._reset_stride(t)
+        self._theta = theta
+        if to - ic < u.min_contact:
+            return 0
+        r = self.stride_count & _RING_MASK
+        self.ic_t[r] = ic
+        self.to_t[r] = to
+        self.gct_ms[r] = (to - ic) * 1000 // u.rate_hz
+        if self._prev_to_t >= 0 and ic - self._prev_to_t < u.max_stride:
+            self.swing_ms[r] = (ic - self._prev_to_t) * 1000 // u.rate_hz
+        else:
+            self.swing_ms[r] = -1
+        angle = self._ic_theta - self._ms_theta
+        if angle > _THETA_CLAMP:
+            angle = _THETA_CLAMP
+        elif angle < -_THETA_CLAMP:
+            angle = -_THETA_CLAMP
+        # (2**15 x 20000) < 2**30 at the default +-2000 dps
+        angle = (angle >> 5) * u.angle_num // u.angle_den
+        self.angle_ddeg[r] = angle
+        if angle > u.rearfoot_above_ddeg:
+            self.strike[r] = STRIKE_REARFOOT
+        elif angle < u.forefoot_below_ddeg:
+            self.strike[r] = STRIKE_FOREFOOT
+        else:
+            self.strike[r] = STRIKE_MIDFOOT
+        self.cadence_dspm[r] = self._cadence_dspm
+        self.emit_t[r] = t
+        self._prev_to_t = to
+        self.stride_count += 1
+        flags = EVENT_STRIDE
+        # activity from the duty factor: a flight phase means running
+        stride = self._last_interval
+        if stride > 0:
+            running = (to - ic) * 100 < u.running_duty_percent * stride
+            act = ACTIVITY_RUNNING if running else ACTIVITY_WALKING
+            if act != self.activity:
+                self.activity = act
+                flags |= EVENT_ACTIVITY
+        self._check_slip()
+        return flags
+
+    def _timeout(self, t):
+        """Long swing-less spell: reset the integral; no stride for idle_after means idle."""
+        self._reset_stride(t)
+        if self.activity != ACTIVITY_IDLE and t - self.last_ic_t > self.units.idle_after:
+            self.activity = ACTIVITY_IDLE
+            self._prev_ic_t = -1
+            self._n_intervals = 0
+            return EVENT_ACTIVITY
+        return 0
+
+    def _update_cadence(self, ic):
+        """Median of recent IC-IC intervals; an interval far from it (missed or spurious
+        stride) is not admitted, so cadence never halves or doubles."""
+        u = self.units
+        prev = self._prev_ic_t
+        self._prev_ic_t = ic
+        self._last_interval = 0
+        if prev < 0:
+            return
+        d = ic - prev
+        if d > u.max_stride:
+            self._n_intervals = 0
+            return
+        n = self._n_intervals
+        if n >= 3:
+            med = self._median()
+            if d * 10 < med * 7 or d * 10 > med * 14:
+                self._rejected += 1
+                if self._rejected < 3:
+                    return
+                self._n_intervals = 0      # three misfits in a row: the pace really changed
+                n = 0
+        self._rejected = 0
+        self._last_interval = d
+        iv = self._intervals
+        iv[n % _INTERVALS] = d
+        self._n_intervals = n + 1
+        med = self._median()
+        self._cadence_dspm = 1200 * u.rate_hz // med   # 0.1 steps/min, both feet
+
+    def _median(self):
+        n = self._n_intervals
+        if n > _INTERVALS:
+            n = _INTERVALS
+        s = self._sorted
+        iv = self._intervals
+        for i in range(n):              # insertion sort of <= 5 values, no allocation
+            v = iv[i]
+            j = i
+            while j > 0 and s[j - 1] > v:
+                s[j] = s[j - 1]
+                j -= 1
+            s[j] = v
+        return s[n >> 1]
+
+    def _check_slip(self):
+        """Gravity seen at mid-stance far from the calibrated one, stride after stride:
+        the pod has moved on the shoe, so calibrate again."""
+        g = self.mount.gravity
+        x = self._ms_ax >> 2     # <= 8192 per axis, squares sum < 2**28
+        y = self._ms_ay >> 2
+        z = self._ms_az >> 2
+        n = x * x + y * y + z * z
+        if n == 0:
+            return
+        norm = _isqrt(n)
+        dot = (g[0] * x + g[1] * y + g[2] * z) >> 13
+        if dot * 16384 < self.units.slip_cos_q14 * norm:
+            self._slip_count += 1
+            if self._slip_count >= self.units.slip_strides:
+                self._slip_count = 0
+                self._start_calibration()
+        else:
+            self._slip_count = 0
+
+    # ---- calibration -----------------------------------------------------------------
+    def _calibrate(self, t, ax, ay, az, gx, gy, gz):
+        m = self.mount
+        u = self.units
+        m.add(ax, ay, az, gx, gy, gz, u.motion_lsb)
+        if m.motion < u.calibration_motion:
+            return 0
+        if m.wait > 0:
+            m.wait -= 1
+            return 0
+        m.wait = u.rate_hz >> 2                    # undecided: retry after 0.25 s of samples
+        if not m.solve(u.motion_lsb, u.pushoff_lsb):
+            return 0
+        self._ux = m.axis[0]
+        self._uy = m.axis[1]
+        self._uz = m.axis[2]
+        self.calibrated = True
+        self.calibrations += 1
+        # replay the buffered samples through the detector (oldest first)
+        flags = EVENT_CALIBRATED
+        b = m.buf
+        slot = m.oldest()
+        n = m.count
+        t0 = t - n + 1
+        self._reset_stride(t0)
+        for k in range(n):
+            i = slot * 6
+            flags |= self.push(t0 + k, b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5])
+            slot = (slot + 1) % BUFFER_SAMPLES
+            if not self.calibrated:
+                break                              # the replay itself found a slip
+        return flags
+

@@ -1,0 +1,174 @@
+"""Mount calibration: gravity and the foot's signed pitch axis, in whatever way the pod sits.
+
+The pod may be on the laces or the heel, rotated any way. While calibrating, raw samples go
+into a ring buffer (so the first strides are not lost: the detector replays them once the
+axis is known). From the gyro-active samples we accumulate the 3x3 second-moment matrix of
+the angular rate; its principal eigenvector (power iteration) is the mediolateral (pitch)
+axis, because sagittal rotation dominates gait. Its sign comes from a physical rule: the
+first large rotation after a quiet, foot-flat moment is the heel rise of push-off, i.e.
+toes-down, which we define as negative pitch rate. Gravity is the mean accel over quiet
+samples. Integer only; the buffer is preallocated; none of this runs per sample once done.
+"""
+from array import array
+
+from footfall_core.fixedmath import unit_q13
+
+BUFFER_SAMPLES = 512   # 2.5 s at 208 Hz, 6 int16 each = 6 KB
+
+
+class MountCalibration:
+    def __init__(self):
+        self.buf = array("h", [0] * (6 * BUFFER_SAMPLES))   # ax ay az gx gy gz, raw LSB
+        self.moment = array("l", [0] * 6)                    # xx yy zz xy xz yz of gyro>>6
+        self.axis = array("l", [0, 0, 0])                    # pitch axis, Q13, toes-up positive
+        self.gravity = array("l", [0, 0, 0])                 # gravity direction, Q13
+        self._v = array("l", [0, 0, 0])
+        self.reset()
+
+    def reset(self):
+        self.count = 0          # samples in the buffer (<= BUFFER_SAMPLES)
+        self.head = 0           # next write slot
+        self.motion = 0         # gyro-active samples accumulated into the moment matrix
+        self.wait = 0           # samples to wait before the next attempt to finish
+        m = self.moment
+        for i in range(6):
+            m[i] = 0
+
+    def add(self, ax, ay, az, gx, gy, gz, motion_lsb):
+        """Store one raw sample; accumulate the gyro moment when the foot moves."""
+        b = self.buf
+        i = self.head * 6
+        b[i] = ax
+        b[i + 1] = ay
+        b[i + 2] = az
+        b[i + 3] = gx
+        b[i + 4] = gy
+        b[i + 5] = gz
+        self.head = (self.head + 1) % BUFFER_SAMPLES
+        if self.count < BUFFER_SAMPLES:
+            self.count += 1
+        if abs(gx) + abs(gy) + abs(gz) > motion_lsb:
+            x = gx >> 6      # <= 512 in magnitude, so products <= 2**18
+            y = gy >> 6
+            z = gz >> 6
+            m = self.moment
+            m[0] += x * x
+            m[1] += y * y
+            m[2] += z * z
+            m[3] += x * y
+            m[4] += x * z
+            m[5] += y * z
+            self.motion += 1
+            if m[0] + m[1] + m[2] > 0x10000000:   # keep sums far below 2**30
+                for k in range(6):
+                    m[k] >>= 1
+
+    def oldest(self):
+        """Buffer slot of the oldest sample."""
+        return (self.head - self.count) % BUFFER_SAMPLES
+
+    def solve(self, motion_lsb, pushoff_lsb):
+        """Try to finish: returns True when axis (signed) and gravity are known."""
+        if not self._principal_axis():
+            return False
+        sign = self._toes_down_sign(motion_lsb, pushoff_lsb)
+        if sign == 0:
+            return False
+        a = self.axis
+        if sign > 0:          # the push-off came out positive: flip so toes-down is negative
+            a[0] = -a[0]
+            a[1] = -a[1]
+            a[2] = -a[2]
+        return True
+
+    def _principal_axis(self):
+        m = self.moment
+        big = 0
+        for k in range(6):
+            if abs(m[k]) > big:
+                big = abs(m[k])
+        if big == 0:
+            return False
+        shift = 0
+        while (big >> shift) > 0x7FFF:      # entries < 2**15 so M v < 3 * 2**28
+            shift += 1
+        xx = m[0] >> shift
+        yy = m[1] >> shift
+        zz = m[2] >> shift
+        xy = m[3] >> shift
+        xz = m[4] >> shift
+        yz = m[5] >> shift
+        v = self._v
+        # start on the dominant diagonal axis
+        v[0] = 8192 if (xx >= yy and xx >= zz) else 0
+        v[1] = 8192 if (yy > xx and yy >= zz) else 0
+        v[2] = 8192 if (v[0] == 0 and v[1] == 0) else 0
+        for _ in range(30):
+            x = xx * v[0] + xy * v[1] + xz * v[2]
+            y = xy * v[0] + yy * v[1] + yz * v[2]
+            z = xz * v[0] + yz * v[1] + zz * v[2]
+            if not unit_q13(v, x, y, z):
+                return False
+        a = self.axis
+        a[0] = v[0]
+        a[1] = v[1]
+        a[2] = v[2]
+        return True
+
+    def _toes_down_sign(self, motion_lsb, pushoff_lsb):
+        """Vote over the buffer: sign of the first big pitch excursion after a quiet spell.
+
+        Also estimates gravity from the quiet samples. Returns +1, -1 or 0 (undecided).
+        """
+        b = self.buf
+        a = self.axis
+        n = self.count
+        # quiet = gyro L1 below an eighth of its peak (running mid-stance is never silent)
+        peak = 0
+        slot = self.oldest()
+        for _ in range(n):
+            i = slot * 6
+            l1 = abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5])
+            if l1 > peak:
+                peak = l1
+            slot = (slot + 1) % BUFFER_SAMPLES
+        quiet = peak >> 3
+        if quiet < motion_lsb:
+            quiet = motion_lsb
+        need_quiet = 6            # samples of quiet before a vote (~30 ms at 208 Hz)
+        votes = 0
+        run = 0
+        armed = False
+        sx = 0
+        sy = 0
+        sz = 0
+        nq = 0
+        slot = self.oldest()
+        for _ in range(n):
+            i = slot * 6
+            gx = b[i + 3]
+            gy = b[i + 4]
+            gz = b[i + 5]
+            if abs(gx) + abs(gy) + abs(gz) < quiet:
+                run += 1
+                if run >= need_quiet:
+                    armed = True
+                if nq < 16384:
+                    sx += b[i]
+                    sy += b[i + 1]
+                    sz += b[i + 2]
+                    nq += 1
+            else:
+                run = 0
+                w = (a[0] * gx + a[1] * gy + a[2] * gz) >> 13
+                if armed and (w > pushoff_lsb or w < -pushoff_lsb):
+                    votes += 1 if w > 0 else -1
+                    armed = False
+            slot = (slot + 1) % BUFFER_SAMPLES
+        if nq == 0 or not unit_q13(self.gravity, sx // nq, sy // nq, sz // nq):
+            return 0
+        if votes > 0:
+            return 1
+        if votes < 0:
+            return -1
+        return 0

@@ -1,0 +1,128 @@
+"""Settings of the detection core: defined once, in physical units, converted once to integers.
+
+Every tunable lives in DEFAULTS with its unit in its name (`_ms`, `_dps`, `_g`, `_deg`, `_spm`).
+`Settings` validates a change and keeps the old value on error; `CoreUnits` converts the
+physical values once into the raw integer units the per-sample code compares against
+(gyro LSB, accel LSB, samples), so nothing is scaled per sample (pbio style).
+Runs unchanged on CircuitPython and CPython: integers only, no float, no `/`.
+"""
+
+# name: (default, minimum, maximum)   all integers, unit in the name
+DEFAULTS = {
+    # Mount calibration
+    "calibration_motion_ms": (1200, 300, 5000),    # gyro-active time needed to find the pitch axis
+    "motion_threshold_dps": (100, 20, 1000),       # |gyro|_1 above this counts as foot motion
+    "slip_angle_deg": (20, 5, 90),                 # gravity moved this much in the pod frame -> recalibrate
+    "slip_strides": (4, 1, 50),                    # ... on this many consecutive strides
+    # Stride events
+    "swing_threshold_dps": (120, 40, 1500),        # toes-up swing lobe must exceed this
+    "pushoff_threshold_dps": (100, 30, 1500),      # toes-down push-off trough must exceed this
+    "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
+    "impact_threshold_g": (1, 1, 16),              # accel change over impact_window_ms that marks IC
+    "impact_window_ms": (10, 2, 40),               # span of the accel difference
+    "landing_timeout_ms": (350, 50, 1000),         # after the swing lobe, wait this long for the impact
+    "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact
+    "max_contact_ms": (1500, 300, 5000),           # longer = stopped, the stride is dropped
+    "min_stride_ms": (400, 200, 1500),             # 300 spm, faster than any human
+    "max_stride_ms": (2500, 1000, 6000),           # slower than a slow walk: treat as a new start
+    # Strike classification (Mo et al. 2021 ROC cut-offs, REFERENCE 1.3), angle in 0.1 deg
+    "rearfoot_above_ddeg": (74, -300, 400),        # strike angle > 7.4 deg: rearfoot
+    "forefoot_below_ddeg": (-8, -400, 300),        # strike angle < -0.8 deg: forefoot
+    # Activity
+    "running_duty_percent": (50, 20, 80),          # contact / stride below this = flight phase = running
+    "idle_after_ms": (3000, 1000, 60000),          # no stride for this long = idle
+}
+
+
+class Settings:
+    """Current physical settings. `set` returns None or a one-line error (old value kept)."""
+
+    def __init__(self):
+        self.values = {}
+        for name in DEFAULTS:
+            self.values[name] = DEFAULTS[name][0]
+
+    def set(self, name, value):
+        if name not in DEFAULTS:
+            return "unknown setting " + repr(name)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return name + ": expected an integer, got " + repr(value)
+        low = DEFAULTS[name][1]
+        high = DEFAULTS[name][2]
+        if value < low or value > high:
+            return name + ": " + str(value) + " outside " + str(low) + ".." + str(high)
+        if name == "forefoot_below_ddeg" and value >= self.values["rearfoot_above_ddeg"]:
+            return name + ": must be below rearfoot_above_ddeg"
+        if name == "rearfoot_above_ddeg" and value <= self.values["forefoot_below_ddeg"]:
+            return name + ": must be above forefoot_below_ddeg"
+        self.values[name] = value
+        return None
+
+    def get(self, name):
+        return self.values[name]
+
+
+def ms_to_samples(ms, rate_hz):
+    """Milliseconds -> whole samples, rounded, at least 1."""
+    n = (ms * rate_hz + 500) // 1000
+    return n if n > 0 else 1
+
+
+class CoreUnits:
+    """The settings in the core's integer units for one sensor configuration.
+
+    Gyro values are raw LSB at +-gyro_range_dps (32768 LSB = full scale); accel values are raw
+    LSB at +-accel_range_g; durations are samples at sample_rate_hz. Computed once per
+    (re)configuration, never per sample.
+    """
+
+    def __init__(self, settings, sample_rate_hz, accel_range_g, gyro_range_dps):
+        v = settings.values
+        self.rate_hz = sample_rate_hz
+        self.accel_range_g = accel_range_g
+        self.gyro_range_dps = gyro_range_dps
+
+        def dps(x):  # deg/s -> gyro LSB
+            return x * 32768 // gyro_range_dps
+
+        def ms(x):
+            return ms_to_samples(x, sample_rate_hz)
+
+        self.motion_lsb = dps(v["motion_threshold_dps"])
+        self.swing_lsb = dps(v["swing_threshold_dps"])
+        self.pushoff_lsb = dps(v["pushoff_threshold_dps"])
+        self.flat_lsb = dps(v["flat_threshold_dps"])
+        self.impact_lsb = v["impact_threshold_g"] * 32768 // accel_range_g
+        self.impact_lag = ms(v["impact_window_ms"])
+        if self.impact_lag > 7:
+            self.impact_lag = 7                     # the accel history ring holds 8 samples
+        self.calibration_motion = ms(v["calibration_motion_ms"])
+        self.landing_timeout = ms(v["landing_timeout_ms"])
+        self.min_contact = ms(v["min_contact_ms"])
+        self.max_contact = ms(v["max_contact_ms"])
+        self.min_stride = ms(v["min_stride_ms"])
+        self.max_stride = ms(v["max_stride_ms"])
+        self.idle_after = ms(v["idle_after_ms"])
+        self.slip_strides = v["slip_strides"]
+        # cos(slip angle) in Q14 from a small table (no float): 5..90 deg in 5 deg steps
+        self.slip_cos_q14 = _cos_q14(v["slip_angle_deg"])
+        self.rearfoot_above_ddeg = v["rearfoot_above_ddeg"]
+        self.forefoot_below_ddeg = v["forefoot_below_ddeg"]
+        self.running_duty_percent = v["running_duty_percent"]
+        # pitch integral (gyro LSB x samples) -> 0.1 deg: ddeg = (theta >> 5) * 10 * range // (1024 * rate)
+        self.angle_num = 10 * gyro_range_dps
+        self.angle_den = 1024 * sample_rate_hz
+        # samples -> ms: ms = n * 1000 // rate
+        self.ms_num = 1000
+
+
+# cos(k * 5 deg) * 16384 for k = 0..18
+_COS_TABLE = (16384, 16322, 16135, 15826, 15396, 14849, 14189, 13421, 12551, 11585,
+              10533, 9397, 8192, 6924, 5604, 4240, 2845, 1428, 0)
+
+
+def _cos_q14(deg):
+    k = (deg + 2) // 5
+    if k > 18:
+        k = 18
+    return _COS_TABLE[k]
