@@ -12,11 +12,11 @@ DEFAULTS = {
     # Mount calibration
     "calibration_motion_ms": (1200, 300, 5000),    # gyro-active time needed to find the pitch axis
     "motion_threshold_dps": (100, 20, 1000),       # |gyro|_1 above this counts as foot motion
-    "slip_angle_deg": (20, 5, 90),                 # gravity moved this much in the pod frame -> recalibrate
-    "slip_strides": (4, 1, 50),                    # ... on this many consecutive strides
+    "slip_angle_deg": (35, 5, 90),                 # gravity moved this much in the pod frame -> recalibrate
+    "slip_strides": (10, 1, 50),                    # ... on this many consecutive strides
     # Stride events
-    "swing_threshold_dps": (120, 40, 1500),        # toes-up swing lobe must exceed this
-    "pushoff_threshold_dps": (100, 30, 1500),      # toes-down push-off trough must exceed this
+    "swing_threshold_dps": (80, 40, 1500),        # toes-up swing lobe must exceed this
+    "pushoff_threshold_dps": (60, 30, 1500),      # toes-down push-off trough must exceed this
     "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
     "impact_threshold_g": (1, 1, 16),              # accel change over impact_window_ms that marks IC
     "impact_window_ms": (10, 2, 40),               # span of the accel difference
@@ -126,3 +126,32 @@ def _cos_q14(deg):
     if k > 18:
         k = 18
     return _COS_TABLE[k]
+
+
+def apply_text(settings, text):
+    """Apply `name = integer` lines (a TOML subset the pod can parse; '#' comments).
+
+    Returns a list of one-line errors, one per bad line; bad values keep the old value.
+    """
+    errors = []
+    lineno = 0
+    for line in text.split("\n"):
+        lineno += 1
+        line = line.split("#")[0].strip()
+        if not line or line.startswith("["):
+            continue
+        if "=" not in line:
+            errors.append("line " + str(lineno) + ": expected name = value")
+            continue
+        name, value = line.split("=", 1)
+        name = name.strip()
+        value = value.strip()
+        try:
+            number = int(value)
+        except ValueError:
+            errors.append("line " + str(lineno) + ": " + name + ": not an integer: " + value)
+            continue
+        problem = settings.set(name, number)
+        if problem is not None:
+            errors.append("line " + str(lineno) + ": " + problem)
+    return errors
