@@ -11,8 +11,8 @@ Per stride (toes-up = positive pitch rate w, gyro LSB):
            (the impact), dated at the middle of that window. Emitted at once: the delay is
            about half the window plus the threshold crossing.
   contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
-  flat   : the toes-down push-off trough; TO = the trough sample, confirmed when w has risen
-           back above half the trough. The stride record is then complete.
+  flat   : the toes-down push-off trough; TO = the deepest trough sample, confirmed when w
+           turns toes-up again (the swing begins). The stride record is then complete.
 Strike angle = pitch integral from mid-stance back to IC (the reset at mid-stance makes it
 relative to the flat foot). Integers only; every intermediate < 2**30 (see comments).
 """
@@ -89,6 +89,7 @@ class StrideCore:
         self._slip_count = 0
         self._last_interval = 0
         self._cadence_dspm = 0
+        self._run_score = 0
         self._start_calibration()
 
     def _start_calibration(self):
@@ -159,7 +160,7 @@ class StrideCore:
         if w < self._trough:
             self._trough = w
             self._trough_t = t
-        elif self._trough < -self.units.pushoff_lsb and w > (self._trough >> 1):
+        elif self._trough < -self.units.pushoff_lsb and w > self.units.flat_lsb:
             return self._toe_off(t)
         elif self._trough > -self.units.flat_lsb and abs(w) < self._ms_abs:
             self._ms_abs = abs(w)
@@ -228,10 +229,15 @@ class StrideCore:
         self.stride_count += 1
         flags = EVENT_STRIDE
         # activity from the duty factor: a flight phase means running
+        # (a score saturating at +-3 strides gives hysteresis against odd strides)
         stride = self._last_interval
         if stride > 0:
-            running = (to - ic) * 100 < u.running_duty_percent * stride
-            act = ACTIVITY_RUNNING if running else ACTIVITY_WALKING
+            if (to - ic) * 100 < u.running_duty_percent * stride:
+                if self._run_score < 3:
+                    self._run_score += 1
+            elif self._run_score > -3:
+                self._run_score -= 1
+            act = ACTIVITY_RUNNING if self._run_score > 0 else ACTIVITY_WALKING
             if act != self.activity:
                 self.activity = act
                 flags |= EVENT_ACTIVITY
@@ -275,8 +281,10 @@ class StrideCore:
         iv = self._intervals
         iv[n % _INTERVALS] = d
         self._n_intervals = n + 1
-        med = self._median()
-        self._cadence_dspm = 1200 * u.rate_hz // med   # 0.1 steps/min, both feet
+        if n + 1 >= 3:                  # report only once a median of three exists
+            self._cadence_dspm = 1200 * u.rate_hz // self._median()   # 0.1 spm, both feet
+        else:
+            self._cadence_dspm = 0
 
     def _median(self):
         n = self._n_intervals

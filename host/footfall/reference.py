@@ -1,0 +1,123 @@
+"""Float reference of the core's algorithm (host only): the same steps in physical units.
+
+It mirrors footfall_core.core.StrideCore step by step, but in float64 deg/s, g and seconds,
+with numpy's eigen-solver for the pitch axis. tests/test_reference.py bounds the difference
+between the two (the fixed-point error). Not used by the pod.
+"""
+import numpy as np
+
+from footfall_core.mount import BUFFER_SAMPLES
+from footfall_core.settings import Settings, ms_to_samples
+
+STRIKES = ("rearfoot", "midfoot", "forefoot")
+
+
+class FloatStrideReference:
+    def __init__(self, sample_rate_hz, settings=None):
+        self.s = (settings or Settings()).values
+        self.rate = sample_rate_hz
+        ms = lambda x: ms_to_samples(self.s[x], sample_rate_hz)  # noqa: E731
+        self.lag = min(ms("impact_window_ms"), 7)
+        self.cal_motion = ms("calibration_motion_ms")
+        self.landing_timeout = ms("landing_timeout_ms")
+        self.min_contact, self.max_contact = ms("min_contact_ms"), ms("max_contact_ms")
+        self.min_stride, self.max_stride = ms("min_stride_ms"), ms("max_stride_ms")
+
+    def run(self, accel_g, gyro_dps):
+        """Return stride dicts (ic_t, to_t in samples, gct_ms, strike_angle_deg, strike)."""
+        s = self.s
+        n = len(gyro_dps)
+        l1 = np.abs(gyro_dps).sum(1)
+        # calibration: first BUFFER_SAMPLES-window where the motion count is reached and the
+        # sign vote decides, exactly as the core tries (every 0.25 s after enough motion)
+        motion = np.cumsum(l1 > s["motion_threshold_dps"])
+        t = int(np.searchsorted(motion, self.cal_motion)) if motion[-1] >= self.cal_motion else n
+        axis = None
+        while t < n:
+            lo = max(0, t + 1 - BUFFER_SAMPLES)
+            axis = self._solve(gyro_dps[lo:t + 1], accel_g[lo:t + 1], l1[lo:t + 1])
+            if axis is not None:
+                break
+            t += (self.rate >> 2) + 1
+        if axis is None:
+            return []
+        start = max(0, t + 1 - BUFFER_SAMPLES)
+        w = gyro_dps @ axis
+        return self._detect(w, accel_g, start, n)
+
+    def _solve(self, g, a, l1):
+        moving = l1 > self.s["motion_threshold_dps"]
+        m = g[moving].T @ g[moving]
+        vals, vecs = np.linalg.eigh(m)
+        axis = vecs[:, -1]
+        w = g @ axis
+        quiet_thr = max(l1.max() / 8, self.s["motion_threshold_dps"])
+        quiet = l1 < quiet_thr
+        if not quiet.any():
+            return None
+        votes, run, armed = 0, 0, False
+        for k in range(len(w)):
+            if quiet[k]:
+                run += 1
+                armed = armed or run >= 6
+            else:
+                run = 0
+                if armed and abs(w[k]) > self.s["pushoff_threshold_dps"]:
+                    votes += 1 if w[k] > 0 else -1
+                    armed = False
+        if votes == 0:
+            return None
+        return -axis if votes > 0 else axis
+
+    def _detect(self, w, a, start, n):
+        s = self.s
+        dt = 1.0 / self.rate
+        out = []
+        state, state_t, swing_max, theta = "swing", start, 0.0, 0.0
+        prev_ic = None
+        hist = []
+        for t in range(start, n):
+            theta += w[t] * dt
+            if state == "swing":
+                if w[t] > swing_max:
+                    swing_max = w[t]
+                elif swing_max > s["swing_threshold_dps"] and w[t] < swing_max / 2:
+                    state, state_t, hist = "landing", t, []
+                elif t - state_t > self.max_stride:
+                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+            elif state == "landing":
+                hist.append((a[t], theta))
+                if len(hist) > self.lag and np.abs(a[t] - hist[-1 - self.lag][0]).sum() > s["impact_threshold_g"]:
+                    ic = t - self.lag // 2
+                    if prev_ic is not None and ic - prev_ic < self.min_stride:
+                        state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                        continue
+                    ic_theta = hist[-1 - self.lag // 2][1]
+                    prev_ic = ic
+                    state = "contact"
+                elif t - state_t > self.landing_timeout:
+                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+            elif state == "contact":
+                if t - ic > self.min_contact // 2 and abs(w[t]) < s["flat_threshold_dps"]:
+                    state, ms_abs, ms_theta, trough, trough_t = "flat", abs(w[t]), theta, 0.0, t
+                elif t - ic > self.max_contact:
+                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+            else:
+                if w[t] < trough:
+                    trough, trough_t = w[t], t
+                elif trough < -s["pushoff_threshold_dps"] and w[t] > s["flat_threshold_dps"]:
+                    theta -= ms_theta
+                    state, state_t, swing_max = "swing", t, 0.0
+                    if trough_t - ic >= self.min_contact:
+                        angle = ic_theta - ms_theta
+                        cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
+                               2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
+                        out.append({"ic_t": ic, "to_t": trough_t,
+                                    "gct_ms": (trough_t - ic) * 1000.0 / self.rate,
+                                    "strike_angle_deg": angle, "strike": STRIKES[cls]})
+                    continue
+                elif trough > -s["flat_threshold_dps"] and abs(w[t]) < ms_abs:
+                    ms_abs, ms_theta = abs(w[t]), theta
+                if t - ic > self.max_contact:
+                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+        return out
