@@ -18,7 +18,7 @@ DEFAULTS = {
     "swing_threshold_dps": (80, 40, 1500),        # toes-up swing lobe must exceed this
     "pushoff_threshold_dps": (60, 30, 1500),      # toes-down push-off trough must exceed this
     "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
-    "impact_threshold_g": (1, 1, 16),              # accel change over impact_window_ms that marks IC
+    "impact_threshold_mg": (1000, 100, 16000),     # accel change (L1, mg) over impact_window_ms that marks IC
     "impact_window_ms": (10, 2, 40),               # span of the accel difference
     "landing_timeout_ms": (350, 50, 1000),         # after the swing lobe, wait this long for the impact
     "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact
@@ -92,7 +92,7 @@ class CoreUnits:
         self.swing_lsb = dps(v["swing_threshold_dps"])
         self.pushoff_lsb = dps(v["pushoff_threshold_dps"])
         self.flat_lsb = dps(v["flat_threshold_dps"])
-        self.impact_lsb = v["impact_threshold_g"] * 32768 // accel_range_g
+        self.impact_lsb = v["impact_threshold_mg"] * 32768 // (1000 * accel_range_g)
         self.impact_lag = ms(v["impact_window_ms"])
         if self.impact_lag > 7:
             self.impact_lag = 7                     # the accel history ring holds 8 samples

@@ -87,7 +87,7 @@ class FloatStrideReference:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
             elif state == "landing":
                 hist.append((a[t], theta))
-                if len(hist) > self.lag and np.abs(a[t] - hist[-1 - self.lag][0]).sum() > s["impact_threshold_g"]:
+                if len(hist) > self.lag and np.abs(a[t] - hist[-1 - self.lag][0]).sum() > s["impact_threshold_mg"] / 1000:
                     ic = t - self.lag // 2
                     if prev_ic is not None and ic - prev_ic < self.min_stride:
                         state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
