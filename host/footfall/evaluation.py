@@ -1,0 +1,67 @@
+"""Scoring detected events against reference events by tolerance matching (gaitmap style)."""
+import numpy as np
+
+
+def match_events(detected_s, reference_s, tolerance_s):
+    """Greedy one-to-one matching in time order; returns (pairs, n_fp, n_fn).
+
+    pairs: list of (detected, reference) times, each within tolerance_s of the other.
+    """
+    det = np.sort(np.asarray(detected_s, dtype=float))
+    ref = np.sort(np.asarray(reference_s, dtype=float))
+    candidates = []
+    for i, r in enumerate(ref):
+        lo, hi = np.searchsorted(det, [r - tolerance_s, r + tolerance_s])
+        for j in range(lo, min(hi + 1, len(det))):
+            if abs(det[j] - r) <= tolerance_s:
+                candidates.append((abs(det[j] - r), j, i))
+    candidates.sort()
+    used_d, used_r, pairs = set(), set(), []
+    for _, j, i in candidates:
+        if j not in used_d and i not in used_r:
+            used_d.add(j)
+            used_r.add(i)
+            pairs.append((det[j], ref[i]))
+    pairs.sort()
+    return pairs, len(det) - len(pairs), len(ref) - len(pairs)
+
+
+class EventScore:
+    """Accumulates matches over recordings; results in attributes ending in `_`."""
+
+    def __init__(self, tolerance_s=0.2):
+        self.tolerance_s = tolerance_s
+        self.tp_ = self.fp_ = self.fn_ = 0
+        self.errors_ms_ = []
+
+    def add(self, detected_s, reference_s):
+        pairs, fp, fn = match_events(detected_s, reference_s, self.tolerance_s)
+        self.tp_ += len(pairs)
+        self.fp_ += fp
+        self.fn_ += fn
+        self.errors_ms_.extend((d - r) * 1000.0 for d, r in pairs)
+        return len(pairs), fp, fn
+
+    @property
+    def precision_(self):
+        return self.tp_ / max(1, self.tp_ + self.fp_)
+
+    @property
+    def recall_(self):
+        return self.tp_ / max(1, self.tp_ + self.fn_)
+
+    def timing_(self):
+        e = np.asarray(self.errors_ms_)
+        if len(e) == 0:
+            return {}
+        q1, med, q3 = np.percentile(e, [25, 50, 75])
+        return {"bias_ms": round(float(np.mean(e)), 1), "median_ms": round(float(med), 1),
+                "iqr_ms": round(float(q3 - q1), 1), "sd_ms": round(float(np.std(e)), 1)}
+
+
+def cadence_from_events(ic_s):
+    """Reference cadence (steps/min, both feet) from the median IC-IC interval of one foot."""
+    ic = np.sort(np.asarray(ic_s, dtype=float))
+    if len(ic) < 3:
+        return None
+    return 120.0 / float(np.median(np.diff(ic)))
