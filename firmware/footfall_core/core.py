@@ -9,7 +9,9 @@ Per stride (toes-up = positive pitch rate w, gyro LSB):
            the foot is about to land.
   landing: IC = first sample whose accel change over impact_window exceeds impact_threshold
            (the impact), dated at the middle of that window. Emitted at once: the delay is
-           about half the window plus the threshold crossing.
+           about half the window plus the threshold crossing. A soft landing that never
+           reaches the threshold falls back, at landing_timeout, to the largest change seen
+           if it reached a third of the threshold (so that IC comes late, bounded).
   contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
   flat   : the toes-down push-off trough; TO = the deepest trough sample, confirmed when w
            turns toes-up again (the swing begins). The stride record is then complete.
@@ -118,11 +120,13 @@ class StrideCore:
         if st == _SWING:
             if w > self._swing_max:
                 self._swing_max = w
-            elif self._swing_max > self.units.swing_lsb and w < (self._swing_max >> 1):
+            elif (self._swing_max > self.units.swing_lsb and w < (self._swing_max >> 1)
+                  and t - self._state_t > self.units.min_swing):
                 self._state = _LANDING
                 self._state_t = t
                 self._hist_n = 0
                 self._hist_i = 0
+                self._best_jolt = 0
             elif t - self._state_t > self.units.max_stride:
                 return self._timeout(t)
             return 0
@@ -140,11 +144,20 @@ class StrideCore:
                 self._hist_n = n + 1
             else:
                 j = (i - 4 * lag) & 31
-                if abs(ax - h[j]) + abs(ay - h[j + 1]) + abs(az - h[j + 2]) > self.units.impact_lsb:
-                    # impact: date IC at the middle of the difference window
+                jolt = abs(ax - h[j]) + abs(ay - h[j + 1]) + abs(az - h[j + 2])
+                if jolt > self._best_jolt:
                     k = (i - 4 * (lag >> 1)) & 31
-                    return self._initial_contact(t - (lag >> 1), h[k + 3], t)
+                    if jolt > self.units.impact_lsb:
+                        # impact: date IC at the middle of the difference window
+                        return self._initial_contact(t - (lag >> 1), h[k + 3], t)
+                    self._best_jolt = jolt
+                    self._best_t = t - (lag >> 1)
+                    self._best_theta = h[k + 3]
             if t - self._state_t > self.units.landing_timeout:
+                # a soft landing (walking, turning): the largest jolt, if it was a third of
+                # an impact, is the IC, emitted late (at most landing_timeout after the swing)
+                if self._best_jolt * 3 > self.units.impact_lsb:
+                    return self._initial_contact(self._best_t, self._best_theta, t)
                 self._reset_stride(t)      # no landing found: wait for the next swing
             return 0
         if st == _CONTACT:

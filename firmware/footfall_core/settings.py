@@ -20,6 +20,7 @@ DEFAULTS = {
     "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
     "impact_threshold_mg": (1000, 100, 16000),     # accel change (L1, mg) over impact_window_ms that marks IC
     "impact_window_ms": (10, 2, 40),               # span of the accel difference
+    "min_swing_ms": (0, 0, 600),                 # toe-off jolts in early swing are not landings
     "landing_timeout_ms": (350, 50, 1000),         # after the swing lobe, wait this long for the impact
     "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact
     "max_contact_ms": (1500, 300, 5000),           # longer = stopped, the stride is dropped
@@ -98,6 +99,7 @@ class CoreUnits:
             self.impact_lag = 7                     # the accel history ring holds 8 samples
         self.calibration_motion = ms(v["calibration_motion_ms"])
         self.landing_timeout = ms(v["landing_timeout_ms"])
+        self.min_swing = ms(v["min_swing_ms"])
         self.min_contact = ms(v["min_contact_ms"])
         self.max_contact = ms(v["max_contact_ms"])
         self.min_stride = ms(v["min_stride_ms"])

@@ -20,6 +20,7 @@ class FloatStrideReference:
         self.lag = min(ms("impact_window_ms"), 7)
         self.cal_motion = ms("calibration_motion_ms")
         self.landing_timeout = ms("landing_timeout_ms")
+        self.min_swing = ms("min_swing_ms")
         self.min_contact, self.max_contact = ms("min_contact_ms"), ms("max_contact_ms")
         self.min_stride, self.max_stride = ms("min_stride_ms"), ms("max_stride_ms")
 
@@ -81,22 +82,38 @@ class FloatStrideReference:
             if state == "swing":
                 if w[t] > swing_max:
                     swing_max = w[t]
-                elif swing_max > s["swing_threshold_dps"] and w[t] < swing_max / 2:
+                elif (swing_max > s["swing_threshold_dps"] and w[t] < swing_max / 2
+                      and t - state_t > self.min_swing):
                     state, state_t, hist = "landing", t, []
                 elif t - state_t > self.max_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
             elif state == "landing":
                 hist.append((a[t], theta))
-                if len(hist) > self.lag and np.abs(a[t] - hist[-1 - self.lag][0]).sum() > s["impact_threshold_mg"] / 1000:
-                    ic = t - self.lag // 2
+                if len(hist) == 1:
+                    best = (0.0, None, None)
+                found = None
+                if len(hist) > self.lag:
+                    jolt = np.abs(a[t] - hist[-1 - self.lag][0]).sum()
+                    if jolt > best[0]:
+                        cand = (jolt, t - self.lag // 2, hist[-1 - self.lag // 2][1])
+                        if jolt > s["impact_threshold_mg"] / 1000:
+                            found = cand
+                        else:
+                            best = cand
+                if found is None and t - state_t > self.landing_timeout:
+                    if best[0] * 3 > s["impact_threshold_mg"] / 1000:
+                        found = best
+                    else:
+                        state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                        continue
+                if found is not None:
+                    ic = found[1]
                     if prev_ic is not None and ic - prev_ic < self.min_stride:
                         state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
                         continue
-                    ic_theta = hist[-1 - self.lag // 2][1]
+                    ic_theta = found[2]
                     prev_ic = ic
                     state = "contact"
-                elif t - state_t > self.landing_timeout:
-                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
             elif state == "contact":
                 if t - ic > self.min_contact // 2 and abs(w[t]) < s["flat_threshold_dps"]:
                     state, ms_abs, ms_theta, trough, trough_t = "flat", abs(w[t]), theta, 0.0, t
