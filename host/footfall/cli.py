@@ -34,8 +34,8 @@ def cmd_replay(args):
 
     settings = load_settings(args.settings)
     rec = load_recording(args.trace)
-    strides, _ics, activity, _core = replay(rec, settings, progress=not args.json)
-    summary = summarize(strides, activity, rec.duration_s)
+    strides, ics, activity, _core = replay(rec, settings, progress=not args.json)
+    summary = summarize(strides, activity, rec.duration_s, ics)
     if args.json:
         out = {"trace": str(args.trace), "sample_rate_hz": rec.sample_rate_hz,
                "strikes": [{k: s[k] for k in ("ic_s", "to_s", "gct_ms", "swing_ms",

@@ -2,7 +2,7 @@
 import numpy as np
 
 
-def summarize(strides, activity, duration_s):
+def summarize(strides, activity, duration_s, ics=()):
     cad = np.array([s["cadence_spm"] for s in strides if s["cadence_spm"]], dtype=float)
     gct = np.array([s["gct_ms"] for s in strides], dtype=float)
     counts = {"rearfoot": 0, "midfoot": 0, "forefoot": 0}
@@ -12,7 +12,8 @@ def summarize(strides, activity, duration_s):
     for k, (t, name) in enumerate(activity):
         end = activity[k + 1][0] if k + 1 < len(activity) else duration_s
         state_s[name] += max(0.0, end - t)
-    delay = np.array([(s["emitted_s"] - s["to_s"]) * 1000 for s in strides])
+    to_delay = np.array([(s["emitted_s"] - s["to_s"]) * 1000 for s in strides])
+    ic_delay = np.array([(emitted - ic) * 1000 for ic, emitted in ics])
     q = lambda a, p: round(float(np.percentile(a, p)), 1) if len(a) else None  # noqa: E731
     return {
         "strides": len(strides),
@@ -23,7 +24,9 @@ def summarize(strides, activity, duration_s):
         "strike_angle_deg_median": q(np.array([s["strike_angle_deg"] for s in strides]), 50),
         "strike_counts": counts,
         "activity_s": {k: round(v, 1) for k, v in state_s.items()},
-        "to_emit_delay_ms_median": q(delay, 50),
+        "ic_delay_ms_median": q(ic_delay, 50),
+        "ic_delay_ms_p95": q(ic_delay, 95),
+        "to_delay_ms_median": q(to_delay, 50),
     }
 
 
@@ -48,4 +51,6 @@ def format_summary(summary):
         f"strike angle   {summary['strike_angle_deg_median']} deg median",
         f"strikes        rearfoot {c['rearfoot']}, midfoot {c['midfoot']}, forefoot {c['forefoot']}",
         f"activity       running {a['running']} s, walking {a['walking']} s, idle {a['idle']} s",
+        f"event delay    IC emitted {summary['ic_delay_ms_median']} ms after it (p95 "
+        f"{summary['ic_delay_ms_p95']}), TO {summary['to_delay_ms_median']} ms (median)",
     ])
