@@ -27,7 +27,9 @@ def replay(recording, settings=None, progress=False):
         ax, ay, az, gx, gy, gz = raw[t]
         flags = push(t, ax, ay, az, gx, gy, gz)
         if flags:
-            if flags & fc.EVENT_IC:
+            if flags & fc.EVENT_IC and not flags & fc.EVENT_CALIBRATED:
+                # (ICs found while replaying the calibration buffer are late by design and
+                # are not counted as live detections)
                 ics.append((core.last_ic_t / rate, t / rate))
             if flags & fc.EVENT_STRIDE or flags & fc.EVENT_CALIBRATED:
                 while seen < core.stride_count:
