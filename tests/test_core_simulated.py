@@ -1,0 +1,74 @@
+"""The core on simulated gait: all sample rates, any mount, both feet, strike classes."""
+import numpy as np
+import pytest
+
+from footfall.evaluation import match_events
+from footfall.simulate import GaitSegment, random_rotation, simulate
+from tests.core_helpers import run_core
+
+
+def _detect(rec):
+    strides, core = run_core(rec.raw, rec.sample_rate_hz)
+    return np.array([s[0] for s in strides]) / rec.sample_rate_hz, strides, core
+
+
+def _score(rec, tol=0.05):
+    ic, strides, core = _detect(rec)
+    ref = rec.reference["ic_s"]
+    pairs, fp, fn = match_events(ic, ref, tol)
+    return len(pairs), fp, fn, strides, core
+
+
+@pytest.mark.parametrize("rate", [104, 208, 416])
+@pytest.mark.parametrize("foot", ["right", "left"])
+def test_running_strides_found_at_every_rate_and_foot(rate, foot):
+    rec = simulate([GaitSegment("stand", 3), GaitSegment("run", 40, speed_mps=3.5)],
+                   sample_rate_hz=rate, foot=foot, seed=rate)
+    tp, fp, fn, strides, core = _score(rec)
+    assert tp >= 0.95 * len(rec.reference["ic_s"]) and fp <= 1
+    assert core.activity == 2  # running
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_random_mount_rotation(seed):
+    rot = random_rotation(np.random.default_rng(seed))
+    rec = simulate([GaitSegment("stand", 3), GaitSegment("run", 30, speed_mps=3.0)],
+                   mount_rotation=rot, seed=seed)
+    tp, fp, fn, _, _ = _score(rec)
+    assert tp >= 0.95 * len(rec.reference["ic_s"]) and fp <= 1
+
+
+def test_walking_is_found_and_labelled_walking():
+    rec = simulate([GaitSegment("stand", 3), GaitSegment("walk", 40, speed_mps=1.3)], seed=3)
+    tp, fp, fn, _, core = _score(rec)
+    assert tp >= 0.95 * len(rec.reference["ic_s"]) and fp <= 1
+    assert core.activity == 1
+
+
+def test_standing_walking_in_place_and_noise_give_no_strides():
+    rec = simulate([GaitSegment("stand", 20), GaitSegment("walk_in_place", 40),
+                    GaitSegment("noise", 20)], seed=5)
+    _, strides, core = _detect(rec)
+    assert strides == [] and core.ic_count == 0
+
+
+@pytest.mark.parametrize("strike,expected", [
+    ("rearfoot", 0),
+    pytest.param("forefoot", 2, marks=pytest.mark.xfail(strict=True, reason=(
+        "known limitation: a soft forefoot touch-down stays under the impact threshold, the "
+        "heel drop triggers IC ~40 ms late, so the angle reads ~0 deg (midfoot)"))),
+])
+def test_strike_class_follows_the_landing(strike, expected):
+    rec = simulate([GaitSegment("stand", 3), GaitSegment("run", 30, speed_mps=3.2, strike=strike)],
+                   seed=7)
+    _, strides, _ = _detect(rec)
+    classes = [s[5] for s in strides]
+    assert classes.count(expected) >= 0.8 * len(classes)
+
+
+def test_cadence_matches_the_simulated_stride_rate():
+    rec = simulate([GaitSegment("stand", 3), GaitSegment("run", 40, speed_mps=4.0)], seed=9)
+    _, strides, _ = _detect(rec)
+    cad = np.median([s[6] for s in strides if s[6] > 0]) / 10
+    ref = 120.0 / np.median(np.diff(rec.reference["ic_s"]))
+    assert abs(cad - ref) <= 2.0
