@@ -1,0 +1,89 @@
+"""`make bench`: accuracy on the PyShoe Vicon trials and host replay speed. Prints figures.
+
+Benchmarks print; they never assert. Accuracy is reproduced by tests/test_pyshoe_accuracy.py.
+"""
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from footfall.evaluation import EventScore, cadence_from_events
+from footfall.replay import replay
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+IC_TOLERANCE_S = 0.2   # Vicon stance onsets trail the true IC by 30-60 ms and jitter
+
+
+def evaluate_pyshoe(files):
+    """Score the core's ICs against Vicon stance onsets; returns a dict of figures."""
+    from footfall.io import load_recording
+    from footfall.io.pyshoe import pyshoe_reference_ic_s
+
+    score = EventScore(IC_TOLERANCE_S)
+    cadence_err, delays, per_file = [], [], []
+    for f in files:
+        rec = load_recording(f)
+        strides, ics, _act, _core = replay(rec)
+        ref = pyshoe_reference_ic_s(rec)
+        det = [s["ic_s"] for s in strides]
+        tp, fp, fn = score.add(det, ref)
+        cad = [s["cadence_spm"] for s in strides if s["cadence_spm"]]
+        ref_cad = cadence_from_events(ref)
+        if cad and ref_cad:
+            cadence_err.append(float(np.median(cad)) - ref_cad)
+        delays.extend((e - i) * 1000 for i, e in ics)
+        per_file.append((Path(f).name, len(ref), len(det), tp, fp, fn))
+    d = np.asarray(delays)
+    return {
+        "files": len(files), "reference_ics": score.tp_ + score.fn_, "detected": score.tp_ + score.fp_,
+        "precision": round(score.precision_, 3), "recall": round(score.recall_, 3),
+        "ic_error_vs_vicon": score.timing_(),
+        "cadence_error_spm": [round(x, 2) for x in cadence_err],
+        "cadence_abs_error_spm_max": round(max(abs(x) for x in cadence_err), 2) if cadence_err else None,
+        "ic_delay_ms": ({"median": round(float(np.median(d)), 1), "p95": round(float(np.percentile(d, 95)), 1),
+                         "max": round(float(d.max()), 1)} if len(d) else {}),
+        "per_file": per_file,
+    }
+
+
+def pyshoe_groups():
+    folder = SHARED / "pyshoe-vicon"
+    if not folder.is_dir():
+        return {}
+    return {"running (2017-11-27-*)": sorted(folder.glob("2017-11-27-*.mat")),
+            "walking (2017-11-22-*)": sorted(folder.glob("2017-11-22-*.mat"))}
+
+
+def replay_speed():
+    from footfall.simulate import demo_session
+
+    rec = demo_session(minutes=3.0, seed=1, sample_rate_hz=208)
+    t0 = time.perf_counter()
+    strides, *_ = replay(rec)
+    dt = time.perf_counter() - t0
+    return len(rec), rec.duration_s, dt, len(strides)
+
+
+def main():
+    groups = pyshoe_groups()
+    if not groups:
+        print(f"accuracy: skipped, {SHARED / 'pyshoe-vicon'} is absent")
+    for name, files in groups.items():
+        r = evaluate_pyshoe(files)
+        e = r["ic_error_vs_vicon"]
+        print(f"pyshoe-vicon {name}: {r['files']} trials, {r['reference_ics']} reference ICs")
+        print(f"  precision {r['precision']:.3f}  recall {r['recall']:.3f}  (tolerance +-{IC_TOLERANCE_S * 1000:.0f} ms)")
+        print(f"  IC - Vicon stance onset: median {e.get('median_ms')} ms, bias {e.get('bias_ms')} ms, "
+              f"IQR {e.get('iqr_ms')} ms, SD {e.get('sd_ms')} ms")
+        print(f"  cadence error per trial: max |err| {r['cadence_abs_error_spm_max']} spm")
+        dl = r["ic_delay_ms"]
+        print(f"  IC emitted after the IC it dates: median {dl.get('median')} ms, p95 {dl.get('p95')} ms, max {dl.get('max')} ms")
+    n, dur, dt, ns = replay_speed()
+    print(f"host replay (CPython, one core): {n} samples in {dt:.2f} s = {n / dt:,.0f} samples/s "
+          f"= {dur / dt:.0f}x real time at 208 Hz ({ns} strides)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

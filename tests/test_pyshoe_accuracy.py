@@ -1,0 +1,43 @@
+"""Real data: the core's ICs against Vicon stance onsets on the PyShoe trials.
+
+The issue's targets (precision and recall >= 0.98, cadence within 2 spm) are asserted as
+they are; they are not met yet, so that test is a strict xfail that will flag the day they
+are. A separate regression floor (far below the target, stated as such) guards against
+breaking what works today.
+"""
+import pytest
+
+from footfall.bench import evaluate_pyshoe
+from tests.shared_data import shared_path
+
+
+def _files(prefix):
+    folder = shared_path("pyshoe-vicon")
+    return sorted(folder.glob(prefix + "*.mat"))
+
+
+@pytest.fixture(scope="module")
+def running():
+    return evaluate_pyshoe(_files("2017-11-27-"))
+
+
+@pytest.fixture(scope="module")
+def walking():
+    return evaluate_pyshoe(_files("2017-11-22-"))
+
+
+@pytest.mark.xfail(strict=True, reason="target not met yet: measured ~0.93/0.90 running, "
+                   "~0.90/0.85 walking (soft steps and turns in the 5x5 m Vicon area)")
+def test_issue_targets(running, walking):
+    for r in (running, walking):
+        assert r["precision"] >= 0.98 and r["recall"] >= 0.98
+        assert r["cadence_abs_error_spm_max"] <= 2.0
+
+
+def test_regression_floor(running, walking):
+    # Not the target: a floor ~5 points under today's figures so regressions fail loudly.
+    assert running["precision"] >= 0.88 and running["recall"] >= 0.85
+    assert walking["precision"] >= 0.85 and walking["recall"] >= 0.80
+    # the median IC precedes the (late) Vicon stance onset, as it physically must
+    assert running["ic_error_vs_vicon"]["median_ms"] < 0
+    assert abs(sorted(running["cadence_error_spm"])[len(running["cadence_error_spm"]) // 2]) <= 3.0
