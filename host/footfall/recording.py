@@ -37,6 +37,13 @@ class Recording:
     markers: list = field(default_factory=list)
     source_format: str = ""             # "fft", "csv", "pyshoe", "sim", ...
     reference: dict = field(default_factory=dict)  # optional ground truth (e.g. "ic_s": array)
+    foot: int = 0                       # trace_format.FOOT_* code
+    # Samples lost before reaching the host (FIFO overrun, damaged or missing trace blocks):
+    # (first_sample_index, n_lost) pairs, ascending. Row i of raw is always sample index i; the
+    # rows of a gap repeat the last received sample (the first received one for a leading gap),
+    # so replay should reset or hold its state there rather than trust those rows.
+    gaps: list = field(default_factory=list)
+    skipped_bytes: int = 0              # bytes a reader could not decode (damage, truncated tail)
 
     def __len__(self):
         return int(self.raw.shape[0])

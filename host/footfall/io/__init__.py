@@ -1,0 +1,63 @@
+"""Readers and writers: every input becomes a :class:`footfall.recording.Recording`.
+
+``load_recording`` picks the reader from the content first (trace magic, MAT-file text header),
+then from the extension (.fft, .mat, .csv/.txt), then from a text first line with commas.
+"""
+from pathlib import Path
+
+from footfall_core import trace_format as tf
+
+from ..errors import InputError
+from .csv_reader import parse_csv, read_csv
+from .pyshoe import pyshoe_reference_ic_s, pyshoe_reference_stance, read_pyshoe
+from .trace_file import decode_trace, encode_trace, read_trace, write_trace
+
+__all__ = ["load_recording", "read_trace", "write_trace", "decode_trace", "encode_trace",
+           "read_csv", "parse_csv", "read_pyshoe", "pyshoe_reference_ic_s",
+           "pyshoe_reference_stance"]
+
+_MAT_MAGIC = b"MATLAB"
+
+
+def load_recording(path, sample_rate_hz=None):
+    """Read any supported recording: binary trace, CSV or PyShoe .mat.
+
+    ``sample_rate_hz`` (int Hz) overrides the rate the file states or implies.
+    Raises InputError for a missing, unreadable, damaged or unknown file.
+    """
+    path = str(path)
+    p = Path(path)
+    if sample_rate_hz is not None:
+        if int(sample_rate_hz) != sample_rate_hz or not 1 <= sample_rate_hz <= 0xFFFF:
+            raise InputError(path, "sample rate must be an integer 1..65535 Hz, got %r"
+                             % (sample_rate_hz,))
+        sample_rate_hz = int(sample_rate_hz)
+    if not p.exists():
+        raise InputError(path, "no such file")
+    if p.is_dir():
+        raise InputError(path, "is a directory, not a recording")
+    try:
+        with open(p, "rb") as f:
+            head = f.read(512)
+    except OSError as exc:
+        raise InputError(path, "cannot read: %s" % (exc.strerror or exc)) from None
+    if not head:
+        raise InputError(path, "empty file")
+    ext = p.suffix.lower()
+
+    if head.startswith(tf.MAGIC) or ext == ".fft":
+        recording = read_trace(path)
+    elif head.startswith(_MAT_MAGIC) or ext == ".mat":
+        return read_pyshoe(path, sample_rate_hz)
+    elif ext in (".csv", ".txt") or _looks_like_csv(head):
+        return read_csv(path, sample_rate_hz)
+    else:
+        raise InputError(path, "unknown format (not a Footfall trace, CSV or PyShoe .mat file)")
+    if sample_rate_hz is not None:
+        recording.sample_rate_hz = sample_rate_hz
+    return recording
+
+
+def _looks_like_csv(head):
+    first = head.decode("utf-8-sig", errors="replace").lstrip().split("\n", 1)[0].rstrip("\r")
+    return "," in first and first.isprintable() and "\ufffd" not in first

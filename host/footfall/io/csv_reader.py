@@ -1,0 +1,190 @@
+"""Read six-axis IMU recordings from CSV.
+
+The canonical header is exactly ``time_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps`` (seconds, g,
+deg/s, sensor axes). Also accepted, case-insensitively and in any column order:
+
+* time: ``time_s``, ``t``, ``time``, ``timestamp``, ``timestamp_s``, ``t_s`` (seconds);
+  ``time_ms``, ``t_ms``, ``timestamp_ms`` (milliseconds); ``time_us``, ``timestamp_us`` (µs);
+* accel ``a{x,y,z}_<unit>``: ``g``; ``mps2``, ``ms2``, ``m_s2`` (m/s²);
+* gyro ``g{x,y,z}_<unit>``: ``dps``, ``degps``, ``deg_s`` (deg/s); ``rads``, ``radps``,
+  ``rad_s`` (rad/s).
+
+Blank lines and ``#`` comment lines are ignored. Values are quantised to raw int16 at ±16 g and
+±2000 dps (:meth:`Recording.from_physical`); the time column goes to ``reference["time_s"]``.
+The sample rate is 1 / median time step, snapped to a common rate within 1 %, else rounded to
+the nearest integer Hz. A last line cut short (no final newline, too few columns or a partial
+number) is dropped with a warning on stderr; every other problem raises :class:`InputError`.
+"""
+import math
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import InputError
+from ..recording import Recording
+
+CANONICAL_HEADER = "time_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps"
+STANDARD_GRAVITY = 9.80665          # m/s² per g
+RAD_TO_DEG = 180.0 / math.pi
+MIN_SAMPLES = 2
+#: Rates (Hz) a measured rate snaps to when within 1 %: LSM6DS3 ODRs and usual logger rates.
+COMMON_RATES = (25, 26, 50, 52, 60, 100, 104, 120, 125, 200, 208, 250, 400, 416, 500, 833,
+                1000, 1660, 1666)
+
+_TIME_SCALE = {"time_s": 1.0, "t": 1.0, "time": 1.0, "timestamp": 1.0, "timestamp_s": 1.0,
+               "t_s": 1.0, "time_ms": 1e-3, "t_ms": 1e-3, "timestamp_ms": 1e-3,
+               "time_us": 1e-6, "timestamp_us": 1e-6}
+_ACCEL_SCALE = {"g": 1.0, "mps2": 1.0 / STANDARD_GRAVITY, "ms2": 1.0 / STANDARD_GRAVITY,
+                "m_s2": 1.0 / STANDARD_GRAVITY}
+_GYRO_SCALE = {"dps": 1.0, "degps": 1.0, "deg_s": 1.0, "rads": RAD_TO_DEG,
+               "radps": RAD_TO_DEG, "rad_s": RAD_TO_DEG}
+_AXIS_NAME = re.compile(r"^([ag])([xyz])_(\w+)$")
+#: output column of each quantity: time, ax, ay, az, gx, gy, gz
+_SLOTS = ("time", "ax", "ay", "az", "gx", "gy", "gz")
+
+
+def read_csv(path, sample_rate_hz=None):
+    """Read a CSV recording into a :class:`Recording` (``sample_rate_hz`` overrides the estimate)."""
+    path = str(path)
+    try:
+        raw_bytes = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as exc:
+        raise InputError(path, "cannot read: %s" % (exc.strerror or exc)) from None
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, "not a text CSV file (byte %d is not UTF-8)" % exc.start) from None
+    return parse_csv(text, path, sample_rate_hz)
+
+
+def parse_csv(text, path="<csv>", sample_rate_hz=None):
+    """Parse CSV text (see the module notes); ``path`` names the source in error messages."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise InputError(path, "empty file")
+    lines = text.split("\n")
+    ends_with_newline = lines[-1] == ""
+    if ends_with_newline:
+        lines.pop()
+
+    header_no = None
+    rows, line_nos = [], []
+    for no, line in enumerate(lines, start=1):
+        line = line.rstrip("\r")
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if header_no is None:
+            header_no = no
+            order, scales = _parse_header(stripped, path, no)
+            continue
+        rows.append(line.split(","))
+        line_nos.append(no)
+    if header_no is None:
+        raise InputError(path, "empty file (no header row)")
+    ncol = len(order)
+
+    # A last line cut short by a truncated write: drop it, keep everything before it.
+    if rows and not ends_with_newline and line_nos[-1] == len(lines):
+        last = rows[-1]
+        if len(last) < ncol or (len(last) == ncol and _bad_value(last) is not None):
+            print("%s: warning: dropped truncated last line %d" % (path, line_nos[-1]),
+                  file=sys.stderr)
+            rows.pop()
+            line_nos.pop()
+
+    for row, no in zip(rows, line_nos):
+        if len(row) != ncol:
+            raise InputError(path, "wrong column count on line %d: %d values, expected %d"
+                             % (no, len(row), ncol))
+    if len(rows) < MIN_SAMPLES:
+        raise InputError(path, "too few samples (%d; need at least %d)"
+                         % (len(rows), MIN_SAMPLES))
+    try:
+        values = np.array(rows, dtype=np.float64)
+    except ValueError:
+        values = None
+    if values is None:
+        for row, no in zip(rows, line_nos):
+            bad = _bad_value(row)
+            if bad is not None:
+                raise InputError(path, "non-numeric value %r on line %d (column %d)"
+                                 % (row[bad].strip(), no, bad + 1))
+        raise InputError(path, "non-numeric value")   # unreachable: float() accepted all
+
+    finite = np.isfinite(values)
+    if not finite.all():
+        r, c = np.argwhere(~finite)[0]
+        raise InputError(path, "NaN/inf value on line %d (column %d)" % (line_nos[r], c + 1))
+
+    data = values[:, order] * np.asarray(scales)
+    t = data[:, 0]
+    dt = np.diff(t)
+    bad_steps = np.flatnonzero(dt <= 0)
+    if bad_steps.size:
+        r = bad_steps[0] + 1
+        what = "duplicated time" if dt[r - 1] == 0 else "non-monotonic time (goes back)"
+        raise InputError(path, "%s on line %d" % (what, line_nos[r]))
+
+    if sample_rate_hz is None:
+        sample_rate_hz = estimate_rate(dt)
+        if sample_rate_hz < 1:
+            raise InputError(path, "sample rate below 1 Hz (median time step %.3g s)"
+                             % float(np.median(dt)))
+    return Recording.from_physical(path, int(sample_rate_hz), data[:, 1:4], data[:, 4:7],
+                                   source_format="csv", reference={"time_s": t})
+
+
+def estimate_rate(dt):
+    """Sample rate (int Hz) from time steps (s): 1 / median, snapped to COMMON_RATES within 1 %."""
+    rate = 1.0 / float(np.median(dt))
+    for common in COMMON_RATES:
+        if abs(rate - common) <= 0.01 * common:
+            return common
+    return int(round(rate))
+
+
+def _parse_header(line, path, no):
+    """Map header names to (column order, unit scales) in _SLOTS order."""
+    names = [n.strip().lower() for n in line.split(",")]
+    where, scale = {}, {}
+    for col, name in enumerate(names):
+        slot, factor = _classify(name)
+        if slot is None:
+            raise InputError(path, "unknown column %r in header on line %d (expected %s)"
+                             % (name, no, CANONICAL_HEADER))
+        if slot in where:
+            raise InputError(path, "header on line %d gives %s twice" % (no, slot))
+        where[slot], scale[slot] = col, factor
+    missing = [s for s in _SLOTS if s not in where]
+    if missing:
+        raise InputError(path, "header on line %d lacks %s (expected %s)"
+                         % (no, ", ".join(missing), CANONICAL_HEADER))
+    return [where[s] for s in _SLOTS], [scale[s] for s in _SLOTS]
+
+
+def _classify(name):
+    if name in _TIME_SCALE:
+        return "time", _TIME_SCALE[name]
+    m = _AXIS_NAME.match(name)
+    if m:
+        kind, axis, unit = m.groups()
+        table = _ACCEL_SCALE if kind == "a" else _GYRO_SCALE
+        if unit in table:
+            return kind + axis, table[unit]
+    return None, None
+
+
+def _bad_value(row):
+    """Index of the first field that is not a number, else None."""
+    for i, field in enumerate(row):
+        try:
+            float(field)
+        except ValueError:
+            return i
+    return None

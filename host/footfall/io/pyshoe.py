@@ -1,0 +1,180 @@
+"""Import the PyShoe Vicon trials (.mat) and derive reference stance phases from Vicon.
+
+A trial holds ``imu`` N×6 (accel m/s², gyro rad/s; 200 Hz; IMU on top of the right shoe, the
+file's axes taken as the sensor axes: z reads about -9.4 m/s² at rest), ``ts`` (s), ``gt``
+N×3 (Vicon position of the IMU, m) and ``zv_vicon_opt`` (1×N zero-velocity flags from Vicon).
+The IMU data are quantised like the pod's chip at ±16 g, ±2000 dps (the logger itself seems to
+clip near 8 g). ``reference`` gets "time_s", "vicon_pos_m" and "zv_vicon".
+
+Reference stance from Vicon (:func:`pyshoe_reference_stance`):
+
+1. IMU speed = |d gt/dt|, a Savitzky-Golay derivative (order 2, 11 samples = 55 ms; symmetric,
+   so no lag). Vicon glitches are masked: steps faster than 15 m/s between two samples
+   (jumps) and runs of >= 4 identical positions (held dropouts), widened by 6 samples.
+2. A swing is a run of valid samples faster than ``v_high`` lasting at least ``min_swing_s``
+   (0.1 s). After a swing, the stance onset is where the speed falls below ``v_low``, linearly
+   interpolated between samples, if that happens within 0.3 s through valid samples only.
+   Defaults: v_high = min(1.0 m/s, 0.4 × the trial's 95th speed percentile) and
+   v_low = v_high / 2, i.e. 1.0 and 0.5 m/s except in the slowest walking trials, whose
+   swing peaks barely reach 1 m/s.
+3. The stance ends (TO proxy) where the speed last rises through ``v_low`` before the next
+   swing (NaN when no swing follows). Debounce: a stance shorter than ``min_stance_s``
+   (0.06 s), or an onset less than ``min_stride_s`` (0.4 s) after the previous kept one,
+   is dropped.
+
+Times are in the recording's time base: sample index / sample rate (sample 0 at 0 s; ``ts``
+starts near 0.005 s and runs at 200.00x Hz, so the two differ by < 10 ms over a trial).
+
+Weakness: the foot is already on the ground when its speed has fallen to 0.5 m/s. The onset
+trails the true initial contact, by roughly 30-60 ms in running (the impact peak of |accel|
+comes that much earlier) and more, and more variably, in walking where the foot rolls down
+slowly. Use it for detection and cadence scoring, not for IC timing. The end is likewise a
+heel-off-ish speed rise, a few tens of ms before the true toe-off. Shuffles and turns on the
+spot in the ~5×5 m Vicon area give extra short steps; Vicon dropouts can hide a stance.
+"""
+import math
+
+import numpy as np
+
+from footfall_core import trace_format as tf
+
+from ..errors import InputError
+from ..recording import Recording
+
+PYSHOE_RATE_HZ = 200
+STANDARD_GRAVITY = 9.80665
+_REQUIRED = ("imu", "gt")
+
+
+def read_pyshoe(path, sample_rate_hz=None):
+    """Read one PyShoe trial .mat into a :class:`Recording` (right foot, laces mount)."""
+    import scipy.io
+
+    path = str(path)
+    try:
+        mat = scipy.io.loadmat(path)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except NotImplementedError:
+        raise InputError(path, "MAT-file v7.3 (HDF5) is not supported; save as v7") from None
+    except Exception as exc:  # scipy raises ValueError, TypeError, ... for damaged files
+        raise InputError(path, "cannot read MAT-file: %s" % str(exc).splitlines()[0]) from None
+    for key in _REQUIRED:
+        if key not in mat:
+            raise InputError(path, "not a PyShoe trial: no %r variable" % key)
+    imu = np.asarray(mat["imu"], dtype=np.float64)
+    gt = np.asarray(mat["gt"], dtype=np.float64)
+    n = imu.shape[0] if imu.ndim == 2 else 0
+    if imu.ndim != 2 or imu.shape[1] != 6 or n < 2:
+        raise InputError(path, "'imu' must be N×6 with N >= 2, got %s" % (imu.shape,))
+    if gt.shape != (n, 3):
+        raise InputError(path, "'gt' must be %d×3, got %s" % (n, gt.shape))
+    if not np.isfinite(imu).all():
+        raise InputError(path, "'imu' holds NaN/inf values")
+    reference = {"vicon_pos_m": gt}
+    if "ts" in mat:
+        ts = np.asarray(mat["ts"], dtype=np.float64).ravel()
+        if ts.shape != (n,):
+            raise InputError(path, "'ts' must have %d values, got %d" % (n, ts.size))
+        reference["time_s"] = ts
+    if "zv_vicon_opt" in mat:
+        zv = np.asarray(mat["zv_vicon_opt"]).ravel()
+        if zv.shape == (n,):
+            reference["zv_vicon"] = zv.astype(bool)
+    if sample_rate_hz is None:
+        sample_rate_hz = PYSHOE_RATE_HZ
+    accel_g = imu[:, 0:3] / STANDARD_GRAVITY
+    gyro_dps = imu[:, 3:6] * (180.0 / math.pi)
+    return Recording.from_physical(path, sample_rate_hz, accel_g, gyro_dps, accel_range_g=16,
+                                   gyro_range_dps=2000, mount=tf.MOUNT_LACES,
+                                   foot=tf.FOOT_RIGHT, source_format="pyshoe",
+                                   reference=reference)
+
+
+def vicon_speed(position_m, sample_rate_hz, window=11):
+    """IMU speed (m/s) from Vicon positions (N×3, m), NaN where Vicon glitches (see notes)."""
+    from scipy.signal import savgol_filter
+
+    pos = np.asarray(position_m, dtype=np.float64)
+    n = len(pos)
+    if n < window:
+        return np.full(n, np.nan)
+    velocity = savgol_filter(pos, window, 2, deriv=1, axis=0) * float(sample_rate_hz)
+    speed = np.linalg.norm(velocity, axis=1)
+    step = np.diff(pos, axis=0)
+    bad = np.zeros(n, dtype=bool)
+    jump = np.linalg.norm(step, axis=1) * float(sample_rate_hz) > 15.0
+    bad[1:] |= jump
+    bad[:-1] |= jump
+    held = np.all(step == 0, axis=1)
+    run = np.convolve(held.astype(int), np.ones(3, dtype=int), mode="valid") == 3
+    for i in np.flatnonzero(run):            # 3 equal steps = 4 identical positions
+        bad[i:i + 4] = True
+    bad |= ~np.isfinite(speed)
+    half = window // 2 + 1
+    if bad.any():
+        bad = np.convolve(bad.astype(int), np.ones(2 * half + 1, dtype=int), mode="same") > 0
+    speed[bad] = np.nan
+    return speed
+
+
+def pyshoe_reference_stance(recording, v_low=None, v_high=None, min_swing_s=0.1,
+                            min_stance_s=0.06, min_stride_s=0.4):
+    """Reference stance phases from the Vicon position: (onsets_s, ends_s) float arrays.
+
+    Onsets approximate initial contacts (late by ~30-60 ms in running); ends approximate
+    toe-offs (NaN when the trial ends in stance). Method and weaknesses: module notes.
+    """
+    pos = recording.reference.get("vicon_pos_m")
+    if pos is None:
+        raise InputError(recording.path, "no Vicon position (reference 'vicon_pos_m')")
+    fs = float(recording.sample_rate_hz)
+    speed = vicon_speed(pos, fs)
+    n = len(speed)
+    valid = np.isfinite(speed)
+    if not valid.any():
+        return np.zeros(0), np.zeros(0)
+    if v_high is None:
+        v_high = min(1.0, 0.4 * float(np.percentile(speed[valid], 95)))
+    if v_low is None:
+        v_low = 0.5 * v_high
+    fast = valid & (speed > v_high)
+    # swing runs: [start, stop) of consecutive fast samples
+    edges = np.diff(np.concatenate(([0], fast.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    keep = (stops - starts) >= int(round(min_swing_s * fs))
+    starts, stops = starts[keep], stops[keep]
+
+    max_fall = int(round(0.3 * fs))
+    onsets, ends = [], []
+    last_onset = -np.inf
+    for k, stop in enumerate(stops):
+        limit = min(n, stop + max_fall)
+        i = stop
+        while i < limit and valid[i] and speed[i] >= v_low:
+            i += 1
+        if i >= limit or not valid[i] or i == 0:
+            continue
+        a, b = speed[i - 1], speed[i]
+        onset = (i - 1 + (a - v_low) / (a - b)) if valid[i - 1] and a > b else float(i)
+        end = np.nan
+        if k + 1 < len(starts):
+            j = starts[k + 1]        # walk back to the last rise through v_low
+            while j > i and valid[j - 1] and speed[j - 1] >= v_low:
+                j -= 1
+            if valid[j - 1]:         # else a Vicon dropout hides the rise: end unknown
+                a, b = speed[j - 1], speed[j]
+                end = j - 1 + (v_low - a) / (b - a) if b > a else float(j)
+        if not np.isnan(end) and (end - onset) < min_stance_s * fs:
+            continue
+        if onset - last_onset < min_stride_s * fs:
+            continue
+        onsets.append(onset)
+        ends.append(end)
+        last_onset = onset
+    return np.asarray(onsets) / fs, np.asarray(ends) / fs
+
+
+def pyshoe_reference_ic_s(recording, **kw):
+    """Reference stance onsets (s; approximate ICs, late by ~30-60 ms in running)."""
+    return pyshoe_reference_stance(recording, **kw)[0]
