@@ -92,6 +92,9 @@ def main(argv=None):
     except InputError as exc:
         print(f"footfall: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:          # `footfall replay ... | head`: the reader left early
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":
