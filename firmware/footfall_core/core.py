@@ -92,6 +92,7 @@ class StrideCore:
         self._last_interval = 0
         self._cadence_dspm = 0
         self._run_score = 0
+        self._impact_expect = 0     # EMA of recent impact peaks (accel LSB over the window)
         self._start_calibration()
 
     def _start_calibration(self):
@@ -121,12 +122,16 @@ class StrideCore:
             if w > self._swing_max:
                 self._swing_max = w
             elif (self._swing_max > self.units.swing_lsb and w < (self._swing_max >> 1)
-                  and t - self._state_t > self.units.min_swing):
+                  and t - self._state_t > self.units.min_swing
+                  and (th > self.units.landing_theta or self._prev_to_t < 0)):
+                # (the pitch integral is relative to the last mid-stance, so th is the sole's
+                # pitch: a foot still toes-down from push-off cannot be landing)
                 self._state = _LANDING
                 self._state_t = t
                 self._hist_n = 0
                 self._hist_i = 0
                 self._best_jolt = 0
+                self._cand_t = -1
             elif t - self._state_t > self.units.max_stride:
                 return self._timeout(t)
             return 0
@@ -145,11 +150,25 @@ class StrideCore:
             else:
                 j = (i - 4 * lag) & 31
                 jolt = abs(ax - h[j]) + abs(ay - h[j + 1]) + abs(az - h[j + 2])
+                if self._cand_t >= 0:
+                    # an impact candidate: follow its jolt to the peak, then judge it
+                    if jolt > self._cand_peak:
+                        self._cand_peak = jolt
+                    elif jolt * 2 < self._cand_peak or t - self._cand_t > lag:
+                        peak = self._cand_peak
+                        if peak * 100 >= self._impact_expect * self.units.impact_fraction:
+                            # a real impact: expect the next ones to be alike (EMA, 1/4)
+                            self._impact_expect += (peak - self._impact_expect) >> 2
+                            return self._initial_contact(self._cand_t, self._cand_theta, t)
+                        self._cand_t = -1          # a swing jolt, weaker than impacts: go on
+                elif jolt > self.units.impact_lsb:
+                    # impact onset: date IC at the middle of the difference window
+                    k = (i - 4 * (lag >> 1)) & 31
+                    self._cand_t = t - (lag >> 1)
+                    self._cand_theta = h[k + 3]
+                    self._cand_peak = jolt
                 if jolt > self._best_jolt:
                     k = (i - 4 * (lag >> 1)) & 31
-                    if jolt > self.units.impact_lsb:
-                        # impact: date IC at the middle of the difference window
-                        return self._initial_contact(t - (lag >> 1), h[k + 3], t)
                     self._best_jolt = jolt
                     self._best_t = t - (lag >> 1)
                     self._best_theta = h[k + 3]
@@ -157,6 +176,7 @@ class StrideCore:
                 # a soft landing (walking, turning): the largest jolt, if it was a third of
                 # an impact, is the IC, emitted late (at most landing_timeout after the swing)
                 if self._best_jolt * 3 > self.units.impact_lsb:
+                    self._impact_expect >>= 1     # landings got softer: expect less
                     return self._initial_contact(self._best_t, self._best_theta, t)
                 self._reset_stride(t)      # no landing found: wait for the next swing
             return 0

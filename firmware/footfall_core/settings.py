@@ -21,7 +21,9 @@ DEFAULTS = {
     "impact_threshold_mg": (1000, 100, 16000),     # accel change (L1, mg) over impact_window_ms that marks IC
     "impact_window_ms": (10, 2, 40),               # span of the accel difference
     "min_swing_ms": (0, 0, 600),                 # toe-off jolts in early swing are not landings
-    "landing_timeout_ms": (350, 50, 1000),         # after the swing lobe, wait this long for the impact
+    "landing_timeout_ms": (350, 50, 1000),
+    "landing_pitch_deg": (30, 5, 90),              # the sole must be back within this of flat to land
+    "impact_fraction_percent": (25, 0, 100),       # an impact peaks above this share of recent ones         # after the swing lobe, wait this long for the impact
     "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact
     "max_contact_ms": (1500, 300, 5000),           # longer = stopped, the stride is dropped
     "min_stride_ms": (400, 200, 1500),             # 300 spm, faster than any human
@@ -100,6 +102,9 @@ class CoreUnits:
         self.calibration_motion = ms(v["calibration_motion_ms"])
         self.landing_timeout = ms(v["landing_timeout_ms"])
         self.min_swing = ms(v["min_swing_ms"])
+        # degrees -> pitch integral units (LSB x samples): 32768 / range * rate per degree
+        self.landing_theta = -(v["landing_pitch_deg"] * 32768 // gyro_range_dps) * sample_rate_hz
+        self.impact_fraction = v["impact_fraction_percent"]
         self.min_contact = ms(v["min_contact_ms"])
         self.max_contact = ms(v["max_contact_ms"])
         self.min_stride = ms(v["min_stride_ms"])

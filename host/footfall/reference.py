@@ -77,31 +77,43 @@ class FloatStrideReference:
         state, state_t, swing_max, theta = "swing", start, 0.0, 0.0
         prev_ic = None
         hist = []
+        expect = 0.0          # EMA of recent impact peaks, g
+        had_to = False        # theta is the sole pitch only after a first mid-stance reset
         for t in range(start, n):
             theta += w[t] * dt
             if state == "swing":
                 if w[t] > swing_max:
                     swing_max = w[t]
                 elif (swing_max > s["swing_threshold_dps"] and w[t] < swing_max / 2
-                      and t - state_t > self.min_swing):
+                      and t - state_t > self.min_swing
+                      and (theta > -s["landing_pitch_deg"] or not had_to)):
                     state, state_t, hist = "landing", t, []
                 elif t - state_t > self.max_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
             elif state == "landing":
                 hist.append((a[t], theta))
                 if len(hist) == 1:
-                    best = (0.0, None, None)
+                    best, cand = (0.0, None, None), None
                 found = None
                 if len(hist) > self.lag:
                     jolt = np.abs(a[t] - hist[-1 - self.lag][0]).sum()
+                    here = (jolt, t - self.lag // 2, hist[-1 - self.lag // 2][1])
+                    if cand is not None:
+                        if jolt > cand_peak:
+                            cand_peak = jolt
+                        elif jolt * 2 < cand_peak or t - cand[1] > self.lag:
+                            if cand_peak * 100 >= expect * s["impact_fraction_percent"]:
+                                expect += (cand_peak - expect) / 4
+                                found = cand
+                            else:
+                                cand = None
+                    elif jolt > s["impact_threshold_mg"] / 1000:
+                        cand, cand_peak = here, jolt
                     if jolt > best[0]:
-                        cand = (jolt, t - self.lag // 2, hist[-1 - self.lag // 2][1])
-                        if jolt > s["impact_threshold_mg"] / 1000:
-                            found = cand
-                        else:
-                            best = cand
+                        best = here
                 if found is None and t - state_t > self.landing_timeout:
                     if best[0] * 3 > s["impact_threshold_mg"] / 1000:
+                        expect /= 2
                         found = best
                     else:
                         state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
@@ -125,6 +137,7 @@ class FloatStrideReference:
                 elif trough < -s["pushoff_threshold_dps"] and w[t] > s["flat_threshold_dps"]:
                     theta -= ms_theta
                     state, state_t, swing_max = "swing", t, 0.0
+                    had_to = had_to or trough_t - ic >= self.min_contact
                     if trough_t - ic >= self.min_contact:
                         angle = ic_theta - ms_theta
                         cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
