@@ -26,8 +26,8 @@ def walking():
     return evaluate_pyshoe(_files("2017-11-22-"))
 
 
-@pytest.mark.xfail(strict=True, reason="target not met yet: measured ~0.93/0.90 running, "
-                   "~0.90/0.85 walking (soft steps and turns in the 5x5 m Vicon area)")
+@pytest.mark.xfail(strict=True, reason="target not met yet: measured 0.957/0.984 running, "
+                   "0.931/0.922 walking, cadence off by up to 12 spm on turn-heavy trials")
 def test_issue_targets(running, walking):
     for r in (running, walking):
         assert r["precision"] >= 0.98 and r["recall"] >= 0.98
@@ -36,8 +36,8 @@ def test_issue_targets(running, walking):
 
 def test_regression_floor(running, walking):
     # Not the target: a floor ~5 points under today's figures so regressions fail loudly.
-    assert running["precision"] >= 0.88 and running["recall"] >= 0.85
-    assert walking["precision"] >= 0.85 and walking["recall"] >= 0.80
+    assert running["precision"] >= 0.90 and running["recall"] >= 0.93
+    assert walking["precision"] >= 0.88 and walking["recall"] >= 0.87
     # the median IC precedes the (late) Vicon stance onset, as it physically must
     assert running["ic_error_vs_vicon"]["median_ms"] < 0
     assert abs(sorted(running["cadence_error_spm"])[len(running["cadence_error_spm"]) // 2]) <= 3.0

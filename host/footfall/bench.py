@@ -15,6 +15,14 @@ SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 IC_TOLERANCE_S = 0.2   # Vicon stance onsets trail the true IC by 30-60 ms and jitter
 
 
+def detected_ics(strides, ics):
+    """Every IC the pod emitted: live IC events plus the ICs of completed strides (those found
+    while replaying the calibration buffer). A final IC with no toe-off after it (the runner
+    stopped) is a detection too; so is a false IC whose stride was later dropped."""
+    times = sorted(set(round(s["ic_s"], 6) for s in strides) | set(round(i, 6) for i, _ in ics))
+    return times
+
+
 def evaluate_pyshoe(files):
     """Score the core's ICs against Vicon stance onsets; returns a dict of figures."""
     from footfall.io import load_recording
@@ -26,7 +34,7 @@ def evaluate_pyshoe(files):
         rec = load_recording(f)
         strides, ics, _act, _core = replay(rec)
         ref = pyshoe_reference_ic_s(rec)
-        det = [s["ic_s"] for s in strides]
+        det = detected_ics(strides, ics)
         tp, fp, fn = score.add(det, ref)
         cad = [s["cadence_spm"] for s in strides if s["cadence_spm"]]
         ref_cad = cadence_from_events(ref)

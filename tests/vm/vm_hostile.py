@@ -1,0 +1,135 @@
+# VM side of the hostile-sample test: saturated, zero, noisy and square-wave streams and
+# mid-stream configure() rate changes. Every push runs heap-locked (construction and
+# configure() do not); nothing may raise and nothing may allocate. One JSON line per case.
+import gc
+import json
+import sys
+
+import micropython
+
+from footfall_core.core import StrideCore
+
+SAT = (32767, -32768)
+# case kinds
+K_SAT_CORNERS = 0   # every axis saturated, cycling through the 64 sign combinations
+K_SAT_TOGGLE = 1    # every axis jumping +32767 <-> -32768 each sample (largest jolt)
+K_ZEROS = 2
+K_NOISE = 3         # full-scale pseudo-random noise (ZX81 LCG, small ints only)
+K_SQUARE = 4        # gait-like: saturated gyro square wave (1 s period) + accel spikes
+
+
+def feed(core, kind, t, n, st):
+    """Push n samples of a kind starting at counter t. Allocation-free."""
+    x = st[1]
+    end = t + n
+    fl_or = st[2]
+    while t < end:
+        if kind == K_SAT_CORNERS:
+            c = t & 63
+            ax = SAT[c & 1]
+            ay = SAT[(c >> 1) & 1]
+            az = SAT[(c >> 2) & 1]
+            gx = SAT[(c >> 3) & 1]
+            gy = SAT[(c >> 4) & 1]
+            gz = SAT[(c >> 5) & 1]
+        elif kind == K_SAT_TOGGLE:
+            ax = SAT[t & 1]
+            ay = ax
+            az = ax
+            gx = ax
+            gy = ax
+            gz = ax
+        elif kind == K_ZEROS:
+            ax = ay = az = gx = gy = gz = 0
+        elif kind == K_NOISE:
+            x = (x * 75 + 74) % 65537
+            ax = (x & 0xFFFF) - 32768
+            x = (x * 75 + 74) % 65537
+            ay = (x & 0xFFFF) - 32768
+            x = (x * 75 + 74) % 65537
+            az = (x & 0xFFFF) - 32768
+            x = (x * 75 + 74) % 65537
+            gx = (x & 0xFFFF) - 32768
+            x = (x * 75 + 74) % 65537
+            gy = (x & 0xFFFF) - 32768
+            x = (x * 75 + 74) % 65537
+            gz = (x & 0xFFFF) - 32768
+        else:
+            p = t % 208
+            gy = 32767 if p < 70 else (-32768 if p < 120 else 0)
+            gx = gy >> 3
+            gz = 0
+            ax = SAT[p & 1] if 120 <= p < 126 else 0
+            ay = ax
+            az = 2048
+        fl_or |= core.push(t, ax, ay, az, gx, gy, gz)
+        t += 1
+        st[0] = t
+    st[1] = x
+    st[2] = fl_or
+
+
+def run_locked(core, kind, t, n, st):
+    """Returns None or the name of what went wrong."""
+    st[0] = t
+    gc.collect()
+    a = gc.mem_alloc()
+    err = None
+    micropython.heap_lock()
+    try:
+        feed(core, kind, t, n, st)
+    except MemoryError:
+        err = "MemoryError (allocation) at t=%d"
+    except Exception as e:  # noqa: BLE001
+        err = e
+    micropython.heap_unlock()
+    if err is not None and not isinstance(err, str):
+        sys.print_exception(err)
+        err = repr(err) + " at t=%d"
+    if err is not None:
+        err = err % st[0]
+    elif gc.mem_alloc() != a:
+        err = "mem_alloc delta %d" % (gc.mem_alloc() - a)
+    return err
+
+
+def main():
+    from array import array
+
+    st = array("l", [0, 1, 0])
+    cases = [
+        ("saturated corners", 208, K_SAT_CORNERS, 20000),
+        ("saturated toggle", 208, K_SAT_TOGGLE, 20000),
+        ("zeros", 208, K_ZEROS, 20000),
+        ("noise", 208, K_NOISE, 20000),
+        ("square gait", 208, K_SQUARE, 20000),
+    ]
+    failed = 0
+    for name, rate, kind, n in cases:
+        for arange, grange in ((16, 2000), (2, 125)):
+            core = StrideCore(rate, arange, grange)
+            st[2] = 0
+            err = run_locked(core, kind, 0, n, st)
+            failed += err is not None
+            print(json.dumps({"case": name, "ranges": [arange, grange], "samples": n, "error": err,
+                              "flags_seen": st[2], "strides": core.stride_count,
+                              "calibrated": core.calibrated}))
+    # mid-stream rate changes: the counter keeps running, configure() runs unlocked
+    core = StrideCore(208)
+    t = 0
+    for rate, kind in ((208, K_SQUARE), (104, K_SQUARE), (416, K_NOISE), (416, K_SQUARE),
+                       (12, K_SAT_CORNERS), (1000, K_SQUARE), (208, K_ZEROS), (208, K_SQUARE)):
+        if t:
+            core.configure(rate)
+        st[2] = 0
+        err = run_locked(core, kind, t, 6000, st)
+        t = st[0]
+        failed += err is not None
+        print(json.dumps({"case": "configure(%d) mid-stream" % rate, "samples": 6000, "error": err,
+                          "flags_seen": st[2], "strides": core.stride_count,
+                          "calibrated": core.calibrated}))
+    if failed:
+        raise SystemExit(1)
+
+
+main()
