@@ -65,3 +65,24 @@ def cadence_from_events(ic_s):
     if len(ic) < 3:
         return None
     return 120.0 / float(np.median(np.diff(ic)))
+
+
+def local_cadence_errors(strides, reference_ic_s, tolerance_s):
+    """Per matched stride: our cadence minus the reference's local cadence (spm).
+
+    The local reference cadence is 120 / median of the (up to) five reference IC-IC intervals
+    ending at the matched reference IC, the same window the core uses; intervals longer than
+    2.5 s (stops, Vicon gaps) are left out.
+    """
+    ref = np.sort(np.asarray(reference_ic_s, dtype=float))
+    ours = [(s["ic_s"], s["cadence_spm"]) for s in strides if s["cadence_spm"]]
+    pairs, _, _ = match_events([t for t, _ in ours], ref, tolerance_s)
+    by_time = dict(ours)
+    errors = []
+    for det, r in pairs:
+        k = int(np.searchsorted(ref, r))
+        iv = np.diff(ref[max(0, k - 5):k + 1])
+        iv = iv[iv < 2.5]
+        if len(iv) >= 3:
+            errors.append(by_time[det] - 120.0 / float(np.median(iv)))
+    return errors
