@@ -121,7 +121,8 @@ class StrideCore:
         if st == _SWING:
             if w > self._swing_max:
                 self._swing_max = w
-            elif (self._swing_max > self.units.swing_lsb and w < (self._swing_max >> 1)
+            elif (self._swing_max > self.units.swing_lsb
+                  and w * 100 < self._swing_max * self.units.landing_arm
                   and t - self._state_t > self.units.min_swing
                   and (th > self.units.landing_theta or self._prev_to_t < 0)):
                 # (the pitch integral is relative to the last mid-stance, so th is the sole's

@@ -18,13 +18,14 @@ DEFAULTS = {
     "swing_threshold_dps": (80, 40, 1500),        # toes-up swing lobe must exceed this
     "pushoff_threshold_dps": (60, 30, 1500),      # toes-down push-off trough must exceed this
     "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
-    "impact_threshold_mg": (1000, 100, 16000),     # accel change (L1, mg) over impact_window_ms that marks IC
+    "impact_threshold_mg": (1500, 100, 16000),     # accel change (L1, mg) over impact_window_ms that marks IC
     "impact_window_ms": (10, 2, 40),               # span of the accel difference
     "min_swing_ms": (0, 0, 600),                 # toe-off jolts in early swing are not landings
     "landing_timeout_ms": (350, 50, 1000),
+    "landing_arm_percent": (25, 5, 95),            # landing armed when the pitch rate falls below this share of the swing peak
     "landing_pitch_deg": (30, 5, 90),              # the sole must be back within this of flat to land
     "impact_fraction_percent": (25, 0, 100),       # an impact peaks above this share of recent ones         # after the swing lobe, wait this long for the impact
-    "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact
+    "min_contact_ms": (120, 20, 400),               # shortest plausible ground contact
     "max_contact_ms": (1500, 300, 5000),           # longer = stopped, the stride is dropped
     "min_stride_ms": (400, 200, 1500),             # 300 spm, faster than any human
     "max_stride_ms": (2500, 1000, 6000),           # slower than a slow walk: treat as a new start
@@ -105,6 +106,7 @@ class CoreUnits:
         # degrees -> pitch integral units (LSB x samples): 32768 / range * rate per degree
         self.landing_theta = -(v["landing_pitch_deg"] * 32768 // gyro_range_dps) * sample_rate_hz
         self.impact_fraction = v["impact_fraction_percent"]
+        self.landing_arm = v["landing_arm_percent"]
         self.min_contact = ms(v["min_contact_ms"])
         self.max_contact = ms(v["max_contact_ms"])
         self.min_stride = ms(v["min_stride_ms"])

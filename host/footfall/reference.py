@@ -84,7 +84,8 @@ class FloatStrideReference:
             if state == "swing":
                 if w[t] > swing_max:
                     swing_max = w[t]
-                elif (swing_max > s["swing_threshold_dps"] and w[t] < swing_max / 2
+                elif (swing_max > s["swing_threshold_dps"]
+                      and w[t] * 100 < swing_max * s["landing_arm_percent"]
                       and t - state_t > self.min_swing
                       and (theta > -s["landing_pitch_deg"] or not had_to)):
                     state, state_t, hist = "landing", t, []
