@@ -67,3 +67,23 @@ def test_cadence_matches_the_simulated_stride_rate():
     cad = np.median([s[6] for s in strides if s[6] > 0]) / 10
     ref = 120.0 / np.median(np.diff(rec.reference["ic_s"]))
     assert abs(cad - ref) <= 2.0
+
+
+def test_a_slipped_pod_is_noticed_and_recalibrated():
+    """The pod turns 60 deg on the shoe mid-run: the core recalibrates and keeps counting."""
+    from footfall.recording import Recording
+    from footfall.simulate import euler_rotation
+
+    segs = [GaitSegment("stand", 3), GaitSegment("run", 40, speed_mps=3.5)]
+    before = simulate(segs, seed=21)
+    after = simulate(segs, seed=21, mount_rotation=euler_rotation(60, 20, 0))
+    cut = int(22 * before.sample_rate_hz)
+    raw = np.vstack([before.raw[:cut], after.raw[cut:]])
+    rec = Recording(path="slip", sample_rate_hz=before.sample_rate_hz, raw=raw)
+    strides, core = run_core(rec.raw, rec.sample_rate_hz)
+    assert core.calibrations >= 2
+    ic = np.array([s[0] for s in strides]) / rec.sample_rate_hz
+    ref = before.reference["ic_s"]
+    late = ref[ref > 30]            # well after the slip
+    pairs, fp, fn = match_events(ic[ic > 30], late, 0.05)
+    assert len(pairs) >= 0.9 * len(late)
