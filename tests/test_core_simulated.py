@@ -87,3 +87,8 @@ def test_a_slipped_pod_is_noticed_and_recalibrated():
     late = ref[ref > 30]            # well after the slip
     pairs, fp, fn = match_events(ic[ic > 30], late, 0.05)
     assert len(pairs) >= 0.9 * len(late)
+    # with the old axis the strike angle would read about half (cos 60 deg): measured 8.0
+    # deg without recalibration against 16.8 deg with it, reference 15.9 deg
+    ref_angle = np.median(np.asarray(before.reference["strike_angle_deg"])[ref > 30])
+    angle = np.median([s[4] / 10 for s in strides if s[0] / rec.sample_rate_hz > 30])
+    assert abs(angle - ref_angle) <= 2.0
