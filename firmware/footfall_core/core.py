@@ -5,16 +5,19 @@ its sample counter t (time is passed in, never read). It returns event flags; co
 strides land in a preallocated ring of STRIDE_RING records (read them by stride number).
 
 Per stride (toes-up = positive pitch rate w, gyro LSB):
-  swing  : the toes-up swing lobe exceeds swing_threshold; when w falls below half its peak
-           the foot is about to land.
-  landing: IC = first sample whose accel change over impact_window exceeds impact_threshold
-           (the impact), dated at the middle of that window. Emitted at once: the delay is
-           about half the window plus the threshold crossing. A soft landing that never
-           reaches the threshold falls back, at landing_timeout, to the largest change seen
-           if it reached a third of the threshold (so that IC comes late, bounded).
+  swing  : the toes-up swing lobe exceeds swing_threshold; the landing is armed once w falls
+           below landing_arm % of its peak and the sole's pitch (the integral since the last
+           mid-stance) is back within landing_pitch of flat.
+  landing: an impact candidate starts where the accel change over impact_window exceeds
+           impact_threshold (IC dated at the middle of that window). Its jolt is followed to
+           its peak; the IC is emitted there (~15 ms later) if the peak reaches
+           impact_fraction % of recent impacts (an EMA), else it was a swing jolt and the
+           search goes on. A soft landing that never reaches the threshold falls back, at
+           landing_timeout, to the largest change seen if it reached a third of the threshold.
   contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
   flat   : the toes-down push-off trough; TO = the deepest trough sample, confirmed when w
-           turns toes-up again (the swing begins). The stride record is then complete.
+           turns toes-up again (the swing begins); contact shorter than min_contact is dropped.
+           The stride record is then complete.
 Strike angle = pitch integral from mid-stance back to IC (the reset at mid-stance makes it
 relative to the flat foot). Integers only; every intermediate < 2**30 (see comments).
 """
