@@ -8,3 +8,15 @@ class InputError(Exception):
         self.path = str(path)
         self.problem = str(problem).replace("\n", " ")
         super().__init__(f"{self.path}: {self.problem}")
+
+
+def read_input_bytes(path):
+    """The bytes of an input file, or an InputError naming it (missing, unreadable)."""
+    from pathlib import Path
+
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as exc:
+        raise InputError(path, "cannot read: %s" % (exc.strerror or exc)) from None

@@ -94,7 +94,7 @@ class FloatStrideReference:
             elif state == "landing":
                 hist.append((a[t], theta))
                 if len(hist) == 1:
-                    best, cand = (0.0, None, None), None
+                    best, cand, cand_peak = (0.0, None, None), None, 0.0
                 found = None
                 if len(hist) > self.lag:
                     jolt = np.abs(a[t] - hist[-1 - self.lag][0]).sum()

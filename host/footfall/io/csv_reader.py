@@ -18,11 +18,10 @@ number) is dropped with a warning on stderr; every other problem raises :class:`
 import math
 import re
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, read_input_bytes
 from ..recording import Recording
 
 CANONICAL_HEADER = "time_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps"
@@ -48,12 +47,7 @@ _SLOTS = ("time", "ax", "ay", "az", "gx", "gy", "gz")
 def read_csv(path, sample_rate_hz=None):
     """Read a CSV recording into a :class:`Recording` (``sample_rate_hz`` overrides the estimate)."""
     path = str(path)
-    try:
-        raw_bytes = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, "cannot read: %s" % (exc.strerror or exc)) from None
+    raw_bytes = read_input_bytes(path)
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

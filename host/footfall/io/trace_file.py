@@ -22,7 +22,7 @@ import numpy as np
 
 from footfall_core import trace_format as tf
 
-from ..errors import InputError
+from ..errors import InputError, read_input_bytes
 from ..recording import COLUMNS, Marker, Recording
 
 #: raw column j of a Recording is column _FROM_FILE[j] of a file sample.
@@ -37,12 +37,7 @@ _FREE_GAP_S = 60
 def read_trace(path):
     """Read a binary trace file into a :class:`Recording` (see the module notes on damage)."""
     path = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except OSError as exc:
-        raise InputError(path, "cannot read: %s" % (exc.strerror or exc)) from None
+    data = read_input_bytes(path)
     return decode_trace(data, path)
 
 
