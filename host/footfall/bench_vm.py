@@ -1,0 +1,77 @@
+"""`make bench`, VM part: the core's per-sample cost on the real MicroPython VM (npm
+@micropython/micropython-webassembly-pyscript under Node, see tests/vm/) and the estimated
+nRF52840 CPU share. Prints figures; never asserts.
+
+Method: a 10-minute demo session at 208 Hz (124,800 samples, >= 100k because time.ticks_us()
+has 1 ms resolution on this VM) is replayed through the unmodified core three times after a
+warm-up pass, heap-locked; the best pass counts. The core's cost per sample is
+(feeding loop with push() - the same loop without it) / samples, and is expressed in units of
+one empty-loop iteration (`for _ in range(n): pass`) on the same VM, a ratio that does not
+depend on the host machine.
+
+Device estimate (assumptions, REFERENCE 6.3): the ratio carries over to CircuitPython on the
+nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
+1.6-3.5 us. CPU share = loop-equivalents x (1.6..3.5 us) x rate; the sensor read (I2C/FIFO)
+and the feeding loop itself are not included.
+"""
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+RUNNER = REPO / "tests" / "vm" / "run.mjs"
+VM_PKG = REPO / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
+DEVICE_LOOP_US = (1.6, 3.5)
+RATES_HZ = (104, 208, 416)
+
+
+def run_vm_bench(minutes=10.0, rate=208, reps=3):
+    from footfall.simulate import demo_session
+
+    rec = demo_session(minutes=minutes, seed=1, sample_rate_hz=rate)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "input.bin"
+        np.ascontiguousarray(np.asarray(rec.raw, dtype="<i2")).tofile(path)
+        p = subprocess.run(["node", str(RUNNER), str(REPO / "tests" / "vm" / "vm_bench.py"),
+                            "--input", str(path), "--arg", f"rate={rate}", "--arg", f"reps={reps}"],
+                           capture_output=True, text=True, timeout=900, cwd=REPO)
+    if p.returncode != 0:
+        raise RuntimeError(f"VM bench failed (exit {p.returncode}):\n{p.stderr}")
+    return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
+
+
+def main():
+    if shutil.which("node") is None or not VM_PKG.is_dir():
+        print("MicroPython VM bench: skipped (run `make node_modules`)")
+        return 0
+    r = run_vm_bench()
+    n = r["samples"]
+    core_us = (r["core_loop_us"] - r["harness_us"]) / n
+    gross_us = r["core_loop_us"] / n
+    loop_us = r["empty_loop_us"] / n
+    eq = core_us / loop_us
+    print(f"MicroPython VM (wasm, Node) core cost, {n} samples x {r['reps']} passes (best), heap-locked:")
+    print(f"  core: {core_us:.2f} us/sample = {eq:.1f} empty-loop iterations "
+          f"(empty loop {loop_us * 1000:.0f} ns; feeding loop incl. core {gross_us:.2f} us = "
+          f"{gross_us / loop_us:.1f} iterations)")
+    print(f"  allocation during the timed passes: {r['mem_alloc_delta_locked']} bytes (heap_lock held)")
+    lo, hi = DEVICE_LOOP_US
+    print(f"  nRF52840 estimate (1 loop iteration = {lo}-{hi} us on the device, REFERENCE 6.3; "
+          "core only, no I2C, no feeding loop):")
+    print(f"    per sample {eq * lo:.0f}-{eq * hi:.0f} us")
+    for hz in RATES_HZ:
+        print(f"    {hz:>3} Hz: CPU {eq * lo * hz / 1e4:.1f}-{eq * hi * hz / 1e4:.1f} %")
+    print(f"  core RAM: {r['core_alloc_bytes']} B allocated by StrideCore() on the VM, of which "
+          f"{r['core_temp_bytes']} B are temporary initialiser lists ([0] * n, garbage after "
+          f"construction) -> live ~{r['core_live_bytes_est']} B (target <= 8192); the instance "
+          f"dict grows to {r['core_attrs_after_run']} attributes at the first strides")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

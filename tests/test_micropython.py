@@ -1,0 +1,153 @@
+"""The unmodified core on the real MicroPython VM (npm @micropython/micropython-webassembly-pyscript
+under Node; REFERENCE 7): bit-identical strides, zero allocation, core RAM, hostile samples.
+
+Run by `make micropython` (part of `make test`), which installs the VM with `npm ci` and sets
+FOOTFALL_VM=1. A plain `pytest` skips this file unless FOOTFALL_VM=1.
+"""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from footfall_core import core as fc
+
+REPO = Path(__file__).resolve().parents[1]
+RUNNER = REPO / "tests" / "vm" / "run.mjs"
+VM_PKG = REPO / "node_modules" / "@micropython" / "micropython-webassembly-pyscript"
+N_PYSHOE = 3
+
+pytestmark = pytest.mark.skipif(os.environ.get("FOOTFALL_VM") != "1",
+                                reason="MicroPython VM tests run with `make micropython` (FOOTFALL_VM=1)")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _vm_installed():
+    if shutil.which("node") is None or not VM_PKG.is_dir():
+        pytest.fail("the MicroPython VM is not installed: run `make node_modules` (npm ci)")
+
+
+def run_vm(script, input_path=None, timeout=300, **args):
+    """Run tests/vm/<script> on the VM; returns (exit code, parsed JSON lines, stderr)."""
+    cmd = ["node", str(RUNNER), str(REPO / "tests" / "vm" / script)]
+    if input_path is not None:
+        cmd += ["--input", str(input_path)]
+    for k, v in args.items():
+        cmd += ["--arg", f"{k}={v}"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
+    lines = [json.loads(x) for x in p.stdout.splitlines() if x.startswith("{")]
+    return p.returncode, lines, p.stderr
+
+
+def write_raw(raw, path):
+    np.ascontiguousarray(np.asarray(raw, dtype="<i2")).tofile(path)
+    return path
+
+
+def cpython_run(raw, rate, accel_range_g, gyro_range_dps):
+    """The same collection as tests/vm/vm_replay.py, on CPython: strides read out as soon as
+    they complete, plus a rolling hash of every non-zero push() result."""
+    core = fc.StrideCore(rate, accel_range_g, gyro_range_dps)
+    strides, seen, h, nf = [], 0, 0, 0
+    for i, r in enumerate(np.asarray(raw).tolist()):
+        fl = core.push(i, r[0], r[1], r[2], r[3], r[4], r[5])
+        if fl:
+            h = (h * 31 + fl * 7919 + (i & 0xFFFF)) & 0xFFFFF
+            nf += 1
+        while seen < core.stride_count:
+            k = seen & (fc.STRIDE_RING - 1)
+            strides.append([core.ic_t[k], core.to_t[k], core.gct_ms[k], core.swing_ms[k],
+                            core.angle_ddeg[k], core.strike[k], core.cadence_dspm[k], core.emit_t[k]])
+            seen += 1
+    return strides, {"flag_hash": h, "flagged": nf, "ic_count": core.ic_count,
+                     "calibrations": core.calibrations, "activity": core.activity, "strides": seen}
+
+
+def _recordings():
+    yield "demo-1min", None
+    for i in range(N_PYSHOE):
+        yield f"pyshoe-running-{i}", i
+
+
+def _load(which, tmp_path):
+    if which is None:
+        from footfall.simulate import demo_session
+        return demo_session(minutes=1.0, seed=1, sample_rate_hz=208)
+    from footfall.io import load_recording
+    from tests.shared_data import shared_path
+    files = sorted(shared_path("pyshoe-vicon").glob("2017-11-27-*.mat"))
+    if len(files) <= which:
+        pytest.skip(f"only {len(files)} pyshoe-vicon running trials present")
+    return load_recording(files[which])
+
+
+@pytest.mark.parametrize("name,which", list(_recordings()), ids=[n for n, _ in _recordings()])
+def test_vm_bit_identical_and_allocation_free(name, which, tmp_path):
+    rec = _load(which, tmp_path)
+    raw = np.asarray(rec.raw)
+    path = write_raw(raw, tmp_path / "input.bin")
+    rc, lines, err = run_vm("vm_replay.py", path, rate=rec.sample_rate_hz,
+                            accel_range_g=rec.accel_range_g, gyro_range_dps=rec.gyro_range_dps)
+    summaries = [x["summary"] for x in lines if "summary" in x]
+    assert summaries, f"no summary from the VM (exit {rc}):\n{err}"
+    s = summaries[0]
+    print(f"\n{name}: {json.dumps(s, sort_keys=True)}")
+    # the lock is real, and nothing allocated under it
+    assert s["negative_control"] is True, "heap_lock() did not make [0] * 10 raise MemoryError"
+    assert s["error"] is None, f"per-sample path failed under heap_lock at sample {s['failed_at']}: {s['error']}\n{err}"
+    assert s["mem_alloc_delta"] == 0
+    assert s["locked_samples"] > 0.5 * s["samples"], "warm-up took most of the recording"
+    assert rc == 0, err
+    # bit-identical with CPython
+    vm_strides = [x["stride"] for x in lines if "stride" in x]
+    cp_strides, cp = cpython_run(raw, rec.sample_rate_hz, rec.accel_range_g, rec.gyro_range_dps)
+    assert len(cp_strides) > 5, "too few strides to compare"
+    assert vm_strides == cp_strides
+    for key, value in cp.items():
+        assert s[key] == value, key
+
+
+def test_vm_core_ram(tmp_path):
+    from footfall.simulate import demo_session
+    rec = demo_session(minutes=0.2, seed=2, sample_rate_hz=208)
+    rc, lines, err = run_vm("vm_replay.py", write_raw(rec.raw, tmp_path / "input.bin"), rate=208)
+    s = [x["summary"] for x in lines if "summary" in x][0]
+    print(f"\ncore RAM on the VM: {s['core_alloc_bytes']} B allocated by StrideCore(), of which "
+          f"{s['core_temp_bytes']} B temporary initialiser lists; live ~{s['core_live_bytes_est']} B")
+    assert rc == 0, err
+    assert 0 < s["core_live_bytes_est"] < s["core_alloc_bytes"]   # figure reported, target 8 KB
+
+
+def test_vm_hostile_samples_never_raise_nor_allocate(tmp_path):
+    from footfall.simulate import demo_session
+    rec = demo_session(minutes=1.0, seed=3, sample_rate_hz=208)
+    warm = write_raw(np.asarray(rec.raw)[: 208 * 10], tmp_path / "warm.bin")
+    rc, lines, err = run_vm("vm_hostile.py", warm)
+    bad = [x for x in lines if x.get("error")]
+    assert not bad, f"{bad}\n{err}"
+    assert len(lines) == 18, err
+    assert rc == 0, err
+
+
+def test_vm_cold_core_first_events_do_not_allocate():
+    """A core straight from construction, heap-locked from its first sample: every attribute
+    the event paths write must already exist (a new one grows the instance dict)."""
+    rc, lines, err = run_vm("vm_hostile.py", cold=1)
+    assert rc == 0, err
+    s = lines[0]
+    print(f"\ncold core: {json.dumps(s)}")
+    assert s["error"] is None and not s["late_attrs"]
+
+
+def test_runner_exit_codes(tmp_path):
+    """A failure inside the VM is a failing exit code (the package's own CLI always exits 0)."""
+    cases = {"raise SystemExit(3)\n": 3, "import sys\nsys.exit()\n": 0, "raise ValueError('x')\n": 1,
+             "print('{\"ok\": 1}')\n": 0}
+    for src, want in cases.items():
+        p = tmp_path / "s.py"
+        p.write_text(src)
+        r = subprocess.run(["node", str(RUNNER), str(p)], capture_output=True, text=True, timeout=60)
+        assert r.returncode == want, (src, r.returncode, r.stderr)

@@ -1,0 +1,91 @@
+# VM side of `make bench` (host/footfall/bench_vm.py): the core's cost per sample on the
+# MicroPython VM, in microseconds and in empty-loop iterations, plus its RAM.
+# time.ticks_us() has 1 ms resolution here, so every timing covers >= 100k samples.
+# Prints one JSON line.
+import gc
+import json
+import time
+from array import array
+
+import micropython
+
+from footfall_core.core import StrideCore
+from footfall_core.mount import BUFFER_SAMPLES
+
+
+def empty_loop(n):
+    t0 = time.ticks_us()
+    for _ in range(n):
+        pass
+    return time.ticks_diff(time.ticks_us(), t0)
+
+
+def harness(raw, n):
+    """The feeding loop without the core: index and read six samples."""
+    t0 = time.ticks_us()
+    i = 0
+    s = 0
+    while i < n:
+        j = i * 6
+        s = raw[j] + raw[j + 1] + raw[j + 2] + raw[j + 3] + raw[j + 4] + raw[j + 5]
+        i += 1
+    return time.ticks_diff(time.ticks_us(), t0) + 0 * s
+
+
+def with_core(core, raw, n, t_base):
+    t0 = time.ticks_us()
+    i = 0
+    s = 0
+    while i < n:
+        j = i * 6
+        s = core.push(t_base + i, raw[j], raw[j + 1], raw[j + 2], raw[j + 3], raw[j + 4], raw[j + 5])
+        i += 1
+    return time.ticks_diff(time.ticks_us(), t0) + 0 * s
+
+
+def list_cost(k):
+    a = gc.mem_alloc()
+    x = [0] * k
+    return gc.mem_alloc() - a + 0 * len(x)
+
+
+def main():
+    rate = int(VM_ARGS["rate"])  # noqa: F821 (set by run.mjs)
+    reps = int(VM_ARGS.get("reps", "3"))  # noqa: F821
+    with open("/input.bin", "rb") as f:
+        raw = array("h", f.read())
+    n = len(raw) // 6
+
+    temp = list_cost(6 * BUFFER_SAMPLES) + list_cost(6) + 3 * list_cost(3) + 8 * list_cost(8)
+    temp += list_cost(32) + 2 * list_cost(5)
+    gc.collect()
+    a0 = gc.mem_alloc()
+    core = StrideCore(rate)
+    alloc = gc.mem_alloc() - a0
+
+    # warm-up pass (calibration, first events), unlocked; then timed passes, heap-locked
+    with_core(core, raw, n, 0)
+    best_core = best_h = best_e = None
+    locked_delta = 0
+    for r in range(reps):
+        a1 = gc.mem_alloc()
+        micropython.heap_lock()
+        try:
+            tc = with_core(core, raw, n, (r + 1) * n)
+        finally:
+            micropython.heap_unlock()
+        locked_delta += gc.mem_alloc() - a1
+        th = harness(raw, n)
+        te = empty_loop(n)
+        best_core = tc if best_core is None or tc < best_core else best_core
+        best_h = th if best_h is None or th < best_h else best_h
+        best_e = te if best_e is None or te < best_e else best_e
+    print(json.dumps({
+        "samples": n, "reps": reps, "core_loop_us": best_core, "harness_us": best_h, "empty_loop_us": best_e,
+        "mem_alloc_delta_locked": locked_delta, "strides": core.stride_count,
+        "core_alloc_bytes": alloc, "core_temp_bytes": temp, "core_live_bytes_est": alloc - temp,
+        "core_attrs_after_run": len(core.__dict__),
+    }))
+
+
+main()
