@@ -13,7 +13,7 @@ from array import array
 
 from footfall_core.fixedmath import unit_q13
 
-BUFFER_SAMPLES = 512   # 2.5 s at 208 Hz, 6 int16 each = 6 KB
+BUFFER_SAMPLES = 480   # 2.3 s at 208 Hz, 6 int16 each = 5.6 KB
 
 
 class MountCalibration:
