@@ -46,6 +46,7 @@ async function main() {
       mp.FS.writeFile(`/lib/footfall_core/${name}`, fs.readFileSync(path.join(coreDir, name)));
     }
   }
+  mp.FS.writeFile("/lib/vmlib.py", fs.readFileSync(path.join(repo, "tests", "vm", "vmlib.py")));
   if (opts.input) mp.FS.writeFile("/input.bin", fs.readFileSync(opts.input));
   const src = fs.readFileSync(opts.script, "utf8");
   // VM_ARGS as a real dict (a JS object would arrive as a proxy)

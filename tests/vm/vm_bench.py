@@ -5,12 +5,11 @@
 import gc
 import json
 import time
-from array import array
 
 import micropython
 
 from footfall_core.core import StrideCore
-from footfall_core.mount import BUFFER_SAMPLES
+from vmlib import core_init_temporaries, read_input
 
 
 def empty_loop(n):
@@ -43,21 +42,13 @@ def with_core(core, raw, n, t_base):
     return time.ticks_diff(time.ticks_us(), t0) + 0 * s
 
 
-def list_cost(k):
-    a = gc.mem_alloc()
-    x = [0] * k
-    return gc.mem_alloc() - a + 0 * len(x)
-
-
 def main():
     rate = int(VM_ARGS["rate"])  # noqa: F821 (set by run.mjs)
     reps = int(VM_ARGS.get("reps", "3"))  # noqa: F821
-    with open("/input.bin", "rb") as f:
-        raw = array("h", f.read())
+    raw = read_input()
     n = len(raw) // 6
 
-    temp = list_cost(6 * BUFFER_SAMPLES) + list_cost(6) + 3 * list_cost(3) + 8 * list_cost(8)
-    temp += list_cost(32) + 2 * list_cost(5)
+    temp = core_init_temporaries()
     gc.collect()
     a0 = gc.mem_alloc()
     core = StrideCore(rate)

@@ -13,6 +13,7 @@ import sys
 import micropython
 
 from footfall_core.core import StrideCore
+from vmlib import read_input
 
 SAT = (32767, -32768)
 # case kinds
@@ -130,8 +131,7 @@ def main():
 
     if VM_ARGS.get("cold") == "1":  # noqa: F821 (set by run.mjs)
         return cold()
-    with open("/input.bin", "rb") as f:
-        raw = array("h", f.read())
+    raw = read_input()
     st = array("l", [0, 1, 0])
     cases = [
         ("saturated corners", 208, K_SAT_CORNERS, 5000),

@@ -10,7 +10,7 @@ from array import array
 import micropython
 
 from footfall_core.core import STRIDE_RING, StrideCore
-from footfall_core.mount import BUFFER_SAMPLES
+from vmlib import core_init_temporaries, read_input
 
 FIELDS = 8          # ic_t to_t gct_ms swing_ms angle_ddeg strike cadence_dspm emit_t
 # progress state shared with feed() (no tuples under the lock):
@@ -54,29 +54,19 @@ def feed(core, raw, stop, out, cap, st):
     st[S_FLAGGED] = nf
 
 
-def list_cost(k):
-    a = gc.mem_alloc()
-    x = [0] * k
-    return gc.mem_alloc() - a + 0 * len(x)
-
-
 def main():
     rate = int(VM_ARGS["rate"])                       # noqa: F821 (set by run.mjs)
     arange = int(VM_ARGS.get("accel_range_g", "16"))  # noqa: F821
     grange = int(VM_ARGS.get("gyro_range_dps", "2000"))  # noqa: F821
     warm_extra = int(VM_ARGS.get("warm_extra", "300"))  # noqa: F821
-    with open("/input.bin", "rb") as f:
-        raw = array("h", f.read())
+    raw = read_input()
     n = len(raw) // 6
     cap = n // 40 + 64                                # a stride takes >= min_stride (0.4 s)
     out = array("l", bytearray(4 * FIELDS * cap))
     st = array("l", [0, 0, 0, 0])
 
-    # Core RAM. gc.collect() reclaims nothing inside one run of this wasm build, so the
-    # construction delta also counts the temporary initialiser lists ([0] * n) of the
-    # core's arrays; their cost is measured here and subtracted for the live estimate.
-    temp = list_cost(6 * BUFFER_SAMPLES) + list_cost(6) + 3 * list_cost(3)   # MountCalibration
-    temp += 8 * list_cost(STRIDE_RING) + list_cost(32) + 2 * list_cost(5)      # StrideCore
+    # Core RAM: the construction delta minus the temporary initialiser lists (see vmlib).
+    temp = core_init_temporaries()
     gc.collect()
     a0 = gc.mem_alloc()
     core = StrideCore(rate, arange, grange)

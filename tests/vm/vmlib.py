@@ -1,0 +1,28 @@
+# VM-side helpers shared by the scripts run.mjs executes (copied to /lib/vmlib.py).
+import gc
+from array import array
+
+from footfall_core.core import STRIDE_RING
+from footfall_core.mount import BUFFER_SAMPLES
+
+
+def read_input():
+    """/input.bin: int16 little-endian samples, N x [ax ay az gx gy gz]."""
+    with open("/input.bin", "rb") as f:
+        return array("h", f.read())
+
+
+def list_cost(k):
+    """Heap bytes of a temporary [0] * k list on this VM."""
+    a = gc.mem_alloc()
+    x = [0] * k
+    return gc.mem_alloc() - a + 0 * len(x)
+
+
+def core_init_temporaries():
+    """Bytes of the [0] * n initialiser lists StrideCore() builds and drops. gc.collect()
+    reclaims nothing inside one run of this wasm build, so the construction delta counts
+    them; subtract this for the live estimate."""
+    temp = list_cost(6 * BUFFER_SAMPLES) + list_cost(6) + 3 * list_cost(3)   # MountCalibration
+    temp += 8 * list_cost(STRIDE_RING) + list_cost(32) + 2 * list_cost(5)      # StrideCore
+    return temp
