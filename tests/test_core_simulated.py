@@ -52,17 +52,9 @@ def test_standing_walking_in_place_and_noise_give_no_strides():
     assert strides == [] and core.ic_count == 0
 
 
-FOREFOOT_GAP = pytest.mark.xfail(strict=True, reason=(
-    "known limitation: the simulated forefoot swing keeps rotating toes-up (~150 deg/s) until "
-    "touch-down, so the landing (armed below 25 % of the swing peak) is not armed before the "
-    "impact; a later jolt is taken for the landing"))
-
-
 @pytest.mark.parametrize("strike,speed,seed,expected", [
     ("rearfoot", 3.2, 7, 0), ("rearfoot", 3.5, 5, 0), ("midfoot", 3.5, 5, 1),
-    pytest.param("forefoot", 3.2, 7, 2, marks=FOREFOOT_GAP),
-    pytest.param("forefoot", 3.5, 5, 2, marks=FOREFOOT_GAP),
-    pytest.param("forefoot", 4.5, 3, 2, marks=FOREFOOT_GAP),
+    ("forefoot", 3.2, 7, 2), ("forefoot", 3.5, 5, 2), ("forefoot", 4.5, 3, 2),
 ])
 def test_strike_class_follows_the_landing(strike, speed, seed, expected):
     rec = simulate([GaitSegment("stand", 3), GaitSegment("run", 30, speed_mps=speed, strike=strike)],

@@ -5,15 +5,18 @@ its sample counter t (time is passed in, never read). It returns event flags; co
 strides land in a preallocated ring of STRIDE_RING records (read them by stride number).
 
 Per stride (toes-up = positive pitch rate w, gyro LSB):
-  swing  : the toes-up swing lobe exceeds swing_threshold; the landing is armed once w falls
-           below landing_arm % of its peak and the sole's pitch (the integral since the last
-           mid-stance) is back within landing_pitch of flat.
-  landing: an impact candidate starts where the accel change over impact_window exceeds
-           impact_threshold (IC dated at the middle of that window). Its jolt is followed to
-           its peak; the IC is emitted there (~15 ms later) if the peak reaches
-           impact_fraction % of recent impacts (an EMA), else it was a swing jolt and the
-           search goes on. A soft landing that never reaches the threshold falls back, at
-           landing_timeout, to the largest change seen if it reached a third of the threshold.
+  swing  : the toes-up swing lobe exceeds swing_threshold; the landing search opens once the
+           sole's pitch (the integral since the last mid-stance) is back within landing_pitch
+           of flat.
+  landing: the search is armed when w falls below landing_arm % of the swing peak; before
+           that only a jolt of 3x impact_threshold counts (forefoot strikers touch down while
+           the foot still rotates toes-up). An impact candidate starts where the accel change
+           over impact_window exceeds the threshold (IC dated at the middle of that window).
+           Its jolt is followed to its peak; the IC is emitted there (~15 ms later) if the peak
+           reaches impact_fraction % of recent impacts (an EMA), else it was a swing jolt and
+           the search goes on. A soft landing that never reaches the threshold falls back,
+           landing_timeout after arming, to the largest change seen if it reached a third of
+           the threshold.
   contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
   flat   : the toes-down push-off trough; TO = the deepest trough sample, confirmed when w
            turns toes-up again (the swing begins); contact shorter than min_contact is dropped.
@@ -98,6 +101,7 @@ class StrideCore:
         self._impact_expect = 0     # EMA of recent impact peaks (accel LSB over the window)
         # Every attribute the event paths write exists from here on: creating one inside
         # push() would grow the instance dict, which allocates on the device.
+        self._armed = False         # landing armed: the swing lobe has faded
         self._hist_n = 0            # samples in the accel/pitch history ring
         self._hist_i = 0            # next slot in the ring (x4)
         self._best_jolt = 0         # largest accel change in this landing window (LSB)
@@ -146,13 +150,13 @@ class StrideCore:
             if w > self._swing_max:
                 self._swing_max = w
             elif (self._swing_max > self.units.swing_lsb
-                  and w * 100 < self._swing_max * self.units.landing_arm
                   and t - self._state_t > self.units.min_swing
                   and (th > self.units.landing_theta or self._prev_to_t < 0)):
                 # (the pitch integral is relative to the last mid-stance, so th is the sole's
                 # pitch: a foot still toes-down from push-off cannot be landing)
                 self._state = _LANDING
                 self._state_t = t
+                self._armed = False
                 self._hist_n = 0
                 self._hist_i = 0
                 self._best_jolt = 0
@@ -161,6 +165,13 @@ class StrideCore:
                 return self._timeout(t)
             return 0
         if st == _LANDING:
+            if not self._armed:
+                # until the swing lobe has faded, only a hard impact (3x) counts as a landing
+                if w > self._swing_max:
+                    self._swing_max = w
+                elif w * 100 < self._swing_max * self.units.landing_arm:
+                    self._armed = True
+                    self._state_t = t
             h = self._hist
             i = self._hist_i
             h[i] = ax
@@ -186,7 +197,7 @@ class StrideCore:
                             self._impact_expect += (peak - self._impact_expect) >> 2
                             return self._initial_contact(self._cand_t, self._cand_theta, t)
                         self._cand_t = -1          # a swing jolt, weaker than impacts: go on
-                elif jolt > self.units.impact_lsb:
+                elif jolt > self.units.impact_lsb and (self._armed or jolt > 3 * self.units.impact_lsb):
                     # impact onset: date IC at the middle of the difference window
                     k = (i - 4 * (lag >> 1)) & 31
                     self._cand_t = t - (lag >> 1)
@@ -197,7 +208,7 @@ class StrideCore:
                     self._best_jolt = jolt
                     self._best_t = t - (lag >> 1)
                     self._best_theta = h[k + 3]
-            if t - self._state_t > self.units.landing_timeout:
+            if self._armed and t - self._state_t > self.units.landing_timeout:
                 # a soft landing (walking, turning): the largest jolt, if it was a third of
                 # an impact, is the IC, emitted late (at most landing_timeout after the swing)
                 if self._best_jolt * 3 > self.units.impact_lsb:

@@ -85,13 +85,17 @@ class FloatStrideReference:
                 if w[t] > swing_max:
                     swing_max = w[t]
                 elif (swing_max > s["swing_threshold_dps"]
-                      and w[t] * 100 < swing_max * s["landing_arm_percent"]
                       and t - state_t > self.min_swing
                       and (theta > -s["landing_pitch_deg"] or not had_to)):
-                    state, state_t, hist = "landing", t, []
+                    state, state_t, hist, armed = "landing", t, [], False
                 elif t - state_t > self.max_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
             elif state == "landing":
+                if not armed:       # until the swing lobe fades only a 3x jolt is a landing
+                    if w[t] > swing_max:
+                        swing_max = w[t]
+                    elif w[t] * 100 < swing_max * s["landing_arm_percent"]:
+                        armed, state_t = True, t
                 hist.append((a[t], theta))
                 if len(hist) == 1:
                     best, cand, cand_peak = (0.0, None, None), None, 0.0
@@ -108,11 +112,11 @@ class FloatStrideReference:
                                 found = cand
                             else:
                                 cand = None
-                    elif jolt > s["impact_threshold_mg"] / 1000:
+                    elif jolt > s["impact_threshold_mg"] / 1000 * (1 if armed else 3):
                         cand, cand_peak = here, jolt
                     if jolt > best[0]:
                         best = here
-                if found is None and t - state_t > self.landing_timeout:
+                if found is None and armed and t - state_t > self.landing_timeout:
                     if best[0] * 3 > s["impact_threshold_mg"] / 1000:
                         expect /= 2
                         found = best
