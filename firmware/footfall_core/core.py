@@ -112,7 +112,6 @@ class StrideCore:
         self._cand_peak = 0
         self._ic_start = 0          # IC of the stride in progress (sample counter)
         self._ic_theta = 0
-        self._flat_delay = 0
         self._ms_abs = 0            # mid-stance: smallest |w| so far, its sample, pitch, accel
         self._ms_t = 0
         self._ms_theta = 0
@@ -217,7 +216,7 @@ class StrideCore:
                 self._reset_stride(t)      # no landing found: wait for the next swing
             return 0
         if st == _CONTACT:
-            if t - self._ic_start > self._flat_delay and w < self.units.flat_lsb and w > -self.units.flat_lsb:
+            if t - self._ic_start > self.units.flat_delay and w < self.units.flat_lsb and w > -self.units.flat_lsb:
                 self._state = _FLAT
                 self._ms_abs = abs(w)
                 self._mark_midstance(t, th, ax, ay, az)
@@ -248,18 +247,16 @@ class StrideCore:
 
     def _initial_contact(self, ic, ic_theta, t):
         u = self.units
-        flags = EVENT_IC
         if self._prev_ic_t >= 0 and ic - self._prev_ic_t < u.min_stride:
             self._reset_stride(t)      # too soon after the last IC: a bounce, not a stride
             return 0
         self._state = _CONTACT
         self._ic_start = ic
         self._ic_theta = ic_theta
-        self._flat_delay = u.min_contact >> 1
         self.last_ic_t = ic
         self.ic_count += 1
         self._update_cadence(ic)
-        return flags
+        return EVENT_IC
 
     def _toe_off(self, t):
         u = self.units

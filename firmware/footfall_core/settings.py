@@ -108,6 +108,7 @@ class CoreUnits:
         self.impact_fraction = v["impact_fraction_percent"]
         self.landing_arm = v["landing_arm_percent"]
         self.min_contact = ms(v["min_contact_ms"])
+        self.flat_delay = self.min_contact >> 1     # impact ringing is not foot-flat
         self.max_contact = ms(v["max_contact_ms"])
         self.min_stride = ms(v["min_stride_ms"])
         self.max_stride = ms(v["max_stride_ms"])
@@ -121,8 +122,6 @@ class CoreUnits:
         # pitch integral (gyro LSB x samples) -> 0.1 deg: ddeg = (theta >> 5) * 10 * range // (1024 * rate)
         self.angle_num = 10 * gyro_range_dps
         self.angle_den = 1024 * sample_rate_hz
-        # samples -> ms: ms = n * 1000 // rate
-        self.ms_num = 1000
 
 
 # cos(k * 5 deg) * 16384 for k = 0..18

@@ -4,10 +4,6 @@ import sys
 from footfall_core import core as fc
 
 
-class StrideRecord(dict):
-    """One stride as JSON-ready values (times in seconds from the start of the recording)."""
-
-
 def replay(recording, settings=None, progress=False):
     """Run StrideCore over `recording`; returns (strides, ics, activity_changes, core).
 
@@ -45,10 +41,11 @@ def replay(recording, settings=None, progress=False):
 
 
 def _record(core, k, rate):
+    """Stride number k as JSON-ready values (times in seconds from the start of the recording)."""
     r = k & (fc.STRIDE_RING - 1)
     cad = core.cadence_dspm[r]
     swing = core.swing_ms[r]
-    return StrideRecord(
+    return dict(
         ic_s=core.ic_t[r] / rate,
         to_s=core.to_t[r] / rate,
         gct_ms=core.gct_ms[r],

@@ -9,6 +9,7 @@
 import gc
 import json
 import sys
+from array import array
 
 import micropython
 
@@ -16,6 +17,7 @@ from footfall_core.core import StrideCore
 from vmlib import read_input
 
 SAT = (32767, -32768)
+noise = array("l", [0] * 6)     # one noise sample, allocated at import (before any heap lock)
 # case kinds
 K_SAT_CORNERS = 0   # every axis saturated, cycling through the 64 sign combinations
 K_SAT_TOGGLE = 1    # every axis jumping +32767 <-> -32768 each sample (largest jolt)
@@ -48,18 +50,15 @@ def feed(core, kind, t, n, st):
         elif kind == K_ZEROS:
             ax = ay = az = gx = gy = gz = 0
         elif kind == K_NOISE:
-            x = (x * 75 + 74) % 65537
-            ax = (x & 0xFFFF) - 32768
-            x = (x * 75 + 74) % 65537
-            ay = (x & 0xFFFF) - 32768
-            x = (x * 75 + 74) % 65537
-            az = (x & 0xFFFF) - 32768
-            x = (x * 75 + 74) % 65537
-            gx = (x & 0xFFFF) - 32768
-            x = (x * 75 + 74) % 65537
-            gy = (x & 0xFFFF) - 32768
-            x = (x * 75 + 74) % 65537
-            gz = (x & 0xFFFF) - 32768
+            for k in range(6):          # ZX81 LCG, one int16 per axis (no allocation)
+                x = (x * 75 + 74) % 65537
+                noise[k] = (x & 0xFFFF) - 32768
+            ax = noise[0]
+            ay = noise[1]
+            az = noise[2]
+            gx = noise[3]
+            gy = noise[4]
+            gz = noise[5]
         else:
             p = t % 208
             gy = 32767 if p < 70 else (-32768 if p < 120 else 0)
