@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FOOTFALL := $(VENV)/bin/footfall
 DEMO_TRACE := demo/sample_run.fft
 
-.PHONY: all venv test test-python node_modules micropython mpy-check typecheck demo bench clean
+.PHONY: all venv pod-lib test test-python node_modules micropython mpy-check typecheck demo bench clean
 
 all: test
 
@@ -16,6 +16,16 @@ $(VENV)/.installed: host/pyproject.toml
 	touch $@
 
 venv: $(VENV)/.installed
+
+# The pod's Adafruit libraries as .py source from PyPI, pinned; no Blinka, no dependencies.
+POD_LIB := build/circuitpy/lib
+$(POD_LIB)/.installed: firmware/requirements-circuitpython.txt | venv
+	rm -rf $(POD_LIB) && mkdir -p $(POD_LIB)
+	$(VENV)/bin/pip install --quiet --no-deps --no-compile --target $(POD_LIB) -r firmware/requirements-circuitpython.txt
+	rm -rf $(POD_LIB)/*.dist-info $(POD_LIB)/bin
+	touch $@
+
+pod-lib: $(POD_LIB)/.installed
 
 test: test-python micropython mpy-check typecheck
 
@@ -39,7 +49,7 @@ typecheck: venv
 	$(VENV)/bin/circuitpython_setboard Seeed_XIAO_nRF52840_Sense >/dev/null
 	$(VENV)/bin/mypy --follow-untyped-imports firmware
 
-test-python: venv
+test-python: venv pod-lib
 	$(PY) -m pytest -q -n 2 tests
 
 $(DEMO_TRACE): | venv
@@ -53,4 +63,4 @@ bench: venv node_modules
 	$(PY) -m footfall.bench_vm
 
 clean:
-	rm -rf $(VENV) demo/*.fft .pytest_cache
+	rm -rf $(VENV) build demo/*.fft .pytest_cache
