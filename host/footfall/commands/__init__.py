@@ -9,4 +9,5 @@ its heavy dependencies inside that function, so `footfall --help` stays fast.
 COMMAND_MODULES = (
     "replay",
     "simulate",
+    "export",
 )

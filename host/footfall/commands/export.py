@@ -1,0 +1,67 @@
+"""`footfall export TRACE --fit out.fit | --csv out.csv`: per-stride CSV or a FIT activity file."""
+from pathlib import Path
+
+from footfall.commands.settings_file import load_settings
+from footfall.errors import InputError
+
+
+def register(sub):
+    p = sub.add_parser("export", help="export a replayed run as a per-stride CSV or a FIT file")
+    p.add_argument("trace", help="a .fft trace, a CSV (time_s,ax_g,...,gz_dps) or a PyShoe .mat")
+    p.add_argument("--fit", metavar="OUT.fit", help="write a FIT activity file (garmin-fit-sdk)")
+    p.add_argument("--csv", metavar="OUT.csv", help="write one row per stride")
+    p.add_argument("--settings", help="settings file (name = integer lines)")
+    p.add_argument("--start-time", metavar="ISO8601",
+                   help="run start (UTC) for FIT timestamps when the trace does not record it; "
+                        "default: the file's modification time minus its duration")
+    p.set_defaults(func=run)
+
+
+def _parse_start(text):
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError("--start-time", f"not an ISO 8601 time: {text!r}") from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    return int(t.timestamp())
+
+
+def _write(path, data):
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, str):
+            p.write_text(data, encoding="utf-8")
+        else:
+            p.write_bytes(data)
+    except OSError as exc:
+        raise InputError(p, f"cannot write: {exc.strerror or exc}") from None
+
+
+def run(args):
+    from footfall import export
+    from footfall.io import load_recording
+    from footfall.replay import replay
+
+    if not args.fit and not args.csv:
+        raise InputError(args.trace, "nothing to do: give --fit OUT.fit and/or --csv OUT.csv")
+    start_override = _parse_start(args.start_time)
+    settings = load_settings(args.settings)
+    rec = load_recording(args.trace)
+    strides, _ics, activity, _core = replay(rec, settings, progress=True)
+    if args.csv:
+        _write(args.csv, export.csv_text(strides))
+        print(f"wrote {args.csv}: {len(strides)} strides")
+    if args.fit:
+        start = export.start_time_unix_s(rec, args.trace, start_override)
+        idle_s = settings.get("idle_after_ms") / 1000.0
+        data = export.fit_bytes(strides, activity, rec.duration_s, start, idle_after_s=idle_s)
+        _write(args.fit, data)
+        print(f"wrote {args.fit}: {len(data)} bytes, {int(rec.duration_s) + 1} records, "
+              f"{len(strides)} strides")
+    return 0

@@ -1,0 +1,117 @@
+"""`footfall export`: the FIT file decodes with the SDK's Decoder (integrity OK, values back),
+and the per-stride CSV round-trips."""
+import datetime as dt
+
+import pytest
+from garmin_fit_sdk import Decoder, Stream
+
+from footfall import export
+from footfall.cli import main
+from footfall.io.trace_file import write_trace
+from footfall.replay import replay
+from footfall.simulate import GaitSegment, simulate
+
+START = "2026-05-01T07:30:00Z"
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    rec = simulate([GaitSegment("stand", 3), GaitSegment("run", 20, speed_mps=3.2),
+                    GaitSegment("walk", 8, speed_mps=1.4), GaitSegment("stand", 5)], seed=11)
+    path = tmp_path_factory.mktemp("exp") / "run.fft"
+    write_trace(rec, path)
+    strides, _ics, activity, _core = replay(rec)
+    return path, rec, strides, activity
+
+
+def _decode(path):
+    data = bytearray(path.read_bytes())
+    assert Decoder(Stream.from_byte_array(data)).is_fit()
+    assert Decoder(Stream.from_byte_array(data)).check_integrity()
+    messages, errors = Decoder(Stream.from_byte_array(data)).read()
+    assert errors == []
+    return messages
+
+
+def test_fit_round_trip(tmp_path, run):
+    path, rec, strides, activity = run
+    out = tmp_path / "run.fit"
+    assert main(["export", str(path), "--fit", str(out), "--start-time", START]) == 0
+    m = _decode(out)
+    start = dt.datetime(2026, 5, 1, 7, 30, tzinfo=dt.timezone.utc)
+
+    assert m["file_id_mesgs"][0]["type"] == "activity"
+    assert m["file_id_mesgs"][0]["time_created"] == start
+    names = {d["field_name"]: d for d in m["field_description_mesgs"]}
+    assert names["strike_angle"]["units"] == "deg" and names["strike_angle"]["native_mesg_num"] == 20
+    assert set(names) == {"strike_angle", "strike_class"}
+    assert [(e["event"], e["event_type"]) for e in m["event_mesgs"]] == [("timer", "start"),
+                                                                        ("timer", "stop_all")]
+
+    expected = export.per_second_records(strides, activity, rec.duration_s)
+    records = m["record_mesgs"]
+    assert len(records) == len(expected) == int(rec.duration_s) + 1
+    with_stride = 0
+    for want, got in zip(expected, records):
+        assert got["timestamp"] == start + dt.timedelta(seconds=want["t_s"])
+        # FIT running cadence is strides/min: whole part + 1/128 fraction = steps/min / 2
+        spm_back = 2 * (got["cadence"] + got["fractional_cadence"])
+        assert spm_back == pytest.approx(want["cadence_spm"], abs=2 / 128 + 1e-9)
+        if "gct_ms" in want:
+            with_stride += 1
+            assert got["stance_time"] == pytest.approx(want["gct_ms"], abs=0.05)
+            if want["stance_percent"] is not None:
+                assert got["stance_time_percent"] == pytest.approx(want["stance_percent"],
+                                                                   abs=0.005)
+            dev = got["developer_fields"]
+            assert dev[export.DEV_STRIKE_ANGLE] == pytest.approx(want["strike_angle_deg"],
+                                                                 abs=1e-4)
+            assert dev[export.DEV_STRIKE_CLASS] == export.STRIKE_CODES[want["strike"]]
+        else:
+            assert got["cadence"] == 0 and "stance_time" not in got
+    assert with_stride >= 15            # the run and the walk
+
+    # the activity type follows the core's state; the session totals match the strides
+    assert {r["activity_type"] for r in records} >= {"running", "walking"}
+    session = m["session_mesgs"][0]
+    assert session["sport"] == "running"
+    assert session["total_strides"] == len(strides)
+    cad = [s["cadence_spm"] for s in strides if s["cadence_spm"]]
+    assert 2 * (session["avg_running_cadence"] + session["avg_fractional_cadence"]) == \
+        pytest.approx(sum(cad) / len(cad), abs=2 / 128)
+    assert m["lap_mesgs"][0]["total_elapsed_time"] == pytest.approx(rec.duration_s, abs=1e-3)
+    assert m["activity_mesgs"][0]["num_sessions"] == 1
+
+
+def test_fit_cadence_split():
+    assert export.fit_cadence(157.8) == (78, 115 / 128)
+    assert export.fit_cadence(180.0) == (90, 0.0)
+    assert export.fit_cadence(181.999) == (91, 0.0)      # the fraction rounds up to a whole
+
+
+def test_damaged_fit_fails_the_integrity_check(tmp_path, run):
+    path, rec, strides, activity = run
+    data = bytearray(export.fit_bytes(strides, activity, rec.duration_s, 1_700_000_000))
+    data[len(data) // 2] ^= 0xFF
+    assert not Decoder(Stream.from_byte_array(data)).check_integrity()
+
+
+def test_csv_round_trip(tmp_path, run, capsys):
+    path, rec, strides, activity = run
+    out = tmp_path / "strides.csv"
+    assert main(["export", str(path), "--csv", str(out)]) == 0
+    text = out.read_text()
+    assert text.splitlines()[0] == ",".join(c[0] for c in export.CSV_COLUMNS)
+    rows = export.read_stride_csv(text)
+    assert rows == export.stride_rows(strides)
+    assert len(rows) == len(strides) > 10
+    assert rows[0]["swing_ms"] is None and rows[-1]["stride_ms"] is None
+    for a, b in zip(rows, rows[1:]):
+        assert a["stride_ms"] == pytest.approx((b["ic_s"] - a["ic_s"]) * 1000, abs=0.2)
+
+
+def test_export_needs_an_output(run, capsys):
+    path = run[0]
+    assert main(["export", str(path)]) == 2
+    assert "nothing to do" in capsys.readouterr().err
+    assert main(["export", str(path), "--fit", "x.fit", "--start-time", "yesterday"]) == 2
