@@ -1,8 +1,8 @@
 """Real data: the core's ICs against Vicon stance onsets on the PyShoe trials.
 
 The issue's targets (precision and recall >= 0.98, cadence within 2 spm) are asserted as
-they are; they are not met yet, so that test is a strict xfail that will flag the day they
-are. A separate regression floor (far below the target, stated as such) guards against
+they are. Running meets the detection target; walking and per-trial cadence do not yet, so
+that test is a strict xfail that will flag the day they do. A separate regression floor (far below the target, stated as such) guards against
 breaking what works today.
 """
 import pytest
@@ -26,11 +26,16 @@ def walking():
     return evaluate_pyshoe(_files("2017-11-22-"))
 
 
-@pytest.mark.xfail(strict=True, reason="target not met yet: measured 0.972/0.970 running, "
-                   "0.967/0.958 walking, per-trial cadence off by up to 8 spm on turn-heavy trials")
-def test_issue_targets(running, walking):
+def test_running_detection_target(running):
+    assert running["precision"] >= 0.98 and running["recall"] >= 0.98
+
+
+@pytest.mark.xfail(strict=True, reason="target not met yet: walking measured 0.967/0.958 "
+                   "(slow shuffles, turn steps); per-trial cadence off by up to 8 spm on "
+                   "turn-heavy trials")
+def test_walking_and_cadence_targets(running, walking):
+    assert walking["precision"] >= 0.98 and walking["recall"] >= 0.98
     for r in (running, walking):
-        assert r["precision"] >= 0.98 and r["recall"] >= 0.98
         assert r["cadence_abs_error_spm_max"] <= 2.0
 
 

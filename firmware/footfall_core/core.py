@@ -19,7 +19,8 @@ Per stride (toes-up = positive pitch rate w, gyro LSB):
            the threshold.
   contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
   flat   : the toes-down push-off trough; TO = the deepest trough sample, confirmed when w
-           turns toes-up again (the swing begins); contact shorter than min_contact is dropped.
+           turns toes-up again (the swing begins). Troughs within min_contact of IC are the
+           ringing of a hard landing, not push-off, and are ignored.
            The stride record is then complete.
 Strike angle = pitch integral from mid-stance back to IC (the reset at mid-stance makes it
 relative to the flat foot). Integers only; every intermediate < 2**30 (see comments).
@@ -224,8 +225,9 @@ class StrideCore:
             elif t - self._ic_start > self.units.max_contact:
                 self._reset_stride(t)
             return 0
-        # _FLAT: mid-stance, then the push-off trough
-        if w < self._trough:
+        # _FLAT: mid-stance, then the push-off trough (a trough within min_contact of IC is
+        # the ringing of a hard landing, not push-off)
+        if w < self._trough and t - self._ic_start >= self.units.min_contact:
             self._trough = w
             self._trough_t = t
         elif self._trough < -self.units.pushoff_lsb and w > self.units.flat_lsb:
@@ -265,8 +267,6 @@ class StrideCore:
         theta = self._theta - self._ms_theta      # integral relative to this mid-stance
         self._reset_stride(t)
         self._theta = theta
-        if to - ic < u.min_contact:
-            return 0
         r = self.stride_count & _RING_MASK
         self.ic_t[r] = ic
         self.to_t[r] = to

@@ -137,19 +137,17 @@ class FloatStrideReference:
                 elif t - ic > self.max_contact:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
             else:
-                if w[t] < trough:
+                if w[t] < trough and t - ic >= self.min_contact:   # earlier: landing ringing
                     trough, trough_t = w[t], t
                 elif trough < -s["pushoff_threshold_dps"] and w[t] > s["flat_threshold_dps"]:
                     theta -= ms_theta
-                    state, state_t, swing_max = "swing", t, 0.0
-                    had_to = had_to or trough_t - ic >= self.min_contact
-                    if trough_t - ic >= self.min_contact:
-                        angle = ic_theta - ms_theta
-                        cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
-                               2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
-                        out.append({"ic_t": ic, "to_t": trough_t,
-                                    "gct_ms": (trough_t - ic) * 1000.0 / self.rate,
-                                    "strike_angle_deg": angle, "strike": STRIKES[cls]})
+                    state, state_t, swing_max, had_to = "swing", t, 0.0, True
+                    angle = ic_theta - ms_theta
+                    cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
+                           2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
+                    out.append({"ic_t": ic, "to_t": trough_t,
+                                "gct_ms": (trough_t - ic) * 1000.0 / self.rate,
+                                "strike_angle_deg": angle, "strike": STRIKES[cls]})
                     continue
                 elif trough > -s["flat_threshold_dps"] and abs(w[t]) < ms_abs:
                     ms_abs, ms_theta = abs(w[t]), theta
