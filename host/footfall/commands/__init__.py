@@ -10,4 +10,5 @@ COMMAND_MODULES = (
     "replay",
     "simulate",
     "export",
+    "report",
 )

@@ -1,6 +1,5 @@
 """`footfall export TRACE --fit out.fit | --csv out.csv`: per-stride CSV or a FIT activity file."""
-from pathlib import Path
-
+from footfall.commands.output_file import write_output
 from footfall.commands.settings_file import load_settings
 from footfall.errors import InputError
 
@@ -31,18 +30,6 @@ def _parse_start(text):
     return int(t.timestamp())
 
 
-def _write(path, data):
-    p = Path(path)
-    try:
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, str):
-            p.write_text(data, encoding="utf-8")
-        else:
-            p.write_bytes(data)
-    except OSError as exc:
-        raise InputError(p, f"cannot write: {exc.strerror or exc}") from None
-
-
 def run(args):
     from footfall import export
     from footfall.io import load_recording
@@ -55,13 +42,13 @@ def run(args):
     rec = load_recording(args.trace)
     strides, _ics, activity, _core = replay(rec, settings, progress=True)
     if args.csv:
-        _write(args.csv, export.csv_text(strides))
+        write_output(args.csv, export.csv_text(strides))
         print(f"wrote {args.csv}: {len(strides)} strides")
     if args.fit:
         start = export.start_time_unix_s(rec, args.trace, start_override)
         idle_s = settings.get("idle_after_ms") / 1000.0
         data = export.fit_bytes(strides, activity, rec.duration_s, start, idle_after_s=idle_s)
-        _write(args.fit, data)
+        write_output(args.fit, data)
         print(f"wrote {args.fit}: {len(data)} bytes, {int(rec.duration_s) + 1} records, "
               f"{len(strides)} strides")
     return 0
