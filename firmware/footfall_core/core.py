@@ -12,9 +12,10 @@ Per stride (toes-up = positive pitch rate w, gyro LSB):
            that only a jolt of 3x impact_threshold counts (forefoot strikers touch down while
            the foot still rotates toes-up). An impact candidate starts where the accel change
            over impact_window exceeds the threshold (IC dated at the middle of that window).
-           Its jolt is followed to its peak; the IC is emitted there (~15 ms later) if the peak
-           reaches impact_fraction % of recent impacts (an EMA), else it was a swing jolt and
-           the search goes on. A soft landing that never reaches the threshold falls back,
+           If that onset already reaches impact_fraction % of recent impacts (an EMA of their
+           peaks), the IC is emitted at once (half a window late); otherwise its jolt is
+           followed to its peak and the IC emitted there if the peak reaches that share, else
+           it was a swing jolt and the search goes on. A soft landing that never reaches the threshold falls back,
            landing_timeout after arming, to the largest change seen if it reached a third of
            the threshold.
   contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
@@ -103,6 +104,7 @@ class StrideCore:
         # Every attribute the event paths write exists from here on: creating one inside
         # push() would grow the instance dict, which allocates on the device.
         self._armed = False         # landing armed: the swing lobe has faded
+        self._following = False     # IC emitted at impact onset; its jolt peak still to come
         self._hist_n = 0            # samples in the accel/pitch history ring
         self._hist_i = 0            # next slot in the ring (x4)
         self._best_jolt = 0         # largest accel change in this landing window (LSB)
@@ -133,6 +135,7 @@ class StrideCore:
 
     def _reset_stride(self, t):
         self._state = _SWING
+        self._following = False
         self._state_t = t
         self._swing_max = 0
         self._theta = 0
@@ -172,42 +175,32 @@ class StrideCore:
                 elif w * 100 < self._swing_max * self.units.landing_arm:
                     self._armed = True
                     self._state_t = t
-            h = self._hist
-            i = self._hist_i
-            h[i] = ax
-            h[i + 1] = ay
-            h[i + 2] = az
-            h[i + 3] = th
-            self._hist_i = (i + 4) & 31
-            n = self._hist_n
-            lag = self.units.impact_lag
-            if n < lag:
-                self._hist_n = n + 1
-            else:
-                j = (i - 4 * lag) & 31
-                jolt = abs(ax - h[j]) + abs(ay - h[j + 1]) + abs(az - h[j + 2])
+            jolt = self._jolt(ax, ay, az, th)
+            if jolt >= 0:
+                lag = self.units.impact_lag
                 if self._cand_t >= 0:
-                    # an impact candidate: follow its jolt to the peak, then judge it
+                    # a weaker impact candidate: follow its jolt to the peak, then judge it
                     if jolt > self._cand_peak:
                         self._cand_peak = jolt
                     elif jolt * 2 < self._cand_peak or t - self._cand_t > lag:
-                        peak = self._cand_peak
-                        if peak * 100 >= self._impact_expect * self.units.impact_fraction:
-                            # a real impact: expect the next ones to be alike (EMA, 1/4)
-                            self._impact_expect += (peak - self._impact_expect) >> 2
+                        if self._cand_peak * 100 >= self._impact_expect * self.units.impact_fraction:
+                            self._learn_impact(self._cand_peak)
                             return self._initial_contact(self._cand_t, self._cand_theta, t)
                         self._cand_t = -1          # a swing jolt, weaker than impacts: go on
                 elif jolt > self.units.impact_lsb and (self._armed or jolt > 3 * self.units.impact_lsb):
                     # impact onset: date IC at the middle of the difference window
-                    k = (i - 4 * (lag >> 1)) & 31
                     self._cand_t = t - (lag >> 1)
-                    self._cand_theta = h[k + 3]
+                    self._cand_theta = self._hist[((self._hist_i - 4 - 4 * (lag >> 1)) & 31) + 3]
                     self._cand_peak = jolt
+                    if jolt * 100 >= self._impact_expect * self.units.impact_fraction:
+                        # already as strong as recent impacts: emit now (lowest cue latency)
+                        # and follow the jolt to its peak during contact, for the EMA
+                        self._following = True
+                        return self._initial_contact(self._cand_t, self._cand_theta, t)
                 if jolt > self._best_jolt:
-                    k = (i - 4 * (lag >> 1)) & 31
                     self._best_jolt = jolt
                     self._best_t = t - (lag >> 1)
-                    self._best_theta = h[k + 3]
+                    self._best_theta = self._hist[((self._hist_i - 4 - 4 * (lag >> 1)) & 31) + 3]
             if self._armed and t - self._state_t > self.units.landing_timeout:
                 # a soft landing (walking, turning): the largest jolt, if it was a third of
                 # an impact, is the IC, emitted late (at most landing_timeout after the swing)
@@ -217,6 +210,12 @@ class StrideCore:
                 self._reset_stride(t)      # no landing found: wait for the next swing
             return 0
         if st == _CONTACT:
+            if self._following:
+                jolt = self._jolt(ax, ay, az, th)
+                if jolt > self._cand_peak:
+                    self._cand_peak = jolt
+                elif jolt * 2 < self._cand_peak or t - self._cand_t > self.units.impact_lag:
+                    self._learn_impact(self._cand_peak)
             if t - self._ic_start > self.units.flat_delay and w < self.units.flat_lsb and w > -self.units.flat_lsb:
                 self._state = _FLAT
                 self._ms_abs = abs(w)
@@ -238,6 +237,29 @@ class StrideCore:
         if t - self._ic_start > self.units.max_contact:
             self._reset_stride(t)
         return 0
+
+    def _jolt(self, ax, ay, az, th):
+        """Store the sample in the history ring; return the accel change (L1, LSB) over
+        impact_lag samples, or -1 until the ring holds that much (< 3 x 2**16)."""
+        h = self._hist
+        i = self._hist_i
+        h[i] = ax
+        h[i + 1] = ay
+        h[i + 2] = az
+        h[i + 3] = th
+        self._hist_i = (i + 4) & 31
+        lag = self.units.impact_lag
+        n = self._hist_n
+        if n < lag:
+            self._hist_n = n + 1
+            return -1
+        j = (i - 4 * lag) & 31
+        return abs(ax - h[j]) + abs(ay - h[j + 1]) + abs(az - h[j + 2])
+
+    def _learn_impact(self, peak):
+        """Expect the next impacts to be like this one (EMA, weight 1/4)."""
+        self._impact_expect += (peak - self._impact_expect) >> 2
+        self._following = False
 
     # ---- per event -----------------------------------------------------------------
     def _mark_midstance(self, t, th, ax, ay, az):

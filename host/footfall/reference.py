@@ -79,6 +79,7 @@ class FloatStrideReference:
         hist = []
         expect = 0.0          # EMA of recent impact peaks, g
         had_to = False        # theta is the sole pitch only after a first mid-stance reset
+        following = False     # IC emitted at impact onset, its jolt peak still to come
         for t in range(start, n):
             theta += w[t] * dt
             if state == "swing":
@@ -114,7 +115,9 @@ class FloatStrideReference:
                                 cand = None
                     elif jolt > s["impact_threshold_mg"] / 1000 * (1 if armed else 3):
                         cand, cand_peak = here, jolt
-                    if jolt > best[0]:
+                        if jolt * 100 >= expect * s["impact_fraction_percent"]:
+                            found, following = cand, True    # emit at onset, peak later
+                    if found is None and jolt > best[0]:
                         best = here
                 if found is None and armed and t - state_t > self.landing_timeout:
                     if best[0] * 3 > s["impact_threshold_mg"] / 1000:
@@ -126,12 +129,20 @@ class FloatStrideReference:
                 if found is not None:
                     ic = found[1]
                     if prev_ic is not None and ic - prev_ic < self.min_stride:
-                        state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                        state, state_t, swing_max, theta, following = "swing", t, 0.0, 0.0, False
                         continue
                     ic_theta = found[2]
                     prev_ic = ic
                     state = "contact"
             elif state == "contact":
+                if following:           # the onset-emitted impact's jolt, up to its peak
+                    hist.append((a[t], theta))
+                    jolt = np.abs(a[t] - hist[-1 - self.lag][0]).sum()
+                    if jolt > cand_peak:
+                        cand_peak = jolt
+                    elif jolt * 2 < cand_peak or t - cand[1] > self.lag:
+                        expect += (cand_peak - expect) / 4
+                        following = False
                 if t - ic > self.min_contact // 2 and abs(w[t]) < s["flat_threshold_dps"]:
                     state, ms_abs, ms_theta, trough, trough_t = "flat", abs(w[t]), theta, 0.0, t
                 elif t - ic > self.max_contact:
