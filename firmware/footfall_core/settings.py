@@ -35,6 +35,10 @@ DEFAULTS = {
     # Activity
     "running_duty_percent": (50, 20, 80),          # contact / stride below this = flight phase = running
     "idle_after_ms": (3000, 1000, 60000),          # no stride for this long = idle
+    # Speed and distance (footfall_core/speed.py; BLE RSC speed, stride length, distance)
+    "contact_length_mm": (800, 300, 1500),         # running: ground covered during contact (speed = this / GCT)
+    "walk_stride_mm": (1400, 400, 2500),           # walking: one foot's stride length
+    "speed_scale_permille": (1000, 500, 2000),     # runner's calibration factor (a calibration run sets it)
 }
 
 

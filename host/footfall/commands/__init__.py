@@ -11,4 +11,7 @@ COMMAND_MODULES = (
     "simulate",
     "export",
     "report",
+    "ble",
+    "live",
+    "pull",
 )

@@ -1,0 +1,72 @@
+"""The pod's GATT services, declared with the real adafruit_ble classes (REFERENCE 4.3).
+
+- RSCService (0x1814): RSC Measurement (notify, 4-10 bytes), RSC Feature (u16, read),
+  Sensor Location (u8, read), SC Control Point (write + indicate, a packet buffer so every
+  write is seen as one request).
+- FootfallService (128-bit UUIDs in footfall_core/ble_format.py): per-stride and cue-event
+  notifications,
+  an open control channel (reads: info, settings, mode, recordings) and a secure one whose
+  writes need an encrypted link (settings and mode changes).
+Battery (0x180F) and Device Information (0x180A) come from adafruit_ble itself.
+"""
+import _bleio
+from adafruit_ble.attributes import Attribute  # type: ignore[import-not-found]
+from adafruit_ble.characteristics import Characteristic, ComplexCharacteristic  # type: ignore[import-not-found]
+from adafruit_ble.characteristics.int import Uint8Characteristic, Uint16Characteristic  # type: ignore[import-not-found]
+from adafruit_ble.services import Service  # type: ignore[import-not-found]
+from adafruit_ble.uuid import StandardUUID, VendorUUID  # type: ignore[import-not-found]
+
+from footfall_core import ble_format as bf
+
+PACKETS_QUEUED = 4              # requests buffered per characteristic between two polls
+
+
+class PacketCharacteristic(ComplexCharacteristic):
+    """A characteristic bound to a _bleio.PacketBuffer: each central write is one packet,
+    and PacketBuffer.write() notifies/indicates the central that wrote."""
+
+    def bind(self, service):
+        bound = super().bind(service)
+        return _bleio.PacketBuffer(bound, buffer_size=PACKETS_QUEUED)
+
+
+class RSCService(Service):
+    uuid = StandardUUID(bf.RSC_SERVICE_UUID16)
+    measurement = Characteristic(uuid=StandardUUID(bf.RSC_MEASUREMENT_UUID16),
+                                 properties=Characteristic.NOTIFY,
+                                 read_perm=Attribute.NO_ACCESS, write_perm=Attribute.NO_ACCESS,
+                                 max_length=bf.RSC_MEASUREMENT_MAX, fixed_length=False,
+                                 initial_value=bytes(4))
+    feature = Uint16Characteristic(uuid=StandardUUID(bf.RSC_FEATURE_UUID16),
+                                   properties=Characteristic.READ,
+                                   write_perm=Attribute.NO_ACCESS,
+                                   initial_value=bf.POD_FEATURES)
+    location = Uint8Characteristic(uuid=StandardUUID(bf.SENSOR_LOCATION_UUID16),
+                                   properties=Characteristic.READ,
+                                   write_perm=Attribute.NO_ACCESS,
+                                   initial_value=bf.LOCATION_TOP_OF_SHOE)
+    control_point = PacketCharacteristic(uuid=StandardUUID(bf.SC_CONTROL_POINT_UUID16),
+                                         properties=Characteristic.WRITE | Characteristic.INDICATE,
+                                         read_perm=Attribute.NO_ACCESS,
+                                         max_length=bf.SC_CP_MAX)
+
+
+class FootfallService(Service):
+    uuid = VendorUUID(bf.FOOTFALL_SERVICE_UUID)
+    stride = Characteristic(uuid=VendorUUID(bf.FOOTFALL_STRIDE_UUID),
+                            properties=Characteristic.NOTIFY | Characteristic.READ,
+                            write_perm=Attribute.NO_ACCESS,
+                            max_length=bf.STRIDE_SIZE, fixed_length=True)
+    events = Characteristic(uuid=VendorUUID(bf.FOOTFALL_EVENT_UUID),
+                            properties=Characteristic.NOTIFY,
+                            read_perm=Attribute.NO_ACCESS, write_perm=Attribute.NO_ACCESS,
+                            max_length=bf.EVENT_SIZE, fixed_length=True)
+    control = PacketCharacteristic(uuid=VendorUUID(bf.FOOTFALL_CONTROL_UUID),
+                                   properties=Characteristic.WRITE | Characteristic.NOTIFY,
+                                   read_perm=Attribute.NO_ACCESS,
+                                   max_length=bf.CONTROL_MAX)
+    secure = PacketCharacteristic(uuid=VendorUUID(bf.FOOTFALL_SECURE_UUID),
+                                  properties=Characteristic.WRITE | Characteristic.NOTIFY,
+                                  read_perm=Attribute.NO_ACCESS,
+                                  write_perm=Attribute.ENCRYPT_NO_MITM,
+                                  max_length=bf.CONTROL_MAX)

@@ -1,0 +1,207 @@
+"""Test harness: the pod's BLE stack (firmware/footfall_pod/ble_*.py on the REAL adafruit_ble
+from build/circuitpy/lib, over the _bleio stand-in) fed by the real StrideCore and CueEngine,
+and a bleak backend wired to it, so host code talks to pod code through the real byte paths.
+
+PodApp stands in for firmware/footfall_pod/app.py with the same attributes BleLink uses
+(core, cues, settings, apply_setting, set_mode, recorder, battery_mv); its parts are the
+real core, settings and cue engine, not mocks.
+"""
+import asyncio
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+POD_LIB = REPO / "build" / "circuitpy" / "lib"
+
+
+def load_pod_ble():
+    """Install the stand-in as _bleio (a fresh radio) and import the pod's BLE modules."""
+    if not (POD_LIB / "adafruit_ble").is_dir():
+        raise RuntimeError("adafruit_ble missing: run `make pod-lib`")
+    for p in (str(POD_LIB), str(REPO / "firmware")):
+        if p not in sys.path:
+            sys.path.insert(0, p)
+    from footfall import ble_standin
+    ble_standin.install()
+    adapter = ble_standin.reset()
+    from footfall_pod import ble_link
+    return ble_standin, adapter, ble_link
+
+
+class Recorder:
+    """The recordings on the pod's drive (a folder)."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+
+    def recordings(self):
+        """[(path, bytes)], oldest first, as footfall_pod.recorder.Recorder gives them."""
+        return [(str(p), p.stat().st_size) for p in sorted(self.folder.glob("*.fft"))]
+
+
+class PodApp:
+    def __init__(self, rate_hz=208, folder=None):
+        from footfall_core import core as fc
+        from footfall_core.cues import CueEngine
+        from footfall_core.settings import Settings
+        self.settings = Settings()
+        self.core = fc.StrideCore(rate_hz, 16, 2000, self.settings)
+        self.cues = CueEngine(self.settings)
+        self.recorder = Recorder(folder) if folder is not None else None
+        self.battery_mv = 3900
+        self.now_ms = 0
+        self.applied = []
+
+    def apply_setting(self, name, value):
+        problem = self.settings.set(name, value)
+        if problem is None:
+            self.applied.append((name, value))
+            self.cues.configure(self.settings)
+        return problem
+
+    def set_mode(self, mode):
+        if not self.cues.set_mode(mode, self.now_ms):
+            return False
+        self.cues.request(7, self.now_ms)          # CUE_MODE, as the App does
+        return True
+
+
+class Pod:
+    """PodApp + BleLink, driven sample by sample like the firmware's loop."""
+
+    def __init__(self, recording=None, folder=None, rate_hz=208):
+        self.standin, self.adapter, ble_link = load_pod_ble()
+        rate = recording.sample_rate_hz if recording is not None else rate_hz
+        self.app = PodApp(rate, folder)
+        self.link = ble_link.BleLink(self.app)
+        self.app.ble = self.link
+        self.raw = recording.raw.tolist() if recording is not None else []
+        self.rate = rate
+        self.t = 0
+        self.seen = 0
+        self.cues = []
+
+    def run(self, seconds, poll_every=4):
+        """Feed `seconds` of samples through the core; strides and polls as the App does."""
+        core, app, link = self.app.core, self.app, self.link
+        end = min(len(self.raw), self.t + int(seconds * self.rate))
+        while self.t < end:
+            ax, ay, az, gx, gy, gz = self.raw[self.t]
+            core.push(self.t, ax, ay, az, gx, gy, gz)
+            now = self.t * 1000 // self.rate
+            app.now_ms = now
+            while self.seen < core.stride_count:
+                r = self.seen & 7
+                app.cues.on_stride(now, core.strike[r], core.cadence_dspm[r], core.gct_ms[r],
+                                   core.angle_ddeg[r], core.activity)
+                link.on_stride(self.seen, now)
+                self.seen += 1
+            if self.t % poll_every == 0:
+                while True:
+                    kind = app.cues.next_cue(now)
+                    if not kind:
+                        break
+                    self.cues.append((now, kind))
+                link.poll(now)
+            self.t += 1
+        return self.t < len(self.raw)
+
+    def poll(self):
+        self.link.poll(self.app.now_ms)
+
+
+def fake_bleak_backend(pod, mtu=185):
+    """A bleak client backend class whose 'radio' is the pod's stand-in adapter."""
+    from bleak.backends.characteristic import BleakGATTCharacteristic
+    from bleak.backends.client import BaseBleakClient
+    from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
+    from bleak.exc import BleakError
+
+    standin = pod.standin
+    names = {standin.Characteristic.READ: "read", standin.Characteristic.WRITE: "write",
+             standin.Characteristic.WRITE_NO_RESPONSE: "write-without-response",
+             standin.Characteristic.NOTIFY: "notify", standin.Characteristic.INDICATE: "indicate"}
+
+    def full_uuid(u):
+        s = str(u)
+        return "0000%s-0000-1000-8000-00805f9b34fb" % s[2:] if s.startswith("0x") else s
+
+    class StandinBleakClient(BaseBleakClient):
+        def __init__(self, address_or_ble_device, **kwargs):
+            super().__init__(address_or_ble_device,
+                             disconnected_callback=kwargs.get("disconnected_callback"),
+                             timeout=kwargs.get("timeout", 10.0))
+            self.central = None
+
+        @property
+        def name(self):
+            return pod.adapter.name
+
+        @property
+        def mtu_size(self):
+            return self.central.connection.mtu if self.central else 23
+
+        async def connect(self, pair, **kwargs):
+            try:
+                self.central = pod.adapter.central_connect(self.address, mtu=mtu)
+            except standin.ConnectionError as exc:
+                raise BleakError(str(exc)) from None
+            if pair:
+                self.central.pair()
+            coll = BleakGATTServiceCollection()
+            handle = 1
+            for s in pod.adapter.services:
+                svc = BleakGATTService(s, handle, full_uuid(s.uuid))
+                coll.add_service(svc)
+                handle += 1
+                for c in s.characteristics:
+                    props = [n for bit, n in names.items() if c.properties & bit]
+                    coll.add_characteristic(BleakGATTCharacteristic(
+                        c, handle, full_uuid(c.uuid), props, lambda: mtu - 3, svc))
+                    handle += 2
+            self.services = coll
+            pod.poll()
+
+        async def disconnect(self):
+            if self.central is not None:
+                self.central.disconnect()
+            pod.poll()
+
+        async def pair(self, *args, **kwargs):
+            self.central.pair()
+
+        async def unpair(self):
+            raise NotImplementedError
+
+        @property
+        def is_connected(self):
+            return self.central is not None and self.central.connection.connected
+
+        async def read_gatt_char(self, characteristic, **kwargs):
+            try:
+                return bytearray(self.central.read(characteristic.obj.uuid))
+            except standin.AttError as exc:
+                raise BleakError(str(exc)) from None
+
+        async def read_gatt_descriptor(self, descriptor, **kwargs):
+            raise NotImplementedError
+
+        async def write_gatt_char(self, characteristic, data, response):
+            try:
+                self.central.write(characteristic.obj.uuid, bytes(data), response)
+            except standin.AttError as exc:
+                raise BleakError(str(exc)) from None
+            pod.poll()                  # the pod's next loop pass answers it
+            await asyncio.sleep(0)
+
+        async def write_gatt_descriptor(self, descriptor, data):
+            raise NotImplementedError
+
+        async def start_notify(self, characteristic, callback, **kwargs):
+            self.central.subscribe(characteristic.obj.uuid, lambda data: callback(bytearray(data)))
+            pod.poll()
+
+        async def stop_notify(self, characteristic):
+            self.central.unsubscribe(characteristic.obj.uuid)
+
+    return StandinBleakClient
