@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FOOTFALL := $(VENV)/bin/footfall
 DEMO_TRACE := demo/sample_run.fft
 
-.PHONY: all venv pod-lib test test-python node_modules micropython mpy-check typecheck demo bench clean
+.PHONY: all venv pod-lib test test-python node_modules micropython mpy-check typecheck demo bench gaitmap-venv clean
 
 all: test
 
@@ -58,9 +58,21 @@ $(DEMO_TRACE): | venv
 demo: venv $(DEMO_TRACE)
 	$(FOOTFALL) replay $(DEMO_TRACE) --summary-only
 
-bench: venv node_modules
+bench: venv node_modules gaitmap-venv
 	$(PY) -m footfall.bench
 	$(PY) -m footfall.bench_vm
+	$(PY) -m footfall.bench_accuracy
+
+# gaitmap baseline for the accuracy bench, in its own venv (it pins numpy<2.1; see
+# host/footfall/baselines_gaitmap.py). If it cannot be installed the bench says so and goes on.
+GAITMAP_VENV := build/gaitmap-venv
+$(GAITMAP_VENV)/.installed: host/requirements-gaitmap.txt
+	rm -rf $(GAITMAP_VENV)
+	$(PYTHON) -m venv $(GAITMAP_VENV)
+	$(GAITMAP_VENV)/bin/pip install --quiet -r host/requirements-gaitmap.txt || { rm -rf $(GAITMAP_VENV); echo "gaitmap-venv: install failed, the bench runs without gaitmap"; }
+	if [ -d $(GAITMAP_VENV) ]; then touch $@; fi
+
+gaitmap-venv: $(GAITMAP_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build demo/*.fft .pytest_cache
