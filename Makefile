@@ -49,7 +49,7 @@ typecheck: venv
 	$(VENV)/bin/circuitpython_setboard Seeed_XIAO_nRF52840_Sense >/dev/null
 	$(VENV)/bin/mypy --follow-untyped-imports firmware
 
-test-python: venv pod-lib
+test-python: venv pod-lib hardware-tools
 	$(PY) -m pytest -q -n 2 tests
 
 $(DEMO_TRACE): | venv
@@ -76,3 +76,52 @@ gaitmap-venv: $(GAITMAP_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build demo/*.fft .pytest_cache
+
+# ---- Hardware: wiring docs from the board profiles, enclosure renders (openscad from Debian) ----
+.PHONY: hardware-tools hardware wiring bundle deploy
+HW_OUT := build/hardware
+SCAD := hardware/enclosure/footfall_pod.scad
+SCAD_DEPS := $(wildcard hardware/enclosure/*.scad)
+HW_STL := $(HW_OUT)/footfall-base-lace.stl $(HW_OUT)/footfall-base-heel.stl $(HW_OUT)/footfall-lid.stl
+HW_PNG := $(HW_OUT)/footfall-lace.png $(HW_OUT)/footfall-heel.png
+
+# openscad renders STL; its PNG export needs an X display, hence xvfb-run (+ xauth).
+hardware-tools:
+	@command -v openscad >/dev/null 2>&1 && command -v xvfb-run >/dev/null 2>&1 && command -v xauth >/dev/null 2>&1 || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing openscad, xvfb and xauth from Debian (apt-get)"; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openscad xvfb xauth >/dev/null; }
+
+$(HW_OUT)/footfall-base-%.stl: $(SCAD_DEPS) | hardware-tools
+	@mkdir -p $(HW_OUT)
+	openscad -q -D 'part="base"' -D 'variant="$*"' -o $@ $(SCAD)
+
+$(HW_OUT)/footfall-lid.stl: $(SCAD_DEPS) | hardware-tools
+	@mkdir -p $(HW_OUT)
+	openscad -q -D 'part="lid"' -o $@ $(SCAD)
+
+CAMERA_lace := 0,0,0,55,0,35,0
+CAMERA_heel := 0,0,0,105,0,30,0
+$(HW_OUT)/footfall-%.png: $(SCAD_DEPS) | hardware-tools
+	@mkdir -p $(HW_OUT)
+	xvfb-run -a openscad -q -D 'part="assembly"' -D 'variant="$*"' --imgsize=1200,800 \
+	  --viewall --autocenter --camera=$(CAMERA_$*) --colorscheme=Tomorrow -o $@ $(SCAD)
+
+hardware: $(HW_STL) $(HW_PNG)
+	@ls -l $(HW_STL) $(HW_PNG)
+
+# The README wiring table and hardware/wiring.svg, generated from firmware/footfall_pod/boards.py
+wiring: venv
+	$(PY) -m footfall.wiring
+
+# ---- Deploy: the CIRCUITPY layout (code.py, boot.py, settings.toml, lib/) ----
+BUNDLE := build/footfall-circuitpy.zip
+bundle: pod-lib
+	$(PY) -m footfall.deploy bundle --out $(BUNDLE)
+
+# make deploy CIRCUITPY=/media/$USER/CIRCUITPY [FORCE=1] [SETTINGS=replace]
+deploy: pod-lib
+	@test -n "$(CIRCUITPY)" || { echo "usage: make deploy CIRCUITPY=/path/to/CIRCUITPY [FORCE=1] [SETTINGS=replace]"; exit 2; }
+	$(PY) -m footfall.deploy deploy --drive "$(CIRCUITPY)" $(if $(FORCE),--force) \
+	  $(if $(filter replace,$(SETTINGS)),--replace-settings)

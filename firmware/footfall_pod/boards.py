@@ -2,8 +2,8 @@
 
 The firmware looks pins up by name (``getattr(board, profile["button"])``), and the wiring
 table in hardware/README.md is generated from and checked against these same dicts, so the
-two cannot disagree. Values are plain strings and integers so that this file runs unchanged
-on CircuitPython, MicroPython and CPython.
+two cannot disagree. Values are plain strings, integers and dicts of strings so that this
+file runs unchanged on CircuitPython, MicroPython and CPython.
 
 Keys (a key missing or None means the board has no such part):
   board_id          CircuitPython board id (``board.board_id``)
@@ -19,6 +19,15 @@ Keys (a key missing or None means the board has no such part):
   battery_adc       ADC pin that sees the battery through a divider
   battery_enable    pin driven low to connect the divider (None: always connected)
   battery_divider_num/_den  battery voltage = adc voltage * num / den
+  haptic_address    7-bit I2C address of the DRV2605L (fixed by the chip)
+  charge_status     pin that reads low while the on-board charger charges (None: not wired)
+  pad_labels        silkscreen label of every pad the builder solders to, by ``board`` name or
+                    by supply name (3V3, GND, BAT+, BAT-); used by the wiring table
+  pad_positions     where each of those pads sits, seen from the component side with the USB-C
+                    connector at the top: "L<n>"/"R<n>" = left/right edge, n-th pad from the
+                    USB end; "B" = on the back or on board; "J" = connector. On the Feather,
+                    L is the 16-pin header (RST 3V AREF GND ...) and R the 12-pin header
+                    (BAT EN USB 13 ... SCL SDA). Used by the wiring SVG.
 """
 
 XIAO_NRF52840_SENSE = {
@@ -42,6 +51,16 @@ XIAO_NRF52840_SENSE = {
     "battery_enable": "READ_BATT_ENABLE",
     "battery_divider_num": 1510,  # 1 MOhm over 510 kOhm on the XIAO
     "battery_divider_den": 510,
+    "haptic_address": 0x5A,
+    "charge_status": "CHARGE_STATUS",
+    "pad_labels": {
+        "D1": "D1", "D2": "D2", "D3": "D3", "SDA": "D4/SDA", "SCL": "D5/SCL",
+        "3V3": "3V3", "GND": "GND", "BAT+": "BAT+", "BAT-": "BAT-",
+    },
+    "pad_positions": {
+        "D1": "L2", "D2": "L3", "D3": "L4", "SDA": "L5", "SCL": "L6",
+        "3V3": "R3", "GND": "R2", "BAT+": "B", "BAT-": "B",
+    },
 }
 
 FEATHER_NRF52840_SENSE = {
@@ -65,6 +84,16 @@ FEATHER_NRF52840_SENSE = {
     "battery_enable": None,
     "battery_divider_num": 2,     # 100 kOhm / 100 kOhm
     "battery_divider_den": 1,
+    "haptic_address": 0x5A,
+    "charge_status": None,
+    "pad_labels": {
+        "SCL": "SCL", "SDA": "SDA", "D5": "5", "D6": "6", "SWITCH": "UserSw (on board)",
+        "3V3": "3V", "GND": "GND", "BAT+": "JST-PH +", "BAT-": "JST-PH -",
+    },
+    "pad_positions": {
+        "SCL": "R11", "SDA": "R12", "D5": "R10", "D6": "R9", "SWITCH": "B",
+        "3V3": "L2", "GND": "L4", "BAT+": "J", "BAT-": "J",
+    },
 }
 
 PROFILES = (XIAO_NRF52840_SENSE, FEATHER_NRF52840_SENSE)
