@@ -110,14 +110,19 @@ class Pod:
         self.link.poll(self.app.now_ms)
 
 
-def fake_bleak_backend(pod, mtu=185):
-    """A bleak client backend class whose 'radio' is the pod's stand-in adapter."""
+def fake_bleak_backend(pod, mtu=185, stream=False, corrupt_chunks=0):
+    """A bleak client backend class whose 'radio' is the pod's stand-in adapter.
+
+    stream: once connected, the pod runs through its recording in the background (faster
+    than real time), as it would while the runner runs. corrupt_chunks: flip a data byte in
+    that many recording-chunk notifications (the client must notice by the CRC)."""
     from bleak.backends.characteristic import BleakGATTCharacteristic
     from bleak.backends.client import BaseBleakClient
     from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
     from bleak.exc import BleakError
 
     standin = pod.standin
+    corrupt = [corrupt_chunks]
     names = {standin.Characteristic.READ: "read", standin.Characteristic.WRITE: "write",
              standin.Characteristic.WRITE_NO_RESPONSE: "write-without-response",
              standin.Characteristic.NOTIFY: "notify", standin.Characteristic.INDICATE: "indicate"}
@@ -161,6 +166,12 @@ def fake_bleak_backend(pod, mtu=185):
                     handle += 2
             self.services = coll
             pod.poll()
+            if stream:
+                self._task = asyncio.get_running_loop().create_task(self._stream())
+
+        async def _stream(self):
+            while self.is_connected and pod.run(0.25):
+                await asyncio.sleep(0)
 
         async def disconnect(self):
             if self.central is not None:
@@ -198,7 +209,12 @@ def fake_bleak_backend(pod, mtu=185):
             raise NotImplementedError
 
         async def start_notify(self, characteristic, callback, **kwargs):
-            self.central.subscribe(characteristic.obj.uuid, lambda data: callback(bytearray(data)))
+            def deliver(data):
+                if (corrupt[0] > 0 and len(data) > 12 and data[0] == 0x88 and data[2] == 0):
+                    corrupt[0] -= 1
+                    data = data[:11] + bytes([data[11] ^ 0x40]) + data[12:]
+                callback(bytearray(data))
+            self.central.subscribe(characteristic.obj.uuid, deliver)
             pod.poll()
 
         async def stop_notify(self, characteristic):
