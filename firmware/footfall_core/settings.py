@@ -39,6 +39,24 @@ DEFAULTS = {
     "contact_length_mm": (800, 300, 1500),         # running: ground covered during contact (speed = this / GCT)
     "walk_stride_mm": (1400, 400, 2500),           # walking: one foot's stride length
     "speed_scale_permille": (1000, 500, 2000),     # runner's calibration factor (a calibration run sets it)
+    # Pod (firmware/footfall_pod: sensor, outputs, recording, controls, power); _on = 0/1 switch
+    "sample_rate_hz": (208, 100, 420),             # core rate; the chip runs at the nearest ODR of 104/208/416 Hz
+    "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO at least this often (adds to cue latency)
+    "ic_tap_on": (0, 0, 1),                        # a short tap at every detected landing (landing drills)
+    "output_drv2605_on": (1, 0, 1),                # DRV2605L haptic driver on the I2C header
+    "drv2605_lra_on": (1, 0, 1),                   # it drives an LRA (1) or an ERM coin motor (0)
+    "output_motor_on": (0, 0, 1),                  # plain vibration motor on a PWM pin
+    "motor_duty_percent": (80, 10, 100),           # its drive strength
+    "output_piezo_on": (0, 0, 1),                  # piezo beeper on a PWM pin (a pitch per cue)
+    "record_at_boot_on": (0, 0, 1),                # start recording at power-on (else: long press)
+    "record_file_max_kb": (1024, 16, 16384),       # a new file beyond this size ...
+    "record_file_max_min": (30, 1, 240),           # ... or this age
+    "record_flush_ms": (2000, 250, 10000),         # buffered samples reach the flash at least this often
+    "record_reserve_kb": (64, 8, 1024),            # stop recording when less flash than this is free
+    "long_press_ms": (1000, 300, 5000),            # button held this long = start/stop recording
+    "idle_sleep_min": (10, 0, 240),                # deep sleep after this long without strides (0 = never)
+    "wake_threshold_mg": (500, 250, 15750),        # accel jump that wakes the pod (LSM6DS wake-up, 250 mg steps)
+    "battery_low_mv": (3500, 3000, 4200),          # LED shows low battery below this
 }
 
 

@@ -15,4 +15,6 @@ COMMAND_MODULES = (
     "ble",
     "live",
     "pull",
+    "sim",
+    "settings",
 )

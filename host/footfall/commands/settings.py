@@ -1,0 +1,64 @@
+"""`footfall settings`: write a validated settings.toml for the pod.
+
+Starts from the defaults (or --from FILE, e.g. tuning output), applies --set name=value
+changes, validates everything with the pod's own Settings (footfall_core/settings.py) and
+writes every setting as `name = integer` lines (valid TOML the pod parses), grouped as in
+DEFAULTS with each setting's range in a comment. `--defaults` prints the default file, which
+is what firmware/settings.toml holds.
+"""
+import sys
+from pathlib import Path
+
+HEADER = ("# Footfall pod settings: `name = integer` lines (valid TOML), read at boot.\n"
+          "# Written by `footfall settings`; a bad line is logged on the pod and its default kept.\n"
+          "# CircuitPython's own CIRCUITPY_* keys may be added to this file; the pod skips them.\n")
+
+
+def register(sub):
+    p = sub.add_parser("settings", help="write a validated settings.toml for the pod")
+    p.add_argument("--from", dest="src", metavar="FILE", help="start from this settings file")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="change one setting (repeatable)")
+    p.add_argument("--out", help="write here (default: standard output)")
+    p.add_argument("--defaults", action="store_true", help="print the default file and exit")
+    p.set_defaults(func=run)
+
+
+def render(settings):
+    """The settings as file text: every key in DEFAULTS order, range in a comment."""
+    from footfall_core.settings import DEFAULTS
+
+    lines = [HEADER.rstrip("\n")]
+    for name, (_default, low, high) in DEFAULTS.items():
+        lines.append(f"{name} = {settings.values[name]}".ljust(40) + f"# {low}..{high}")
+    return "\n".join(lines) + "\n"
+
+
+def run(args):
+    from footfall.commands.settings_file import load_settings
+    from footfall.errors import InputError
+    from footfall_core.settings import Settings
+
+    if args.defaults:
+        sys.stdout.write(render(Settings()))
+        return 0
+    settings = load_settings(args.src)
+    for item in args.set:
+        name, eq, value = item.partition("=")
+        name = name.strip()
+        try:
+            number = int(value.strip()) if eq else None
+        except ValueError:
+            number = None
+        if number is None:
+            raise InputError("--set", f"{item!r}: expected name=integer")
+        problem = settings.set(name, number)
+        if problem is not None:
+            raise InputError("--set", problem)
+    text = render(settings)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}: {len(settings.values)} settings", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0

@@ -1,0 +1,74 @@
+"""`footfall sim TRACE`: run the unmodified pod firmware on the virtual pod over a recording."""
+import json
+import sys
+
+STRIKE_KEYS = ("ic_s", "to_s", "gct_ms", "swing_ms", "strike_angle_deg", "strike", "cadence_spm")
+
+
+def register(sub):
+    p = sub.add_parser("sim", help="run the pod firmware (code.py) on the virtual pod over a recording")
+    p.add_argument("trace", help="a .fft trace, a CSV or a PyShoe .mat (the emulated sensor runs at its rate)")
+    p.add_argument("--settings", help="settings.toml for the pod (name = integer lines)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--press", action="append", default=[], metavar="T[:HELD]",
+                   help="press the button T s into the trace for HELD s (default 0.2; 1.5 = long press)")
+    p.add_argument("--profile", choices=("xiao", "feather"), default="xiao", help="board profile")
+    p.set_defaults(func=run)
+
+
+def _presses(values):
+    from footfall.errors import InputError
+
+    out = []
+    for v in values:
+        t, _, held = v.partition(":")
+        try:
+            out.append((float(t), float(held) if held else 0.2))
+        except ValueError:
+            raise InputError("--press", f"expected T or T:HELD seconds, got {v!r}") from None
+    return out
+
+
+def run(args):
+    from pathlib import Path
+
+    from footfall.commands.settings_file import load_settings
+    from footfall.io import load_recording
+    from footfall.virtualpod import run as run_pod
+
+    text = None
+    if args.settings:
+        load_settings(args.settings)                 # the host checks it first: one-line error
+        text = Path(args.settings).read_text(encoding="utf-8")
+    rec = load_recording(args.trace)
+    out = run_pod(rec, settings_text=text, button_presses=_presses(args.press), profile=args.profile)
+    out["strikes"] = [{k: s[k] for k in STRIKE_KEYS} for s in out["strikes"]]
+    if args.json:
+        json.dump(out, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0 if out["faults"]["crash"] is None else 1
+    print(format_text(out))
+    return 0 if out["faults"]["crash"] is None else 1
+
+
+def format_text(out):
+    from collections import Counter
+
+    lines = [f"{out['trace']}: {out['sample_rate_hz']} Hz, {out['samples_fed']} of {out['samples']} "
+             f"samples fed to the virtual pod ({out['sim']['duration_s']:.1f} s simulated)"]
+    for item in out["log"]:
+        lines.append(f"  {item['t_s']:9.3f} s  {item['line']}")
+    lines.append(f"strikes        {len(out['strikes'])}")
+    kinds = Counter(c["kind"] for c in out["cues"])
+    lines.append("cues           " + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"))
+    outputs = Counter(b["output"] for b in out["buzzes"])
+    lines.append("buzzes         " + (", ".join(f"{k} {n}" for k, n in sorted(outputs.items())) or "none"))
+    for r in out["recordings"]:
+        lines.append(f"recording      {r['name']}: {r['bytes']} bytes, {r.get('samples', '?')} samples, "
+                     f"{r.get('markers', '?')} events" + (f", ERROR {r['error']}" if "error" in r else ""))
+    f = out["faults"]
+    lines.append(f"faults         FIFO overruns {f['fifo_overruns']}, I2C errors {f['i2c_errors_injected']}, "
+                 f"deep sleeps {f['deep_sleeps']}, boots {f['boots']}")
+    if f["crash"]:
+        lines.append("CRASH:\n" + f["crash"])
+    return "\n".join(lines)

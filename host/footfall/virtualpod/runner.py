@@ -1,0 +1,364 @@
+"""Run the pod's firmware on CPython against the emulated hardware in hw/.
+
+Isolation: for one run, sys.path starts with hw/, the firmware folder (and its lib/) and the
+Adafruit library folders; every module those provide is imported fresh and removed again
+afterwards, and ``time`` and ``os`` are swapped for the emulated ones (hw/vtime.py,
+hw/vos.py) only while the firmware runs. The flash is a folder (a temporary one by default)
+that is the firmware's working directory, so its relative paths (settings.toml,
+recordings/, footfall.log) land there, and os.statvfs reports the emulated capacity.
+
+The firmware prints one line per detected IC ("I ic_t t"), stride ("S k ic to gct swing angle
+strike cadence emit") and cue ("C kind t") while a serial console listens; those lines,
+stamped with the simulated time, are the run's results, next to what the emulated outputs
+(DRV2605L, PWM) and LED pins saw.
+"""
+import io
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+HW_DIR = Path(__file__).resolve().parent / "hw"
+REPO = Path(__file__).resolve().parents[3]
+FIRMWARE_DIR = REPO / "firmware"
+LIB_DIR = REPO / "build" / "circuitpy" / "lib"
+
+PROFILES = {"xiao": "XIAO_NRF52840_SENSE", "feather": "FEATHER_NRF52840_SENSE"}
+# kept across a simulated deep-sleep reset (they model the hardware, not the firmware)
+_HARDWARE_MODULES = ("_vpod", "vtime", "vos", "lsm6ds_model", "drv2605_model")
+
+
+class _Console(io.TextIOBase):
+    """sys.stdout while the pod runs: complete lines, stamped with the simulated time."""
+
+    def __init__(self, world_ref):
+        self.world_ref = world_ref
+        self.lines = []
+        self._part = ""
+
+    def writable(self):
+        return True
+
+    def write(self, s):
+        self._part += s
+        while "\n" in self._part:
+            line, self._part = self._part.split("\n", 1)
+            self.lines.append((self.world_ref().now_us, line))
+        return len(s)
+
+
+def _fifo_order(recording):
+    """Recording.raw (ax ay az gx gy gz) -> flat int16 array in FIFO order (gx gy gz ax ay az)."""
+    from array import array
+
+    raw = np.asarray(recording.raw, dtype="<i2")[:, [3, 4, 5, 0, 1, 2]]
+    out = array("h")
+    out.frombytes(np.ascontiguousarray(raw).tobytes())
+    return out
+
+
+def _settings_file_text(settings_text, rate_hz):
+    text = settings_text if settings_text is not None else ""
+    names = [ln.split("=", 1)[0].strip() for ln in text.splitlines() if "=" in ln]
+    if "sample_rate_hz" not in names:
+        # the emulated sensor runs at the recording's rate; the core must know it
+        text = text + ("" if not text or text.endswith("\n") else "\n") + f"sample_rate_hz = {rate_hz}\n"
+    return text
+
+
+def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flash_dir=None,
+        flash_kb=2048, profile="xiao", button_presses=(), button_held_at_boot_s=0.0,
+        sensor_absent_s=0.0,
+        i2c_errors=(), stalls=(), battery_mv=3900, linger_s=1.5, ticks_start_ms=0,
+        drv2605=True, files=None, max_boots=8, detail=False):
+    """Run the firmware over `recording` (a Recording or a path) on the virtual pod.
+
+    button_presses: (t_s, held_s) pairs, t_s from the trace start (the moment the firmware
+    starts the sensor FIFO); button_held_at_boot_s: the button is down from power-on for this
+    long (boot.py then leaves the drive to USB); sensor_absent_s: the IMU does not answer until then (from power-on);
+    i2c_errors: (t_s, count) - the next `count` I2C transfers after t_s fail with EIO;
+    stalls: (t_s, seconds) - one I2C transfer after t_s blocks that long (FIFO overrun);
+    files: {relative path: bytes or str} put on the flash before boot (e.g. older recordings);
+    flash_kb: emulated flash capacity. settings_text is written as settings.toml; a
+    `sample_rate_hz = <recording rate>` line is added unless it sets one.
+    Returns the dict `footfall sim --json` prints (detail=True adds raw LED/PWM logs).
+    """
+    from footfall.io import load_recording
+
+    if not hasattr(recording, "raw"):
+        recording = load_recording(recording)
+    firmware_dir = Path(firmware_dir) if firmware_dir is not None else FIRMWARE_DIR
+    lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (LIB_DIR,))]
+    rate = int(recording.sample_rate_hz)
+    samples = _fifo_order(recording)
+    tmp = None
+    if flash_dir is None:
+        tmp = tempfile.TemporaryDirectory(prefix="footfall-vpod-")
+        flash_dir = tmp.name
+    flash_dir = Path(flash_dir)
+    flash_dir.mkdir(parents=True, exist_ok=True)
+    (flash_dir / "settings.toml").write_text(_settings_file_text(settings_text, rate))
+    for rel, data in (files or {}).items():
+        p = flash_dir / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(data if isinstance(data, (bytes, bytearray)) else str(data).encode())
+    try:
+        return _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir,
+                             dict(flash_kb=flash_kb, profile=profile, button_presses=button_presses,
+                                  button_held_at_boot_s=button_held_at_boot_s,
+                                  sensor_absent_s=sensor_absent_s, i2c_errors=i2c_errors,
+                                  stalls=stalls, battery_mv=battery_mv, linger_s=linger_s,
+                                  ticks_start_ms=ticks_start_ms, drv2605=drv2605,
+                                  max_boots=max_boots, detail=detail))
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, opt):
+    saved_modules = dict(sys.modules)
+    saved_path = list(sys.path)
+    saved_stdout = sys.stdout
+    cwd = os.getcwd()
+    roots = [str(HW_DIR), str(firmware_dir), str(firmware_dir / "lib")] + [str(p) for p in lib_dirs]
+    fw_names = _firmware_module_names(roots)
+    for name in list(sys.modules):
+        if name.split(".")[0] in fw_names:
+            del sys.modules[name]
+    sys.path[:0] = roots
+    world_box = []
+    console = _Console(lambda: world_box[0])
+    try:
+        import _vpod
+        import drv2605_model
+        import lsm6ds_model
+
+        from footfall_pod import boards as _boards_probe  # noqa: F401  (profile dicts)
+        profile = getattr(sys.modules["footfall_pod.boards"], PROFILES.get(opt["profile"], opt["profile"]))
+        del sys.modules["footfall_pod.boards"]
+        del sys.modules["footfall_pod"]
+        world = _vpod.World(profile, linger_us=int(opt["linger_s"] * 1e6),
+                            ticks_start_ms=opt["ticks_start_ms"])
+        world_box.append(world)
+        _vpod.world = world
+        world.flash_dir = "."
+        world.flash_capacity = int(opt["flash_kb"]) * 1024
+        world.battery_mv = opt["battery_mv"]
+        sensor = lsm6ds_model.LSM6DS3TRC(world, samples, rate)
+        world.sensor = sensor
+        world.devices[lsm6ds_model.ADDRESS] = sensor
+        if opt["drv2605"]:
+            world.devices[drv2605_model.ADDRESS] = drv2605_model.DRV2605L(world)
+        if opt["sensor_absent_s"] > 0:
+            world.absent_until_us[lsm6ds_model.ADDRESS] = int(opt["sensor_absent_s"] * 1e6)
+        press_rel = [(float(t), float(d)) for t, d in opt["button_presses"]]
+        err_rel = [(float(t), int(n)) for t, n in opt["i2c_errors"]]
+        stall_rel = [(float(t), float(d)) for t, d in opt["stalls"]]
+        import vos
+        import vtime
+
+        sys.modules["time"] = vtime
+        sys.modules["os"] = vos
+        os.chdir(flash_dir)
+        sys.stdout = console
+        crash = None
+        boots = []
+        scheduled = False
+        while True:
+            boots.append(world.now_us)
+            try:
+                if not scheduled:
+                    # trace-relative fault times need the trace start: known once the FIFO runs;
+                    # until then they are scheduled against the expected start (boot + init)
+                    _schedule(world, sensor, press_rel, err_rel, stall_rel)
+                    if opt["button_held_at_boot_s"] > 0:
+                        world.button_presses.append((0, int(opt["button_held_at_boot_s"] * 1e6)))
+                    scheduled = True
+                _exec_file(firmware_dir / "boot.py")
+                _exec_file(firmware_dir / "code.py")
+                crash = "code.py returned"
+                break
+            except _vpod.SimulationEnd:
+                break
+            except _vpod.DeepSleep as sleep:
+                world.deep_sleeps.append((world.now_us, repr(sleep.alarms)))
+                if len(boots) >= opt["max_boots"] or not sensor.advance_to_wake():
+                    break
+                world.wake_alarm = sleep.alarms[0] if sleep.alarms else None
+                for name in list(sys.modules):
+                    if name.split(".")[0] in fw_names and name not in _HARDWARE_MODULES:
+                        del sys.modules[name]
+                world.fs_readonly = True
+            except BaseException:                       # the pod crashed: that is a result
+                crash = traceback.format_exc()
+                break
+    finally:
+        sys.stdout = saved_stdout
+        os.chdir(cwd)
+        sys.path[:] = saved_path
+        for name in list(sys.modules):
+            if name not in saved_modules:
+                del sys.modules[name]
+        sys.modules.update(saved_modules)
+    return _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt)
+
+
+def _schedule(world, sensor, presses, errors, stalls):
+    """Fault and button times are given from the trace start. The trace starts when the
+    firmware enables the FIFO, which has not happened yet at boot; a deferred schedule
+    resolves them on first use (see _Deferred)."""
+    world.button_presses = _Deferred(sensor, [(t, t + d) for t, d in presses], pairs=True)
+    world.i2c_faults = _Deferred(sensor, [[t, n] for t, n in errors])
+    world.stalls = _Deferred(sensor, [[t, int(d * 1e6)] for t, d in stalls])
+
+
+class _Deferred(list):
+    """A list of [t_s, value] items whose t_s counts from the trace start: it stays empty until
+    the sensor's FIFO starts, then holds [t_us, value] items on the simulated clock."""
+
+    def __init__(self, sensor, items, pairs=False):
+        super().__init__()
+        self.sensor = sensor
+        self.items = items
+        self.pairs = pairs
+        self.resolved = False
+
+    def _resolve(self):
+        if not self.resolved and self.sensor.started:
+            s = self.sensor.start_us
+            for it in self.items:
+                if self.pairs:
+                    self.append((s + int(it[0] * 1e6), s + int(it[1] * 1e6)))
+                else:
+                    self.append([s + int(it[0] * 1e6), it[1]])
+            self.resolved = True
+
+    def __iter__(self):
+        self._resolve()
+        return super().__iter__()
+
+
+def _firmware_module_names(roots):
+    names = set()
+    for r in roots:
+        p = Path(r)
+        if not p.is_dir():
+            continue
+        for child in p.iterdir():
+            if child.suffix in (".py", ".mpy") and child.stem not in ("code", "boot"):
+                names.add(child.stem)
+            elif child.is_dir() and ((child / "__init__.py").exists() or child.name.startswith("adafruit_")):
+                names.add(child.name)
+    return names
+
+
+def _exec_file(path):
+    src = Path(path).read_text()
+    code = compile(src, str(path), "exec")
+    exec(code, {"__name__": "__main__", "__file__": str(path)})
+
+
+def _strike_record(fields, offset, rate):
+    from footfall_core import core as fc
+
+    k, ic, to, gct, swing, angle, strike, cad, emit = fields
+    return dict(ic_s=(ic + offset) / rate, to_s=(to + offset) / rate, gct_ms=gct,
+                swing_ms=swing if swing >= 0 else None, strike_angle_deg=angle / 10.0,
+                strike=fc.STRIKE_NAMES[strike], cadence_spm=cad / 10.0 if cad > 0 else None,
+                emitted_s=(emit + offset) / rate)
+
+
+def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt):
+    from footfall_core.buzz import DRV_EFFECT, PATTERNS, PIEZO_HZ
+    from footfall_core.cues import CUE_NAMES
+
+    t0 = sensor.start_us
+
+    def ts(us):
+        return round((us - t0) / 1e6, 6)
+
+    # sample-counter offset of each boot: trace index at its first FIFO start
+    offsets = []
+    for b in boots:
+        later = [k for (t, k) in sensor.enables if t >= b]
+        offsets.append(later[0] if later else 0)
+    strikes, ics, cues, log = [], [], [], []
+    boot_i = 0
+    for t_us, line in console.lines:
+        while boot_i + 1 < len(boots) and t_us >= boots[boot_i + 1]:
+            boot_i += 1
+        off = offsets[boot_i]
+        parts = line.split()
+        if not parts:
+            continue
+        if parts[0] == "S" and len(parts) == 10:
+            strikes.append(_strike_record([int(x) for x in parts[1:]], off, rate))
+        elif parts[0] == "I" and len(parts) == 3:
+            ics.append({"ic_s": (int(parts[1]) + off) / rate, "emitted_s": (int(parts[2]) + off) / rate,
+                        "noticed_s": ts(t_us)})
+        elif parts[0] == "C" and len(parts) == 3:
+            kind = int(parts[1])
+            cues.append({"t_s": ts(t_us), "kind": CUE_NAMES[kind],
+                         "pattern": {"pulses_ms": [list(p) for p in PATTERNS[kind]],
+                                     "drv2605_effect": DRV_EFFECT[kind], "piezo_hz": PIEZO_HZ[kind]},
+                         "sample": int(parts[2]) + off})
+        else:
+            log.append({"t_s": ts(t_us), "line": line})
+    buzzes = [{"t_s": ts(t), "output": "drv2605", "effects": list(eff)} for t, eff in world.haptic]
+    on = {}
+    for t, pin, duty, freq in world.pwm:
+        if duty > 0 and pin not in on:
+            on[pin] = (t, duty, freq)
+        elif duty == 0 and pin in on:
+            t1, d1, f1 = on.pop(pin)
+            kind = "piezo" if pin == world.profile.get("piezo_pwm") else "motor"
+            buzzes.append({"t_s": ts(t1), "output": kind, "duty": d1, "hz": f1,
+                           "duration_ms": round((t - t1) / 1000, 3)})
+    buzzes.sort(key=lambda b: b["t_s"])
+    recs = _recordings(flash_dir)
+    out = {
+        "trace": str(recording.path), "sample_rate_hz": rate,
+        "samples": int(len(recording)), "samples_fed": int(sensor.next_k),
+        "cues": cues, "strikes": strikes, "ics": ics, "buzzes": buzzes, "recordings": recs,
+        "faults": {"fifo_overruns": sensor.overruns, "fifo_words_overwritten": sensor.overwritten_words,
+                   "i2c_errors_injected": world.i2c_errors, "deep_sleeps": len(world.deep_sleeps),
+                   "boots": len(boots), "crash": crash},
+        "log": log,
+        "sim": {"duration_s": round(world.now_us / 1e6, 3), "trace_start_s": round(t0 / 1e6, 6),
+                "i2c_transfers": world.i2c_transfers, "i2c_bytes": world.bus_bytes,
+                "led_changes": world.led_changes, "wake_events": sensor.wake_events,
+                "deep_sleeps": [{"t_s": ts(t), "alarms": a} for t, a in world.deep_sleeps],
+                "boots_s": [ts(b) for b in boots]},
+    }
+    if opt["detail"]:
+        out["led"] = [(ts(t), pin, val) for t, pin, val in world.led]
+        out["pwm"] = [(ts(t), pin, d, f) for t, pin, d, f in world.pwm]
+        out["haptic_stop"] = [ts(t) for t in world.haptic_stop]
+        out["trace_start_us"] = t0
+    return out
+
+
+def _recordings(flash_dir):
+    from footfall.errors import InputError
+    from footfall.io import read_trace
+
+    out = []
+    d = Path(flash_dir) / "recordings"
+    if not d.is_dir():
+        return out
+    for p in sorted(d.glob("*.fft")):
+        item = {"name": p.name, "bytes": p.stat().st_size}
+        try:
+            import contextlib
+
+            with contextlib.redirect_stderr(io.StringIO()):
+                rec = read_trace(p)
+            item.update(samples=len(rec), markers=len(rec.markers), gaps=[list(g) for g in rec.gaps],
+                        skipped_bytes=rec.skipped_bytes)
+        except InputError as exc:
+            item["error"] = str(exc)
+        out.append(item)
+    return out
