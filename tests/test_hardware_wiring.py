@@ -86,7 +86,9 @@ def test_a_wrong_pin_is_caught_and_changes_the_table():
 def test_check_command_flags_stale_files(tmp_path):
     readme = tmp_path / "README.md"
     svg = tmp_path / "wiring.svg"
-    readme.write_text(README.read_text().replace("| Button |", "| Buttton |"))
+    text = README.read_text()
+    assert text.count("| Button | `button` |") == 1          # a row of the generated table
+    readme.write_text(text.replace("| Button | `button` |", "| Buttton | `button` |"))
     svg.write_text(SVG.read_text())
     args = ["--boards", str(BOARDS), "--readme", str(readme), "--svg", str(svg)]
     assert wiring.main(args + ["--check"]) == 1
