@@ -179,6 +179,25 @@ def test_ipol_synthetic_units_and_events(tmp_path):
     assert len(one) == 1 and list(one[0].reference["ic_s"]) == [2.05]
 
 
+def test_ipol_lost_packets_keep_the_packet_time_base(tmp_path):
+    # The Xsens radio drops packets; the swing annotations count packets, so a sample must
+    # stay at its packet's time: a ramp with rows 5-7 missing comes back whole, interpolated.
+    rows = [i for i in range(20) if i not in (5, 6, 7)]
+    lines = ["Acquisition frequency: 100 Hz",
+             "PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\tGyr_Y\tGyr_Z\tMag_X\tMag_Y\tMag_Z"]
+    lines += ["%d.0\t0\t0\t9.80665\t0\t%f\t0\t0\t0\t0" % (i, math.radians(10.0 * i)) for i in rows]
+    (tmp_path / "1-1_lf.txt").write_text("\n".join(lines) + "\n")
+    (tmp_path / "1-1.json").write_text(json.dumps({"LeftFootEvents": [[2, 12]], "RightFootEvents": []}))
+    rec = load_dataset(tmp_path / "1-1_lf.txt", cache=False)[0]
+    assert len(rec) == 20 and rec.gaps == [(5, 3)]
+    np.testing.assert_allclose(rec.gyro_dps()[:, 1], 10.0 * np.arange(20), atol=0.07)
+    # a counter that goes backwards is a one-line error naming the line
+    lines[5], lines[6] = lines[6], lines[5]
+    (tmp_path / "1-1_lf.txt").write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match="PacketCounter not increasing at line"):
+        load_dataset(tmp_path / "1-1_lf.txt", cache=False)
+
+
 def test_bad_inputs_one_line_errors(tmp_path):
     with pytest.raises(InputError, match="no such"):
         load_dataset(tmp_path / "nothing")

@@ -5,7 +5,7 @@ ipol-walking) or one file of one, detects which by its content, and returns a li
 :class:`~footfall.recording.Recording`. Each recording's ``reference`` holds at least:
 
 * ``ic_s``: reference initial contacts of the instrumented foot (s from sample 0, ndarray);
-* ``to_s``: toe-offs (ndarray; NaN where unknown);
+* ``to_s``: toe-offs (ndarray), absent when the reference has no true toe-off (pyshoe-vicon);
 * ``subject``, ``trial`` (str), ``activity`` ("running"/"walking"), ``side`` ("left"/"right");
 * ``method``: one line on how the reference was obtained (each module's docstring gives the
   method in full, with its weaknesses);
@@ -31,7 +31,7 @@ from . import davis, fukuchi, ipol, pyshoe_vicon
 #: name -> module (each has NAME, load(path, sample_rate_hz, seed) and a file test)
 DATASETS = {pyshoe_vicon.NAME: pyshoe_vicon, fukuchi.NAME: fukuchi, davis.NAME: davis,
             ipol.NAME: ipol}
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 DEFAULT_RATE_HZ = 208
 
 

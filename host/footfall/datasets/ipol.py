@@ -6,7 +6,8 @@ m/s^2 and rad/s in the sensor's own axes) and ``<s>-<t>.json`` (``LeftFootEvents
 ``RightFootEvents``: [start, end] sample indices of each **swing**, ``TrialBoundaries``,
 ``UTurnBoundaries``, age/gender/height/weight). Each foot is one recording: accel / 9.80665 ->
 g, gyro x 180/pi -> deg/s, the Xsens axes taken as the sensor axes (the core finds the mount
-itself), quantised at +-16 g / +-2000 dps like the pod's chip. Sample i is at i / rate s.
+itself), quantised at +-16 g / +-2000 dps like the pod's chip. Sample i is packet
+PacketCounter[0] + i, at i / rate s: packets the radio lost are interpolated (see gaps).
 
 Reference method: IC = the end of each swing interval, TO = its start (sample / rate). The
 intervals come from two published detection algorithms checked by hand, not from a force
@@ -84,12 +85,12 @@ def read_foot(path):
         if len(cells) < 7:
             continue            # a blank or cut-off last line
         try:
-            values.append([float(c) for c in cells[1:7]])
+            values.append([float(c) for c in cells[0:7]])
         except ValueError:
             raise InputError(path, "bad number in %r" % line[:60]) from None
     if len(values) < 2:
         raise InputError(path, "fewer than 2 samples")
-    data = np.asarray(values)
+    data, gaps = _on_packet_grid(path, np.asarray(values))
     if not np.isfinite(data).all():
         raise InputError(path, "NaN/inf in the samples")
     fs = float(rate.group(1))
@@ -106,7 +107,8 @@ def read_foot(path):
     rec = Recording.from_physical(str(path), int(round(fs)), data[:, 0:3] / STANDARD_GRAVITY,
                                   data[:, 3:6] * (180.0 / math.pi), source_format="ipol",
                                   mount=tf.MOUNT_UNKNOWN,
-                                  foot=tf.FOOT_LEFT if foot == "lf" else tf.FOOT_RIGHT)
+                                  foot=tf.FOOT_LEFT if foot == "lf" else tf.FOOT_RIGHT,
+                                  gaps=gaps)
     span = (0.0, len(data) / fs)
     if bounds and len(bounds) == 2:
         span = (float(bounds[0]) / fs, float(bounds[1]) / fs)
@@ -117,3 +119,22 @@ def read_foot(path):
         "uturn_s": tuple(np.asarray(meta.get("UTurnBoundaries", []), float) / fs),
     }
     return rec
+
+
+def _on_packet_grid(path, values):
+    """Rows (PacketCounter, 6 channels) -> samples on the packet grid, and the gaps.
+
+    The Xsens radio drops packets (up to ~6 % of a trial here, mostly 1-4 in a row), and the
+    swing annotations count packets, not rows: sample i must be packet first + i. Lost packets
+    are filled by linear interpolation (short gaps of a smooth signal) and listed in
+    Recording.gaps as (first sample, number lost)."""
+    counter = values[:, 0]
+    step = np.diff(counter)
+    if (step <= 0).any():
+        k = int(np.argmax(step <= 0)) + 3          # file line of the offending row
+        raise InputError(path, "PacketCounter not increasing at line %d" % k)
+    grid = np.arange(counter[0], counter[-1] + 1)
+    data = np.column_stack([np.interp(grid, counter, values[:, c]) for c in range(1, 7)])
+    lost = np.nonzero(step > 1)[0]
+    gaps = [(int(counter[i] - counter[0]) + 1, int(step[i]) - 1) for i in lost]
+    return data, gaps
