@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "simulate",
     "export",
     "report",
+    "tune",
     "evaluate",
     "ble",
     "live",

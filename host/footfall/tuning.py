@@ -1,0 +1,453 @@
+"""Tuning the core's detection thresholds on labelled recordings, with out-of-sample figures.
+
+Objective (higher is better), :func:`objective`: each recording is scored by
+:mod:`footfall.evaluate` (ICs and TOs matched one-to-one within its per-dataset tolerance:
++-50 ms against force plates, +-150 ms against annotated swings, +-200 ms against Vicon
+onsets; only inside ``valid_span_s``); for each dataset the matches are pooled and scored
+
+    F1_IC - IQR(IC error)/1000 ms - 0.5 (1 - F1_TO)
+          - |mean IC error|/1000 ms - |mean GCT error|/1000 ms   (last two: force-plate refs)
+
+then average over datasets (each dataset weighs the same, however many recordings it has).
+So 1 % of IC F1 is worth 10 ms of IC timing spread; timing *bias* only counts where the
+reference is a force plate (``reference["method"]`` starts with "force plate"), because the
+Vicon and annotation references trail or lead the true contact by design. TO F1 counts where
+the reference has TOs.
+
+Cross-validation, :func:`make_folds`: the held-out unit is a subject (``reference["subject"]``)
+within its dataset; a dataset with a single subject falls back to its trials
+(``reference["trial"]``; both feet of one trial stay together). Units are dealt round-robin
+into ``n_folds`` folds (``n_folds=0``: one fold per unit, i.e. plain leave-one-out). Fold k's
+settings are tuned on the other folds only, then scored on fold k; the out-of-fold figures
+pool those held-out scores. The settings written out are tuned on everything.
+
+Search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``: for
+each setting in turn try the current value +- its step (kept inside the search range and
+DEFAULTS' limits), and move to the best one that raises the objective by at least
+``MIN_GAIN`` (0.001) without lowering any training dataset's term by more than ``MAX_HARM``
+(0.002): a change that buys one dataset's accuracy with another's is not taken, because the
+pod will meet recordings like neither. After a pass with no move the steps halve, down to a
+minimum. All fold searches and the final search
+advance in lockstep and share one cache of per-recording results keyed by the settings, so a
+candidate is replayed once over all recordings whichever searches propose it; the work
+(candidate x recording) runs on a process pool. The budget is a number of distinct settings
+evaluated and a time limit; whichever ends first stops all searches.
+"""
+import math
+import multiprocessing
+import sys
+import time
+
+import numpy as np
+
+IQR_WEIGHT_PER_MS = 1e-3
+BIAS_WEIGHT_PER_MS = 1e-3
+GCT_WEIGHT_PER_MS = 1e-3
+TO_F1_WEIGHT = 0.5
+MIN_GAIN = 1e-3          # a move must raise the objective by this much ...
+MAX_HARM = 2e-3          # ... and lower no training dataset's term by more than this
+
+#: (setting, search low, search high, initial step, minimum step), physical units.
+TUNED = (
+    ("impact_threshold_mg", 400, 5000, 400, 50),
+    ("landing_arm_percent", 5, 80, 10, 2),
+    ("swing_threshold_dps", 40, 400, 40, 5),
+    ("landing_pitch_deg", 10, 70, 10, 2),
+    ("impact_fraction_percent", 0, 80, 10, 2),
+    ("pushoff_threshold_dps", 30, 400, 30, 5),
+    ("flat_threshold_dps", 15, 200, 20, 4),
+    ("landing_timeout_ms", 150, 700, 75, 10),
+    ("impact_window_ms", 4, 35, 4, 1),
+    ("min_contact_ms", 60, 250, 30, 5),
+)
+
+
+def default_values():
+    from footfall_core.settings import DEFAULTS
+
+    return {name: DEFAULTS[name][0] for name, *_ in TUNED}
+
+
+def make_settings(values):
+    """A core Settings with `values` applied; ValueError naming the first invalid one."""
+    from footfall_core.settings import Settings
+
+    s = Settings()
+    for name, value in values.items():
+        problem = s.set(name, int(value))
+        if problem is not None:
+            raise ValueError(problem)
+    return s
+
+
+# ---- scoring one recording (footfall.evaluate's matching and figures) ------------------------
+
+def timing_grade(recording):
+    return str(recording.reference.get("method", "")).lower().startswith("force plate")
+
+
+def evaluate_recording(recording, values):
+    """Replay with `values` and score against the reference: a footfall.evaluate RecordingScore
+    (IC/TO matched within that module's per-dataset tolerance inside ``valid_span_s``)."""
+    from footfall.evaluate import detect_footfall, score_recording
+
+    return score_recording(recording, detect_footfall(recording, make_settings(values)))
+
+
+# ---- the objective ---------------------------------------------------------------------------
+
+def dataset_figures(scores, timing):
+    """Pooled figures of one dataset's RecordingScores and its objective term ("score")."""
+    from footfall.evaluate import aggregate
+
+    agg = aggregate(scores)
+    ic_err, gct_err = agg["ic_error_ms"], agg["gct_error_ms"]
+    fig = {"recordings": len(scores), "ic_ref": agg["reference_ics"],
+           "ic_precision": agg["precision"] or 0.0, "ic_recall": agg["recall"] or 0.0,
+           "ic_f1": agg["f1"] or 0.0,
+           "ic_bias_ms": ic_err["bias"] if ic_err else None,
+           "ic_iqr_ms": ic_err["iqr"] if ic_err else None,
+           "timing_grade": timing}
+    if any(sc.to_tp + sc.to_fp + sc.to_fn for sc in scores):
+        fig["to_f1"] = agg["to"]["f1"] or 0.0
+        fig["gct_bias_ms"] = gct_err["bias"] if gct_err else None
+    fig["score"] = _score(fig)
+    return fig
+
+
+def _score(fig):
+    s = fig["ic_f1"] - IQR_WEIGHT_PER_MS * (fig["ic_iqr_ms"] if fig["ic_iqr_ms"] is not None
+                                            else 1000.0)
+    if "to_f1" in fig:
+        s -= TO_F1_WEIGHT * (1.0 - fig["to_f1"])
+    if fig["timing_grade"]:
+        if fig["ic_bias_ms"] is not None:
+            s -= BIAS_WEIGHT_PER_MS * abs(fig["ic_bias_ms"])
+        if fig.get("gct_bias_ms") is not None:
+            s -= GCT_WEIGHT_PER_MS * abs(fig["gct_bias_ms"])
+    return s
+
+
+def figures(metrics_by_rec, index, datasets, timing):
+    """{dataset: dataset_figures} over the recordings in `index` (list of recording indices)."""
+    out = {}
+    for name in sorted({datasets[i] for i in index}):
+        rows = [metrics_by_rec[i] for i in index if datasets[i] == name]
+        out[name] = dataset_figures(rows, any(timing[i] for i in index if datasets[i] == name))
+    return out
+
+
+def dataset_scores(metrics_by_rec, index, datasets, timing):
+    """{dataset: objective term} over the recordings in `index`."""
+    return {ds: f["score"] for ds, f in figures(metrics_by_rec, index, datasets, timing).items()}
+
+
+def objective(metrics_by_rec, index, datasets, timing):
+    return mean_score(dataset_scores(metrics_by_rec, index, datasets, timing))
+
+
+def mean_score(per_dataset):
+    return float(np.mean(list(per_dataset.values()))) if per_dataset else -math.inf
+
+
+# ---- cross-validation folds ------------------------------------------------------------------
+
+def cv_units(recordings, datasets):
+    """Held-out unit per recording: (dataset, "subject", s), or (dataset, "trial", t) for a
+    dataset with one subject (then each trial is a unit; without a trial name, the recording)."""
+    subjects = {}
+    for rec, ds in zip(recordings, datasets):
+        subjects.setdefault(ds, set()).add(str(rec.reference.get("subject", "")))
+    units = []
+    for k, (rec, ds) in enumerate(zip(recordings, datasets)):
+        if len(subjects[ds]) > 1:
+            units.append((ds, "subject", str(rec.reference.get("subject"))))
+        else:
+            units.append((ds, "trial", str(rec.reference.get("trial", k))))
+    return units
+
+
+def make_folds(units, n_folds):
+    """Fold number per recording: units dealt round-robin (dataset by dataset, sorted), so every
+    fold holds out about 1/n of each dataset; n_folds=0 or >= the units: one fold per unit."""
+    distinct = sorted(set(units))
+    n = len(distinct) if n_folds <= 0 or n_folds >= len(distinct) else n_folds
+    fold_of_unit = {u: k % n for k, u in enumerate(distinct)}
+    return [fold_of_unit[u] for u in units], n
+
+
+# ---- search ----------------------------------------------------------------------------------
+
+class CoordinateSearch:
+    """Coordinate descent over TUNED on the recordings `train` (module notes)."""
+
+    def __init__(self, train, start):
+        self.train = list(train)
+        self.values = dict(start)
+        self.steps = {name: step for name, _lo, _hi, step, _min in TUNED}
+        self.score = None           # objective on `train`
+        self.ds_scores = {}         # its per-dataset terms
+        self.param = 0
+        self.moved_in_pass = False
+        self.done = False
+        self.moves = 0
+
+    def key(self):
+        return settings_key(self.values)
+
+    def proposals(self):
+        """Candidate value dicts for the current setting (may be empty only when done)."""
+        while not self.done:
+            name, lo, hi, _step, _min = TUNED[self.param]
+            cands = []
+            for v in (self.values[name] - self.steps[name], self.values[name] + self.steps[name]):
+                v = int(min(max(v, lo), hi))
+                if v != self.values[name] and v not in [c[name] for c in cands]:
+                    cand = dict(self.values, **{name: v})
+                    try:
+                        make_settings(cand)
+                    except ValueError:
+                        continue
+                    cands.append(cand)
+            if cands:
+                return cands
+            self._advance()
+        return []
+
+    def start(self, per_dataset):
+        """The starting point's per-dataset terms."""
+        self.ds_scores = dict(per_dataset)
+        self.score = mean_score(per_dataset)
+
+    def update(self, scored):
+        """scored: [(candidate values, {dataset: term})] for the last proposals. The best
+        candidate that gains MIN_GAIN without costing any dataset more than MAX_HARM wins."""
+        best, best_score = None, self.score + MIN_GAIN
+        for cand, per_ds in scored:
+            m = mean_score(per_ds)
+            harmless = all(per_ds.get(ds, -math.inf) >= v - MAX_HARM
+                           for ds, v in self.ds_scores.items())
+            if harmless and m >= best_score:
+                best, best_score = (cand, per_ds), m
+        if best is not None:
+            self.values = dict(best[0])
+            self.start(best[1])
+            self.moved_in_pass = True
+            self.moves += 1
+        self._advance()
+
+    def _advance(self):
+        self.param += 1
+        if self.param < len(TUNED):
+            return
+        self.param = 0
+        if self.moved_in_pass:
+            self.moved_in_pass = False
+            return
+        shrunk = False
+        for name, _lo, _hi, _step, min_step in TUNED:
+            if self.steps[name] > min_step:
+                self.steps[name] = max(min_step, self.steps[name] // 2)
+                shrunk = True
+        if not shrunk:
+            self.done = True
+
+
+def settings_key(values):
+    return tuple(int(values[name]) for name, *_ in TUNED)
+
+
+# ---- the process pool ------------------------------------------------------------------------
+
+_WORKER_RECS = None
+
+
+def _init_worker(recordings):
+    global _WORKER_RECS
+    _WORKER_RECS = recordings
+
+
+def _work(task):
+    key, i = task
+    values = dict(zip([t[0] for t in TUNED], key))
+    return key, i, evaluate_recording(_WORKER_RECS[i], values)
+
+
+class Evaluator:
+    """Replays candidate settings over all recordings (in parallel), caching the metrics."""
+
+    def __init__(self, recordings, jobs=2):
+        self.recordings = recordings
+        self.cache = {}
+        self.jobs = max(1, int(jobs))
+        # biggest recordings first, so the pool's tail is short
+        self.order = sorted(range(len(recordings)), key=lambda i: -len(recordings[i]))
+        self.pool = None
+        if self.jobs > 1:
+            ctx = multiprocessing.get_context("fork" if "fork" in
+                                              multiprocessing.get_all_start_methods() else None)
+            self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(recordings,))
+
+    def evaluate(self, keys):
+        keys = [k for k in dict.fromkeys(keys) if k not in self.cache]
+        if not keys:
+            return
+        tasks = [(k, i) for k in keys for i in self.order]
+        results = {k: [None] * len(self.recordings) for k in keys}
+        if self.pool is not None:
+            it = self.pool.imap_unordered(_work, tasks, chunksize=1)
+        else:
+            _init_worker(self.recordings)
+            it = map(_work, tasks)
+        for key, i, metrics in it:
+            results[key][i] = metrics
+        self.cache.update(results)
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+
+class Progress:
+    """`tune [#####     ] 40/150 settings, 95 s` on stderr, only when it is a terminal."""
+
+    def __init__(self, total, quiet=False, stream=None):
+        self.stream = stream or sys.stderr
+        self.total = max(1, total)
+        self.enabled = not quiet and self.stream.isatty()
+        self.t0 = time.monotonic()
+
+    def update(self, done):
+        if self.enabled:
+            frac = min(1.0, done / self.total)
+            bar = "#" * int(frac * 30)
+            self.stream.write(f"\rtune [{bar:<30}] {done}/{self.total} settings, "
+                              f"{time.monotonic() - self.t0:.0f} s ")
+            self.stream.flush()
+
+    def close(self):
+        if self.enabled:
+            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.flush()
+
+
+# ---- the whole run ---------------------------------------------------------------------------
+
+def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2, quiet=False,
+         clock=time.monotonic):
+    """Cross-validated tuning; returns a result dict (settings, figures, timing; see CLI)."""
+    t0 = clock()
+    timing = [timing_grade(r) for r in recordings]
+    units = cv_units(recordings, datasets)
+    fold_of, n = make_folds(units, n_folds)
+    everything = list(range(len(recordings)))
+    train = [[i for i in everything if fold_of[i] != k] for k in range(n)]
+    held = [[i for i in everything if fold_of[i] == k] for k in range(n)]
+    start = default_values()
+    searches = [CoordinateSearch(tr, start) for tr in train] + [CoordinateSearch(everything, start)]
+    ev = Evaluator(recordings, jobs)
+    progress = Progress(budget, quiet)
+    stopped = "converged"
+    try:
+        ev.evaluate([settings_key(start)])
+        progress.update(len(ev.cache))
+
+        def score(s, key):
+            return dataset_scores(ev.cache[key], s.train, datasets, timing)
+
+        for s in searches:
+            s.start(score(s, s.key()))
+        while True:
+            active = [s for s in searches if not s.done]
+            if not active:
+                break
+            if clock() - t0 > time_limit_s:
+                stopped = "time limit"
+                break
+            props = {id(s): s.proposals() for s in active}
+            new = list(dict.fromkeys(settings_key(c) for cs in props.values() for c in cs
+                                     if settings_key(c) not in ev.cache))
+            if len(ev.cache) + len(new) > budget:
+                stopped = "budget"
+                break
+            ev.evaluate(new)
+            progress.update(len(ev.cache))
+            for s in active:
+                if props[id(s)]:
+                    s.update([(c, score(s, settings_key(c))) for c in props[id(s)]])
+    finally:
+        progress.close()
+        ev.close()
+    final = searches[-1]
+    default_key = settings_key(start)
+    oof_tuned = [None] * len(recordings)
+    for k in range(n):
+        for i in held[k]:
+            oof_tuned[i] = ev.cache[searches[k].key()][i]
+    return {
+        "settings": dict(final.values),
+        "defaults": start,
+        "n_folds": n,
+        "units": sorted(set(units)),
+        "fold_of": fold_of,
+        "fold_settings": [dict(s.values) for s in searches[:-1]],
+        "evaluated": len(ev.cache),
+        "stopped": stopped,
+        "elapsed_s": clock() - t0,
+        "figures": {
+            "default": figures(ev.cache[default_key], everything, datasets, timing),
+            "tuned_in_sample": figures(ev.cache[final.key()], everything, datasets, timing),
+            "tuned_out_of_fold": figures(oof_tuned, everything, datasets, timing),
+        },
+        "objective": {
+            "default": objective(ev.cache[default_key], everything, datasets, timing),
+            "tuned_in_sample": objective(ev.cache[final.key()], everything, datasets, timing),
+            "in_fold_mean": float(np.mean([s.score for s in searches[:-1]])),
+            "out_of_fold": objective(oof_tuned, everything, datasets, timing),
+        },
+    }
+
+
+# ---- the settings file -----------------------------------------------------------------------
+
+def objective_text():
+    return ("objective (higher = better): mean over datasets of F1_IC - IQR(IC err)/1000ms "
+            "- 0.5(1 - F1_TO) - |mean IC err|/1000ms - |mean GCT err|/1000ms (last two for "
+            "force-plate references only); matching as footfall evaluate")
+
+
+def settings_text(result, header_lines=()):
+    """The settings file the pod reads: '# ...' comment header, then `name = integer` lines
+    for every tuned setting. Raises ValueError for any value outside DEFAULTS' limits."""
+    from footfall_core.settings import DEFAULTS
+
+    values = result["settings"]
+    make_settings(values)                      # refuses anything the pod would reject
+    lines = ["# Footfall pod settings written by `footfall tune` (name = integer; TOML)"]
+    lines += ["# " + h for h in header_lines]
+    lines.append("")
+    for name, *_ in TUNED:
+        lines.append(f"{name} = {int(values[name])}".ljust(36) + f"# default {DEFAULTS[name][0]}")
+    return "\n".join(lines) + "\n"
+
+
+def format_figures(result):
+    """A table: per dataset, default vs tuned in-sample vs tuned out-of-fold."""
+    figs = result["figures"]
+    cols = (("ic_f1", "IC F1", "%.3f"), ("ic_precision", "IC P", "%.3f"),
+            ("ic_recall", "IC R", "%.3f"), ("ic_bias_ms", "IC bias ms", "%+.0f"),
+            ("ic_iqr_ms", "IC IQR ms", "%.0f"), ("to_f1", "TO F1", "%.3f"),
+            ("gct_bias_ms", "GCT bias ms", "%+.0f"), ("score", "score", "%.3f"))
+    head = f"{'dataset':<14} {'settings':<18}" + "".join(f"{c[1]:>12}" for c in cols)
+    lines = [head]
+    labels = (("default", "default"), ("tuned_in_sample", "tuned, in-sample"),
+              ("tuned_out_of_fold", "tuned, out-of-fold"))
+    for ds in figs["default"]:
+        for key, label in labels:
+            f = figs[key].get(ds, {})
+            cells = "".join(f"{(fmt % f[c]) if f.get(c) is not None else '-':>12}"
+                            for c, _h, fmt in cols)
+            lines.append(f"{ds:<14} {label:<18}{cells}")
+    return "\n".join(lines)
+
