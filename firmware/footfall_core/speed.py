@@ -22,6 +22,8 @@ except ImportError:  # CPython
         return x
 
 _DISTANCE_CM_MAX = const(0x3FFFFFFF)     # 10 737 km: stays a small int on the device
+_SPEED_Q8_MAX = const(0xFFFF)            # the RSC field's top (256 m/s): bounds the products
+_STRIDE_MS_MAX = const(10000)
 SCALE_MIN_PERMILLE = const(500)
 SCALE_MAX_PERMILLE = const(2000)
 
@@ -49,17 +51,23 @@ class StrideSpeed:
         """One completed stride: GCT and stride time (ms, IC to IC of the same foot)."""
         if stride_ms <= 0:
             return
+        if stride_ms > _STRIDE_MS_MAX:
+            stride_ms = _STRIDE_MS_MAX
         if running:
             if gct_ms <= 0:
                 return
             raw_q8 = self.contact_mm * 256 // gct_ms           # <= 1500*256
-            raw_cm = raw_q8 * stride_ms // 2560                # q8 m/s x ms -> cm (<= 4e8)
+        else:
+            raw_q8 = self.walk_stride_mm * 256 // stride_ms     # mm/ms = m/s
+        if raw_q8 > _SPEED_Q8_MAX:
+            raw_q8 = _SPEED_Q8_MAX
+        if running:
+            raw_cm = raw_q8 * stride_ms // 2560                # q8 m/s x ms -> cm (<= 2.6e5)
         else:
             raw_cm = self.walk_stride_mm // 10
-            raw_q8 = self.walk_stride_mm * 256 // stride_ms     # mm/ms = m/s
         s = self.scale
-        self.speed_q8 = raw_q8 * s // 1000                      # <= 384000 * 2
-        self.stride_cm = raw_cm * s // 1000
+        self.speed_q8 = raw_q8 * s // 1000                      # <= 65535 * 2000 < 2**30
+        self.stride_cm = raw_cm * s // 1000                     # <= 2.6e5 * 2000 < 2**30
         if self.calibrating and self.cal_raw_cm < _DISTANCE_CM_MAX - raw_cm:
             self.cal_raw_cm += raw_cm
         d = self.distance_cm + self.stride_cm

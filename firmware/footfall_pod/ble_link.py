@@ -45,8 +45,11 @@ class BleLink:
         self.rsc = RSCService()
         self.footfall = FootfallService()
         self.battery = BatteryService()
+        serial = "".join("%02x" % b for b in self.radio.address_bytes)
+        # every field given: adafruit_ble would otherwise ask os.uname() and microcontroller
         self.info = DeviceInfoService(manufacturer="Footfall", model_number="Footfall pod",
-                                      software_revision=FIRMWARE)
+                                      serial_number=serial, firmware_revision=FIRMWARE,
+                                      software_revision=FIRMWARE, hardware_revision="nRF52840")
         self.advertisement = ProvideServicesAdvertisement(self.rsc, self.footfall)
         self.advertisement.appearance = bf.APPEARANCE_ON_SHOE
         self.speed = StrideSpeed(app.settings)

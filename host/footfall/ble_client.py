@@ -264,3 +264,19 @@ def _check(status, what):
     if status != bf.STATUS_OK:
         name = bf.STATUS_NAMES[status] if status < len(bf.STATUS_NAMES) else "status %d" % status
         raise BleFailure("%s: the pod answered %s" % (what, name))
+
+
+def sim_ble_json(listener, to_s):
+    """`footfall sim --json` "ble": the notifications a central received from the virtual pod
+    (footfall.ble_standin.Listener), decoded, with their hex and the time (s, from to_s)."""
+    out = {"connected": listener is not None and listener.central is not None,
+           "rsc": [], "strides": [], "cues": []}
+    if listener is None:
+        return out
+    decoders = {"0x2a53": ("rsc", rsc_to_dict), bf.FOOTFALL_STRIDE_UUID: ("strides", stride_to_dict),
+                bf.FOOTFALL_EVENT_UUID: ("cues", event_to_dict)}
+    for t, uuid, data in listener.log:
+        if uuid in decoders:
+            key, decode = decoders[uuid]
+            out[key].append({"t_s": to_s(t), "hex": data.hex(), **decode(data)})
+    return out

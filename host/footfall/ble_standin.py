@@ -420,6 +420,7 @@ class Adapter:
         self.services = []
         self._connections = []
         self.bonds = set()
+        self.on_advertise = None      # called after start_advertising (a central may connect)
 
     # -- the pod's API (CircuitPython _bleio.Adapter) --
     def start_advertising(self, data, *, scan_response=None, connectable=True, anonymous=False,
@@ -432,6 +433,8 @@ class Adapter:
         self.scan_response_data = bytes(scan_response or b"")
         self.connectable = connectable
         self.advertising = True
+        if self.on_advertise is not None:
+            self.on_advertise(self)
 
     def stop_advertising(self):
         self.advertising = False
@@ -485,6 +488,8 @@ class FakeCentral:
         self.address = address or name
         self.connection = Connection(self, mtu)
         self.received = []        # (characteristic, bytes, "notify" | "indicate")
+        self.clock = None         # optional: a function giving the time each value arrives
+        self.times = []
         self._callbacks = {}
 
     @property
@@ -562,6 +567,8 @@ class FakeCentral:
 
     def _receive(self, characteristic, data, kind):
         self.received.append((characteristic, data, kind))
+        if self.clock is not None:
+            self.times.append(self.clock())
         cb = self._callbacks.get(characteristic)
         if cb is not None:
             cb(data)
@@ -580,6 +587,44 @@ def reset(max_connections=4):
     global adapter
     adapter = Adapter(max_connections)
     return adapter
+
+
+class Listener:
+    """A central that connects to the pod as soon as it advertises and subscribes to every
+    notifying characteristic (the virtual pod's `footfall sim --json` "ble" list)."""
+
+    def __init__(self, clock, mtu=185):
+        self.clock = clock
+        self.mtu = mtu
+        self.central = None
+        self.log = []             # (time, characteristic UUID string, bytes) across reboots
+
+    def _on_advertise(self, adapter_):
+        if self.central is not None and self.central.connection.connected:
+            return
+        self.central = adapter_.central_connect("footfall-sim", mtu=self.mtu)
+        self.central.clock = self.clock
+        for s in adapter_.services:
+            for c in s._characteristics:
+                if c.properties & (Characteristic.NOTIFY | Characteristic.INDICATE):
+                    self.central.subscribe(c.uuid, lambda data, u=str(c.uuid): self.log.append(
+                        (self.clock(), u, bytes(data))))
+
+    def reboot(self):
+        """The pod reset (deep sleep): the link drops and the GATT table is rebuilt at boot."""
+        global adapter
+        on = adapter.on_advertise
+        adapter = Adapter(adapter.max_connections)
+        adapter.on_advertise = on
+
+
+def install_listener(clock):
+    """install(), a fresh radio, and a Listener that connects whenever the pod advertises."""
+    install()
+    a = reset()
+    listener = Listener(clock)
+    a.on_advertise = listener._on_advertise
+    return listener
 
 
 def install():

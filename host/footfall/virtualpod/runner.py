@@ -162,6 +162,8 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
 
         sys.modules["time"] = vtime
         sys.modules["os"] = vos
+        from footfall.ble_standin import install_listener  # BLE: _bleio stand-in + a central
+        world.ble = install_listener(lambda: world.now_us)
         os.chdir(flash_dir)
         sys.stdout = console
         crash = None
@@ -184,6 +186,7 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
             except _vpod.SimulationEnd:
                 break
             except _vpod.DeepSleep as sleep:
+                world.ble.reboot()
                 world.deep_sleeps.append((world.now_us, repr(sleep.alarms)))
                 if len(boots) >= opt["max_boots"] or not sensor.advance_to_wake():
                     break
@@ -239,6 +242,12 @@ class _Deferred(list):
     def __iter__(self):
         self._resolve()
         return super().__iter__()
+
+
+def _ble_json(world, ts):
+    from footfall.ble_client import sim_ble_json
+
+    return sim_ble_json(getattr(world, "ble", None), ts)
 
 
 def _firmware_module_names(roots):
@@ -327,6 +336,7 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
                    "i2c_errors_injected": world.i2c_errors, "deep_sleeps": len(world.deep_sleeps),
                    "boots": len(boots), "crash": crash},
         "log": log,
+        "ble": _ble_json(world, ts),
         "sim": {"duration_s": round(world.now_us / 1e6, 3), "trace_start_s": round(t0 / 1e6, 6),
                 "i2c_transfers": world.i2c_transfers, "i2c_bytes": world.bus_bytes,
                 "led_changes": world.led_changes, "wake_events": sensor.wake_events,
