@@ -99,6 +99,15 @@ def test_push_settings_pairs_and_writes(monkeypatch, tmp_path, capsys):
     assert pod.app.applied == []
 
 
+def test_settings_push_option(monkeypatch, tmp_path):
+    pod = Pod()
+    use(monkeypatch, pod)
+    f = tmp_path / "s.toml"
+    f.write_text("heel_alert_k = 5\n")
+    assert main(["settings", "--push", str(f), "--address", "AA:BB"]) == 0
+    assert pod.app.settings.values["heel_alert_k"] == 5
+
+
 def test_push_settings_bad_file_never_reaches_the_pod(monkeypatch, tmp_path, capsys):
     pod = Pod()
     use(monkeypatch, pod)

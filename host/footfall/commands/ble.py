@@ -71,12 +71,17 @@ def run_encode(args):
 
 
 def run_push(args):
+    return push_file(args.file, args.address)
+
+
+def push_file(path, address=None):
+    """Write a settings file to the pod over BLE (also `footfall settings --push FILE`)."""
     from footfall.commands.settings_file import load_settings
 
-    wanted = load_settings(args.file)          # validated here first: line numbers, old kept
+    wanted = load_settings(path)               # validated here first: line numbers, old kept
     # the pod ends up with the file's settings (defaults for names the file leaves out)
     changes = dict(wanted.values)
-    return ble_session(args.address, lambda fc: _push(fc, changes, args.file))
+    return ble_session(address, lambda fc: _push(fc, changes, path))
 
 
 async def _push(fc, changes, path):

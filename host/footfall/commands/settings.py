@@ -21,6 +21,8 @@ def register(sub):
                    help="change one setting (repeatable)")
     p.add_argument("--out", help="write here (default: standard output)")
     p.add_argument("--defaults", action="store_true", help="print the default file and exit")
+    p.add_argument("--push", metavar="FILE", help="write this settings file to the pod over BLE")
+    p.add_argument("--address", help="with --push: the pod's BLE address (default: scan)")
     p.set_defaults(func=run)
 
 
@@ -42,6 +44,9 @@ def run(args):
     if args.defaults:
         sys.stdout.write(render(Settings()))
         return 0
+    if args.push:
+        from footfall.commands.ble import push_file
+        return push_file(args.push, args.address)
     settings = load_settings(args.src)
     for item in args.set:
         name, eq, value = item.partition("=")
