@@ -108,3 +108,14 @@ def test_envelope_keeps_peaks_and_excerpt_sits_in_the_strides():
     strides = [{"ic_s": 100 + 0.75 * k} for k in range(80)] + [{"ic_s": 300.0}]
     a, b = excerpt_window(strides, 400.0)
     assert b - a == pytest.approx(10.0) and 100 <= a and b <= 160
+
+
+def test_cue_timeline_from_the_virtual_pod(tmp_path, trace):
+    settings = tmp_path / "cues.toml"
+    settings.write_text("cue_mode_at_boot = 1\nmetronome_spm = 170\n")
+    out = tmp_path / "pod.html"
+    assert main(["report", str(trace), "--out", str(out), "--settings", str(settings),
+                 "--sim"]) == 0
+    images = _images(out.read_text(encoding="utf-8"))
+    assert "cues" in images
+    assert _decode_png(images["cues"]).shape[0] > 300        # whole run + excerpt panels

@@ -213,18 +213,29 @@ def cue_events(recording, sim=None):
 
 
 def cue_figure(cues, strides, duration_s):
+    """Cue rows by kind above the ICs: the whole run and, for a long one, the 10-s excerpt
+    (where a runner can see footfalls against the beat)."""
     kinds = sorted({k for _, k, _ in cues})
-    fig, (ax,) = _figure(1.2 + 0.45 * (len(kinds) + 1))
-    for row, kind in enumerate(kinds):
-        times = [t for t, k, _ in cues if k == kind]
-        ax.plot(times, [row + 1] * len(times), "|", ms=14, mew=2, label=kind)
-    ax.plot([s["ic_s"] for s in strides], [0] * len(strides), "|", ms=8, color="#999999")
-    ax.set_yticks(range(len(kinds) + 1), ["ICs"] + kinds)
-    ax.set_ylim(-0.7, len(kinds) + 0.7)
-    ax.set_xlim(0, duration_s)
-    ax.set_xlabel("time, s")
-    ax.grid(alpha=0.3, axis="x")
-    ax.set_title(f"haptic cues delivered ({len(cues)})", fontsize=10)
+    long_trace = duration_s > EXCERPT_S * 1.5
+    windows = [(0.0, duration_s)]
+    if long_trace:
+        windows.append(excerpt_window(strides, duration_s))
+    fig, axes = _figure(len(windows) * (1.0 + 0.45 * (len(kinds) + 1)), len(windows))
+    ics = [s["ic_s"] for s in strides]
+    for ax, (lo, hi) in zip(axes, windows):
+        for row, kind in enumerate(kinds):
+            times = [t for t, k, _ in cues if k == kind and lo <= t <= hi]
+            ax.plot(times, [row + 1] * len(times), "|", ms=14, mew=2, color=f"C{row + 1}")
+        sel = [t for t in ics if lo <= t <= hi]
+        ax.plot(sel, [0] * len(sel), "|", ms=10, mew=1.5, color="#666666")
+        ax.set_yticks(range(len(kinds) + 1), ["ICs"] + kinds)
+        ax.set_ylim(-0.7, len(kinds) + 0.7)
+        ax.set_xlim(lo, hi)
+        ax.grid(alpha=0.3, axis="x")
+    axes[0].set_title(f"haptic cues delivered ({len(cues)})", fontsize=10)
+    if long_trace:
+        axes[1].set_title(f"excerpt {windows[1][0]:.1f}-{windows[1][1]:.1f} s", fontsize=10)
+    axes[-1].set_xlabel("time, s")
     return fig
 
 

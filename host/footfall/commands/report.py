@@ -15,6 +15,9 @@ def register(sub):
     p.add_argument("--settings", help="settings file (name = integer lines)")
     p.add_argument("--sim-json", metavar="FILE",
                    help="output of `footfall sim TRACE --json`: adds the cue timeline")
+    p.add_argument("--sim", action="store_true",
+                   help="run the pod firmware on the virtual pod over the trace (with "
+                        "--settings) and add the cues it gave to the timeline")
     p.set_defaults(func=run)
 
 
@@ -38,8 +41,15 @@ def run(args):
     from footfall.report import build_report
 
     settings = load_settings(args.settings)
+    if args.sim and args.sim_json:
+        raise InputError(args.sim_json, "give --sim or --sim-json, not both")
     sim = load_sim_json(args.sim_json) if args.sim_json else None
     rec = load_recording(args.trace)
+    if args.sim:
+        from footfall.virtualpod import run as run_pod
+
+        text = Path(args.settings).read_text(encoding="utf-8") if args.settings else None
+        sim = run_pod(rec, settings_text=text)
     strides, ics, activity, core = replay(rec, settings, progress=True)
     page, pngs, _captions = build_report(rec, strides, ics, activity, core, settings,
                                          Path(args.trace).name, sim=sim)
