@@ -74,6 +74,8 @@ def test_a_wrong_pin_is_caught_and_changes_the_table():
     bad = copy.deepcopy(list(profiles()))
     bad[0]["button"] = "D11"                  # the XIAO has no D11
     assert any("D11" in p for p in wiring.check_profile(bad[0]))
+    bad[1]["led_yellow"] = "D13"              # a real pin the table does not list
+    assert any("led_yellow" in p for p in wiring.check_profile(bad[1]))
     moved = copy.deepcopy(list(profiles()))
     moved[0]["button"] = "D0"                 # a real pin, but not what the README documents
     moved[0]["pad_labels"]["D0"] = "D0"

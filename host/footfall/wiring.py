@@ -103,6 +103,11 @@ def check_profile(profile, definitions=None):
         pad = profile.get(key) if key not in SUPPLIES else key
         if pad is not None and pad not in labels:
             problems.append(f"{profile['board_id']}: {pad!r} ({key}) has no pad label")
+    tabled = {key for _, key, _ in WIRED} | {key for _, key in ON_BOARD}
+    for key in sorted(profile_pins(profile)):
+        if key not in tabled:
+            problems.append(f"{profile['board_id']}: {key} is not in the wiring table "
+                            "(add it to WIRED or ON_BOARD in footfall/wiring.py)")
     for pad in labels:
         if pad not in profile.get("pad_positions", {}):
             problems.append(f"{profile['board_id']}: pad {pad!r} has no pad position")
