@@ -245,3 +245,14 @@ def test_virtual_pod_really_runs_the_bundle(bundle, tmp_path):
     assert "adafruit_lsm6ds" in (result["faults"]["crash"] or "")
     assert str(broken) in result["faults"]["crash"]          # the traceback is in the bundle
     assert result["strikes"] == []
+
+
+def test_command_line_writes_the_same_zip_and_reports_errors(bundle, tmp_path, capsys):
+    zip_path, _ = bundle
+    out = tmp_path / "cli.zip"
+    args = ["--firmware", str(FIRMWARE), "--lib", str(POD_LIB)]
+    assert deploy.main(args + ["bundle", "--out", str(out)]) == 0   # what `make bundle` runs
+    assert out.read_bytes() == zip_path.read_bytes()
+    assert deploy.main(args + ["deploy", "--drive", str(tmp_path / "nosuch")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nosuch" in err[0] and "no such directory" in err[0]
