@@ -25,8 +25,8 @@ zone2_x0 = wall + zone2_x;
 haptic_xc = zone2_x0 + zone2_l / 2;
 mid_y = outer_w / 2;
 motor_z0 = floor_t - motor_pocket_depth;
-drv_z0 = motor_z0 + motor_h + 0.2;
-switch_z0 = base_h - button_nub_h - 0.2 - switch_h;
+drv_z0 = motor_z0 + motor_h + stack_gap;
+switch_z0 = base_h - button_nub_h - stack_gap - switch_h;
 
 echo("FOOTFALL_ENCLOSURE", outer_l = outer_l, outer_w = outer_w, outer_h = outer_h, base_h = base_h,
      cav_l = cav_l, cav_w = cav_w, cav_h = cav_h);
@@ -39,8 +39,8 @@ module rbox(l, w, h, r) {
 module board() {
     translate([board_x0, board_y0, board_z0]) cube([board_l, board_w, board_h]);
     // USB-C receptacle sticking out past the PCB edge
-    translate([board_x0 - usb_overhang, board_y0 + board_w / 2 - 4.5, usb_zc - 1.6])
-        cube([usb_overhang + 0.01, 9.0, 3.2]);
+    translate([board_x0 - usb_overhang, board_y0 + board_w / 2 - usb_recept_w / 2, usb_zc - usb_recept_h / 2])
+        cube([usb_overhang + 0.01, usb_recept_w, usb_recept_h]);
 }
 module battery() {
     translate(nudge) translate([battery_x0, battery_y0, battery_z0])
@@ -55,7 +55,7 @@ module held_parts() { board(); battery(); motor(); drv(); tact_switch(); }
 
 // ---- Shell ----
 module cavity() {
-    r = max(corner_r - wall, 0.5);
+    r = max(corner_r - wall, min_inner_r);
     translate([wall, wall, floor_t]) rbox(cav_l, cav_w, cav_h + 1, r);
 }
 module base_body() {
@@ -78,12 +78,13 @@ module base_body() {
             cylinder(d = motor_d + 2 * clearance, h = motor_pocket_depth + 1);
     }
     // ribs under the board (the wires to the BAT pads run between them)
-    for (y = [board_y0 + 1.5, board_y0 + board_w - 1.5 - rib_w])
-        translate([board_x0 + 1, y, floor_t - 0.01]) cube([board_l - 2, rib_w, rib_h + 0.01 - 0.2]);
+    for (y = [board_y0 + rib_inset, board_y0 + board_w - rib_inset - rib_w])
+        translate([board_x0 + rib_end_inset, y, floor_t - 0.01])
+            cube([board_l - 2 * rib_end_inset, rib_w, rib_h + 0.01 - rib_gap]);
 }
 module lace_ears() {
     difference() {
-        translate([corner_r, -ear_w, 0]) rbox(outer_l - 2 * corner_r, outer_w + 2 * ear_w, ear_t, 2);
+        translate([corner_r, -ear_w, 0]) rbox(outer_l - 2 * corner_r, outer_w + 2 * ear_w, ear_t, ear_corner_r);
         for (f = lace_slot_pos, y = [-ear_w / 2, outer_w + ear_w / 2])
             translate([f * outer_l, y, ear_t / 2]) hull() for (dx = [-1, 1])
                 translate([dx * (lace_slot_l - lace_slot_w) / 2, 0, 0])
@@ -94,10 +95,10 @@ module heel_clip() {
     y0 = mid_y - heel_clip_w / 2;
     z_tongue = -heel_gap - heel_clip_t;
     // closed end at x = outer_l (the top of the pod when worn; USB-C points down)
-    translate([outer_l - heel_clip_t - 2, y0, z_tongue]) cube([heel_clip_t + 2, heel_clip_w, heel_gap + heel_clip_t + 0.01]);
+    translate([outer_l - heel_bridge_l, y0, z_tongue]) cube([heel_bridge_l, heel_clip_w, heel_gap + heel_clip_t + 0.01]);
     translate([outer_l - heel_clip_l, y0, z_tongue]) cube([heel_clip_l, heel_clip_w, heel_clip_t]);
     // inward bump at the tip that keeps the clip on the heel counter
-    translate([outer_l - heel_clip_l + 1.5, y0, z_tongue + heel_clip_t]) rotate([-90, 0, 0])
+    translate([outer_l - heel_clip_l + 2 * heel_lip_h, y0, z_tongue + heel_clip_t]) rotate([-90, 0, 0])
         cylinder(r = heel_lip_h, h = heel_clip_w);
 }
 module base(v) {
@@ -128,11 +129,11 @@ module lid() {
         }
     }
     // nub under the tongue tip that presses the switch
-    translate([haptic_xc, mid_y, base_h - button_nub_h]) cylinder(d = 3, h = button_nub_h + 0.01);
+    translate([haptic_xc, mid_y, base_h - button_nub_h]) cylinder(d = button_nub_d, h = button_nub_h + 0.01);
 }
 
 if (part == "base") base(variant);
-if (part == "lid") translate([0, 0, outer_h]) rotate([180, 0, 0]) translate([0, 0, 0]) lid();
+if (part == "lid") translate([0, 0, outer_h]) rotate([180, 0, 0]) lid();   // printing position
 if (part == "parts") held_parts();
 if (part == "assembly") {
     color("SteelBlue") base(variant);
@@ -141,7 +142,7 @@ if (part == "assembly") {
     color("Purple") drv();
     color("Orange") motor();
     color("Black") tact_switch();
-    color("LightBlue") translate([0, 0, 14]) lid();   // lifted, to show the inside
+    color("LightBlue") translate([0, 0, preview_lift]) lid();   // lifted, to show the inside
 }
 if (part == "collision") intersection() {
     union() { base(variant); lid(); }

@@ -9,6 +9,8 @@ board_w = 17.8;        // PCB width
 board_h = 4.6;         // PCB 1.0 + USB-C receptacle 3.2 on top + 0.4 margin
 usb_overhang = 1.2;    // the USB-C receptacle sticks out past the PCB edge by up to this
 usb_z = 2.6;           // centre height of the USB-C receptacle above the PCB underside
+usb_recept_w = 9.0;    // USB-C receptacle envelope (8.94 mm wide shell), across
+usb_recept_h = 3.2;    // ... and its height
 
 battery_l = 25.5;      // LiPo "402025" pouch (4.0 x 20 x 25 mm nominal, ~150 mAh) + swelling
 battery_w = 20.5;
@@ -29,6 +31,10 @@ switch_h = 3.6;
 clearance = 0.4;       // around every part, per side (FDM tolerance)
 rib_h = 1.2;           // floor ribs under the board: room for the wires to BAT+/BAT- pads
 rib_w = 1.2;
+rib_inset = 1.5;       // ribs sit this far in from the board's long edges ...
+rib_end_inset = 1.0;   // ... and stop this short of its ends
+rib_gap = 0.2;         // foam tape between the ribs and the board (the fit check wants no contact)
+stack_gap = 0.2;       // motor to DRV2605L, and lid nub to switch
 foam_h = 0.5;          // foam tape between the board and the battery above it
 top_gap = 0.3;         // battery to lid
 
@@ -56,6 +62,7 @@ button_d = 7.0;        // tongue width
 button_slot = 0.6;     // slot width around the tongue
 button_len = 9.0;      // tongue length
 button_nub_h = 0.8;    // nub under the tongue that presses the switch
+button_nub_d = 3.0;
 
 // --- Mounts ---
 // Lace variant: an ear on each side with two slots; the lace is threaded through them.
@@ -64,6 +71,7 @@ ear_t = 2.4;           // ear thickness (at floor level)
 lace_slot_l = 10.0;    // slot length along X (flat laces up to ~9 mm)
 lace_slot_w = 2.6;     // slot width across
 lace_slot_pos = [0.27, 0.73]; // slot centres as fractions of the pod length
+ear_corner_r = 2.0;
 
 // Heel variant: a spring clip that slides down over the heel counter of the shoe.
 heel_gap = 3.5;        // heel counter + lining thickness to grip
@@ -71,6 +79,11 @@ heel_clip_t = 2.0;     // clip tongue thickness
 heel_clip_l = 30.0;    // tongue length from the closed end
 heel_clip_w = 18.0;    // tongue width
 heel_lip_h = 0.8;      // inward bump at the tongue tip that keeps the clip on
+heel_bridge_l = 4.0;   // length of the closed end joining the tongue to the base
+
+// --- Rendering ---
+min_inner_r = 0.5;     // smallest cavity corner radius
+preview_lift = 14;     // the preview shows the lid lifted by this much
 
 // --- Derived (do not edit below) ---
 zone1_l = max(battery_l, board_l + usb_overhang) + 2 * clearance;  // board + battery zone
