@@ -254,6 +254,8 @@ def test_real_fukuchi_both_feet_and_speeds():
         assert 0.18 < gct < 0.32
         assert abs(ref["speed_mps_markers"] - ref["speed_mps"]) < 0.15
         assert ref["metadata_strike"] == "Forefoot"
+        # RBDS001's running trials label R.MT1/R.MT5 the wrong way round; the left foot is right
+        assert bool(ref["marker_notes"]) == (ref["side"] == "right")
 
 
 def test_real_davis_and_ipol_and_pyshoe():
@@ -270,3 +272,24 @@ def test_real_davis_and_ipol_and_pyshoe():
     assert len(shoe[0].reference["ic_s"]) > 10
     names = [n for n, _p in find_datasets(shared_path())]
     assert names == ["davis-s999", "fukuchi-rbds", "ipol-walking", "pyshoe-vicon"]
+
+
+def test_swapped_lateral_marker_is_detected_and_gives_the_same_imu():
+    from footfall.datasets.virtual_imu import lateral_marker_swapped
+
+    rate = 150.0
+    t = np.arange(300) / rate
+    up = np.array([0.0, 1.0, 0.0])                       # Y up, X forward, Z right
+    heel = np.column_stack([0.3 * t, 0.05 + 0.02 * np.sin(5 * t), np.full_like(t, 0.1)])
+    fore = heel + np.array([0.18, 0.02, 0.0])
+    lateral = fore + np.array([0.0, 0.0, 0.04])          # right foot: lateral = +Z
+    medial = fore - np.array([0.0, 0.0, 0.04])
+    assert not lateral_marker_swapped(heel, fore, lateral, "right", up)
+    assert lateral_marker_swapped(heel, fore, medial, "right", up)
+    assert lateral_marker_swapped(heel, fore, lateral, "left", up)
+    a, info_a = synthesize_imu(t, heel, fore, lateral, "right", up, noise=False,
+                               mount_rotation=np.eye(3))
+    b, info_b = synthesize_imu(t, heel, fore, medial, "right", up, noise=False,
+                               mount_rotation=np.eye(3))
+    assert not info_a["lateral_marker_swapped"] and info_b["lateral_marker_swapped"]
+    np.testing.assert_array_equal(a.raw, b.raw)

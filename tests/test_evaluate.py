@@ -36,6 +36,7 @@ def test_matching_span_and_stride_metrics_exact():
     assert (sc.tp, sc.fp, sc.fn, sc.n_ref) == (2, 2, 2, 4)
     np.testing.assert_allclose(sc.ic_err_ms, [10.0, -20.0], atol=1e-6)
     np.testing.assert_allclose(sc.delay_ms, [30.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(sc.latency_ms, [20.0, 20.0], atol=1e-6)
     np.testing.assert_allclose(sc.gct_err_ms, [10.0, 20.0], atol=1e-6)
     np.testing.assert_allclose(sc.angle_err_deg, [2.0, 3.0])
     assert sc.class_pairs == [("rearfoot", "rearfoot"), ("midfoot", "midfoot")]

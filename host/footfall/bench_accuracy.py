@@ -25,7 +25,10 @@ TARGETS = [
     ("Cadence error, per recording (spm)", lambda d: d["cadence_error_spm"]["recording_mean_abs"], "<=", 1.0, None),
     ("Strike-angle RMSE (deg)", lambda d: _g(d, "strike_angle_error_deg", "rmse"), "<=", 3.0, FORCE_PLATE),
     ("Strike-class accuracy", lambda d: d["strike_accuracy"], ">=", 0.90, FORCE_PLATE),
-    ("Detection delay p95 (ms)", lambda d: (d["delay_ms"] or {}).get("p95"), "<=", 30.0, FORCE_PLATE),
+    ("Detection delay p95, reference IC -> emitted (ms)", lambda d: (d["delay_ms"] or {}).get("p95"), "<=", 30.0, FORCE_PLATE),
+    # the delay above is negative where the core dates IC early; its own latency, dated IC ->
+    # emitted, is shown for every dataset against the same 30 ms
+    ("Emit latency p95, dated IC -> emitted (ms)", lambda d: (d["emit_latency_ms"] or {}).get("p95"), "<=", 30.0, None),
 ]
 
 
@@ -54,23 +57,26 @@ def table_rows(group, results):
         if d is None:
             continue
         ic, dl, gct = d["ic_error_ms"] or {}, d["delay_ms"] or {}, d["gct_error_ms"] or {}
+        lat = d["emit_latency_ms"] or {}
         to = (d["to"] or {}).get("error_ms") or {}
         ang = d["strike_angle_error_deg"] or {}
         cad = d["cadence_error_spm"]
-        rows.append("| %s | %d/%d | %s | %s | %s | %s | %s / %s / %s | %s | %s / %s | %s | %s / %s | %s / %s | %s |" % (
+        rows.append("| %s | %d/%d | %s | %s | %s | %s | %s / %s / %s | %s | %s / %s | %s / %s | %s | %s / %s | %s / %s | %s |" % (
             det, d["recordings"], d["reference_ics"], _f(d["f1"], "{:.3f}"),
             _f(d["precision"], "{:.3f}"), _f(d["recall"], "{:.3f}"), d["fp"],
             _f(ic.get("bias")), _f(ic.get("iqr")), _f(ic.get("sd")), _f(to.get("bias")),
-            _f(dl.get("p50")), _f(dl.get("p95")), _f(gct.get("bias")),
+            _f(dl.get("p50")), _f(dl.get("p95")), _f(lat.get("p50")), _f(lat.get("p95")),
+            _f(gct.get("bias")),
             _f(cad["stride_median_abs"], "{:.2f}"), _f(cad["recording_mean_abs"], "{:.2f}"),
             _f(ang.get("bias")), _f(ang.get("rmse")), _f(d["strike_accuracy"], "{:.2f}")))
     return rows
 
 
 HEAD = ("| detector | recordings/ref. ICs | IC F1 | precision | recall | FP | IC error bias / IQR / SD "
-        "(ms) | TO bias (ms) | delay p50 / p95 (ms) | GCT bias (ms) | cadence err. stride / "
+        "(ms) | TO bias (ms) | delay p50 / p95 (ms) | emit latency p50 / p95 (ms) | GCT bias (ms) | "
+        "cadence err. stride / "
         "recording (spm) | angle bias / RMSE (deg) | class acc. |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main():
@@ -137,7 +143,9 @@ def render(results, timing, t_load, n_recs, gaitmap_note, rates):
            "IMUs with motion-capture / annotated references. Matching tolerance: force plate "
            "+-50 ms, ipol annotations +-150 ms, Vicon onsets +-200 ms. Errors are detected - "
            "reference. Delay = time from the reference IC to the IC being emitted (causal core "
-           "only; negative = emitted before the force plate saw contact).", ""]
+           "only; negative = emitted before the force plate saw contact); emit latency = from the "
+           "IC the core dates to its emission. pyshoe-vicon has no true toe-off reference, so "
+           "no TO/GCT figures there.", ""]
     groups = sorted({g for ev in results.values() for g in ev.groups_})
     for g in groups:
         out += ["## %s" % g, "", HEAD] + table_rows(g, results) + [""]

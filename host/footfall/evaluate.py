@@ -18,7 +18,9 @@ Scoring (gaitmap style: tolerance matching, results in attributes ending in ``_`
   onsets); only reference events inside ``valid_span_s`` count, and a detection outside it is
   neither a hit nor a false alarm unless it matches.
 * IC / TO timing error = detected - reference (ms): bias (mean), median, IQR and SD.
-* Delay (footfall only): ms from the reference IC to the moment the matched IC was emitted.
+* Delay (footfall only): ms from the reference IC to the moment the matched IC was emitted
+  (negative when the core dates IC before the reference and emits it before the reference IC);
+  ``emit_latency_ms``: from the IC the core dates to its emission (the core's own latency).
 * GCT error: detected TO - IC minus reference TO - IC, for strides whose IC and TO both match.
 * Cadence error: per stride, the detector's cadence minus the reference's local cadence (median
   of the last five reference IC intervals, as the core does); per recording, the median
@@ -137,7 +139,8 @@ class RecordingScore:
     to_fn: int = 0
     ic_err_ms: list = field(default_factory=list)
     to_err_ms: list = field(default_factory=list)
-    delay_ms: list = field(default_factory=list)
+    delay_ms: list = field(default_factory=list)       # emitted - reference IC
+    latency_ms: list = field(default_factory=list)     # emitted - the IC it dates
     gct_err_ms: list = field(default_factory=list)
     cadence_stride_err: list = field(default_factory=list)
     cadence_recording_err: float = None
@@ -167,6 +170,7 @@ def score_recording(rec, detection, tolerance_s=None):
             e = detection.emitted_s.get(round(d, 6))
             if e is not None:
                 sc.delay_ms.append((e - r) * 1000.0)
+                sc.latency_ms.append((e - d) * 1000.0)
     if detection.to_s is not None and np.isfinite(ref_to).any():
         to_pairs, sc.to_fp, sc.to_fn = _match_in_span(detection.to_s, ref_to, span, tol)
         sc.to_tp = len(to_pairs)
@@ -230,6 +234,7 @@ def aggregate(scores):
     rec = tp / (tp + fn) if tp + fn else None
     f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
     delay = np.asarray(pool("delay_ms"))
+    latency = np.asarray(pool("latency_ms"))
     pairs = pool("class_pairs")
     confusion = [[sum(1 for a, b in pairs if a == r and b == c) for c in STRIKES] for r in STRIKES]
     cad_rec = [s.cadence_recording_err for s in scores if s.cadence_recording_err is not None]
@@ -250,6 +255,8 @@ def aggregate(scores):
         "delay_ms": ({"n": int(len(delay)), "p50": _r(np.percentile(delay, 50), 1),
                       "p95": _r(np.percentile(delay, 95), 1), "max": _r(delay.max(), 1)}
                      if len(delay) else None),
+        "emit_latency_ms": ({"p50": _r(np.percentile(latency, 50), 1),
+                             "p95": _r(np.percentile(latency, 95), 1)} if len(latency) else None),
         "gct_error_ms": _stats(pool("gct_err_ms")),
         "cadence_error_spm": {
             "stride_median_abs": _r(np.median(cad_stride)) if len(cad_stride) else None,

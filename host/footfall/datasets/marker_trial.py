@@ -13,7 +13,9 @@ reference (times in s from the recording's sample 0):
 * ``strike``: class of that angle with the core's default cut-offs (settings.py
   ``rearfoot_above_ddeg`` / ``forefoot_below_ddeg``, Mo et al. 2021);
 * ``speed_mps_markers``: belt speed from the markers (median horizontal speed of the heel at
-  mid-contact, when the foot rides the belt).
+  mid-contact, when the foot rides the belt);
+* ``valid_span_s``: from sample 0 (or from the first TO, when the first contact starts within
+  0.25 s of sample 0 so its swing is not recorded) to just after the last complete contact.
 """
 import numpy as np
 from scipy.interpolate import interp1d
@@ -25,6 +27,7 @@ from .force_contacts import assign_feet, contacts_from_force
 from .virtual_imu import fill_gaps, lowpass, sagittal_pitch_deg, synthesize_imu
 
 STRIKES = ("rearfoot", "midfoot", "forefoot")
+FIRST_SWING_S = 0.25        # a contact starting sooner after sample 0 has no swing recorded
 
 
 def strike_class(angle_deg, rearfoot_above_ddeg=None, forefoot_below_ddeg=None):
@@ -67,6 +70,8 @@ def build_trial(path, subject, trial, time_s, feet, up, force_n, force_rate_hz, 
                                    marker_rate_hz=rate_m,
                                    path="%s#%s" % (path, side), t_end_s=force_t_end)
         t0 = info["t0_s"]
+        notes = ["lateral marker on the medial side (labels swapped?): used as medial"] if \
+            info["lateral_marker_swapped"] else []
         mine = side_of == side
         ic, to = ic_all[mine], to_all[mine]
         pitch = sagittal_pitch_deg(smooth[side]["heel"], smooth[side]["fore"], up)
@@ -87,10 +92,15 @@ def build_trial(path, subject, trial, time_s, feet, up, force_n, force_rate_hz, 
             "strike_angle_deg": angles, "strike": [strike_class(a) for a in angles],
             "strike_angle_zero": "%s (%.1f deg)" % (flat_how, flat),
             "speed_mps_markers": round(belt, 2), "valid_span_s": (0.0, len(rec) / rec.sample_rate_hz),
-            "side": side,
+            "side": side, "marker_notes": notes,
         }
         if len(to):
-            ref["valid_span_s"] = (0.0, float(min(to[-1] - t0 + 0.02, len(rec) / rec.sample_rate_hz)))
+            # An IC is scorable only with its swing in the recording: a first contact that
+            # starts within FIRST_SWING_S of sample 0 is left out (the span opens at its TO);
+            # the span closes just after the last complete contact.
+            start = float(to[0] - t0) if ic[0] - t0 < FIRST_SWING_S else 0.0
+            ref["valid_span_s"] = (start, float(min(to[-1] - t0 + 0.02,
+                                                    len(rec) / rec.sample_rate_hz)))
         if speed_mps is not None:
             ref["speed_mps"] = float(speed_mps)
         if metadata_strike and side in metadata_strike:

@@ -7,7 +7,9 @@ Reference method: stance onsets (IC proxy) and ends (TO proxy) where the IMU's V
 below / rises above ~0.5 m/s. Weaknesses: the onset **trails the true IC** (by roughly 30-60 ms
 in running and more, and more variably, in walking): evaluate these trials with a wide
 tolerance for detection and cadence, not for IC timing; the stance end is a heel-off-ish speed
-rise before the true toe-off; one subject; turns in a ~5 x 5 m area; the logger clips near 8 g.
+rise before the true toe-off, so it is kept as ``stance_end_s`` and there is **no** ``to_s``
+(TO and GCT are not scored on these trials); one subject; turns in a ~5 x 5 m area; the
+logger clips near 8 g.
 """
 from pathlib import Path
 
@@ -42,7 +44,7 @@ def load(path, sample_rate_hz=None, seed=0):
         n = len(rec) / float(rec.sample_rate_hz)
         activity = "walking" if f.name.startswith("2017-11-22") else "running"
         rec.reference.update({
-            "ic_s": np.asarray(onsets), "to_s": np.asarray(ends), "subject": "pyshoe-1",
+            "ic_s": np.asarray(onsets), "stance_end_s": np.asarray(ends), "subject": "pyshoe-1",
             "trial": f.stem, "activity": activity, "method": METHOD,
             "valid_span_s": (0.0, n), "side": "right",
         })

@@ -8,7 +8,10 @@ Used by the marker + force-plate importers (fukuchi-rbds, davis-s999). Steps:
 2. **Foot frame** from three points: heel (origin), fore (the metatarsal heads or the toe) and a
    lateral marker. x = heel -> fore; y = to the foot's left, perpendicular to x (from the
    lateral marker: for the right foot it points right, so y = -lateral); z = x cross y (up when
-   the foot stands flat). The frame is rigid with the foot (the shoe is one segment).
+   the foot stands flat). The frame is rigid with the foot (the shoe is one segment). A
+   "lateral" marker found on the medial side over the whole trial (judged against
+   up x (heel -> fore)) is taken as mislabelled and used as a medial one: RBDS001's running
+   trials have R.MT1 and R.MT5 swapped (their static trial does not).
 3. **Sensor point** on the laces: ``laces_fraction`` (0.55) of the heel -> fore length along x
    and ``laces_height_m`` (0.06 m) above that line along z; the foot frame x is the heel ->
    fore line, which slopes a little against the sole: that slope is part of the mount rotation.
@@ -67,14 +70,25 @@ def lowpass(x, rate_hz, cutoff_hz=LOWPASS_HZ):
     return filtfilt(b, a, x, axis=0)
 
 
-def foot_frames(heel, fore, lateral, foot):
-    """World-from-foot rotations (N, 3, 3) from heel, fore and lateral points (N, 3) each."""
+def lateral_marker_swapped(heel, fore, lateral, foot, up):
+    """True when the "lateral" marker sits on the medial side over the trial (a labelling swap,
+    e.g. MT1/MT5 in the RBDS001 running trials): judged against up x (heel -> fore), which
+    points to the foot's left."""
+    x = fore - heel
+    left = np.cross(np.asarray(up, dtype=np.float64), x)
+    side = np.nanmedian(np.sum((lateral - heel) * left, axis=1))
+    return bool(side > 0) if foot == "right" else bool(side < 0)
+
+
+def foot_frames(heel, fore, lateral, foot, swapped=False):
+    """World-from-foot rotations (N, 3, 3) from heel, fore and lateral points (N, 3) each
+    (``swapped``: the lateral marker is really on the medial side)."""
     x = fore - heel
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     v = lateral - heel
     v -= np.sum(v * x, axis=1, keepdims=True) * x
     v /= np.linalg.norm(v, axis=1, keepdims=True)
-    y = -v if foot == "right" else v               # the lateral side is the foot's right/left
+    y = -v if (foot == "right") != swapped else v   # the lateral side is the foot's right/left
     z = np.cross(x, y)
     return np.stack([x, y, z], axis=2)              # columns = foot axes in the lab
 
@@ -109,6 +123,7 @@ def synthesize_imu(time_s, heel, fore, lateral, foot, up, sample_rate_hz=208, se
     rate_m = float(marker_rate_hz or (len(t) - 1) / (t[-1] - t[0]))
     pts = [lowpass(fill_gaps(p), rate_m, lowpass_hz) for p in (heel, fore, lateral)]
     splines = [make_interp_spline(t, p, k=5, axis=0) for p in pts]
+    swapped = lateral_marker_swapped(pts[0], pts[1], pts[2], foot, up)
     fs = float(sample_rate_hz)
     t_last = t[-1] if t_end_s is None else min(t[-1], t_end_s)
     n = int(np.floor((t_last - t[0] - 2 * _H_S) * fs)) + 1
@@ -118,7 +133,7 @@ def synthesize_imu(time_s, heel, fore, lateral, foot, up, sample_rate_hz=208, se
 
     def frame_and_point(tt):
         h, f, lat = (s(tt) for s in splines)
-        R = foot_frames(h, f, lat, foot)
+        R = foot_frames(h, f, lat, foot, swapped)
         length = np.median(np.linalg.norm(pts[1] - pts[0], axis=1))
         r = np.array([LACES_FRACTION * length, 0.0, LACES_HEIGHT_M])
         return R, h + R @ r, r
@@ -141,4 +156,5 @@ def synthesize_imu(time_s, heel, fore, lateral, foot, up, sample_rate_hz=208, se
             0.0, GYRO_NOISE_DPS_PER_RTHZ * np.sqrt(fs / 2.0), gyro.shape)
     rec = Recording.from_physical(path, int(sample_rate_hz), accel, gyro,
                                   source_format="virtual-imu")
-    return rec, {"mount_rotation": M, "t0_s": float(tq[0]), "laces_point_foot_m": r_laces}
+    return rec, {"mount_rotation": M, "t0_s": float(tq[0]), "laces_point_foot_m": r_laces,
+                 "lateral_marker_swapped": swapped}
