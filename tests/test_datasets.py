@@ -293,3 +293,45 @@ def test_swapped_lateral_marker_is_detected_and_gives_the_same_imu():
                                mount_rotation=np.eye(3))
     assert not info_a["lateral_marker_swapped"] and info_b["lateral_marker_swapped"]
     np.testing.assert_array_equal(a.raw, b.raw)
+
+
+def test_fukuchi_c3d_synthetic(tmp_path):
+    """The same synthetic trial written as a .c3d (PyPI c3d Writer): contacts and angles."""
+    import c3d
+
+    duration = 6.0
+    t, feet, truth = _synthetic_trial(duration)
+    _tf, force, crossings = _force(duration, truth)
+    labels, cols = [], []
+    for side, pre in (("right", "R."), ("left", "L.")):
+        for name, xyz in zip(("Heel.Bottom", "MT1", "MT5"), feet[side]):
+            labels.append(pre + name)
+            cols.append(xyz * 1000.0)
+    labels.append("R.Heel.Top")          # a 7th point (the c3d Writer needs != 6 analog rows)
+    cols.append(feet["right"][0] * 1000.0 + 30.0)
+    w = c3d.Writer(point_rate=150.0, analog_rate=300.0)
+    w.set_point_labels(labels)
+    w.set_analog_labels(["F1X", "F1Y", "F1Z", "M1X", "M1Y", "M1Z"])
+    frames = []
+    for k in range(len(t)):
+        pts = np.zeros((len(labels), 5), dtype=np.float32)
+        for j, c in enumerate(cols):
+            pts[j, :3] = c[k]
+        analog = np.zeros((6, 2), dtype=np.float32)
+        analog[2] = -force[2 * k:2 * k + 2]          # the plate's reaction: -F1Z is up
+        frames.append((pts, analog))
+    w.add_frames(frames)
+    with open(tmp_path / "RBDS002runT35.c3d", "wb") as h:
+        w.write(h)
+    recs = load_dataset(tmp_path / "RBDS002runT35.c3d", cache=False)
+    assert len(recs) == 2
+    for rec in recs:
+        ref = rec.reference
+        side = ref["side"]
+        assert ref["trial"] == "runT35" and ref["speed_mps"] == 3.5
+        np.testing.assert_allclose(ref["ic_s"] + 1e-3, crossings[side][0], atol=0.004)
+        phase = 0.0 if side == "right" else STRIDE_S / 2
+        # no static trial for this subject: angles relative to the mid-contact angle
+        want = _pitch_deg(crossings[side][0], phase) - np.median(
+            _pitch_deg((crossings[side][0] + crossings[side][1]) / 2, phase))
+        np.testing.assert_allclose(ref["strike_angle_deg"], want, atol=0.5)
