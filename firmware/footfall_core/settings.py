@@ -39,6 +39,24 @@ DEFAULTS = {
     "contact_length_mm": (800, 300, 1500),         # running: ground covered during contact (speed = this / GCT)
     "walk_stride_mm": (1400, 400, 2500),           # walking: one foot's stride length
     "speed_scale_permille": (1000, 500, 2000),     # runner's calibration factor (a calibration run sets it)
+    # Cue engine (footfall_core/cues.py): metronome, alerts with faded feedback
+    "cue_mode_at_boot": (0, 0, 2),                 # 0 quiet (record only), 1 metronome, 2 alerts
+    "metronome_spm": (170, 100, 240),              # target cadence: a beat per step, steps/min
+    "metronome_accent": (1, 0, 1),                 # 1: every 2nd beat accented, on the instrumented foot
+    "ramp_percent": (5, 0, 30),                    # ramp: from the measured cadence up this much ...
+    "ramp_minutes": (0, 0, 60),                    # ... over this long, then hold (0 = no ramp)
+    "alert_min_activity": (2, 1, 2),               # alerts while 1 walking or running, 2 running only
+    "heel_alert_n": (10, 1, 16),                   # heel-strike window, strides (overstride shares it)
+    "heel_alert_k": (7, 1, 16),                    # alert at >= k of the last n strides rearfoot ...
+    "heel_clear_k": (3, 0, 15),                    # ... clear at <= this many
+    "cadence_low_spm": (160, 0, 250),              # alert below this cadence (0 = off)
+    "cadence_high_spm": (200, 0, 300),             # alert above this cadence (0 = off)
+    "cadence_hysteresis_spm": (3, 0, 20),          # clears only this far back inside the band
+    "cadence_alert_strides": (3, 1, 16),           # strides in a row out of (back in) the band
+    "overstride_angle_deg": (0, 0, 45),            # strike angle above this = overstride (0 = off)
+    "alert_spacing_s": (20, 5, 300),               # least moving time between two cues of one alert
+    "fade_period_s": (60, 10, 600),                # each compliant period doubles the spacing; a relapse this long resets it
+    "fade_max_doublings": (3, 0, 4),               # spacing grows to at most 2^this x (0 = no fading)
     # Pod (firmware/footfall_pod: sensor, outputs, recording, controls, power); _on = 0/1 switch
     "sample_rate_hz": (208, 100, 420),             # core rate; the chip runs at the nearest ODR of 104/208/416 Hz
     "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO at least this often (adds to cue latency)
@@ -58,6 +76,23 @@ DEFAULTS = {
     "wake_threshold_mg": (500, 250, 15750),        # accel jump that wakes the pod (LSM6DS wake-up, 250 mg steps)
     "battery_low_mv": (3500, 3000, 4200),          # LED shows low battery below this
 }
+
+# Cue settings that must stay ordered: (lower, upper, strict); a 0 (= off/none) skips the check.
+CUE_ORDER = (("heel_alert_k", "heel_alert_n", False), ("heel_clear_k", "heel_alert_k", True),
+             ("cadence_low_spm", "cadence_high_spm", True))
+
+
+def _order_problem(values, name, value):
+    for lower, upper, strict in CUE_ORDER:
+        if name == lower:
+            other = values[upper]
+            if value and other and (value > other or (strict and value == other)):
+                return name + ": must be " + ("below " if strict else "at most ") + upper
+        elif name == upper:
+            other = values[lower]
+            if value and other and (value < other or (strict and value == other)):
+                return name + ": must be " + ("above " if strict else "at least ") + lower
+    return None
 
 
 class Settings:
@@ -81,6 +116,9 @@ class Settings:
             return name + ": must be below rearfoot_above_ddeg"
         if name == "rearfoot_above_ddeg" and value <= self.values["forefoot_below_ddeg"]:
             return name + ": must be above forefoot_below_ddeg"
+        problem = _order_problem(self.values, name, value)
+        if problem is not None:
+            return problem
         self.values[name] = value
         return None
 
