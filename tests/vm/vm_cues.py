@@ -134,19 +134,14 @@ def _vm_session():
     import sys
 
     import micropython
+    from vmlib import heap_lock_is_real
 
     engine = CueEngine(session_settings())
     sched = BuzzScheduler()
     log = new_log()
     st = array("l", [0, 0, 0, 0])
     attrs = (len(engine.__dict__), len(sched.__dict__))
-    control = False
-    micropython.heap_lock()
-    try:
-        _ = [0] * 10
-    except MemoryError:
-        control = True
-    micropython.heap_unlock()
+    control = heap_lock_is_real()
     gc.collect()
     a0 = gc.mem_alloc()
     error = None

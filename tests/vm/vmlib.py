@@ -26,3 +26,16 @@ def core_init_temporaries():
     temp = list_cost(6 * BUFFER_SAMPLES) + list_cost(6) + 3 * list_cost(3)   # MountCalibration
     temp += 8 * list_cost(STRIDE_RING) + list_cost(32) + 2 * list_cost(5)      # StrideCore
     return temp
+
+
+def heap_lock_is_real():
+    """Negative control: under micropython.heap_lock() a new list must raise MemoryError."""
+    import micropython
+    micropython.heap_lock()
+    try:
+        [0] * 10
+    except MemoryError:
+        return True
+    finally:
+        micropython.heap_unlock()
+    return False
