@@ -88,6 +88,7 @@ class Pod:
         while self.t < end:
             ax, ay, az, gx, gy, gz = self.raw[self.t]
             core.push(self.t, ax, ay, az, gx, gy, gz)
+            link.on_sample(ax, ay, az, gx, gy, gz)
             now = self.t * 1000 // self.rate
             app.now_ms = now
             while self.seen < core.stride_count:

@@ -51,3 +51,36 @@ def test_ble_per_stride_path_on_the_vm():
     cp = cpython_lines()
     assert lines == cp[:-1] + [dict(cp[-1], alloc_bytes=0, control="MemoryError")]
     assert len(lines) == 9
+
+
+def test_trajectory_on_the_vm_matches_cpython_without_allocating(tmp_path):
+    """Foot-trajectory integration over 40 s of the demo run on the VM, heap-locked (plus
+    saturated samples): the same strides (sample, cm, samples) as on CPython, 0 bytes."""
+    from footfall.simulate import demo_session
+    from footfall_core import core as fc
+    from footfall_core.trajectory import FootTrajectory
+    from tests.test_micropython import write_raw
+
+    rec = demo_session(minutes=1.0, seed=1, sample_rate_hz=208)
+    raw = rec.raw[:208 * 40]
+    core = fc.StrideCore(208, 16, 2000)
+    rows = raw.tolist()
+    t = 0
+    while not core.calibrated:
+        core.push(t, *rows[t])
+        t += 1
+    axis, grav = list(core.mount.axis), list(core.mount.gravity)
+    tr = FootTrajectory(208, 16, 2000)
+    tr.set_axes(axis, grav)
+    expect = []
+    for i, r in enumerate(rows):
+        if tr.push(*r):
+            expect.append([i, tr.stride_cm, tr.stride_samples])
+    assert len(expect) > 15
+    code, lines, err = run_vm(SCRIPT, write_raw(raw, tmp_path / "raw.bin"),
+                              axis=",".join(map(str, axis)), gravity=",".join(map(str, grav)),
+                              rate=208)
+    assert code == 0, err
+    out = [x for x in lines if x.get("trajectory")][0]
+    assert out["alloc_bytes"] == 0
+    assert out["segments"] == expect

@@ -1,7 +1,9 @@
 """Speed, stride length and distance from the core's stride records (pure integers).
 
-A single shoe pod without trajectory integration only sees the timing of each stride, so
-speed comes from a timing model calibrated by the runner:
+The pod measures each stride's length by foot-trajectory integration with zero-velocity
+resets (footfall_core/trajectory.py -> update_length). When no such measurement is at hand
+(the mount not calibrated yet, no still moment found) it falls back to the timing of the
+stride, with a model calibrated by the runner (update):
   running: the foot travels about one "contact length" Lc over the ground while it is in
            contact (Lc = speed x GCT; in the spring-mass picture the leg sweeps a roughly
            fixed arc), so speed = Lc / GCT. Lc grows somewhat with speed and differs between
@@ -65,6 +67,21 @@ class StrideSpeed:
             raw_cm = raw_q8 * stride_ms // 2560                # q8 m/s x ms -> cm (<= 2.6e5)
         else:
             raw_cm = self.walk_stride_mm // 10
+        self._apply(raw_q8, raw_cm)
+
+    def update_length(self, raw_cm, stride_ms):
+        """One stride measured by foot-trajectory integration (footfall_core/trajectory.py):
+        its length (cm, before the runner's calibration) and duration (ms)."""
+        if stride_ms <= 0 or raw_cm < 0:
+            return
+        if raw_cm > 0xFFFF:
+            raw_cm = 0xFFFF
+        if stride_ms > _STRIDE_MS_MAX:
+            stride_ms = _STRIDE_MS_MAX
+        raw_q8 = raw_cm * 2560 // stride_ms                    # cm/ms x 2560 = 1/256 m/s (< 2**28)
+        self._apply(raw_q8 if raw_q8 < _SPEED_Q8_MAX else _SPEED_Q8_MAX, raw_cm)
+
+    def _apply(self, raw_q8, raw_cm):
         s = self.scale
         self.speed_q8 = raw_q8 * s // 1000                      # <= 65535 * 2000 < 2**30
         self.stride_cm = raw_cm * s // 1000                     # <= 2.6e5 * 2000 < 2**30

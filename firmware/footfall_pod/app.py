@@ -252,6 +252,7 @@ class App:
     def _push(self, b, off, n, now):
         """Decode n samples (int16 LE, gyro then accel) from b[off:] into the core."""
         core = self.core
+        ble = self.ble
         t = self.sample_count
         any_event = False
         for k in range(n):
@@ -275,6 +276,8 @@ class App:
             if az > 32767:
                 az -= 65536
             flags = core.push(t, ax, ay, az, gx, gy, gz)
+            if ble is not None:
+                ble.on_sample(ax, ay, az, gx, gy, gz)   # BLE: foot-trajectory speed
             if flags:
                 self._on_flags(flags, t, now)
                 any_event = True

@@ -1,6 +1,8 @@
 """BLE on the pod: a standard footpod (RSC), the Footfall service, battery and device info.
 
 code.py does ``app.ble = BleLink(app)``; the App then calls
+  on_sample(ax, ay, az, gx, gy, gz)  after each core.push (foot-trajectory integration:
+                        stride length and speed; footfall_core/trajectory.py),
   on_stride(k, now_ms)  after each completed stride k (reads the core's stride ring), and
   poll(now_ms)          once per loop pass: answers queued requests and keeps advertising
                         while fewer than MAX_CENTRALS are connected (a watch and a phone).
@@ -8,14 +10,15 @@ Neither blocks. A BLE fault is counted in ``errors`` and never stops the pod.
 """
 from array import array
 
-from adafruit_ble import BLERadio  # type: ignore[import-not-found]
-from adafruit_ble.advertising.standard import ProvideServicesAdvertisement  # type: ignore[import-not-found]
-from adafruit_ble.services.standard import BatteryService  # type: ignore[import-not-found]
-from adafruit_ble.services.standard.device_info import DeviceInfoService  # type: ignore[import-not-found]
+from adafruit_ble import BLERadio
+from adafruit_ble.advertising.standard import ProvideServicesAdvertisement
+from adafruit_ble.services.standard import BatteryService
+from adafruit_ble.services.standard.device_info import DeviceInfoService
 
 from footfall_core import ble_format as bf
 from footfall_core.core import ACTIVITY_RUNNING, STRIDE_RING
 from footfall_core.speed import StrideSpeed
+from footfall_core.trajectory import FootTrajectory
 from footfall_pod.ble_control import ControlHandler
 from footfall_pod.ble_services import FootfallService, RSCService
 
@@ -53,6 +56,10 @@ class BleLink:
         self.advertisement = ProvideServicesAdvertisement(self.rsc, self.footfall)
         self.advertisement.appearance = bf.APPEARANCE_ON_SHOE
         self.speed = StrideSpeed(app.settings)
+        u = app.core.units
+        self.trajectory = FootTrajectory(u.rate_hz, u.accel_range_g, u.gyro_range_dps)
+        self._calibrations = 0
+        self._segments_seen = 0
         self.control = ControlHandler(app, self.speed)
         # preallocated buffers; the per-stride path packs into these
         self._rsc = bytearray(bf.RSC_MEASUREMENT_MAX)
@@ -79,6 +86,21 @@ class BleLink:
         self.last_error = None
         self.poll(0)
 
+    # ---- per sample ------------------------------------------------------------------
+    def on_sample(self, ax, ay, az, gx, gy, gz):
+        try:
+            core = self.app.core
+            if core.calibrations != self._calibrations:     # (re)calibrated: new axes
+                self._calibrations = core.calibrations
+                u = core.units
+                tr = self.trajectory
+                if tr.rate != u.rate_hz or tr.accel_range_g != u.accel_range_g:
+                    tr.configure(u.rate_hz, u.accel_range_g, u.gyro_range_dps)
+                tr.set_axes(core.mount.axis, core.mount.gravity)
+            self.trajectory.push(ax, ay, az, gx, gy, gz)
+        except Exception as exc:  # noqa: BLE001 - the pod never crashes on BLE
+            self._fault(exc)
+
     # ---- per stride ------------------------------------------------------------------
     def on_stride(self, k, now_ms):
         try:
@@ -102,7 +124,12 @@ class BleLink:
         self._prev_ic_t = ic_t
         running = stride_ms > 0 and gct * 100 < core.settings.values["running_duty_percent"] * stride_ms
         sp = self.speed
-        sp.update(gct, stride_ms, running)
+        tr = self.trajectory
+        if tr.segments != self._segments_seen:             # a stride measured by integration
+            self._segments_seen = tr.segments
+            sp.update_length(tr.stride_cm, tr.stride_samples * 1000 // rate)
+        else:                                               # none: the timing model
+            sp.update(gct, stride_ms, running)
         self._running = running
         self._last_stride_ms = now_ms
         ic_ms = (ic_t // rate) * 1000 + (ic_t % rate) * 1000 // rate

@@ -10,11 +10,11 @@
 Battery (0x180F) and Device Information (0x180A) come from adafruit_ble itself.
 """
 import _bleio
-from adafruit_ble.attributes import Attribute  # type: ignore[import-not-found]
-from adafruit_ble.characteristics import Characteristic, ComplexCharacteristic  # type: ignore[import-not-found]
-from adafruit_ble.characteristics.int import Uint8Characteristic, Uint16Characteristic  # type: ignore[import-not-found]
-from adafruit_ble.services import Service  # type: ignore[import-not-found]
-from adafruit_ble.uuid import StandardUUID, VendorUUID  # type: ignore[import-not-found]
+from adafruit_ble.attributes import Attribute
+from adafruit_ble.characteristics import Characteristic, ComplexCharacteristic
+from adafruit_ble.characteristics.int import Uint8Characteristic, Uint16Characteristic
+from adafruit_ble.services import Service
+from adafruit_ble.uuid import StandardUUID, VendorUUID
 
 from footfall_core import ble_format as bf
 

@@ -59,3 +59,44 @@ for c in CASES:
     k += 1
 print(json.dumps({"summary": 1, "alloc_bytes": total, "control": control,
                   "distance_cm": speed.distance_cm}))
+
+# ---- foot-trajectory integration over a recording (input.bin), heap-locked ---------------
+try:
+    open("/input.bin", "rb").close()
+    have_input = True
+except OSError:
+    have_input = False
+if have_input:
+    from array import array
+
+    from footfall_core.trajectory import FootTrajectory
+    from vmlib import read_input
+
+    raw = read_input()
+    n = len(raw) // 6
+    axis = [int(x) for x in VM_ARGS["axis"].split(",")]      # noqa: F821 (set by run.mjs)
+    grav = [int(x) for x in VM_ARGS["gravity"].split(",")]   # noqa: F821
+    tr = FootTrajectory(int(VM_ARGS["rate"]), 16, 2000)      # noqa: F821
+    tr.set_axes(axis, grav)
+    seg = array("l", [0] * 3 * 400)
+    hostile = array("h", [32767, -32768, 32767, -32768, 32767, -32768, 0, 0, 0, 0, 0, 0,
+                          -32768, -32768, -32768, 32767, 32767, 32767])
+    gc.collect()
+    a0 = gc.mem_alloc()
+    micropython.heap_lock()
+    ns = 0
+    for i in range(n):
+        o = 6 * i
+        if tr.push(raw[o], raw[o + 1], raw[o + 2], raw[o + 3], raw[o + 4], raw[o + 5]) and ns < 400:
+            seg[3 * ns] = i
+            seg[3 * ns + 1] = tr.stride_cm
+            seg[3 * ns + 2] = tr.stride_samples
+            ns += 1
+    for rep in range(3000):                                    # saturated, alternating extremes
+        o = 6 * (rep % 3)
+        tr.push(hostile[o], hostile[o + 1], hostile[o + 2], hostile[o + 3], hostile[o + 4],
+                hostile[o + 5])
+    micropython.heap_unlock()
+    delta = gc.mem_alloc() - a0
+    print(json.dumps({"trajectory": 1, "alloc_bytes": delta,
+                      "segments": [[seg[3 * j], seg[3 * j + 1], seg[3 * j + 2]] for j in range(ns)]}))

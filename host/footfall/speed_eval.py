@@ -1,0 +1,91 @@
+"""Speed and stride length as the pod computes them (footfall_core trajectory + speed model),
+scored against recordings with a speed reference. `python -m footfall.speed_eval` prints the
+figures (part of `make bench`).
+
+pod_speeds(rec) runs the core sample by sample exactly as the pod does and, per completed
+stride, the BLE link's choice: the stride measured by foot-trajectory integration (ZUPT) when
+one completed since the previous stride, else the timing model (contact length / GCT). It
+returns both estimates so each can be scored.
+"""
+import numpy as np
+
+from footfall_core import core as fc
+from footfall_core.settings import Settings
+from footfall_core.speed import StrideSpeed
+from footfall_core.trajectory import FootTrajectory
+
+
+def pod_speeds(rec, settings=None):
+    """[(ic_s, zupt speed m/s or None, timing-model speed m/s)] per completed stride."""
+    settings = settings or Settings()
+    rate = rec.sample_rate_hz
+    core = fc.StrideCore(rate, rec.accel_range_g, rec.gyro_range_dps, settings)
+    traj = FootTrajectory(rate, rec.accel_range_g, rec.gyro_range_dps)
+    zupt, model = StrideSpeed(settings), StrideSpeed(settings)
+    cal, seen, segs, out = 0, 0, 0, []
+    duty = settings.values["running_duty_percent"]
+    for t, (ax, ay, az, gx, gy, gz) in enumerate(rec.raw.tolist()):
+        core.push(t, ax, ay, az, gx, gy, gz)
+        if core.calibrations != cal:
+            cal = core.calibrations
+            traj.set_axes(core.mount.axis, core.mount.gravity)
+        traj.push(ax, ay, az, gx, gy, gz)
+        while seen < core.stride_count:
+            r = seen & (fc.STRIDE_RING - 1)
+            cad, gct = core.cadence_dspm[r], core.gct_ms[r]
+            stride_ms = 1200000 // cad if cad > 0 else 0
+            model.update(gct, stride_ms, stride_ms > 0 and gct * 100 < duty * stride_ms)
+            z = None
+            if traj.segments != segs:
+                segs = traj.segments
+                zupt.update_length(traj.stride_cm, traj.stride_samples * 1000 // rate)
+                z = zupt.speed_q8 / 256.0
+            out.append((core.ic_t[r] / rate, z, model.speed_q8 / 256.0 if stride_ms else None))
+            seen += 1
+    return out
+
+
+def belt_errors(recs):
+    """Per treadmill recording (reference speed_mps): median speed of each method and its
+    error in % of the belt speed."""
+    rows = []
+    for rec in recs:
+        ref = rec.reference
+        if not ref.get("speed_mps"):
+            continue
+        got = pod_speeds(rec)
+        z = [s for _t, s, _m in got if s is not None]
+        m = [s for _t, _z, s in got if s is not None]
+        belt = float(ref["speed_mps"])
+        row = {"trial": "%s %s %s" % (ref.get("subject", ""), ref.get("trial"), ref.get("side")),
+               "belt_mps": belt, "strides": len(got)}
+        for name, v in (("zupt", z), ("model", m)):
+            med = float(np.median(v)) if v else float("nan")
+            row[name + "_mps"] = med
+            row[name + "_err_pct"] = 100.0 * (med / belt - 1.0)
+            row[name + "_n"] = len(v)
+        rows.append(row)
+    return rows
+
+
+def main():
+    from pathlib import Path
+
+    from footfall.datasets import load_dataset
+
+    data = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    print("Speed from the pod's own code (median per trial; error vs the treadmill belt)")
+    print("  zupt  = foot-trajectory integration with zero-velocity resets (footfall_core/trajectory.py)")
+    print("  model = timing fallback, contact_length_mm / GCT, uncalibrated default (800 mm)")
+    for name in ("fukuchi-rbds", "davis-s999"):
+        if not (data / name).exists():
+            print("  %s: absent (../shared/data)" % name)
+            continue
+        for r in belt_errors(load_dataset(data / name)):
+            print("  %-34s belt %.2f  zupt %.2f (%+.1f %%, %d)  model %.2f (%+.1f %%)" % (
+                r["trial"], r["belt_mps"], r["zupt_mps"], r["zupt_err_pct"], r["zupt_n"],
+                r["model_mps"], r["model_err_pct"]))
+
+
+if __name__ == "__main__":
+    main()
