@@ -32,8 +32,8 @@ def gaitmap_python():
 
 
 def detect_gaitmap(recordings, timeout_s=1800):
-    """{index: Detection} for the recordings gaitmap processed; errors in ``errors_``-style
-    dict returned as the attribute ``detect_gaitmap.errors`` (index -> one line)."""
+    """{index: Detection} for the recordings gaitmap processed. Per-recording failures are left
+    in ``detect_gaitmap.errors`` and fallbacks in ``detect_gaitmap.notes`` (index -> one line)."""
     from .evaluate import Detection, add_offline_cadence
 
     py = gaitmap_python()
@@ -54,18 +54,22 @@ def detect_gaitmap(recordings, timeout_s=1800):
             last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
             raise GaitmapUnavailable("gaitmap runner failed: %s" % last)
         result = json.loads(dst.read_text())
-    detections, errors = {}, {}
+    detections, errors, notes = {}, {}, {}
     for i in range(len(recordings)):
         r = result.get(str(i), {"error": "no result"})
         if "error" in r:
             errors[i] = r["error"]
             continue
+        if r.get("note"):
+            notes[i] = r["note"]
         ic = np.asarray(r["ic_s"], dtype=float)
         strides = add_offline_cadence([{"ic_s": t} for t in ic])
         detections[i] = Detection(ic_s=ic, to_s=np.asarray(r["tc_s"], dtype=float),
                                   strides=strides)
     detect_gaitmap.errors = errors
+    detect_gaitmap.notes = notes
     return detections
 
 
 detect_gaitmap.errors = {}
+detect_gaitmap.notes = {}

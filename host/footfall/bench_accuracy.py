@@ -118,14 +118,22 @@ def _gaitmap(recs, results, timing):
     results["gaitmap (Barth DTW + Rampp)"] = Evaluation("gaitmap").run(recs, det)
     timing["gaitmap (Barth DTW + Rampp)"] = time.perf_counter() - t
     errors = detect_gaitmap.errors
+    notes = detect_gaitmap.notes
+    fallback = ""
+    if notes:
+        sets = sorted({recs[i].reference.get("dataset", "?") for i in notes})
+        fallback = (" On %d recordings (%s) its ForwardDirectionSignAlignment found no standing "
+                    "phase to start from (%s), so the heading sign was the one its DTW "
+                    "template matched better." % (len(notes), ", ".join(sets),
+                                                   next(iter(notes.values()))))
     if not errors:
-        return "gaitmap ran on every recording."
+        return "gaitmap ran on every recording." + fallback
     by_msg = {}
     for i, msg in errors.items():
         by_msg.setdefault(msg, []).append(recs[i].reference.get("dataset", "?"))
     return "gaitmap failed on %d of %d recordings (they are left out of its rows): %s." % (
         len(errors), len(recs), "; ".join("%s x%d (%s)" % (m, len(v), ", ".join(sorted(set(v))))
-                                          for m, v in by_msg.items()))
+                                          for m, v in by_msg.items())) + fallback
 
 
 def render(results, timing, t_load, n_recs, gaitmap_note, rates):

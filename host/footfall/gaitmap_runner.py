@@ -9,13 +9,16 @@ Pipeline per recording (gaitmap's documented order):
    when a recording has none, e.g. treadmill running, z is rotated onto the mean specific
    force instead);
 2. ``PcaAlignment`` (medio-lateral axis = the gyro's principal axis) and
-   ``ForwardDirectionSignAlignment`` (sign from the strapdown forward velocity);
+   ``ForwardDirectionSignAlignment`` (sign from the strapdown forward velocity). It needs a
+   standing phase to start its strapdown; where there is none (treadmill running) both
+   headings are tried and the one gaitmap's own DTW template matches more strides is kept
+   (reported in "note");
 3. ``convert_to_fbf`` (gaitmap's foot body frame, per foot side);
 4. stride segmentation ``BarthDtw`` (default walking template, resampled to the rate);
 5. ``RamppEventDetection`` (IC: min of gyr_ml after the mid-swing peak / acc_pa slope; TC:
    zero crossing of gyr_ml before the swing) on the segmented strides.
 
-Output: {index: {"ic_s": [...], "tc_s": [...]} or {"error": "one line"}}.
+Output: {index: {"ic_s": [...], "tc_s": [...], "note": ""} or {"error": "one line"}}.
 """
 import json
 import sys
@@ -52,17 +55,33 @@ def run_one(acc, gyr, rate, side):
         R = _rotation_between(np.asarray(acc).mean(axis=0), np.array([0.0, 0.0, 1.0]))
         df = pd.DataFrame(np.column_stack([acc @ R.T, gyr @ R.T]), columns=COLS)
     df = PcaAlignment().align(df).aligned_data_
-    df = ForwardDirectionSignAlignment().align(df, sampling_rate_hz=rate).aligned_data_
     name = "%s_sensor" % side
-    fbf = convert_to_fbf({name: df}, left_like="left_", right_like="right_")[name]
-    strides = BarthDtw().segment(data=fbf, sampling_rate_hz=rate).stride_list_
+    note = ""
+    try:
+        df = ForwardDirectionSignAlignment().align(df, sampling_rate_hz=rate).aligned_data_
+        candidates = [df]
+    except ValueError as exc:
+        # no ZUPT to start its strapdown (treadmill running never stands still): try both
+        # headings (180 deg about z) and keep the one gaitmap's own DTW template matches best
+        flipped = df.copy()
+        for c in ("acc_x", "acc_y", "gyr_x", "gyr_y"):
+            flipped[c] = -flipped[c]
+        candidates = [df, flipped]
+        note = "ForwardDirectionSignAlignment failed: %s" % str(exc).split(". ")[0][:100]
+    best = None
+    for cand in candidates:
+        fbf = convert_to_fbf({name: cand}, left_like="left_", right_like="right_")[name]
+        strides = BarthDtw().segment(data=fbf, sampling_rate_hz=rate).stride_list_
+        if best is None or len(strides) > len(best[1]):
+            best = (fbf, strides)
+    fbf, strides = best
     if len(strides) == 0:
-        return {"ic_s": [], "tc_s": [], "strides": 0}
+        return {"ic_s": [], "tc_s": [], "strides": 0, "note": note}
     ed = RamppEventDetection().detect(data=fbf, stride_list=strides, sampling_rate_hz=rate)
     ev = ed.annotated_original_event_list_
     ic = sorted(set(float(x) / rate for x in ev["ic"].dropna()))
     tc = sorted(set(float(x) / rate for x in ev["tc"].dropna()))
-    return {"ic_s": ic, "tc_s": tc, "strides": int(len(strides))}
+    return {"ic_s": ic, "tc_s": tc, "strides": int(len(strides)), "note": note}
 
 
 def main(argv):
