@@ -383,6 +383,12 @@ def test_overstride_is_off_by_default_and_uses_the_angle_when_on():
     assert e.alert_active(C.CUE_OVERSTRIDE)
     stride_clock(e, 0, 30000, 1700, strike=fc.STRIKE_MIDFOOT, angle=170)
     assert not e.alert_active(C.CUE_OVERSTRIDE)
+    # switched off while active: it clears at once and never cues
+    stride_clock(e, 0, 30000, 1700, strike=fc.STRIKE_MIDFOOT, angle=250)
+    assert e.alert_active(C.CUE_OVERSTRIDE)
+    e.configure(settings(overstride_angle_deg=0))
+    assert not e.alert_active(C.CUE_OVERSTRIDE)
+    assert not alert_cues(stride_clock(e, 0, 60000, 1700, strike=fc.STRIKE_MIDFOOT, angle=250))
 
 
 def test_one_alert_per_stride_and_a_gap_between_alerts():

@@ -209,6 +209,11 @@ class CueEngine:
                 self._n[a] = n
                 self._enter[a] = k
                 self._clear[a] = c
+            off = ((a == _A_LOW and self._low_dspm == 0) or (a == _A_HIGH and self._high_dspm == 0)
+                   or (a == _A_OVER and self._over_ddeg == 0))
+            if off:                             # switched off: forget its state
+                self._win[a] = 0
+                self._active[a] = 0
             w = self._win[a] & ((1 << self._n[a]) - 1)
             self._win[a] = w
             cnt = 0

@@ -221,10 +221,20 @@ def _vm_bench():
 
     n = int(VM_ARGS.get("n", "100000"))        # noqa: F821 (set by run.mjs)
     reps = int(VM_ARGS.get("reps", "3"))       # noqa: F821
+    import gc
+
+    from vmlib import list_cost
+
     s = Settings()
     s.set("overstride_angle_deg", 10)
+    # RAM: the construction delta; the [0] * n initialiser lists are garbage afterwards (this
+    # wasm build's gc.collect() frees nothing within a run, see vmlib)
+    temp = 10 * list_cost(4) + list_cost(11)
+    gc.collect()
+    a0 = gc.mem_alloc()
     engine = CueEngine(s)
     sched = BuzzScheduler()
+    alloc = gc.mem_alloc() - a0
     best = [0, 0, 0, 0]
     got = array("l", [0, 0, 0, 0])
     for r in range(reps + 1):                  # pass 0 warms the wasm engine up, unlocked
@@ -243,6 +253,7 @@ def _vm_bench():
                 best[i] = got[i]
     print(json.dumps({"bench": {"n": n, "reps": reps, "empty_ms": best[0], "idle_pass_ms": best[1],
                                 "beat_pass_ms": best[2], "on_stride_ms": best[3],
+                                "alloc_bytes": alloc, "temp_bytes": temp,
                                 "wrap_check": ticks_diff(1, TICKS_MASK)}}))
 
 
