@@ -335,3 +335,70 @@ def test_fukuchi_c3d_synthetic(tmp_path):
         want = _pitch_deg(crossings[side][0], phase) - np.median(
             _pitch_deg((crossings[side][0] + crossings[side][1]) / 2, phase))
         np.testing.assert_allclose(ref["strike_angle_deg"], want, atol=0.5)
+
+
+def _write_qtm(folder, duration=6.0):
+    """The synthetic trial as QTM TSV exports (Z up, 240 Hz markers, 2400 Hz belts)."""
+    rate = 240.0
+    t, feet, truth = _synthetic_trial(duration, rate)
+    names, cols = [], []
+    for side, pre in (("right", "R_"), ("left", "L_")):
+        heel, mt1, mt5 = feet[side]
+        fore = (mt1 + mt5) / 2.0
+        for name, xyz in (("heel_B", heel), ("toe", fore), ("met_5", mt5)):
+            names.append(pre + name)
+            # synthetic frame is (x forward, y up, z right); QTM here: x right, y forward, z up
+            cols.append(np.column_stack([xyz[:, 2], xyz[:, 0], xyz[:, 1]]) * 1000.0)
+    head = ["NO_OF_FRAMES\t%d" % len(t), "FREQUENCY\t240", "MARKER_NAMES\t" + "\t".join(names),
+            "Frame\tTime\t" + "\t".join("%s X\t%s Y\t%s Z" % (n, n, n) for n in names)]
+    rows = ["%d\t%.5f\t" % (k + 1, t[k]) + "\t".join("%.3f" % v for c in cols for v in c[k])
+            for k in range(len(t))]
+    (folder / "S1_run_0001.tsv").write_text("\n".join(head + rows) + "\n")
+    tf, force, crossings = _force(duration, truth, rate=2400.0)
+    for k, share in ((1, 0.0), (2, 1.0)):            # every contact on belt 2, as in S999
+        fz = -force * share + 3.0 * np.sin(tf)        # drifting, noisy zero on belt 1
+        lines = ["NO_OF_SAMPLES\t%d" % len(tf), "FREQUENCY\t2400",
+                 "SAMPLE\tTIME\tForce_X\tForce_Y\tForce_Z"]
+        lines += ["%d\t%.5f\t0\t0\t%.3f\t" % (i + 1, tf[i], fz[i]) for i in range(len(tf))]
+        (folder / ("S1_run_0001_f_%d.tsv" % k)).write_text("\n".join(lines) + "\n")
+    return truth, crossings
+
+
+def test_davis_synthetic_qtm(tmp_path):
+    truth, crossings = _write_qtm(tmp_path)
+    recs = load_dataset(tmp_path, cache=False)
+    assert [r.reference["side"] for r in recs] == ["left", "right"]
+    for rec in recs:
+        ref = rec.reference
+        side = ref["side"]
+        np.testing.assert_allclose(ref["ic_s"] + 1e-3, crossings[side][0], atol=0.003)
+        np.testing.assert_allclose(ref["to_s"] + 1e-3, crossings[side][1], atol=0.003)
+        assert abs(ref["speed_mps"] - ref["speed_mps_markers"]) < 1e-9
+        assert ref["marker_notes"] == []
+    (tmp_path / "S1_run_0001_f_2.tsv").unlink()
+    with pytest.raises(InputError, match="S1_run_0001_f_2.tsv"):
+        load_dataset(tmp_path / "S1_run_0001.tsv", cache=False)
+
+
+def test_pyshoe_synthetic_mat(tmp_path):
+    import scipy.io
+
+    rate = 200
+    n = rate * 8
+    t = np.arange(n) / rate
+    imu = np.zeros((n, 6))
+    imu[:, 2] = -9.4
+    # the IMU moves 1 m/s forward in 0.5 s swings every 1.0 s, still in between
+    speed = np.where((t % 1.0) < 0.5, np.sin(np.pi * (t % 1.0) / 0.5) * 2.0, 0.0)
+    gt = np.column_stack([np.cumsum(speed) / rate, np.zeros(n), np.zeros(n)])
+    gt += np.random.default_rng(0).normal(0.0, 1e-4, gt.shape)   # Vicon noise (no held values)
+    scipy.io.savemat(tmp_path / "2017-11-27-00-00-00.mat", {"imu": imu, "gt": gt, "ts": t})
+    recs = load_dataset(tmp_path, cache=False)
+    ref = recs[0].reference
+    assert ref["activity"] == "running" and "to_s" not in ref and len(ref["stance_end_s"])
+    assert len(ref["ic_s"]) >= 6
+    # onset where the speed falls below 0.5 m/s, late in each swing
+    np.testing.assert_allclose(ref["ic_s"] % 1.0, 0.5 - np.arcsin(0.25) / np.pi * 0.5, atol=0.01)
+    (tmp_path / "2017-11-27-00-00-00.mat").write_bytes(b"MATLAB 5.0 MAT-file, damaged")
+    with pytest.raises(InputError, match="2017-11-27-00-00-00.mat"):
+        load_dataset(tmp_path, cache=False)
