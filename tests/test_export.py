@@ -76,7 +76,9 @@ def test_fit_round_trip(tmp_path, run):
     session = m["session_mesgs"][0]
     assert session["sport"] == "running"
     assert session["total_strides"] == len(strides)
-    cad = [s["cadence_spm"] for s in strides if s["cadence_spm"]]
+    running = [s for s in strides if export.activity_at(activity, s["ic_s"]) == "running"]
+    assert 0 < len(running) < len(strides)
+    cad = [s["cadence_spm"] for s in running if s["cadence_spm"]]
     assert 2 * (session["avg_running_cadence"] + session["avg_fractional_cadence"]) == \
         pytest.approx(sum(cad) / len(cad), abs=2 / 128)
     assert m["lap_mesgs"][0]["total_elapsed_time"] == pytest.approx(rec.duration_s, abs=1e-3)

@@ -188,6 +188,18 @@ def test_settings_file_is_toml_and_round_trips(tmp_path):
     assert len(body) == len(tuning.TUNED)
 
 
+def test_defaults_are_written_when_tuning_does_not_generalise():
+    tuned = dict(tuning.default_values(), impact_threshold_mg=2300)
+    result = {"settings": tuned, "defaults": tuning.default_values(),
+              "objective": {"default": 0.90, "out_of_fold": 0.88}}
+    values, note = tuning.choose_settings(result)
+    assert values == tuning.default_values() and "do not beat the defaults" in note
+    values, note = tuning.choose_settings(result, keep_tuned=True)
+    assert values == tuned and "anyway" in note
+    result["objective"]["out_of_fold"] = 0.91
+    assert tuning.choose_settings(result) == (tuned, None)
+
+
 def test_settings_outside_limits_are_refused():
     lo, hi = DEFAULTS["impact_threshold_mg"][1:]
     with pytest.raises(ValueError, match="impact_threshold_mg"):

@@ -19,8 +19,9 @@ types and scales come from the SDK's ``Profile``):
   codes). A second with no stride in the last ``idle_after_ms`` (3 s by default) gets
   cadence 0 and no stride fields (stopped);
 * one ``lap`` and one ``session`` (sport running, or walking when the core saw more walking
-  than running) with avg_cadence (= avg_running_cadence, strides/min), avg_fractional_cadence,
-  avg_stance_time, avg_stance_time_percent, total_cycles (= total_strides), and ``activity``.
+  than running) with total_cycles (= total_strides, all strides) and, over the strides taken
+  while the core's activity was that sport, avg_cadence (= avg_running_cadence, strides/min),
+  avg_fractional_cadence, avg_stance_time, avg_stance_time_percent; then ``activity``.
 
 Start time: the trace header's start time (Unix seconds); if the trace does not know it (0),
 the caller's ``start_time`` or else the file's modification time minus its duration (a
@@ -157,15 +158,10 @@ def per_second_records(strides, activity, duration_s, idle_after_s=3.0):
     """
     rows = stride_rows(strides)
     emitted = np.array([s["emitted_s"] for s in strides]) if strides else np.zeros(0)
-    changes = [(t, name) for t, name in activity]
     out = []
     for t in range(0, int(np.floor(duration_s)) + 1):
         k = int(np.searchsorted(emitted, t, side="right")) - 1
-        state = "idle"
-        for ct, name in changes:
-            if ct <= t:
-                state = name
-        rec = {"t_s": t, "cadence_spm": 0.0, "activity": state}
+        rec = {"t_s": t, "cadence_spm": 0.0, "activity": activity_at(activity, t)}
         if k >= 0 and t - emitted[k] <= idle_after_s:
             s, row = strides[k], rows[k]
             rec.update(cadence_spm=s["cadence_spm"] or 0.0, gct_ms=s["gct_ms"],
@@ -173,6 +169,15 @@ def per_second_records(strides, activity, duration_s, idle_after_s=3.0):
                        strike_angle_deg=s["strike_angle_deg"], strike=s["strike"])
         out.append(rec)
     return out
+
+
+def activity_at(activity, t_s):
+    """The core's activity state ("idle"/"walking"/"running") at t_s, from its change list."""
+    state = "idle"
+    for t, name in activity:
+        if t <= t_s:
+            state = name
+    return state
 
 
 def fit_bytes(strides, activity, duration_s, start_unix_s, serial_number=1,
@@ -234,8 +239,10 @@ def session_totals(strides, activity, duration_s):
 
     summ = summarize(strides, activity, duration_s)
     a = summ["activity_s"]
-    out = {"sport": "walking" if a["walking"] > a["running"] else "running",
-           "total_cycles": len(strides)}
+    sport = "walking" if a["walking"] > a["running"] else "running"
+    out = {"sport": sport, "total_cycles": len(strides)}
+    # averages over the strides of the session's sport (a run's warm-up walk is not its pace)
+    strides = [s for s in strides if activity_at(activity, s["ic_s"]) == sport] or strides
     cad = [s["cadence_spm"] for s in strides if s["cadence_spm"]]
     if cad:
         whole, frac = fit_cadence(float(np.mean(cad)))

@@ -20,6 +20,8 @@ import io
 
 import numpy as np
 
+from footfall.export import activity_at
+
 STRIKE_COLOURS = {"rearfoot": "#d95f02", "midfoot": "#7570b3", "forefoot": "#1b9e77"}
 ACTIVITY_COLOURS = {"running": "#fde0c5", "walking": "#dbe9f6", "idle": "#ffffff"}
 EXCERPT_S = 10.0
@@ -241,19 +243,11 @@ def cue_figure(cues, strides, duration_s):
 
 # ---- words ---------------------------------------------------------------------------------
 
-def _state_at(activity, t):
-    state = "idle"
-    for ct, name in activity:
-        if ct <= t:
-            state = name
-    return state
-
-
 def run_figures(strides, activity):
     """Medians per activity: {"running"/"walking": {n, cadence, cadence_iqr, gct, duty}}."""
     out = {}
     for state in ("running", "walking"):
-        ss = [s for s in strides if _state_at(activity, s["ic_s"]) == state]
+        ss = [s for s in strides if activity_at(activity, s["ic_s"]) == state]
         if not ss:
             continue
         cad = np.array([s["cadence_spm"] for s in ss if s["cadence_spm"]], dtype=float)

@@ -31,7 +31,8 @@ minimum. All fold searches and the final search
 advance in lockstep and share one cache of per-recording results keyed by the settings, so a
 candidate is replayed once over all recordings whichever searches propose it; the work
 (candidate x recording) runs on a process pool. The budget is a number of distinct settings
-evaluated and a time limit; whichever ends first stops all searches.
+evaluated and a time limit (a round that would end past it, at the slowest rate seen so far,
+is not started); whichever ends first stops all searches.
 """
 import math
 import multiprocessing
@@ -350,7 +351,9 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
     progress = Progress(budget, quiet)
     stopped = "converged"
     try:
+        t_round = clock()
         ev.evaluate([settings_key(start)])
+        per_setting_s = clock() - t_round     # the slowest round so far, per setting
         progress.update(len(ev.cache))
 
         def score(s, key):
@@ -362,16 +365,19 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
             active = [s for s in searches if not s.done]
             if not active:
                 break
-            if clock() - t0 > time_limit_s:
-                stopped = "time limit"
-                break
             props = {id(s): s.proposals() for s in active}
             new = list(dict.fromkeys(settings_key(c) for cs in props.values() for c in cs
                                      if settings_key(c) not in ev.cache))
             if len(ev.cache) + len(new) > budget:
                 stopped = "budget"
                 break
+            if clock() - t0 + per_setting_s * len(new) > time_limit_s:
+                stopped = "time limit"          # (this round would end past the limit)
+                break
+            t_round = clock()
             ev.evaluate(new)
+            if new:
+                per_setting_s = max(per_setting_s, (clock() - t_round) / len(new))
             progress.update(len(ev.cache))
             for s in active:
                 if props[id(s)]:
@@ -415,6 +421,20 @@ def objective_text():
     return ("objective (higher = better): mean over datasets of F1_IC - IQR(IC err)/1000ms "
             "- 0.5(1 - F1_TO) - |mean IC err|/1000ms - |mean GCT err|/1000ms (last two for "
             "force-plate references only); matching as footfall evaluate")
+
+
+def choose_settings(result, keep_tuned=False):
+    """(values to write, warning or None): the tuned settings, unless they do not beat the
+    defaults out of fold (then the defaults, unless keep_tuned): cross-validation decides
+    whether tuning on this data generalises at all."""
+    obj = result["objective"]
+    if obj["out_of_fold"] > obj["default"]:
+        return dict(result["settings"]), None
+    note = ("the tuned settings do not beat the defaults out of fold (%.4f vs %.4f): they fit "
+            "the training folds only; " % (obj["out_of_fold"], obj["default"]))
+    if keep_tuned:
+        return dict(result["settings"]), note + "writing them anyway (--keep-tuned)"
+    return dict(result["defaults"]), note + "writing the defaults (--keep-tuned overrides)"
 
 
 def settings_text(result, header_lines=()):

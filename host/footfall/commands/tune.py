@@ -1,4 +1,5 @@
 """`footfall tune DATASET... --out settings.toml`: cross-validated threshold search."""
+import sys
 import time
 
 from footfall.commands.output_file import write_output
@@ -15,11 +16,14 @@ def register(sub):
     p.add_argument("--folds", type=int, default=5,
                    help="cross-validation folds; subjects (or trials, for a one-subject "
                         "dataset) are dealt into them; 0 = leave-one-unit-out (default 5)")
-    p.add_argument("--budget", type=int, default=120,
-                   help="most distinct settings to evaluate (default 120)")
-    p.add_argument("--time-limit", type=float, default=200.0, metavar="S",
-                   help="stop searching after this many seconds (default 200)")
+    p.add_argument("--budget", type=int, default=250,
+                   help="most distinct settings to evaluate (default 250)")
+    p.add_argument("--time-limit", type=float, default=240.0, metavar="S",
+                   help="stop searching after this many seconds, loading included (default 240)")
     p.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--keep-tuned", action="store_true",
+                   help="write the tuned settings even when they do not beat the defaults "
+                        "out of fold (by default the defaults are written then)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
@@ -76,13 +80,18 @@ def run(args):
                       f"{oof[ds]['ic_f1']:.3f}")
     header.append(f"search: coordinate descent, {result['evaluated']} settings evaluated "
                   f"(stopped: {result['stopped']}), {total_s:.0f} s with {args.jobs} processes")
+    values, note = tuning.choose_settings(result, args.keep_tuned)
+    written = dict(result, settings=values)
+    if note:
+        header.append("WARNING: " + note)
+        print("footfall tune: " + note, file=sys.stderr)
     try:
-        text = tuning.settings_text(result, header)
+        text = tuning.settings_text(written, header)
     except ValueError as exc:
         raise InputError(args.out, f"refusing to write: {exc}") from None
     write_output(args.out, text)
     back = load_settings(args.out)          # the file reads back as the pod would read it
-    for name, value in result["settings"].items():
+    for name, value in written["settings"].items():
         if back.get(name) != value:
             raise InputError(args.out, f"{name} reads back as {back.get(name)}, not {value}")
     print(tuning.format_figures(result))
@@ -92,7 +101,8 @@ def run(args):
                                    for k, v in changed.items()) or "nothing"))
     print(f"objective: default {obj['default']:.4f}, tuned out-of-fold {obj['out_of_fold']:.4f}, "
           f"in-sample {obj['tuned_in_sample']:.4f}")
-    print(f"wrote {args.out}: {len(recordings)} recordings, {result['n_folds']} folds, "
+    print(f"wrote {args.out} ({'tuned' if values == result['settings'] else 'default'} settings): "
+          f"{len(recordings)} recordings, {result['n_folds']} folds, "
           f"{result['evaluated']} settings evaluated (stopped: {result['stopped']}); "
           f"took {total_s:.1f} s (loading {load_s:.1f} s) with {args.jobs} processes")
     return 0
