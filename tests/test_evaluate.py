@@ -93,6 +93,14 @@ def test_cli_evaluate_json_and_errors(tmp_path, monkeypatch):
     assert "ipol-walking walking" in out["groups"]
     p = _cli("evaluate", str(tmp_path), "--detector", "accel-peak", "--summary-only")
     assert p.returncode == 0 and "overall (2)" in p.stdout and "matching tolerance" in p.stdout
+    monkeypatch.setenv("FOOTFALL_GAITMAP_PYTHON", str(tmp_path / "no-such-python"))
+    p = _cli("evaluate", str(tmp_path), "--summary-only", "--baselines")
+    assert p.returncode == 0, p.stderr
+    assert "ipol-walking walking | float-refer" in p.stdout and "gaitmap: not run" in p.stdout
+    p = _cli("evaluate", str(tmp_path), "--json", "--baselines")
+    out = json.loads(p.stdout)
+    assert set(out["baselines"]) == {"float-reference", "accel-peak", "gaitmap"}
+    assert "unavailable" in out["baselines"]["gaitmap"]
     p = _cli("evaluate", str(tmp_path / "nope"))
     assert p.returncode == 2 and p.stderr.strip().count("\n") == 0 and "nope" in p.stderr
 

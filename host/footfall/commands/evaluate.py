@@ -19,6 +19,9 @@ def register(sub):
                    help="sample rate of the virtual IMU of marker datasets (Hz, default 208)")
     p.add_argument("--seed", type=int, default=0, help="seed of the virtual mounts and noise")
     p.add_argument("--summary-only", action="store_true", help="omit the per-recording rows")
+    p.add_argument("--baselines", action="store_true",
+                   help="also score the float reference, accel-peak and (when its venv exists) "
+                        "gaitmap, and compare them per dataset")
     p.set_defaults(func=run)
 
 
@@ -40,18 +43,67 @@ def run(args):
     settings = load_settings(args.settings)
     recordings = load_all(args.path, args.rate, args.seed, progress=not args.json)
     if args.detector == "gaitmap":
-        from footfall.baselines_gaitmap import GaitmapUnavailable, detect_gaitmap
+        from footfall.baselines_gaitmap import GaitmapUnavailable
 
         try:
-            detections = detect_gaitmap(recordings)
+            ev = _gaitmap(recordings)
         except GaitmapUnavailable as exc:
             raise InputError(args.path, "gaitmap baseline unavailable: %s" % exc) from None
-        ev = Evaluation("gaitmap").run(recordings, detections)
     else:
         ev = Evaluation(args.detector, settings).run(recordings)
+    others = _baselines(recordings, settings, args.detector) if args.baselines else {}
     if args.json:
-        json.dump(ev.to_dict(), sys.stdout, indent=1)
+        out = ev.to_dict()
+        if args.baselines:
+            out["baselines"] = {k: v.to_dict(per_recording=False) if hasattr(v, "to_dict")
+                                else {"unavailable": v} for k, v in others.items()}
+        json.dump(out, sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         print(format_report(ev, per_recording=not args.summary_only))
+        if args.baselines:
+            print()
+            print(format_comparison(dict([(ev.detector, ev)] + list(others.items()))))
     return 0
+
+
+def _gaitmap(recordings):
+    from footfall.baselines_gaitmap import detect_gaitmap
+    from footfall.evaluate import Evaluation
+
+    return Evaluation("gaitmap").run(recordings, detect_gaitmap(recordings))
+
+
+def _baselines(recordings, settings, main_detector):
+    """The other detectors on the same recordings: {name: Evaluation or why not}."""
+    from footfall.baselines_gaitmap import GaitmapUnavailable
+    from footfall.evaluate import Evaluation
+
+    out = {}
+    for name in DETECTOR_CHOICES:
+        if name == main_detector:
+            continue
+        if name == "gaitmap":
+            try:
+                out[name] = _gaitmap(recordings)
+            except GaitmapUnavailable as exc:
+                out[name] = str(exc)
+        else:
+            out[name] = Evaluation(name, settings).run(recordings)
+    return out
+
+
+def format_comparison(results):
+    """Per dataset group, one row per detector (IC F1, P, R, timing, cadence)."""
+    from footfall.evaluate import HEADER, _row
+
+    lines = ["comparison (same recordings, same scoring):", HEADER]
+    groups = sorted({g for ev in results.values() if hasattr(ev, "groups_") for g in ev.groups_})
+    for g in groups:
+        for name, ev in results.items():
+            if hasattr(ev, "groups_") and g in ev.groups_:
+                lines.append(_row(("%s | %s" % (g, name))[:34], ev.groups_[g]))
+    for name, ev in results.items():
+        if not hasattr(ev, "groups_"):
+            lines.append("%s: not run (%s)" % (name, ev))
+    return "\n".join(lines)
