@@ -64,6 +64,7 @@ bench: venv node_modules gaitmap-venv
 	$(PY) -m footfall.bench_cues
 	$(PY) -m footfall.bench_accuracy
 	$(PY) -m footfall.speed_eval
+	$(PY) -m footfall.bench_tune
 
 # gaitmap baseline for the accuracy bench, in its own venv (it pins numpy<2.1; see
 # host/footfall/baselines_gaitmap.py). If it cannot be installed the bench says so and goes on.

@@ -16,8 +16,8 @@ def register(sub):
     p.add_argument("--folds", type=int, default=5,
                    help="cross-validation folds; subjects (or trials, for a one-subject "
                         "dataset) are dealt into them; 0 = leave-one-unit-out (default 5)")
-    p.add_argument("--budget", type=int, default=250,
-                   help="most distinct settings to evaluate (default 250)")
+    p.add_argument("--budget", type=int, default=200,
+                   help="most distinct settings to evaluate (default 200)")
     p.add_argument("--time-limit", type=float, default=240.0, metavar="S",
                    help="stop searching after this many seconds, loading included (default 240)")
     p.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
