@@ -59,7 +59,7 @@ DEFAULTS = {
     "fade_max_doublings": (3, 0, 4),               # spacing grows to at most 2^this x (0 = no fading)
     # Pod (firmware/footfall_pod: sensor, outputs, recording, controls, power); _on = 0/1 switch
     "sample_rate_hz": (208, 100, 420),             # core rate; the chip runs at the nearest ODR of 104/208/416 Hz
-    "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO at least this often (adds to cue latency)
+    "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO this often, at least a sample period (adds to cue latency)
     "ic_tap_on": (0, 0, 1),                        # a short tap at every detected landing (landing drills)
     "output_drv2605_on": (1, 0, 1),                # DRV2605L haptic driver on the I2C header
     "drv2605_lra_on": (1, 0, 1),                   # it drives an LRA (1) or an ERM coin motor (0)

@@ -61,7 +61,7 @@ class App:
         self.settings = load_settings(self.log)
         v = self.settings.values
         self.rate_hz = v["sample_rate_hz"]
-        self.poll_ms = v["imu_poll_ms"]
+        self.poll_ms = self._poll_ms(v["imu_poll_ms"])
         self.core = fc.StrideCore(self.rate_hz, ACCEL_RANGE_G, GYRO_RANGE_DPS, self.settings)
         self.cues = fq.CueEngine(self.settings)
         self.buzz = BuzzScheduler()
@@ -106,6 +106,12 @@ class App:
             self.start_recording(now)
 
     # ---- set-up ------------------------------------------------------------------------
+    def _poll_ms(self, setting_ms):
+        """FIFO poll interval: the setting, but not shorter than one sample period (a read
+        that finds nothing new costs a bus transfer and gains nothing)."""
+        period = 1000 // self.rate_hz
+        return setting_ms if setting_ms > period else period
+
     def _power_imu(self):
         name = self.profile.get("imu_power")
         if name:
@@ -428,7 +434,7 @@ class App:
         self.cues.configure(self.settings)
         self.recorder.configure(self.settings)
         v = self.settings.values
-        self.poll_ms = v["imu_poll_ms"]
+        self.poll_ms = self._poll_ms(v["imu_poll_ms"])
         self.button.long_press_ms = v["long_press_ms"]
         if name == "sample_rate_hz":
             return "sample_rate_hz: takes effect after a restart"

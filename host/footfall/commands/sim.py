@@ -2,7 +2,7 @@
 import json
 import sys
 
-STRIKE_KEYS = ("ic_s", "to_s", "gct_ms", "swing_ms", "strike_angle_deg", "strike", "cadence_spm")
+from footfall.commands.replay import STRIKE_KEYS
 
 
 def register(sub):

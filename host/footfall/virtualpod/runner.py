@@ -72,8 +72,8 @@ def _settings_file_text(settings_text, rate_hz):
 def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flash_dir=None,
         flash_kb=2048, profile="xiao", button_presses=(), button_held_at_boot_s=0.0,
         sensor_absent_s=0.0,
-        i2c_errors=(), stalls=(), battery_mv=3900, linger_s=1.5, ticks_start_ms=0,
-        drv2605=True, files=None, max_boots=8, detail=False):
+        i2c_errors=(), stalls=(), battery_mv=3900, linger_s=2.5, ticks_start_ms=0,
+        drv2605=True, files=None, max_boots=8, detail=False, probe=None):
     """Run the firmware over `recording` (a Recording or a path) on the virtual pod.
 
     button_presses: (t_s, held_s) pairs, t_s from the trace start (the moment the firmware
@@ -82,7 +82,12 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
     i2c_errors: (t_s, count) - the next `count` I2C transfers after t_s fail with EIO;
     stalls: (t_s, seconds) - one I2C transfer after t_s blocks that long (FIFO overrun);
     files: {relative path: bytes or str} put on the flash before boot (e.g. older recordings);
-    flash_kb: emulated flash capacity. settings_text is written as settings.toml; a
+    linger_s: the pod runs on this long after the trace's last sample (cues finish; with the
+    default record_flush_ms of 2 s the recording's last block is written; a shorter linger
+    is a power cut);
+    flash_kb: emulated flash capacity; probe: (every_s, function(t_s, roots)) called every
+    every_s of simulated time while the firmware runs, roots = the firmware's globals (code.py's
+    and its modules'), e.g. for reachable_bytes(roots). settings_text is written as settings.toml; a
     `sample_rate_hz = <recording rate>` line is added unless it sets one.
     Returns the dict `footfall sim --json` prints (detail=True adds raw LED/PWM logs).
     """
@@ -112,7 +117,7 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
                                   sensor_absent_s=sensor_absent_s, i2c_errors=i2c_errors,
                                   stalls=stalls, battery_mv=battery_mv, linger_s=linger_s,
                                   ticks_start_ms=ticks_start_ms, drv2605=drv2605,
-                                  max_boots=max_boots, detail=detail))
+                                  max_boots=max_boots, detail=detail, probe=probe))
     finally:
         if tmp is not None:
             tmp.cleanup()
@@ -147,6 +152,11 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
         world.flash_dir = "."
         world.flash_capacity = int(opt["flash_kb"]) * 1024
         world.battery_mv = opt["battery_mv"]
+        code_globals = {}
+        if opt["probe"] is not None:
+            every_s, fn = opt["probe"]
+            world.probe_every_us = world.probe_at_us = int(every_s * 1e6)
+            world.probe = lambda w: fn(w.now_us / 1e6, _firmware_roots(code_globals, fw_names))
         sensor = lsm6ds_model.LSM6DS3TRC(world, samples, rate)
         world.sensor = sensor
         world.devices[lsm6ds_model.ADDRESS] = sensor
@@ -173,14 +183,16 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
             boots.append(world.now_us)
             try:
                 if not scheduled:
-                    # trace-relative fault times need the trace start: known once the FIFO runs;
-                    # until then they are scheduled against the expected start (boot + init)
-                    _schedule(world, sensor, press_rel, err_rel, stall_rel)
+                    # times from the trace start are resolved when the FIFO starts
+                    world.trace_presses = press_rel
+                    world.trace_i2c_faults = err_rel
+                    world.trace_stalls = stall_rel
                     if opt["button_held_at_boot_s"] > 0:
                         world.button_presses.append((0, int(opt["button_held_at_boot_s"] * 1e6)))
                     scheduled = True
                 _exec_file(firmware_dir / "boot.py")
-                _exec_file(firmware_dir / "code.py")
+                code_globals.clear()
+                _exec_file(firmware_dir / "code.py", code_globals)
                 crash = "code.py returned"
                 break
             except _vpod.SimulationEnd:
@@ -209,45 +221,51 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
     return _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt)
 
 
-def _schedule(world, sensor, presses, errors, stalls):
-    """Fault and button times are given from the trace start. The trace starts when the
-    firmware enables the FIFO, which has not happened yet at boot; a deferred schedule
-    resolves them on first use (see _Deferred)."""
-    world.button_presses = _Deferred(sensor, [(t, t + d) for t, d in presses], pairs=True)
-    world.i2c_faults = _Deferred(sensor, [[t, n] for t, n in errors])
-    world.stalls = _Deferred(sensor, [[t, int(d * 1e6)] for t, d in stalls])
-
-
-class _Deferred(list):
-    """A list of [t_s, value] items whose t_s counts from the trace start: it stays empty until
-    the sensor's FIFO starts, then holds [t_us, value] items on the simulated clock."""
-
-    def __init__(self, sensor, items, pairs=False):
-        super().__init__()
-        self.sensor = sensor
-        self.items = items
-        self.pairs = pairs
-        self.resolved = False
-
-    def _resolve(self):
-        if not self.resolved and self.sensor.started:
-            s = self.sensor.start_us
-            for it in self.items:
-                if self.pairs:
-                    self.append((s + int(it[0] * 1e6), s + int(it[1] * 1e6)))
-                else:
-                    self.append([s + int(it[0] * 1e6), it[1]])
-            self.resolved = True
-
-    def __iter__(self):
-        self._resolve()
-        return super().__iter__()
-
-
 def _ble_json(world, ts):
     from footfall.ble_client import sim_ble_json
 
     return sim_ble_json(getattr(world, "ble", None), ts)
+
+
+def _firmware_roots(code_globals, fw_names):
+    """What the firmware holds: code.py's globals (the App) and the firmware modules' globals
+    (not the emulated hardware's)."""
+    roots = [code_globals]
+    for name, mod in list(sys.modules.items()):
+        top = name.split(".")[0]
+        if top in fw_names and top not in _HARDWARE_MODULES and mod is not None:
+            roots.append(vars(mod))
+    return roots
+
+
+def reachable_bytes(roots):
+    """sys.getsizeof summed over every object reachable from roots through dicts, lists,
+    tuples, sets and instance attributes; modules, classes and functions are not entered
+    (code, not data), nor are the emulation's objects (the hw/ modules' and the host
+    package's, e.g. the BLE stand-in's central: on the device those are native code or the
+    phone). A growing total is memory the firmware keeps."""
+    import types
+
+    skip = (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType,
+            types.MethodType, types.CodeType)
+    emulation = {p.stem for p in HW_DIR.iterdir()} | {"footfall"}
+    seen, stack, total = set(), list(roots), 0
+    while stack:
+        o = stack.pop()
+        if id(o) in seen or isinstance(o, skip):
+            continue
+        if type(o).__module__.split(".")[0] in emulation:
+            continue
+        seen.add(id(o))
+        total += sys.getsizeof(o)
+        if isinstance(o, dict):
+            stack.extend(o.keys())
+            stack.extend(o.values())
+        elif isinstance(o, (list, tuple, set, frozenset)):
+            stack.extend(o)
+        elif hasattr(o, "__dict__") and not isinstance(o, io.IOBase):
+            stack.append(vars(o))
+    return total
 
 
 def _firmware_module_names(roots):
@@ -264,10 +282,12 @@ def _firmware_module_names(roots):
     return names
 
 
-def _exec_file(path):
+def _exec_file(path, namespace=None):
     src = Path(path).read_text()
     code = compile(src, str(path), "exec")
-    exec(code, {"__name__": "__main__", "__file__": str(path)})
+    g = namespace if namespace is not None else {}
+    g.update({"__name__": "__main__", "__file__": str(path)})
+    exec(code, g)
 
 
 def _strike_record(fields, offset, rate):

@@ -46,6 +46,10 @@ class World:
         self.i2c_faults = []            # [time_us, count]: the next `count` transfers fail
         self.stalls = []                # [time_us, duration_us]: one transfer blocks this long
         self.button_presses = []        # (start_us, end_us), button held down in between
+        # the same, with times in s from the trace start, resolved by trace_started()
+        self.trace_presses = []         # (t_s, held_s)
+        self.trace_i2c_faults = []      # (t_s, count)
+        self.trace_stalls = []          # (t_s, duration_s)
         self.battery_mv = 3900
         self.fs_readonly = True         # until boot.py remounts
         self.flash_dir = "."
@@ -66,6 +70,11 @@ class World:
         self.bus_bytes = 0
         self.sensor = None              # the LSM6DS model (for end-of-trace checks)
         self.remounts = []
+        self.pass_end = None            # hooks around every emulated sleep: pass_end(world) on
+        self.pass_start = None          # entry (a loop pass ended), pass_start(world) on exit
+        self.probe = None               # CPython runner: called as probe(world) every
+        self.probe_every_us = 0         # probe_every_us of simulated time (memory checks)
+        self.probe_at_us = 0
         self.record = True              # keep event logs (False on the heap-locked VM run:
         self.haptic_count = 0           # then only counters change, nothing is allocated)
         self.led_changes = 0
@@ -82,11 +91,25 @@ class World:
     def sleep_us(self, us):
         self.check_end()
         self.advance(us)
+        if self.probe is not None and self.now_us >= self.probe_at_us:
+            self.probe_at_us += self.probe_every_us
+            self.probe(self)
+        if self.pass_start is not None:
+            self.pass_start(self)
 
     def check_end(self):
         s = self.sensor
         if s is not None and s.trace_done(self.now_us) and self.now_us >= s.end_us + self.linger_us:
             raise SimulationEnd("end of trace")
+
+    def trace_started(self, start_us):
+        """The sensor FIFO started: schedule what was given in trace time."""
+        for t, held in self.trace_presses:
+            self.button_presses.append((start_us + int(t * 1000000), start_us + int((t + held) * 1000000)))
+        for t, n in self.trace_i2c_faults:
+            self.i2c_faults.append([start_us + int(t * 1000000), n])
+        for t, d in self.trace_stalls:
+            self.stalls.append([start_us + int(t * 1000000), int(d * 1000000)])
 
     # ---- pins ------------------------------------------------------------------------
     def pin(self, name):
@@ -97,6 +120,8 @@ class World:
         return p
 
     def button_down(self):
+        if not self.button_presses:
+            return False
         t = self.now_us
         for a, b in self.button_presses:
             if a <= t < b:
@@ -132,10 +157,13 @@ class World:
         self.bus_bytes += nbytes
         # start + address + bytes, 9 bits each, plus ~20 us of driver overhead
         self.advance((nbytes + 1) * 9000 // (frequency // 1000) + 20)
-        for st in self.stalls:
-            if st[0] <= self.now_us and st[1] > 0:
-                self.advance(st[1])
-                st[1] = 0
+        if self.stalls:
+            for st in self.stalls:
+                if st[0] <= self.now_us and st[1] > 0:
+                    self.advance(st[1])
+                    st[1] = 0
+        if not self.i2c_faults:
+            return
         for f in self.i2c_faults:
             if f[0] <= self.now_us and f[1] > 0:
                 f[1] -= 1

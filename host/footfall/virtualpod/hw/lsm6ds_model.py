@@ -203,6 +203,7 @@ class LSM6DS3TRC:
                     self.started = True          # the runner sets off now
                     self.start_us = self.world.now_us
                     self.next_t = self.start_us
+                    self.world.trace_started(self.start_us)
                 if self.world.record:
                     self.enables.append((self.world.now_us, self.next_k))
         if reg == _TAP_CFG or reg == _MD1_CFG:
@@ -210,8 +211,21 @@ class LSM6DS3TRC:
 
     def read_into(self, buf, start, end):
         self.update()
+        i = start
+        if self.ptr == _FIFO_DATA_L and not self.low_read:
+            # burst from the FIFO: whole words, as the byte-wise path below would give them
+            f = self.fifo
+            while i + 1 < end and self.count > 0:
+                v = f[self.head]
+                buf[i] = v & 0xFF
+                buf[i + 1] = (v >> 8) & 0xFF
+                self.head = (self.head + 1) % FIFO_WORDS
+                self.count -= 1
+                self.phase = (self.phase + 1) % 6
+                self.overrun = False
+                i += 2
         inc = self.regs[_CTRL3_C] & 0x04
-        for i in range(start, end):
+        for i in range(i, end):
             buf[i] = self._read_reg(self.ptr)
             if self.ptr == _FIFO_DATA_H:
                 self.ptr = _FIFO_DATA_L          # FIFO bursts roll back to DATA_OUT_L

@@ -6,9 +6,12 @@ _EPOCH_S = 946684800            # CircuitPython's RTC starts at 2000-01-01 when 
 
 
 def sleep(seconds):
+    w = _vpod.world
+    if w.pass_end is not None:
+        w.pass_end(w)                 # first: the heap-locked VM run unlocks here
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
-    _vpod.world.sleep_us(int(seconds * 1000000))
+    w.sleep_us(int(seconds * 1000000))
 
 
 def monotonic():

@@ -1,0 +1,150 @@
+"""`make bench` (pod part): cue latency and metronome timing of the firmware on the virtual pod.
+
+Prints figures, asserts nothing.
+
+Cue latency: from the true initial contact to the start of the buzz. The pod is run with
+ic_tap_on = 1 (a tap at every detected landing) and default settings otherwise, so the path
+measured is the whole chain: the core's detection delay (IC is emitted once the impact jolt
+has peaked), the FIFO poll interval (imu_poll_ms), the I2C bus time of the reads and of the
+DRV2605L command, then the actuator's start time, which the simulation cannot see and which is
+added as a stated constant: an LRA driven by the DRV2605L reaches 90 % of its acceleration in
+about 10-20 ms (REFERENCE 3.3, TDK/Mouser; TI defines start time 0 -> 90 %); 20 ms is used.
+  - simulated demo: the simulator's exact ICs (reference["ic_s"]);
+  - PyShoe Vicon running trials (../shared/data): the Vicon stance onsets, which trail the
+    true IC by 30-60 ms (the IMU keeps moving after touch-down), so latency against them is
+    biased low; the pod's own IC dating is shown as well.
+Metronome timing: beat onsets (the emulated DRV2605L GO writes) against the ideal grid at the
+set tempo, t0 + n x 60 / spm, over a whole run.
+"""
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+MOTOR_START_MS = 20.0       # LRA + DRV2605L, 0 -> 90 % acceleration, upper end of 10-20 ms
+MATCH_S = 0.08              # a detected IC within this of a true IC is that IC
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def _match(true_s, detected_s, tol):
+    """Pairs (true, detected) of nearest detected event within tol, each used once."""
+    pairs, used = [], set()
+    det = np.asarray(detected_s)
+    for t in true_s:
+        if det.size == 0:
+            break
+        i = int(np.argmin(np.abs(det - t)))
+        if abs(det[i] - t) <= tol and i not in used:
+            used.add(i)
+            pairs.append((t, i))
+    return pairs
+
+
+def tap_latency(recording, true_ic_s, settings_extra="", tol=MATCH_S, out=None):
+    """Latency figures (ms) from true ICs to the tap buzz of the matched detected IC."""
+    from footfall.virtualpod import run
+
+    if out is None:
+        out = run(recording, settings_text="ic_tap_on = 1\n" + settings_extra)
+    ics = out["ics"]
+    det = [i["ic_s"] for i in ics]
+    buzz_t = np.array([b["t_s"] for b in out["buzzes"] if b["output"] == "drv2605"])
+    lat, dating, delay = [], [], []
+    for t, i in _match(true_ic_s, det, tol):
+        noticed = ics[i]["noticed_s"]
+        k = np.searchsorted(buzz_t, noticed - 1e-9)
+        if k >= len(buzz_t) or buzz_t[k] - noticed > 0.01:
+            continue                                # a tap still playing: this one was dropped
+        lat.append((buzz_t[k] - t) * 1000 + MOTOR_START_MS)
+        dating.append((det[i] - t) * 1000)
+        delay.append((buzz_t[k] - det[i]) * 1000)
+    return {"matched": len(lat), "true": len(true_ic_s), "detected": len(det),
+            "latency_ms": np.array(lat), "dating_ms": np.array(dating),
+            "buzz_after_ic_ms": np.array(delay), "crash": out["faults"]["crash"], "out": out}
+
+
+def _pct(a, q):
+    return float(np.percentile(a, q)) if len(a) else float("nan")
+
+
+def print_latency(name, r, truth="true IC"):
+    lat = r["latency_ms"]
+    pod = r["buzz_after_ic_ms"] + MOTOR_START_MS
+    print(f"  {name}: {r['matched']} of {r['true']} reference ICs matched ({r['detected']} detected)")
+    print(f"    {truth} -> buzz start (incl. {MOTOR_START_MS:.0f} ms motor): p50 {_pct(lat, 50):.1f} ms, "
+          f"p95 {_pct(lat, 95):.1f} ms, max {lat.max() if len(lat) else float('nan'):.1f} ms")
+    print(f"    pod's IC -> buzz start (incl. motor): p50 {_pct(pod, 50):.1f} ms, p95 {_pct(pod, 95):.1f} ms"
+          f"; pod's IC - {truth}: p50 {_pct(r['dating_ms'], 50):+.1f} ms")
+
+
+def _subset(r, true_ic_s, keep):
+    """The figures of r restricted to reference ICs for which keep is True."""
+    t = np.asarray(true_ic_s)[np.asarray(keep)]
+    return tap_latency(None, t, tol=MATCH_S, out=r["out"])
+
+
+def metronome_jitter(recording, spm):
+    from footfall.virtualpod import run
+    from footfall_core.buzz import DRV_EFFECT
+    from footfall_core.cues import CUE_ACCENT, CUE_BEAT
+
+    out = run(recording, settings_text=f"cue_mode_at_boot = 1\nmetronome_spm = {spm}\n")
+    beat_effects = ([DRV_EFFECT[CUE_BEAT]], [DRV_EFFECT[CUE_ACCENT]])
+    onsets = np.array([b["t_s"] for b in out["buzzes"]
+                       if b["output"] == "drv2605" and b["effects"] in beat_effects])
+    period = 60.0 / spm
+    n = np.round((onsets - onsets[0]) / period)
+    res = (onsets - onsets[0] - n * period) * 1000
+    res -= np.median(res)
+    steps = np.diff(onsets) * 1000 - period * 1000
+    return len(onsets), np.abs(res), np.abs(steps), int(n[-1] + 1 - len(onsets))
+
+
+def main():
+    from footfall.simulate import demo_session
+
+    print("Virtual pod (unmodified code.py + real Adafruit drivers, emulated hardware):")
+    t = time.perf_counter()
+    demo = demo_session(minutes=3.0, seed=1, sample_rate_hz=208)
+    print("cue latency, tap at every detected landing (ic_tap_on = 1, imu_poll_ms default):")
+    true_ic = demo.reference["ic_s"]
+    r = tap_latency(demo, true_ic)
+    print_latency("simulated demo, 208 Hz, exact ICs, all strides", r)
+    kinds = np.asarray(demo.reference["kind"])
+    print_latency("  running strides only", _subset(r, true_ic, kinds == "run"))
+    print_latency("  walking strides only", _subset(r, true_ic, kinds == "walk"))
+    files = sorted((SHARED / "pyshoe-vicon").glob("2017-11-27-*.mat"))
+    if files:
+        from footfall.io import load_recording
+        from footfall.io.pyshoe import pyshoe_reference_ic_s
+
+        agg = {"matched": 0, "true": 0, "detected": 0}
+        arrays = {"latency_ms": [], "dating_ms": [], "buzz_after_ic_ms": []}
+        for f in files:
+            rec = load_recording(f)
+            ri = tap_latency(rec, pyshoe_reference_ic_s(rec), "", tol=0.2)
+            for k in agg:
+                agg[k] += ri[k]
+            for k in arrays:
+                arrays[k].append(ri[k])
+        for k in arrays:
+            agg[k] = np.concatenate(arrays[k])
+        print_latency(f"PyShoe running, {len(files)} trials, 200 Hz, matched within 200 ms",
+                      agg, truth="Vicon onset")
+        print("    (Vicon stance onsets trail the true IC by 30-60 ms, so 'Vicon onset -> buzz' is"
+              " biased low; the pod's IC is the impact)")
+    else:
+        print(f"  PyShoe trials not found under {SHARED}: skipped")
+    print("metronome timing (beat onsets = DRV2605L GO writes vs the ideal grid):")
+    for spm in (170, 183):
+        n, res, steps, missing = metronome_jitter(demo, spm)
+        print(f"  {spm} spm, {n} beats over 3 min: |onset - grid| p50 {np.median(res):.2f} ms, "
+              f"p95 {np.percentile(res, 95):.2f} ms, max {res.max():.2f} ms; "
+              f"|interval - period| max {steps.max():.2f} ms; beats skipped {missing}")
+    print(f"(bench wall time {time.perf_counter() - t:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
