@@ -17,7 +17,7 @@ def register(sub):
     p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds")
     p.add_argument("--json", action="store_true",
                    help="print every notification as one JSON line instead of the dashboard")
-    p.add_argument("--halve-cadence", action="store_true",
+    p.add_argument("--double-cadence", action="store_true",
                    help="the footpod sends strides/min (one foot): show x2 as steps/min")
     p.set_defaults(func=run)
 
@@ -98,7 +98,7 @@ def run(args):
     from footfall.commands.ble import ble_session
     from footfall_core import ble_format as bf
 
-    dash = Dashboard(2 if args.halve_cadence else 1)
+    dash = Dashboard(2 if args.double_cadence else 1)
     tty = sys.stdout.isatty() and not args.json
 
     def emit(kind, d):
