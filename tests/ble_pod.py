@@ -222,3 +222,48 @@ def fake_bleak_backend(pod, mtu=185, stream=False, corrupt_chunks=0):
             self.central.unsubscribe(characteristic.obj.uuid)
 
     return StandinBleakClient
+
+
+def parse_advertisement(data):
+    """AD structures (len, type, data) -> (local name, [service UUID strings as bleak gives])."""
+    name, uuids, i = None, [], 0
+    while i < len(data) and data[i]:
+        n, kind, body = data[i], data[i + 1], bytes(data[i + 2:i + 1 + data[i]])
+        if kind in (0x02, 0x03):
+            for k in range(0, len(body), 2):
+                uuids.append("0000%04x-0000-1000-8000-00805f9b34fb" % (body[k] | body[k + 1] << 8))
+        elif kind in (0x06, 0x07):
+            for k in range(0, len(body), 16):
+                h = bytes(reversed(body[k:k + 16])).hex()
+                uuids.append("%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:]))
+        elif kind in (0x08, 0x09):
+            name = body.decode()
+        i += n + 1
+    return name, uuids
+
+
+def fake_bleak_scanner(pod, address="C6:55:44:33:22:11"):
+    """A bleak scanner backend that hears the pod's real advertisement (while it advertises)."""
+    from bleak.backends.scanner import AdvertisementData, BaseBleakScanner
+
+    class StandinBleakScanner(BaseBleakScanner):
+        def __init__(self, detection_callback=None, service_uuids=None, scanning_mode="active",
+                     **kwargs):
+            super().__init__(detection_callback, service_uuids)
+
+        async def start(self):
+            self.seen_devices = {}
+            a = pod.adapter
+            if not a.advertising:
+                return
+            name, uuids = parse_advertisement(a.advertisement_data + a.scan_response_data)
+            adv = AdvertisementData(local_name=name, manufacturer_data={}, service_data={},
+                                    service_uuids=uuids, tx_power=None, rssi=-50, platform_data=())
+            if self.is_allowed_uuid(uuids):
+                device = self.create_or_update_device(address, address, name, None, adv)
+                self.call_detection_callbacks(device, adv)
+
+        async def stop(self):
+            pass
+
+    return StandinBleakScanner

@@ -187,6 +187,24 @@ def test_live_from_a_plain_rsc_footpod(monkeypatch, capsys):
                          "stride_length_m": 8.0, "total_distance_m": 409.6, "running": True}
 
 
+def test_scan_finds_the_pod_by_its_advertisement(monkeypatch, tmp_path, pod_folder, capsys):
+    """No --address: a scan (bleak's BleakScanner) hears the pod's real advertisement bytes
+    and picks it by the RSC / Footfall service UUID."""
+    from tests.ble_pod import fake_bleak_scanner, parse_advertisement
+    pod = Pod(folder=pod_folder)
+    name, uuids = parse_advertisement(pod.adapter.advertisement_data + pod.adapter.scan_response_data)
+    assert name == "Footfall" and bc.RSC_SERVICE in uuids and bf.FOOTFALL_SERVICE_UUID in uuids
+    use(monkeypatch, pod)
+    monkeypatch.setattr(bc, "SCANNER_BACKEND", fake_bleak_scanner(pod))
+    monkeypatch.setattr(bc, "SCAN_S", 0.05)
+    assert main(["pull", "--list"]) == 0
+    assert "run-0001.fft" in capsys.readouterr().out
+    pod.adapter.stop_advertising()                     # nothing to hear: one line, exit 2
+    assert main(["pull", "--list"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no footpod found" in err
+
+
 def test_no_pod_is_one_line(monkeypatch, capsys):
     pod = Pod()
     pod.adapter.central_connect("a")

@@ -2,8 +2,8 @@
 service (settings, mode, recordings) and for any standard RSC footpod.
 
 The byte layouts come from footfall_core.ble_format, the same file the pod packs with.
-`BACKEND` selects the bleak backend class (None = the platform's; tests put a backend
-wired to the pod's own services on the _bleio stand-in there).
+`BACKEND` / `SCANNER_BACKEND` select bleak backend classes (None = the platform's; tests put
+backends wired to the pod's own services and advertisement on the _bleio stand-in there).
 """
 import asyncio
 import struct
@@ -11,7 +11,9 @@ from pathlib import Path
 
 from footfall_core import ble_format as bf
 
-BACKEND = None          # bleak backend class for BleakClient/BleakScanner (None = platform)
+BACKEND = None          # bleak backend class for BleakClient (None = the platform's)
+SCANNER_BACKEND = None  # and for BleakScanner
+SCAN_S = 8.0            # how long a scan listens when no --address is given
 CHUNK_RETRIES = 3
 
 
@@ -87,10 +89,11 @@ class BleFailure(Exception):
     """A BLE operation failed (no device, timeout, the pod refused): one line for the user."""
 
 
-async def find_address(timeout_s=8.0):
+async def find_address(timeout_s=None):
     """The first device advertising the Footfall or the RSC service."""
     from bleak import BleakScanner
-    kwargs = {"backend": BACKEND} if BACKEND is not None else {}
+    timeout_s = SCAN_S if timeout_s is None else timeout_s
+    kwargs = {"backend": SCANNER_BACKEND} if SCANNER_BACKEND is not None else {}
     devices = await BleakScanner.discover(timeout=timeout_s, return_adv=True,
                                           service_uuids=[RSC_SERVICE, bf.FOOTFALL_SERVICE_UUID],
                                           **kwargs)
