@@ -18,13 +18,19 @@ def load_pod_ble():
     """Install the stand-in as _bleio (a fresh radio) and import the pod's BLE modules."""
     if not (POD_LIB / "adafruit_ble").is_dir():
         raise RuntimeError("adafruit_ble missing: run `make pod-lib`")
-    for p in (str(POD_LIB), str(REPO / "firmware")):
-        if p not in sys.path:
-            sys.path.insert(0, p)
     from footfall import ble_standin
     ble_standin.install()
     adapter = ble_standin.reset()
-    from footfall_pod import ble_link
+    # the pod's folders on sys.path only while importing: left there, they would let other
+    # tests (the virtual pod's negative controls) find libraries they removed on purpose
+    saved = list(sys.path)
+    sys.path[:0] = [str(POD_LIB), str(REPO / "firmware")]
+    try:
+        from adafruit_ble.advertising.standard import ProvideServicesAdvertisement  # noqa: F401
+        from footfall_pod import ble_link
+        from footfall_pod import ble_services  # noqa: F401
+    finally:
+        sys.path[:] = saved
     return ble_standin, adapter, ble_link
 
 
