@@ -58,12 +58,13 @@ $(DEMO_TRACE): | venv
 demo: venv $(DEMO_TRACE)
 	$(FOOTFALL) replay $(DEMO_TRACE) --summary-only
 
-bench: venv node_modules gaitmap-venv
+bench: venv pod-lib node_modules gaitmap-venv
 	$(PY) -m footfall.bench
 	$(PY) -m footfall.bench_vm
 	$(PY) -m footfall.bench_cues
 	$(PY) -m footfall.bench_accuracy
 	$(PY) -m footfall.speed_eval
+	$(PY) -m footfall.bench_pod
 	$(PY) -m footfall.bench_tune
 
 # gaitmap baseline for the accuracy bench, in its own venv (it pins numpy<2.1; see

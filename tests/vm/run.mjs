@@ -1,9 +1,11 @@
 // Run one Python script on the real MicroPython VM (npm @micropython/micropython-webassembly-pyscript).
 //
 //   node tests/vm/run.mjs SCRIPT.py [--input FILE] [--heapsize BYTES] [--arg KEY=VALUE ...]
+//                                   [--copy HOST_PATH=VM_PATH ...]
 //
 // Copies firmware/footfall_core/*.py into the VM at /lib/footfall_core, FILE (if given) to
-// /input.bin, and sets the global VM_ARGS (a dict of str -> str) before running SCRIPT.
+// /input.bin, every --copy file or folder (recursively, .py/.toml files) to its VM path, and
+// sets the global VM_ARGS (a dict of str -> str) before running SCRIPT.
 // The script prints JSON lines on stdout. Exit code: SystemExit(n) -> n, any other
 // uncaught Python exception -> 1 (its message on stderr), a JS/runner failure -> 2.
 // (The package's own CLI always exits 0, which is useless for CI.)
@@ -16,11 +18,16 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", ".
 const coreDir = path.join(repo, "firmware", "footfall_core");
 
 function parseArgs(argv) {
-  const opts = { script: null, input: null, heapsize: 1024 * 1024, vars: {} };
+  const opts = { script: null, input: null, heapsize: 1024 * 1024, vars: {}, copies: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--input") opts.input = argv[++i];
     else if (a === "--heapsize") opts.heapsize = parseInt(argv[++i], 10);
+    else if (a === "--copy") {
+      const kv = argv[++i];
+      const eq = kv.indexOf("=");
+      opts.copies.push([kv.slice(0, eq), kv.slice(eq + 1)]);
+    }
     else if (a === "--arg") {
       const kv = argv[++i];
       const eq = kv.indexOf("=");
@@ -30,6 +37,19 @@ function parseArgs(argv) {
   }
   if (!opts.script) throw new Error("usage: run.mjs SCRIPT.py [--input FILE] [--heapsize N] [--arg K=V]");
   return opts;
+}
+
+function copyInto(mp, src, dest) {
+  if (fs.statSync(src).isDirectory()) {
+    mp.FS.mkdirTree(dest);
+    for (const name of fs.readdirSync(src).sort()) {
+      if (name === "__pycache__") continue;
+      copyInto(mp, path.join(src, name), `${dest}/${name}`);
+    }
+  } else if (/\.(py|toml)$/.test(src)) {
+    mp.FS.mkdirTree(path.posix.dirname(dest));
+    mp.FS.writeFile(dest, fs.readFileSync(src));
+  }
 }
 
 async function main() {
@@ -48,6 +68,7 @@ async function main() {
   }
   mp.FS.writeFile("/lib/vmlib.py", fs.readFileSync(path.join(repo, "tests", "vm", "vmlib.py")));
   if (opts.input) mp.FS.writeFile("/input.bin", fs.readFileSync(opts.input));
+  for (const [src, dest] of opts.copies) copyInto(mp, src, dest);
   const src = fs.readFileSync(opts.script, "utf8");
   // VM_ARGS as a real dict (a JS object would arrive as a proxy)
   mp.runPython("VM_ARGS = {}");
