@@ -12,10 +12,10 @@ Per stride (toes-up = positive pitch rate w, gyro LSB):
            that only a jolt of 3x impact_threshold counts (forefoot strikers touch down while
            the foot still rotates toes-up). An impact candidate starts where the accel change
            over impact_window exceeds the threshold (IC dated at the middle of that window).
-           If that onset already reaches impact_fraction % of recent impacts (an EMA of their
-           peaks), the IC is emitted at once (half a window late); otherwise its jolt is
-           followed to its peak and the IC emitted there if the peak reaches that share, else
-           it was a swing jolt and the search goes on. A soft landing that never reaches the threshold falls back,
+           The IC is emitted as soon as that jolt reaches impact_fraction % of recent impacts
+           (an EMA of their peaks; usually at the onset itself, half a window late). A jolt
+           that fades or outlasts its window before reaching that share was a swing jolt and
+           the search goes on. The impact's peak is followed into contact for the EMA. A soft landing that never reaches the threshold falls back,
            landing_timeout after arming, to the largest change seen if it reached a third of
            the threshold.
   contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
@@ -179,14 +179,16 @@ class StrideCore:
             if jolt >= 0:
                 lag = self.units.impact_lag
                 if self._cand_t >= 0:
-                    # a weaker impact candidate: follow its jolt to the peak, then judge it
+                    # a weaker impact candidate: it lands as soon as its rising jolt reaches
+                    # impact_fraction % of recent impacts; if it fades or its window ends
+                    # first, it was a swing jolt and the search goes on
                     if jolt > self._cand_peak:
                         self._cand_peak = jolt
-                    elif jolt * 2 < self._cand_peak or t - self._cand_t > lag:
-                        if self._cand_peak * 100 >= self._impact_expect * self.units.impact_fraction:
-                            self._learn_impact(self._cand_peak)
+                        if jolt * 100 >= self._impact_expect * self.units.impact_fraction:
+                            self._following = True
                             return self._initial_contact(self._cand_t, self._cand_theta, t)
-                        self._cand_t = -1          # a swing jolt, weaker than impacts: go on
+                    elif jolt * 2 < self._cand_peak or t - self._cand_t > lag:
+                        self._cand_t = -1
                 elif jolt > self.units.impact_lsb and (self._armed or jolt > 3 * self.units.impact_lsb):
                     # impact onset: date IC at the middle of the difference window
                     self._cand_t = t - (lag >> 1)

@@ -107,12 +107,10 @@ class FloatStrideReference:
                     if cand is not None:
                         if jolt > cand_peak:
                             cand_peak = jolt
-                        elif jolt * 2 < cand_peak or t - cand[1] > self.lag:
                             if cand_peak * 100 >= expect * s["impact_fraction_percent"]:
-                                expect += (cand_peak - expect) / 4
-                                found = cand
-                            else:
-                                cand = None
+                                found, following = cand, True   # emit now, peak later
+                        elif jolt * 2 < cand_peak or t - cand[1] > self.lag:
+                            cand = None
                     elif jolt > s["impact_threshold_mg"] / 1000 * (1 if armed else 3):
                         cand, cand_peak = here, jolt
                         if jolt * 100 >= expect * s["impact_fraction_percent"]:
