@@ -23,6 +23,7 @@ _FIFO_STATUS1 = const(0x3A)
 _FIFO_DATA_OUT_L = const(0x3E)
 _TAP_CFG = const(0x58)
 _WAKE_UP_THS = const(0x5B)
+_CTRL6_C = const(0x15)           # bit 4 XL_HM_MODE: 1 = accel high-performance mode off
 _WAKE_UP_DUR = const(0x5C)
 _MD1_CFG = const(0x5E)
 
@@ -127,6 +128,7 @@ class ImuFifo:
         self._write(_FIFO_CTRL5, _FIFO_BYPASS)
         self._write(_CTRL2_G, 0)
         self._write(_CTRL1_XL, (_ODR_26HZ << 4) | (_ACCEL_16G << 2))
+        self._write(_CTRL6_C, 0x10)         # low-power 26 Hz (~25 uA), not high-performance
         self._write(_WAKE_UP_DUR, 0)
         self._write(_WAKE_UP_THS, ths)
         self._write(_TAP_CFG, 0x90)         # INTERRUPTS_ENABLE, SLOPE_FDS
