@@ -30,6 +30,19 @@ def _vm_installed():
         pytest.fail("the MicroPython VM is not installed: run `make node_modules` (npm ci)")
 
 
+def heap_locked_summary(rc, lines, err, name):
+    """The VM script's summary line, checked: the heap lock is real (its negative control
+    raised) and the locked run neither failed nor allocated."""
+    summaries = [x["summary"] for x in lines if "summary" in x]
+    assert summaries, f"no summary from the VM (exit {rc}):\n{err}"
+    s = summaries[0]
+    print(f"\n{name}: {json.dumps(s, sort_keys=True)}")
+    assert s["negative_control"] is True, "heap_lock() did not make [0] * 10 raise MemoryError"
+    assert s["error"] is None, f"failed under heap_lock at {s.get('failed_at')}: {s['error']}\n{err}"
+    assert s["mem_alloc_delta"] == 0
+    return s
+
+
 def run_vm(script, input_path=None, timeout=300, **args):
     """Run tests/vm/<script> on the VM; returns (exit code, parsed JSON lines, stderr)."""
     cmd = ["node", str(RUNNER), str(REPO / "tests" / "vm" / script)]
@@ -91,14 +104,7 @@ def test_vm_bit_identical_and_allocation_free(name, which, tmp_path):
     path = write_raw(raw, tmp_path / "input.bin")
     rc, lines, err = run_vm("vm_replay.py", path, rate=rec.sample_rate_hz,
                             accel_range_g=rec.accel_range_g, gyro_range_dps=rec.gyro_range_dps)
-    summaries = [x["summary"] for x in lines if "summary" in x]
-    assert summaries, f"no summary from the VM (exit {rc}):\n{err}"
-    s = summaries[0]
-    print(f"\n{name}: {json.dumps(s, sort_keys=True)}")
-    # the lock is real, and nothing allocated under it
-    assert s["negative_control"] is True, "heap_lock() did not make [0] * 10 raise MemoryError"
-    assert s["error"] is None, f"per-sample path failed under heap_lock at sample {s['failed_at']}: {s['error']}\n{err}"
-    assert s["mem_alloc_delta"] == 0
+    s = heap_locked_summary(rc, lines, err, name)
     assert s["locked_samples"] > 0.5 * s["samples"], "warm-up took most of the recording"
     assert rc == 0, err
     # bit-identical with CPython

@@ -4,13 +4,12 @@ exactly the cues and buzz edges CPython does.
 
 Run by `make micropython` (FOOTFALL_VM=1); a plain `pytest` skips this file.
 """
-import json
 import os
 
 import pytest
 
 from tests.test_cues import cpython_session
-from tests.test_micropython import run_vm
+from tests.test_micropython import heap_locked_summary, run_vm
 
 pytestmark = pytest.mark.skipif(os.environ.get("FOOTFALL_VM") != "1",
                                 reason="MicroPython VM tests run with `make micropython` (FOOTFALL_VM=1)")
@@ -18,13 +17,7 @@ pytestmark = pytest.mark.skipif(os.environ.get("FOOTFALL_VM") != "1",
 
 def test_vm_session_is_allocation_free_and_identical_to_cpython():
     rc, lines, err = run_vm("vm_cues.py", timeout=300)
-    summaries = [x["summary"] for x in lines if "summary" in x]
-    assert summaries, f"no summary from the VM (exit {rc}):\n{err}"
-    s = summaries[0]
-    print(f"\nVM cue session: {json.dumps(s, sort_keys=True)}")
-    assert s["negative_control"] is True, "heap_lock() did not make [0] * 10 raise MemoryError"
-    assert s["error"] is None, f"the session failed under heap_lock: {s['error']}\n{err}"
-    assert s["mem_alloc_delta"] == 0
+    s = heap_locked_summary(rc, lines, err, "VM cue session")
     assert s["attrs_after"] == s["attrs_before"]      # no attribute created after __init__
     assert rc == 0, err
     vm_log = [x["log"] for x in lines if "log" in x][0]
