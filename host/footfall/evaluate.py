@@ -71,11 +71,13 @@ def detect_float_reference(rec, settings=None):
     from .reference import FloatStrideReference
 
     rate = rec.sample_rate_hz
-    out = FloatStrideReference(rate, settings).run(rec.accel_g(), rec.gyro_dps())
+    ref = FloatStrideReference(rate, settings)
+    out = ref.run(rec.accel_g(), rec.gyro_dps())
     strides = [{"ic_s": s["ic_t"] / rate, "to_s": s["to_t"] / rate, "gct_ms": s["gct_ms"],
                 "strike_angle_deg": s["strike_angle_deg"], "strike": s["strike"]} for s in out]
     add_offline_cadence(strides)
-    return Detection(ic_s=np.asarray([s["ic_s"] for s in strides]),
+    # every IC it found, as the core's detections are counted (detected_ics)
+    return Detection(ic_s=np.asarray(sorted(i / rate for i in getattr(ref, "ic_t_", []))),
                      to_s=np.asarray([s["to_s"] for s in strides]), strides=strides)
 
 

@@ -25,8 +25,12 @@ class FloatStrideReference:
         self.min_stride, self.max_stride = ms("min_stride_ms"), ms("max_stride_ms")
 
     def run(self, accel_g, gyro_dps):
-        """Return stride dicts (ic_t, to_t in samples, gct_ms, strike_angle_deg, strike)."""
+        """Return stride dicts (ic_t, to_t in samples, gct_ms, strike_angle_deg, strike).
+
+        ``ic_t_`` then lists every IC found (samples), as the core emits them: also those whose
+        stride was later dropped or never completed."""
         s = self.s
+        self.ic_t_ = []
         n = len(gyro_dps)
         l1 = np.abs(gyro_dps).sum(1)
         # calibration: first BUFFER_SAMPLES-window where the motion count is reached and the
@@ -131,6 +135,7 @@ class FloatStrideReference:
                         continue
                     ic_theta = found[2]
                     prev_ic = ic
+                    self.ic_t_.append(ic)
                     state = "contact"
             elif state == "contact":
                 if following:           # the onset-emitted impact's jolt, up to its peak
