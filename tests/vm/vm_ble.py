@@ -69,22 +69,16 @@ except OSError:
 if have_input:
     from array import array
 
-    from footfall_core.trajectory import FootTrajectory
-    from vmlib import read_input
+    from vmlib import trajectory_from_args
 
-    raw = read_input()
-    n = len(raw) // 6
-    axis = [int(x) for x in VM_ARGS["axis"].split(",")]      # noqa: F821 (set by run.mjs)
-    grav = [int(x) for x in VM_ARGS["gravity"].split(",")]   # noqa: F821
-    tr = FootTrajectory(int(VM_ARGS["rate"]), 16, 2000)      # noqa: F821
-    tr.set_axes(axis, grav)
+    raw, n, tr = trajectory_from_args(VM_ARGS)           # noqa: F821 (set by run.mjs)
     seg = array("l", [0] * 3 * 400)
     hostile = array("h", [32767, -32768, 32767, -32768, 32767, -32768, 0, 0, 0, 0, 0, 0,
                           -32768, -32768, -32768, 32767, 32767, 32767])
+    i = o = rep = ns = 0     # every global the locked loops bind exists before the lock
     gc.collect()
     a0 = gc.mem_alloc()
     micropython.heap_lock()
-    ns = 0
     for i in range(n):
         o = 6 * i
         if tr.push(raw[o], raw[o + 1], raw[o + 2], raw[o + 3], raw[o + 4], raw[o + 5]) and ns < 400:

@@ -5,15 +5,9 @@ import time
 
 import micropython
 
-from footfall_core.trajectory import FootTrajectory
-from vmlib import read_input
+from vmlib import trajectory_from_args
 
-raw = read_input()
-n = len(raw) // 6
-axis = [int(x) for x in VM_ARGS["axis"].split(",")]      # noqa: F821 (set by run.mjs)
-grav = [int(x) for x in VM_ARGS["gravity"].split(",")]   # noqa: F821
-tr = FootTrajectory(int(VM_ARGS["rate"]), 16, 2000)      # noqa: F821
-tr.set_axes(axis, grav)
+raw, n, tr = trajectory_from_args(VM_ARGS)               # noqa: F821 (set by run.mjs)
 def passes(best):
     """One timing pass, in a function: locals, so nothing is allocated under the lock."""
     x = 0
