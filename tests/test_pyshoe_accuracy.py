@@ -1,9 +1,11 @@
 """Real data: the core's ICs against Vicon stance onsets on the PyShoe trials.
 
 The issue's targets (precision and recall >= 0.98, cadence within 2 spm) are asserted as
-they are. Running meets the detection target; walking and per-trial cadence do not yet, so
-that test is a strict xfail that will flag the day they do. A separate regression floor (far below the target, stated as such) guards against
-breaking what works today.
+they are. Detection meets them on running and walking. Unmatched detections inside Vicon
+dropouts are not scored (the reference is blind there; their number is reported). Per-trial
+cadence does not meet 2 spm on every trial yet, so that test is a strict xfail that will flag
+the day it does. A separate regression floor (below the target, stated as such) guards
+against breaking what works today.
 """
 import pytest
 
@@ -30,11 +32,19 @@ def test_running_detection_target(running):
     assert running["precision"] >= 0.98 and running["recall"] >= 0.98
 
 
-@pytest.mark.xfail(strict=True, reason="target not met yet: walking measured 0.967/0.958 "
-                   "(slow shuffles, turn steps); per-trial cadence off by up to 8 spm on "
-                   "turn-heavy trials")
-def test_walking_and_cadence_targets(running, walking):
+def test_walking_detection_target(walking):
     assert walking["precision"] >= 0.98 and walking["recall"] >= 0.98
+
+
+def test_dropout_exclusions_are_few(running, walking):
+    # the gap rule must stay an exception: at most 3 % of the detections go unscored
+    for r in (running, walking):
+        assert r["unscored_in_vicon_gaps"] <= 0.03 * r["detected"]
+
+
+@pytest.mark.xfail(strict=True, reason="target not met yet: per-trial cadence off by up to "
+                   "~4 spm on the slow shuffling trial and ~2.1 spm on short running trials")
+def test_cadence_target(running, walking):
     for r in (running, walking):
         assert r["cadence_abs_error_spm_max"] <= 2.0
 
@@ -42,7 +52,7 @@ def test_walking_and_cadence_targets(running, walking):
 def test_regression_floor(running, walking):
     # Not the target: a floor ~5 points under today's figures so regressions fail loudly.
     assert running["precision"] >= 0.93 and running["recall"] >= 0.93
-    assert walking["precision"] >= 0.92 and walking["recall"] >= 0.90
+    assert walking["precision"] >= 0.95 and walking["recall"] >= 0.95
     # the median IC precedes the (late) Vicon stance onset, as it physically must
     assert running["ic_error_vs_vicon"]["median_ms"] < 0
     assert running["stride_cadence_error_spm"]["median_abs"] <= 2.0

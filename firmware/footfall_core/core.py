@@ -101,6 +101,7 @@ class StrideCore:
         self._cadence_dspm = 0
         self._run_score = 0
         self._impact_expect = 0     # EMA of recent impact peaks (accel LSB over the window)
+        self._swing_expect = 0      # EMA of recent swing peaks (pitch rate, gyro LSB)
         # Every attribute the event paths write exists from here on: creating one inside
         # push() would grow the instance dict, which allocates on the device.
         self._armed = False         # landing armed: the swing lobe has faded
@@ -153,6 +154,7 @@ class StrideCore:
             if w > self._swing_max:
                 self._swing_max = w
             elif (self._swing_max > self.units.swing_lsb
+                  and self._swing_max * 100 > self._swing_expect * self.units.swing_fraction
                   and t - self._state_t > self.units.min_swing
                   and (th > self.units.landing_theta or self._prev_to_t < 0)):
                 # (the pitch integral is relative to the last mid-stance, so th is the sole's
@@ -175,6 +177,8 @@ class StrideCore:
                 elif w * 100 < self._swing_max * self.units.landing_arm:
                     self._armed = True
                     self._state_t = t
+            elif w * 100 >= self._swing_max * self.units.landing_arm:
+                self._state_t = t          # a second swing lobe (slow walking): wait on
             jolt = self._jolt(ax, ay, az, th)
             if jolt >= 0:
                 lag = self.units.impact_lag
@@ -209,7 +213,8 @@ class StrideCore:
                 if self._best_jolt * 3 > self.units.impact_lsb:
                     self._impact_expect >>= 1     # landings got softer: expect less
                     return self._initial_contact(self._best_t, self._best_theta, t)
-                self._reset_stride(t)      # no landing found: wait for the next swing
+                self._swing_expect >>= 1   # no landing found: maybe the gait slowed down
+                self._reset_stride(t)      # wait for the next swing
             return 0
         if st == _CONTACT:
             if self._following:
@@ -277,6 +282,7 @@ class StrideCore:
             self._reset_stride(t)      # too soon after the last IC: a bounce, not a stride
             return 0
         self._state = _CONTACT
+        self._swing_expect += (self._swing_max - self._swing_expect) >> 2   # EMA, weight 1/4
         self._ic_start = ic
         self._ic_theta = ic_theta
         self.last_ic_t = ic
@@ -337,6 +343,7 @@ class StrideCore:
     def _timeout(self, t):
         """Long swing-less spell: reset the integral; no stride for idle_after means idle."""
         self._reset_stride(t)
+        self._swing_expect >>= 1       # a long spell without a swing: expect weaker ones
         if self.activity != ACTIVITY_IDLE and t - self.last_ic_t > self.units.idle_after:
             self.activity = ACTIVITY_IDLE
             self._prev_ic_t = -1
@@ -422,7 +429,7 @@ class StrideCore:
             m.wait -= 1
             return 0
         m.wait = u.rate_hz >> 2                    # undecided: retry after 0.25 s of samples
-        if not m.solve(u.motion_lsb, u.pushoff_lsb):
+        if not m.solve(u.motion_lsb, u.pushoff_lsb, u.one_g_lsb):
             return 0
         self._ux = m.axis[0]
         self._uy = m.axis[1]

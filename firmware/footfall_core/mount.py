@@ -14,6 +14,7 @@ from array import array
 from footfall_core.fixedmath import unit_q13
 
 BUFFER_SAMPLES = 480   # 2.3 s at 208 Hz, 6 int16 each = 5.6 KB
+STILL_SAMPLES = 20     # still samples needed to trust gravity for levelling the pitch axis
 
 
 class MountCalibration:
@@ -23,6 +24,7 @@ class MountCalibration:
         self.axis = array("l", [0, 0, 0])                    # pitch axis, Q13, toes-up positive
         self.gravity = array("l", [0, 0, 0])                 # gravity direction, Q13
         self._v = array("l", [0, 0, 0])
+        self.level = False      # gravity came from a still foot: the pitch axis is kept level
         self.reset()
 
     def reset(self):
@@ -48,9 +50,9 @@ class MountCalibration:
         if self.count < BUFFER_SAMPLES:
             self.count += 1
         if abs(gx) + abs(gy) + abs(gz) > motion_lsb:
-            x = gx >> 6      # <= 512 in magnitude, so products <= 2**18
-            y = gy >> 6
-            z = gz >> 6
+            x = (gx + 32) >> 6   # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
+            y = (gy + 32) >> 6
+            z = (gz + 32) >> 6
             m = self.moment
             m[0] += x * x
             m[1] += y * y
@@ -67,11 +69,14 @@ class MountCalibration:
         """Buffer slot of the oldest sample."""
         return (self.head - self.count) % BUFFER_SAMPLES
 
-    def solve(self, motion_lsb, pushoff_lsb):
+    def solve(self, motion_lsb, pushoff_lsb, one_g_lsb):
         """Try to finish: returns True when axis (signed) and gravity are known."""
+        quiet = self._quiet_level(motion_lsb)
+        if not self._gravity(quiet, one_g_lsb):
+            return False
         if not self._principal_axis():
             return False
-        sign = self._toes_down_sign(motion_lsb, pushoff_lsb)
+        sign = self._toes_down_sign(quiet, pushoff_lsb)
         if sign == 0:
             return False
         a = self.axis
@@ -103,11 +108,16 @@ class MountCalibration:
         v[0] = 8192 if (xx >= yy and xx >= zz) else 0
         v[1] = 8192 if (yy > xx and yy >= zz) else 0
         v[2] = 8192 if (v[0] == 0 and v[1] == 0) else 0
+        level = self.level
+        if level and not self._horizontal(v):
+            v[0] = 8192 - v[0]   # started on the vertical axis: start on another one
+            if not self._horizontal(v):
+                return False
         for _ in range(30):
             x = xx * v[0] + xy * v[1] + xz * v[2]
             y = xy * v[0] + yy * v[1] + yz * v[2]
             z = xz * v[0] + yz * v[1] + zz * v[2]
-            if not unit_q13(v, x, y, z):
+            if not unit_q13(v, x, y, z) or (level and not self._horizontal(v)):
                 return False
         a = self.axis
         a[0] = v[0]
@@ -115,15 +125,21 @@ class MountCalibration:
         a[2] = v[2]
         return True
 
-    def _toes_down_sign(self, motion_lsb, pushoff_lsb):
-        """Vote over the buffer: sign of the first big pitch excursion after a quiet spell.
+    def _horizontal(self, v):
+        """Remove v's component along gravity (Q13 unit vectors) and renormalise.
 
-        Also estimates gravity from the quiet samples. Returns +1, -1 or 0 (undecided).
-        """
+        The foot's pitch axis is horizontal whenever the foot is flat, so searching only the
+        plane perpendicular to gravity keeps turns (yaw, about the vertical) out of it."""
+        g = self.gravity
+        d = (v[0] * g[0] + v[1] * g[1] + v[2] * g[2]) >> 13     # cosine, Q13 (< 3 * 2**26 before)
+        return unit_q13(v, v[0] - ((d * g[0]) >> 13), v[1] - ((d * g[1]) >> 13),
+                        v[2] - ((d * g[2]) >> 13))
+
+    def _quiet_level(self, motion_lsb):
+        """Gyro L1 (LSB) below which a sample is quiet: an eighth of the buffer's peak
+        (running mid-stance is never silent), at least the motion threshold."""
         b = self.buf
-        a = self.axis
         n = self.count
-        # quiet = gyro L1 below an eighth of its peak (running mid-stance is never silent)
         peak = 0
         slot = self.oldest()
         for _ in range(n):
@@ -135,14 +151,52 @@ class MountCalibration:
         quiet = peak >> 3
         if quiet < motion_lsb:
             quiet = motion_lsb
+        return quiet
+
+    def _gravity(self, quiet, one_g_lsb):
+        """Gravity direction (Q13): the mean accel over the still samples (quiet gyro and
+        |a| within 10 % of 1 g) if there are STILL_SAMPLES of them, else over the quiet ones
+        (running: the foot is never still, and its mid-stance accel is only roughly gravity).
+        Sets ``level`` when the still estimate was used. False if no sample was quiet."""
+        b = self.buf
+        g2 = (one_g_lsb >> 4) * (one_g_lsb >> 4)     # (1 g >> 4)^2 <= 1024^2
+        lo = g2 - (g2 * 19 >> 7)                     # (0.9 g)^2 ~ 0.81 ...
+        hi = g2 + (g2 * 27 >> 7)                     # ... (1.1 g)^2 ~ 1.21 of 1 g^2
+        qx = qy = qz = nq = 0                        # sums over quiet samples
+        sx = sy = sz = ns = 0                        # ... over still samples
+        slot = self.oldest()
+        for _ in range(self.count):
+            i = slot * 6
+            if abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5]) < quiet:
+                x = b[i]
+                y = b[i + 1]
+                z = b[i + 2]
+                qx += x              # |sum| <= BUFFER_SAMPLES x 2**15 < 2**24
+                qy += y
+                qz += z
+                nq += 1
+                a2 = (x >> 4) * (x >> 4) + (y >> 4) * (y >> 4) + (z >> 4) * (z >> 4)  # < 2**24
+                if lo < a2 < hi:
+                    sx += x
+                    sy += y
+                    sz += z
+                    ns += 1
+            slot = (slot + 1) % BUFFER_SAMPLES
+        self.level = ns >= STILL_SAMPLES
+        if self.level:
+            return unit_q13(self.gravity, sx // ns, sy // ns, sz // ns)
+        return nq > 0 and unit_q13(self.gravity, qx // nq, qy // nq, qz // nq)
+
+    def _toes_down_sign(self, quiet, pushoff_lsb):
+        """Vote over the buffer: sign of the first big pitch excursion after a quiet spell.
+        Returns +1, -1 or 0 (undecided)."""
+        b = self.buf
+        a = self.axis
+        n = self.count
         need_quiet = 6            # samples of quiet before a vote (~30 ms at 208 Hz)
         votes = 0
         run = 0
         armed = False
-        sx = 0
-        sy = 0
-        sz = 0
-        nq = 0
         slot = self.oldest()
         for _ in range(n):
             i = slot * 6
@@ -153,11 +207,6 @@ class MountCalibration:
                 run += 1
                 if run >= need_quiet:
                     armed = True
-                if nq < 16384:
-                    sx += b[i]
-                    sy += b[i + 1]
-                    sz += b[i + 2]
-                    nq += 1
             else:
                 run = 0
                 w = (a[0] * gx + a[1] * gy + a[2] * gz) >> 13
@@ -165,8 +214,6 @@ class MountCalibration:
                     votes += 1 if w > 0 else -1
                     armed = False
             slot = (slot + 1) % BUFFER_SAMPLES
-        if nq == 0 or not unit_q13(self.gravity, sx // nq, sy // nq, sz // nq):
-            return 0
         if votes > 0:
             return 1
         if votes < 0:

@@ -15,7 +15,8 @@ DEFAULTS = {
     "slip_angle_deg": (35, 5, 90),                 # gravity moved this much in the pod frame -> recalibrate
     "slip_strides": (10, 1, 50),                    # ... on this many consecutive strides
     # Stride events
-    "swing_threshold_dps": (80, 40, 1500),        # toes-up swing lobe must exceed this
+    "swing_threshold_dps": (50, 20, 1500),        # toes-up swing lobe must exceed this ...
+    "swing_fraction_percent": (25, 0, 100),        # ... and this share of recent swing peaks (slow walks swing weakly)
     "pushoff_threshold_dps": (60, 30, 1500),      # toes-down push-off trough must exceed this
     "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
     "impact_threshold_mg": (1500, 100, 16000),     # accel change (L1, mg) over impact_window_ms that marks IC
@@ -24,7 +25,7 @@ DEFAULTS = {
     "landing_timeout_ms": (350, 50, 1000),
     "landing_arm_percent": (25, 5, 95),            # landing armed when the pitch rate falls below this share of the swing peak
     "landing_pitch_deg": (30, 5, 90),              # the sole must be back within this of flat to land
-    "impact_fraction_percent": (25, 0, 100),       # an impact peaks above this share of recent ones         # after the swing lobe, wait this long for the impact
+    "impact_fraction_percent": (25, 0, 100),       # an impact peaks above this share of recent ones
     "min_contact_ms": (120, 20, 400),               # shortest plausible ground contact
     "max_contact_ms": (1500, 300, 5000),           # longer = stopped, the stride is dropped
     "min_stride_ms": (400, 200, 1500),             # 300 spm, faster than any human
@@ -157,6 +158,7 @@ class CoreUnits:
         self.pushoff_lsb = dps(v["pushoff_threshold_dps"])
         self.flat_lsb = dps(v["flat_threshold_dps"])
         self.impact_lsb = v["impact_threshold_mg"] * 32768 // (1000 * accel_range_g)
+        self.one_g_lsb = 32768 // accel_range_g     # 1 g in accel LSB
         self.impact_lag = ms(v["impact_window_ms"])
         if self.impact_lag > 7:
             self.impact_lag = 7                     # the accel history ring holds 8 samples
@@ -166,6 +168,7 @@ class CoreUnits:
         # degrees -> pitch integral units (LSB x samples): 32768 / range * rate per degree
         self.landing_theta = -(v["landing_pitch_deg"] * 32768 // gyro_range_dps) * sample_rate_hz
         self.impact_fraction = v["impact_fraction_percent"]
+        self.swing_fraction = v["swing_fraction_percent"]
         self.landing_arm = v["landing_arm_percent"]
         self.min_contact = ms(v["min_contact_ms"])
         self.flat_delay = self.min_contact >> 1     # impact ringing is not foot-flat

@@ -15,16 +15,19 @@ Scoring (gaitmap style: tolerance matching, results in attributes ending in ``_`
 
 * ICs and TOs are matched one-to-one within ``tolerance_s`` (by dataset: +-50 ms against force
   plates, +-150 ms against the annotated walking swings, +-200 ms against the trailing Vicon
-  onsets); only reference events inside ``valid_span_s`` count, and a detection outside it is
-  neither a hit nor a false alarm unless it matches.
+  onsets); only reference events inside ``valid_span_s`` count, and a detection outside it, or
+  inside one of the reference's ``gaps_s`` (spans where the reference method is blind, e.g. a
+  Vicon dropout), is neither a hit nor a false alarm unless it matches (counted as
+  ``unscored``).
 * IC / TO timing error = detected - reference (ms): bias (mean), median, IQR and SD.
 * Delay (footfall only): ms from the reference IC to the moment the matched IC was emitted
   (negative when the core dates IC before the reference and emits it before the reference IC);
   ``emit_latency_ms``: from the IC the core dates to its emission (the core's own latency).
 * GCT error: detected TO - IC minus reference TO - IC, for strides whose IC and TO both match.
 * Cadence error: per stride, the detector's cadence minus the reference's local cadence (median
-  of the last five reference IC intervals, as the core does); per recording, the median
-  detected cadence minus 120 / median reference IC interval (spm, both feet).
+  of the last five reference IC intervals, as the core does); per recording, the median of
+  the detector's per-stride cadence minus the median of those local reference cadences over
+  the same strides (both sides summarised alike; spm, both feet).
 * Strike angle error (deg) and class confusion (rows = reference class, columns = detected) on
   ICs whose reference has a marker angle.
 """
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .evaluation import cadence_from_events, local_cadence_errors, match_events
+from .evaluation import local_cadence_errors, match_events, recording_cadence_error
 
 STRIKES = ("rearfoot", "midfoot", "forefoot")
 #: IC/TO matching tolerance (s) by dataset; see the module notes.
@@ -104,23 +107,28 @@ DETECTORS = {"footfall": detect_footfall, "float-reference": detect_float_refere
              "accel-peak": detect_accel_peak}
 
 
-def _in_span(t, span):
+def _in_span(t, span, gaps=()):
     t = np.asarray(t, dtype=float)
-    if span is None:
-        return np.isfinite(t)
-    return np.isfinite(t) & (t >= span[0]) & (t <= span[1])
+    ok = np.isfinite(t)
+    if span is not None:
+        ok &= (t >= span[0]) & (t <= span[1])
+    for lo, hi in gaps:
+        ok &= ~((t >= lo) & (t <= hi))
+    return ok
 
 
-def _match_in_span(det, ref, span, tol):
-    """Pairs and counts with the valid-span rule (see the module notes)."""
+def match_in_span(det, ref, span, tol, gaps=()):
+    """Pairs and counts with the valid-span and gap rules (see the module notes):
+    (pairs, n_fp, n_fn, n_unscored)."""
     ref = np.asarray(ref, dtype=float)
     ref = ref[_in_span(ref, span)]
     det = np.asarray(det, dtype=float)
     det = det[np.isfinite(det)]
     pairs, _fp, fn = match_events(det, ref, tol)
     matched = {round(d, 9) for d, _r in pairs}
-    fp = sum(1 for d in det if round(d, 9) not in matched and _in_span([d], span)[0])
-    return pairs, fp, fn
+    unmatched = [d for d in det if round(d, 9) not in matched]
+    fp = int(np.count_nonzero(_in_span(unmatched, span, gaps))) if unmatched else 0
+    return pairs, fp, fn, len(unmatched) - fp
 
 
 @dataclass
@@ -136,6 +144,7 @@ class RecordingScore:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    unscored: int = 0          # unmatched detections outside the span or inside a reference gap
     to_tp: int = 0
     to_fp: int = 0
     to_fn: int = 0
@@ -158,12 +167,13 @@ def score_recording(rec, detection, tolerance_s=None):
     tol = tolerance_s if tolerance_s is not None else TOLERANCE_S.get(dataset,
                                                                      DEFAULT_TOLERANCE_S)
     span = ref.get("valid_span_s")
+    gaps = ref.get("gaps_s", ())
     ref_ic = np.asarray(ref["ic_s"], dtype=float)
     ref_to = np.asarray(ref.get("to_s", np.full(len(ref_ic), np.nan)), dtype=float)
     sc = RecordingScore(name=_short(rec.path), dataset=dataset,
                         activity=ref.get("activity", "?"), subject=str(ref.get("subject", "?")),
                         tolerance_s=tol)
-    pairs, sc.fp, sc.fn = _match_in_span(detection.ic_s, ref_ic, span, tol)
+    pairs, sc.fp, sc.fn, sc.unscored = match_in_span(detection.ic_s, ref_ic, span, tol, gaps)
     sc.tp = len(pairs)
     sc.n_ref = sc.tp + sc.fn
     sc.ic_err_ms = [(d - r) * 1000.0 for d, r in pairs]
@@ -174,7 +184,7 @@ def score_recording(rec, detection, tolerance_s=None):
                 sc.delay_ms.append((e - r) * 1000.0)
                 sc.latency_ms.append((e - d) * 1000.0)
     if detection.to_s is not None and np.isfinite(ref_to).any():
-        to_pairs, sc.to_fp, sc.to_fn = _match_in_span(detection.to_s, ref_to, span, tol)
+        to_pairs, sc.to_fp, sc.to_fn, _ = match_in_span(detection.to_s, ref_to, span, tol, gaps)
         sc.to_tp = len(to_pairs)
         sc.to_err_ms = [(d - r) * 1000.0 for d, r in to_pairs]
     # per-stride quantities, via the matched reference IC
@@ -196,10 +206,7 @@ def score_recording(rec, detection, tolerance_s=None):
     if detection.strides and any(s.get("cadence_spm") for s in detection.strides):
         inside = [s for s in detection.strides if _in_span([s["ic_s"]], span)[0]]
         sc.cadence_stride_err = local_cadence_errors(inside, ref_ic, tol)
-        cad = [s["cadence_spm"] for s in inside if s.get("cadence_spm")]
-        ref_cad = cadence_from_events(ref_ic[_in_span(ref_ic, span)])
-        if cad and ref_cad:
-            sc.cadence_recording_err = float(np.median(cad)) - ref_cad
+        sc.cadence_recording_err = recording_cadence_error(inside, ref_ic, tol)
     if classes:
         sc.reference_strike_majority = max(STRIKES, key=list(classes).count)
     sc.metadata_strike = ref.get("metadata_strike")
@@ -249,6 +256,7 @@ def aggregate(scores):
         "recordings": len(scores),
         "tolerance_ms": sorted({round(s.tolerance_s * 1000) for s in scores}),
         "reference_ics": tp + fn, "detected_ics": tp + fp, "tp": tp, "fp": fp, "fn": fn,
+        "unscored_detections": sum(s.unscored for s in scores),
         "precision": _r(prec, 4), "recall": _r(rec, 4), "f1": _r(f1, 4),
         "ic_error_ms": _stats(pool("ic_err_ms")),
         "to": {"tp": ttp, "fp": tfp, "fn": tfn,

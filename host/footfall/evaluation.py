@@ -32,10 +32,18 @@ class EventScore:
     def __init__(self, tolerance_s=0.2):
         self.tolerance_s = tolerance_s
         self.tp_ = self.fp_ = self.fn_ = 0
+        self.unscored_ = 0     # unmatched detections inside reference gaps (neither hit nor miss)
         self.errors_ms_ = []
 
-    def add(self, detected_s, reference_s):
+    def add(self, detected_s, reference_s, gaps_s=()):
+        """Score one recording; ``gaps_s``: (start, end) spans where the reference is blind."""
         pairs, fp, fn = match_events(detected_s, reference_s, self.tolerance_s)
+        if gaps_s and fp:
+            matched = {d for d, _r in pairs}
+            blind = sum(1 for d in detected_s if d not in matched
+                        and any(lo <= d <= hi for lo, hi in gaps_s))
+            fp -= blind
+            self.unscored_ += blind
         self.tp_ += len(pairs)
         self.fp_ += fp
         self.fn_ += fn
@@ -59,16 +67,8 @@ class EventScore:
                 "iqr_ms": round(float(q3 - q1), 1), "sd_ms": round(float(np.std(e)), 1)}
 
 
-def cadence_from_events(ic_s):
-    """Reference cadence (steps/min, both feet) from the median IC-IC interval of one foot."""
-    ic = np.sort(np.asarray(ic_s, dtype=float))
-    if len(ic) < 3:
-        return None
-    return 120.0 / float(np.median(np.diff(ic)))
-
-
-def local_cadence_errors(strides, reference_ic_s, tolerance_s):
-    """Per matched stride: our cadence minus the reference's local cadence (spm).
+def local_cadence_pairs(strides, reference_ic_s, tolerance_s):
+    """Per matched stride: (our cadence, the reference's local cadence) in spm.
 
     The local reference cadence is 120 / median of the (up to) five reference IC-IC intervals
     ending at the matched reference IC, the same window the core uses; intervals longer than
@@ -78,11 +78,27 @@ def local_cadence_errors(strides, reference_ic_s, tolerance_s):
     ours = [(s["ic_s"], s["cadence_spm"]) for s in strides if s["cadence_spm"]]
     pairs, _, _ = match_events([t for t, _ in ours], ref, tolerance_s)
     by_time = dict(ours)
-    errors = []
+    out = []
     for det, r in pairs:
         k = int(np.searchsorted(ref, r))
         iv = np.diff(ref[max(0, k - 5):k + 1])
         iv = iv[iv < 2.5]
         if len(iv) >= 3:
-            errors.append(by_time[det] - 120.0 / float(np.median(iv)))
-    return errors
+            out.append((by_time[det], 120.0 / float(np.median(iv))))
+    return out
+
+
+def local_cadence_errors(strides, reference_ic_s, tolerance_s):
+    """Per matched stride: our cadence minus the reference's local cadence (spm); see
+    :func:`local_cadence_pairs`."""
+    return [a - b for a, b in local_cadence_pairs(strides, reference_ic_s, tolerance_s)]
+
+
+def recording_cadence_error(strides, reference_ic_s, tolerance_s):
+    """One recording's cadence error (spm): the median of our per-stride cadence minus the
+    median of the reference's local cadence over the same (matched) strides, so both sides
+    are summarised alike; None without matched strides."""
+    pairs = local_cadence_pairs(strides, reference_ic_s, tolerance_s)
+    if not pairs:
+        return None
+    return float(np.median([a for a, _ in pairs]) - np.median([b for _, b in pairs]))

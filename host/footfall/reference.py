@@ -6,7 +6,7 @@ between the two (the fixed-point error). Not used by the pod.
 """
 import numpy as np
 
-from footfall_core.mount import BUFFER_SAMPLES
+from footfall_core.mount import BUFFER_SAMPLES, STILL_SAMPLES
 from footfall_core.settings import Settings, ms_to_samples
 
 STRIKES = ("rearfoot", "midfoot", "forefoot")
@@ -40,7 +40,8 @@ class FloatStrideReference:
         axis = None
         while t < n:
             lo = max(0, t + 1 - BUFFER_SAMPLES)
-            axis = self._solve(gyro_dps[lo:t + 1], accel_g[lo:t + 1], l1[lo:t + 1])
+            axis = self._solve(gyro_dps[lo:t + 1], accel_g[lo:t + 1], l1[lo:t + 1],
+                               gyro_dps[:t + 1])
             if axis is not None:
                 break
             t += (self.rate >> 2) + 1
@@ -50,16 +51,26 @@ class FloatStrideReference:
         w = gyro_dps @ axis
         return self._detect(w, accel_g, start, n)
 
-    def _solve(self, g, a, l1):
-        moving = l1 > self.s["motion_threshold_dps"]
-        m = g[moving].T @ g[moving]
-        vals, vecs = np.linalg.eigh(m)
-        axis = vecs[:, -1]
-        w = g @ axis
+    def _solve(self, g, a, l1, g_all):
+        """Axis from the buffer (g, a, l1: its last BUFFER_SAMPLES samples); the gyro moment,
+        like the core's, sums every moving sample since the start (g_all)."""
         quiet_thr = max(l1.max() / 8, self.s["motion_threshold_dps"])
         quiet = l1 < quiet_thr
         if not quiet.any():
             return None
+        # gravity from a still foot (quiet, |a| within ~8 % of 1 g) levels the pitch axis
+        a2 = (a * a).sum(1)
+        still = quiet & (a2 > 1 - 19 / 128) & (a2 < 1 + 27 / 128)
+        moving = np.abs(g_all).sum(1) > self.s["motion_threshold_dps"]
+        m = g_all[moving].T @ g_all[moving]
+        if still.sum() >= STILL_SAMPLES:
+            grav = a[still].mean(0)
+            grav /= np.linalg.norm(grav)
+            level = np.eye(3) - np.outer(grav, grav)
+            m = level @ m @ level
+        vals, vecs = np.linalg.eigh(m)
+        axis = vecs[:, -1]
+        w = g @ axis
         votes, run, armed = 0, 0, False
         for k in range(len(w)):
             if quiet[k]:
@@ -84,23 +95,28 @@ class FloatStrideReference:
         expect = 0.0          # EMA of recent impact peaks, g
         had_to = False        # theta is the sole pitch only after a first mid-stance reset
         following = False     # IC emitted at impact onset, its jolt peak still to come
+        swing_expect = 0.0    # EMA of recent swing peaks, deg/s
         for t in range(start, n):
             theta += w[t] * dt
             if state == "swing":
                 if w[t] > swing_max:
                     swing_max = w[t]
                 elif (swing_max > s["swing_threshold_dps"]
+                      and swing_max * 100 > swing_expect * s["swing_fraction_percent"]
                       and t - state_t > self.min_swing
                       and (theta > -s["landing_pitch_deg"] or not had_to)):
                     state, state_t, hist, armed = "landing", t, [], False
                 elif t - state_t > self.max_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                    swing_expect /= 2
             elif state == "landing":
                 if not armed:       # until the swing lobe fades only a 3x jolt is a landing
                     if w[t] > swing_max:
                         swing_max = w[t]
                     elif w[t] * 100 < swing_max * s["landing_arm_percent"]:
                         armed, state_t = True, t
+                elif w[t] * 100 >= swing_max * s["landing_arm_percent"]:
+                    state_t = t     # a second swing lobe: the soft-landing wait starts again
                 hist.append((a[t], theta))
                 if len(hist) == 1:
                     best, cand, cand_peak = (0.0, None, None), None, 0.0
@@ -127,6 +143,7 @@ class FloatStrideReference:
                         found = best
                     else:
                         state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                        swing_expect /= 2
                         continue
                 if found is not None:
                     ic = found[1]
@@ -134,6 +151,7 @@ class FloatStrideReference:
                         state, state_t, swing_max, theta, following = "swing", t, 0.0, 0.0, False
                         continue
                     ic_theta = found[2]
+                    swing_expect += (swing_max - swing_expect) / 4
                     prev_ic = ic
                     self.ic_t_.append(ic)
                     state = "contact"

@@ -8,7 +8,8 @@ below / rises above ~0.5 m/s. Weaknesses: the onset **trails the true IC** (by r
 in running and more, and more variably, in walking): evaluate these trials with a wide
 tolerance for detection and cadence, not for IC timing; the stance end is a heel-off-ish speed
 rise before the true toe-off, so it is kept as ``stance_end_s`` and there is **no** ``to_s``
-(TO and GCT are not scored on these trials); one subject; turns in a ~5 x 5 m area; the
+(TO and GCT are not scored on these trials); Vicon dropouts hide stances, so detections in
+those spans (``gaps_s``) are not scored; one subject; turns in a ~5 x 5 m area; the
 logger clips near 8 g.
 """
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
-from ..io.pyshoe import pyshoe_reference_stance, read_pyshoe
+from ..io.pyshoe import pyshoe_reference_gaps, pyshoe_reference_stance, read_pyshoe
 
 NAME = "pyshoe-vicon"
 METHOD = ("Vicon position of the IMU: stance onset where its speed falls below ~0.5 m/s "
@@ -46,7 +47,7 @@ def load(path, sample_rate_hz=None, seed=0):
         rec.reference.update({
             "ic_s": np.asarray(onsets), "stance_end_s": np.asarray(ends), "subject": "pyshoe-1",
             "trial": f.stem, "activity": activity, "method": METHOD,
-            "valid_span_s": (0.0, n), "side": "right",
+            "valid_span_s": (0.0, n), "gaps_s": pyshoe_reference_gaps(rec), "side": "right",
         })
         out.append(rec)
     if not out:

@@ -9,11 +9,12 @@ from footfall_core import trace_format as tf
 
 from ..errors import InputError
 from .csv_reader import parse_csv, read_csv
-from .pyshoe import pyshoe_reference_ic_s, pyshoe_reference_stance, read_pyshoe
+from .pyshoe import (pyshoe_reference_gaps, pyshoe_reference_ic_s, pyshoe_reference_stance,
+                     read_pyshoe)
 from .trace_file import decode_trace, encode_trace, read_trace, write_trace
 
 __all__ = ["load_recording", "read_trace", "write_trace", "decode_trace", "encode_trace",
-           "read_csv", "parse_csv", "read_pyshoe", "pyshoe_reference_ic_s",
+           "read_csv", "parse_csv", "read_pyshoe", "pyshoe_reference_gaps", "pyshoe_reference_ic_s",
            "pyshoe_reference_stance"]
 
 _MAT_MAGIC = b"MATLAB"

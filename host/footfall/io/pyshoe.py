@@ -30,7 +30,9 @@ trails the true initial contact, by roughly 30-60 ms in running (the impact peak
 comes that much earlier) and more, and more variably, in walking where the foot rolls down
 slowly. Use it for detection and cadence scoring, not for IC timing. The end is likewise a
 heel-off-ish speed rise, a few tens of ms before the true toe-off. Shuffles and turns on the
-spot in the ~5×5 m Vicon area give extra short steps; Vicon dropouts can hide a stance.
+spot in the ~5×5 m Vicon area give extra short steps; Vicon dropouts hide stances, so
+:func:`pyshoe_reference_gaps` lists the spans where the reference is blind (a detection there
+is not scored as a false alarm).
 """
 import math
 
@@ -173,6 +175,24 @@ def pyshoe_reference_stance(recording, v_low=None, v_high=None, min_swing_s=0.1,
         ends.append(end)
         last_onset = onset
     return np.asarray(onsets) / fs, np.asarray(ends) / fs
+
+
+def pyshoe_reference_gaps(recording, before_s=0.3, after_s=0.5):
+    """Spans (s) where the Vicon reference cannot see a stance onset: [(start, end), ...].
+
+    A Vicon glitch (see :func:`vicon_speed`) hides any onset whose swing or speed fall
+    touches it, so a span runs from ``before_s`` ahead of the glitch (an IC there is followed
+    by a speed fall that reaches into it) to ``after_s`` beyond it (an IC there ends a swing
+    that started inside it). Evaluation scores no false alarm inside these spans.
+    """
+    pos = recording.reference.get("vicon_pos_m")
+    if pos is None:
+        return []
+    fs = float(recording.sample_rate_hz)
+    bad = ~np.isfinite(vicon_speed(pos, fs))
+    edges = np.diff(np.concatenate(([0], bad.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [(a / fs - before_s, b / fs + after_s) for a, b in zip(starts, stops)]
 
 
 def pyshoe_reference_ic_s(recording, **kw):
