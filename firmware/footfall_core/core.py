@@ -111,6 +111,7 @@ class StrideCore:
         self._best_jolt = 0         # largest accel change in this landing window (LSB)
         self._best_t = 0
         self._best_theta = 0
+        self._still_n = 0           # samples in a row with the foot at rest (landing search)
         self._cand_t = -1           # impact candidate: IC sample, -1 = none
         self._cand_theta = 0
         self._cand_peak = 0
@@ -165,6 +166,7 @@ class StrideCore:
                 self._hist_n = 0
                 self._hist_i = 0
                 self._best_jolt = 0
+                self._still_n = 0
                 self._cand_t = -1
             elif t - self._state_t > self.units.max_stride:
                 return self._timeout(t)
@@ -207,6 +209,18 @@ class StrideCore:
                     self._best_jolt = jolt
                     self._best_t = t - (lag >> 1)
                     self._best_theta = self._hist[((self._hist_i - 4 - 4 * (lag >> 1)) & 31) + 3]
+            if self._armed and self.units.landing_still:
+                # the foot at rest (flat, |a| ~ 1 g) after a jolt: the soft landing is over
+                u = self.units
+                a2 = (ax >> 4) * (ax >> 4) + (ay >> 4) * (ay >> 4) + (az >> 4) * (az >> 4)
+                if -u.flat_lsb < w < u.flat_lsb and u.still_lo < a2 < u.still_hi:
+                    self._still_n += 1
+                    if (self._still_n >= u.landing_still and self._best_jolt * 3 > u.impact_lsb
+                            and self._best_t < t - self._still_n):
+                        self._impact_expect >>= 1
+                        return self._initial_contact(self._best_t, self._best_theta, t)
+                else:
+                    self._still_n = 0
             if self._armed and t - self._state_t > self.units.landing_timeout:
                 # a soft landing (walking, turning): the largest jolt, if it was a third of
                 # an impact, is the IC, emitted late (at most landing_timeout after the swing)
@@ -348,6 +362,7 @@ class StrideCore:
             self.activity = ACTIVITY_IDLE
             self._prev_ic_t = -1
             self._n_intervals = 0
+            self._cadence_dspm = 0     # unknown until three new intervals
             return EVENT_ACTIVITY
         return 0
 
@@ -362,7 +377,8 @@ class StrideCore:
             return
         d = ic - prev
         if d > u.max_stride:
-            self._n_intervals = 0
+            self._n_intervals = 0      # a stop: the old cadence no longer holds
+            self._cadence_dspm = 0
             return
         n = self._n_intervals
         if n >= 3:
@@ -396,7 +412,9 @@ class StrideCore:
                 s[j] = s[j - 1]
                 j -= 1
             s[j] = v
-        return s[n >> 1]
+        if n & 1:
+            return s[n >> 1]
+        return (s[(n >> 1) - 1] + s[n >> 1] + 1) >> 1   # even count: mean of the middle two
 
     def _check_slip(self):
         """Gravity seen at mid-stance far from the calibrated one, stride after stride:

@@ -23,6 +23,7 @@ DEFAULTS = {
     "impact_window_ms": (10, 2, 40),               # span of the accel difference
     "min_swing_ms": (0, 0, 600),                 # toe-off jolts in early swing are not landings
     "landing_timeout_ms": (350, 50, 1000),
+    "landing_still_ms": (80, 0, 500),              # a soft landing is over once the foot is this long at rest (0 = wait the timeout)
     "landing_arm_percent": (25, 5, 95),            # landing armed when the pitch rate falls below this share of the swing peak
     "landing_pitch_deg": (30, 5, 90),              # the sole must be back within this of flat to land
     "impact_fraction_percent": (25, 0, 100),       # an impact peaks above this share of recent ones
@@ -164,6 +165,10 @@ class CoreUnits:
             self.impact_lag = 7                     # the accel history ring holds 8 samples
         self.calibration_motion = ms(v["calibration_motion_ms"])
         self.landing_timeout = ms(v["landing_timeout_ms"])
+        self.landing_still = ms(v["landing_still_ms"]) if v["landing_still_ms"] else 0
+        g2 = (self.one_g_lsb >> 4) * (self.one_g_lsb >> 4)    # (1 g >> 4)^2, accel LSB^2
+        self.still_lo = g2 - (g2 * 19 >> 7)                    # |a| in ~[0.92, 1.1] g
+        self.still_hi = g2 + (g2 * 27 >> 7)
         self.min_swing = ms(v["min_swing_ms"])
         # degrees -> pitch integral units (LSB x samples): 32768 / range * rate per degree
         self.landing_theta = -(v["landing_pitch_deg"] * 32768 // gyro_range_dps) * sample_rate_hz

@@ -20,6 +20,7 @@ class FloatStrideReference:
         self.lag = min(ms("impact_window_ms"), 7)
         self.cal_motion = ms("calibration_motion_ms")
         self.landing_timeout = ms("landing_timeout_ms")
+        self.landing_still = ms("landing_still_ms") if self.s["landing_still_ms"] else 0
         self.min_swing = ms("min_swing_ms")
         self.min_contact, self.max_contact = ms("min_contact_ms"), ms("max_contact_ms")
         self.min_stride, self.max_stride = ms("min_stride_ms"), ms("max_stride_ms")
@@ -119,7 +120,7 @@ class FloatStrideReference:
                     state_t = t     # a second swing lobe: the soft-landing wait starts again
                 hist.append((a[t], theta))
                 if len(hist) == 1:
-                    best, cand, cand_peak = (0.0, None, None), None, 0.0
+                    best, cand, cand_peak, still_n = (0.0, None, None), None, 0.0, 0
                 found = None
                 if len(hist) > self.lag:
                     jolt = np.abs(a[t] - hist[-1 - self.lag][0]).sum()
@@ -137,6 +138,16 @@ class FloatStrideReference:
                             found, following = cand, True    # emit at onset, peak later
                     if found is None and jolt > best[0]:
                         best = here
+                if found is None and armed and self.landing_still:
+                    a2 = float(a[t] @ a[t])     # the foot at rest after a jolt: landed
+                    if abs(w[t]) < s["flat_threshold_dps"] and 1 - 19 / 128 < a2 < 1 + 27 / 128:
+                        still_n += 1
+                        if (still_n >= self.landing_still and best[0] * 3 > s["impact_threshold_mg"] / 1000
+                                and best[1] < t - still_n):
+                            expect /= 2
+                            found = best
+                    else:
+                        still_n = 0
                 if found is None and armed and t - state_t > self.landing_timeout:
                     if best[0] * 3 > s["impact_threshold_mg"] / 1000:
                         expect /= 2
