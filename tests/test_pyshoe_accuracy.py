@@ -36,6 +36,14 @@ def test_walking_detection_target(walking):
     assert walking["precision"] >= 0.98 and walking["recall"] >= 0.98
 
 
+@pytest.mark.parametrize("rate", [104, 416])
+def test_detection_target_at_the_pods_other_rates(rate):
+    # the same trials through an anti-aliased resampler, as the chip's 104 / 416 Hz ODRs
+    for prefix in ("2017-11-27-", "2017-11-22-"):
+        r = evaluate_pyshoe(_files(prefix), sample_rate_hz=rate)
+        assert r["precision"] >= 0.98 and r["recall"] >= 0.98, (prefix, rate, r["precision"], r["recall"])
+
+
 def test_dropout_exclusions_are_few(running, walking):
     # the gap rule must stay an exception: at most 3 % of the detections go unscored
     for r in (running, walking):

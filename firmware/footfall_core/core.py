@@ -35,7 +35,7 @@ except ImportError:  # CPython
         return x
 
 from footfall_core.fixedmath import isqrt as _isqrt
-from footfall_core.mount import BUFFER_SAMPLES, MountCalibration
+from footfall_core.mount import MountCalibration, buffer_samples
 from footfall_core.settings import CoreUnits, Settings
 
 # push() flags
@@ -68,7 +68,7 @@ _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degre
 class StrideCore:
     def __init__(self, sample_rate_hz, accel_range_g=16, gyro_range_dps=2000, settings=None):
         self.settings = settings if settings is not None else Settings()
-        self.mount = MountCalibration()
+        self.mount = None
         # stride ring (index = stride number & 7)
         self.ic_t = array("l", [0] * STRIDE_RING)         # sample counter of IC
         self.to_t = array("l", [0] * STRIDE_RING)         # sample counter of TO
@@ -87,6 +87,9 @@ class StrideCore:
     def configure(self, sample_rate_hz, accel_range_g=16, gyro_range_dps=2000):
         """(Re)configure for a sensor set-up; restarts calibration (not per sample)."""
         self.units = CoreUnits(self.settings, sample_rate_hz, accel_range_g, gyro_range_dps)
+        capacity = buffer_samples(sample_rate_hz)
+        if self.mount is None or self.mount.capacity != capacity:
+            self.mount = MountCalibration(capacity)      # sized once per sample rate
         self.stride_count = 0       # strides completed so far
         self.ic_count = 0           # ICs detected so far
         self.last_ic_t = 0
@@ -464,7 +467,7 @@ class StrideCore:
         for k in range(n):
             i = slot * 6
             flags |= self.push(t0 + k, b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5])
-            slot = (slot + 1) % BUFFER_SAMPLES
+            slot = (slot + 1) % m.capacity
             if not self.calibrated:
                 break                              # the replay itself found a slip
         return flags

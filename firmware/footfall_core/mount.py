@@ -13,13 +13,19 @@ from array import array
 
 from footfall_core.fixedmath import unit_q13
 
-BUFFER_SAMPLES = 480   # 2.3 s at 208 Hz, 6 int16 each = 5.6 KB
+BUFFER_MS = 2300       # calibration buffer span: the first strides are replayed from it
+
+
+def buffer_samples(rate_hz):
+    """Buffer length at a sample rate: 2.3 s (480 samples = 5.6 KB at 208 Hz, 11.2 KB at 416)."""
+    return rate_hz * BUFFER_MS // 1000
 STILL_SAMPLES = 20     # still samples needed to trust gravity for levelling the pitch axis
 
 
 class MountCalibration:
-    def __init__(self):
-        self.buf = array("h", [0] * (6 * BUFFER_SAMPLES))   # ax ay az gx gy gz, raw LSB
+    def __init__(self, capacity):
+        self.capacity = capacity                              # samples the buffer holds
+        self.buf = array("h", [0] * (6 * capacity))          # ax ay az gx gy gz, raw LSB
         self.moment = array("l", [0] * 6)                    # xx yy zz xy xz yz of gyro>>6
         self.axis = array("l", [0, 0, 0])                    # pitch axis, Q13, toes-up positive
         self.gravity = array("l", [0, 0, 0])                 # gravity direction, Q13
@@ -28,7 +34,7 @@ class MountCalibration:
         self.reset()
 
     def reset(self):
-        self.count = 0          # samples in the buffer (<= BUFFER_SAMPLES)
+        self.count = 0          # samples in the buffer (<= capacity)
         self.head = 0           # next write slot
         self.motion = 0         # gyro-active samples accumulated into the moment matrix
         self.wait = 0           # samples to wait before the next attempt to finish
@@ -46,8 +52,8 @@ class MountCalibration:
         b[i + 3] = gx
         b[i + 4] = gy
         b[i + 5] = gz
-        self.head = (self.head + 1) % BUFFER_SAMPLES
-        if self.count < BUFFER_SAMPLES:
+        self.head = (self.head + 1) % self.capacity
+        if self.count < self.capacity:
             self.count += 1
         if abs(gx) + abs(gy) + abs(gz) > motion_lsb:
             x = (gx + 32) >> 6   # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
@@ -67,7 +73,7 @@ class MountCalibration:
 
     def oldest(self):
         """Buffer slot of the oldest sample."""
-        return (self.head - self.count) % BUFFER_SAMPLES
+        return (self.head - self.count) % self.capacity
 
     def solve(self, motion_lsb, pushoff_lsb, one_g_lsb):
         """Try to finish: returns True when axis (signed) and gravity are known."""
@@ -147,7 +153,7 @@ class MountCalibration:
             l1 = abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5])
             if l1 > peak:
                 peak = l1
-            slot = (slot + 1) % BUFFER_SAMPLES
+            slot = (slot + 1) % self.capacity
         quiet = peak >> 3
         if quiet < motion_lsb:
             quiet = motion_lsb
@@ -171,7 +177,7 @@ class MountCalibration:
                 x = b[i]
                 y = b[i + 1]
                 z = b[i + 2]
-                qx += x              # |sum| <= BUFFER_SAMPLES x 2**15 < 2**24
+                qx += x              # |sum| <= capacity x 2**15 < 2**26 up to 416 Hz
                 qy += y
                 qz += z
                 nq += 1
@@ -181,7 +187,7 @@ class MountCalibration:
                     sy += y
                     sz += z
                     ns += 1
-            slot = (slot + 1) % BUFFER_SAMPLES
+            slot = (slot + 1) % self.capacity
         self.level = ns >= STILL_SAMPLES
         if self.level:
             return unit_q13(self.gravity, sx // ns, sy // ns, sz // ns)
@@ -213,7 +219,7 @@ class MountCalibration:
                 if armed and (w > pushoff_lsb or w < -pushoff_lsb):
                     votes += 1 if w > 0 else -1
                     armed = False
-            slot = (slot + 1) % BUFFER_SAMPLES
+            slot = (slot + 1) % self.capacity
         if votes > 0:
             return 1
         if votes < 0:

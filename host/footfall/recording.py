@@ -58,6 +58,22 @@ class Recording:
     def gyro_dps(self):
         return self.raw[:, 3:6].astype(np.float64) * (self.gyro_range_dps / FULL_SCALE)
 
+    def resampled(self, sample_rate_hz):
+        """This recording at another output data rate (an anti-aliased polyphase resampler,
+        like the chip's own digital filter), quantised again. Reference times in seconds
+        stay valid; markers and gaps are dropped."""
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        k = gcd(int(sample_rate_hz), int(self.sample_rate_hz))
+        up, down = int(sample_rate_hz) // k, int(self.sample_rate_hz) // k
+        accel = resample_poly(self.accel_g(), up, down, axis=0)
+        gyro = resample_poly(self.gyro_dps(), up, down, axis=0)
+        return Recording.from_physical(self.path, sample_rate_hz, accel, gyro, self.accel_range_g,
+                                       self.gyro_range_dps, mount=self.mount, foot=self.foot,
+                                       source_format=self.source_format, reference=self.reference)
+
     @classmethod
     def from_physical(cls, path, sample_rate_hz, accel_g, gyro_dps, accel_range_g=16,
                       gyro_range_dps=2000, **kw):

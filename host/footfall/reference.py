@@ -6,7 +6,7 @@ between the two (the fixed-point error). Not used by the pod.
 """
 import numpy as np
 
-from footfall_core.mount import BUFFER_SAMPLES, STILL_SAMPLES
+from footfall_core.mount import STILL_SAMPLES, buffer_samples
 from footfall_core.settings import Settings, ms_to_samples
 
 STRIKES = ("rearfoot", "midfoot", "forefoot")
@@ -34,13 +34,13 @@ class FloatStrideReference:
         self.ic_t_ = []
         n = len(gyro_dps)
         l1 = np.abs(gyro_dps).sum(1)
-        # calibration: first BUFFER_SAMPLES-window where the motion count is reached and the
+        # calibration: first calibration-buffer window where the motion count is reached and the
         # sign vote decides, exactly as the core tries (every 0.25 s after enough motion)
         motion = np.cumsum(l1 > s["motion_threshold_dps"])
         t = int(np.searchsorted(motion, self.cal_motion)) if motion[-1] >= self.cal_motion else n
         axis = None
         while t < n:
-            lo = max(0, t + 1 - BUFFER_SAMPLES)
+            lo = max(0, t + 1 - buffer_samples(self.rate))
             axis = self._solve(gyro_dps[lo:t + 1], accel_g[lo:t + 1], l1[lo:t + 1],
                                gyro_dps[:t + 1])
             if axis is not None:
@@ -48,12 +48,12 @@ class FloatStrideReference:
             t += (self.rate >> 2) + 1
         if axis is None:
             return []
-        start = max(0, t + 1 - BUFFER_SAMPLES)
+        start = max(0, t + 1 - buffer_samples(self.rate))
         w = gyro_dps @ axis
         return self._detect(w, accel_g, start, n)
 
     def _solve(self, g, a, l1, g_all):
-        """Axis from the buffer (g, a, l1: its last BUFFER_SAMPLES samples); the gyro moment,
+        """Axis from the buffer (g, a, l1: its last buffer_samples(rate) samples); the gyro moment,
         like the core's, sums every moving sample since the start (g_all)."""
         quiet_thr = max(l1.max() / 8, self.s["motion_threshold_dps"])
         quiet = l1 < quiet_thr

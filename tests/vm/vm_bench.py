@@ -48,7 +48,7 @@ def main():
     raw = read_input()
     n = len(raw) // 6
 
-    temp = core_init_temporaries()
+    temp = core_init_temporaries(rate)
     gc.collect()
     a0 = gc.mem_alloc()
     core = StrideCore(rate)

@@ -66,7 +66,7 @@ def main():
     st = array("l", [0, 0, 0, 0])
 
     # Core RAM: the construction delta minus the temporary initialiser lists (see vmlib).
-    temp = core_init_temporaries()
+    temp = core_init_temporaries(rate)
     gc.collect()
     a0 = gc.mem_alloc()
     core = StrideCore(rate, arange, grange)

@@ -3,7 +3,7 @@ import gc
 from array import array
 
 from footfall_core.core import STRIDE_RING
-from footfall_core.mount import BUFFER_SAMPLES
+from footfall_core.mount import buffer_samples
 
 
 def read_input():
@@ -19,11 +19,11 @@ def list_cost(k):
     return gc.mem_alloc() - a + 0 * len(x)
 
 
-def core_init_temporaries():
+def core_init_temporaries(rate_hz):
     """Bytes of the [0] * n initialiser lists StrideCore() builds and drops. gc.collect()
     reclaims nothing inside one run of this wasm build, so the construction delta counts
     them; subtract this for the live estimate."""
-    temp = list_cost(6 * BUFFER_SAMPLES) + list_cost(6) + 3 * list_cost(3)   # MountCalibration
+    temp = list_cost(6 * buffer_samples(rate_hz)) + list_cost(6) + 3 * list_cost(3)   # MountCalibration
     temp += 8 * list_cost(STRIDE_RING) + list_cost(32) + 2 * list_cost(5)      # StrideCore
     return temp
 
