@@ -5,9 +5,11 @@ its sample counter t (time is passed in, never read). It returns event flags; co
 strides land in a preallocated ring of STRIDE_RING records (read them by stride number).
 
 Per stride (toes-up = positive pitch rate w, gyro LSB):
-  swing  : the toes-up swing lobe exceeds swing_threshold; the landing search opens once the
-           sole's pitch (the integral since the last mid-stance) is back within landing_pitch
-           of flat.
+  swing  : the toes-up swing lobe exceeds swing_threshold and swing_fraction % of recent
+           swing peaks (an EMA, so slow walks with weak swings count while a running stride's
+           landing ringing does not; it decays when a landing search fails); the landing
+           search opens once the sole's pitch (the integral since the last mid-stance) is back
+           within landing_pitch of flat.
   landing: the search is armed when w falls below landing_arm % of the swing peak; before
            that only a jolt of 3x impact_threshold counts (forefoot strikers touch down while
            the foot still rotates toes-up). An impact candidate starts where the accel change
@@ -15,9 +17,11 @@ Per stride (toes-up = positive pitch rate w, gyro LSB):
            The IC is emitted as soon as that jolt reaches impact_fraction % of recent impacts
            (an EMA of their peaks; usually at the onset itself, half a window late). A jolt
            that fades or outlasts its window before reaching that share was a swing jolt and
-           the search goes on. The impact's peak is followed into contact for the EMA. A soft landing that never reaches the threshold falls back,
-           landing_timeout after arming, to the largest change seen if it reached a third of
-           the threshold.
+           the search goes on. The impact's peak is followed into contact for the EMA.
+           A soft landing that never reaches the threshold falls back to the largest change
+           seen, if it reached a third of the threshold: as soon as the foot has then rested
+           (flat, |a| ~ 1 g) for landing_still, at the latest landing_timeout after arming
+           (a second toes-up lobe, as in slow walks, restarts that wait).
   contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
   flat   : the toes-down push-off trough; TO = the deepest trough sample, confirmed when w
            turns toes-up again (the swing begins). Troughs within min_contact of IC are the
@@ -72,15 +76,15 @@ class StrideCore:
         # stride ring (index = stride number & 7)
         self.ic_t = array("l", [0] * STRIDE_RING)         # sample counter of IC
         self.to_t = array("l", [0] * STRIDE_RING)         # sample counter of TO
-        self.gct_ms = array("l", [0] * STRIDE_RING)       # ground contact time, ms
-        self.swing_ms = array("l", [0] * STRIDE_RING)     # previous TO -> this IC, ms (-1 unknown)
-        self.angle_ddeg = array("l", [0] * STRIDE_RING)   # strike angle, 0.1 deg, + = toes up
+        self.gct_ms = array("h", [0] * STRIDE_RING)       # ground contact time, ms (<= max_contact 5000)
+        self.swing_ms = array("h", [0] * STRIDE_RING)     # previous TO -> this IC, ms (-1 unknown; < max_stride 6000)
+        self.angle_ddeg = array("h", [0] * STRIDE_RING)   # strike angle, 0.1 deg, + = toes up (|.| <= 3276)
         self.strike = array("b", [0] * STRIDE_RING)       # STRIKE_*
-        self.cadence_dspm = array("l", [0] * STRIDE_RING) # both feet, 0.1 steps/min (0 unknown)
+        self.cadence_dspm = array("h", [0] * STRIDE_RING) # both feet, 0.1 steps/min (0 unknown; <= 3000)
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
         self._hist = array("l", [0] * 32)                 # 8 x (ax, ay, az, theta) around IC
-        self._intervals = array("l", [0] * _INTERVALS)    # accepted IC-IC intervals, samples
-        self._sorted = array("l", [0] * _INTERVALS)
+        self._intervals = array("h", [0] * _INTERVALS)    # accepted IC-IC intervals, samples (<= max_stride, < 2600)
+        self._sorted = array("h", [0] * _INTERVALS)
         self.configure(sample_rate_hz, accel_range_g, gyro_range_dps)
 
     # ---- configuration -------------------------------------------------------------
@@ -240,7 +244,9 @@ class StrideCore:
                     self._cand_peak = jolt
                 elif jolt * 2 < self._cand_peak or t - self._cand_t > self.units.impact_lag:
                     self._learn_impact(self._cand_peak)
-            if t - self._ic_start > self.units.flat_delay and w < self.units.flat_lsb and w > -self.units.flat_lsb:
+            # (impact ringing in the first half of min_contact is not foot-flat)
+            if (t - self._ic_start > self.units.min_contact >> 1 and w < self.units.flat_lsb
+                    and w > -self.units.flat_lsb):
                 self._state = _FLAT
                 self._ms_abs = abs(w)
                 self._mark_midstance(t, th, ax, ay, az)
@@ -328,7 +334,12 @@ class StrideCore:
         elif angle < -_THETA_CLAMP:
             angle = -_THETA_CLAMP
         # (2**15 x 20000) < 2**30 at the default +-2000 dps
-        angle = (angle >> 5) * u.angle_num // u.angle_den
+        # pitch integral (gyro LSB x samples) -> 0.1 deg: (theta >> 5) * 10 * range // (1024 * rate)
+        angle = (angle >> 5) * (10 * u.gyro_range_dps) // (1024 * u.rate_hz)
+        if angle > 1800:           # +-180 deg: a wrapped integral, not a strike (fits int16)
+            angle = 1800
+        elif angle < -1800:
+            angle = -1800
         self.angle_ddeg[r] = angle
         if angle > u.rearfoot_above_ddeg:
             self.strike[r] = STRIKE_REARFOOT
@@ -450,7 +461,7 @@ class StrideCore:
             m.wait -= 1
             return 0
         m.wait = u.rate_hz >> 2                    # undecided: retry after 0.25 s of samples
-        if not m.solve(u.motion_lsb, u.pushoff_lsb, u.one_g_lsb):
+        if not m.solve(u.motion_lsb, u.pushoff_lsb, 32768 // u.accel_range_g):   # 1 g in LSB
             return 0
         self._ux = m.axis[0]
         self._uy = m.axis[1]

@@ -4,10 +4,15 @@ The pod may be on the laces or the heel, rotated any way. While calibrating, raw
 into a ring buffer (so the first strides are not lost: the detector replays them once the
 axis is known). From the gyro-active samples we accumulate the 3x3 second-moment matrix of
 the angular rate; its principal eigenvector (power iteration) is the mediolateral (pitch)
-axis, because sagittal rotation dominates gait. Its sign comes from a physical rule: the
-first large rotation after a quiet, foot-flat moment is the heel rise of push-off, i.e.
-toes-down, which we define as negative pitch rate. Gravity is the mean accel over quiet
-samples. Integer only; the buffer is preallocated; none of this runs per sample once done.
+axis, because sagittal rotation dominates gait. When the buffer holds a still foot (quiet gyro,
+|a| ~ 1 g), its accel is gravity, and the axis is searched in the level plane only: the pitch
+axis is horizontal whenever the foot is flat, and turns (yaw, about the vertical) then cannot
+tilt it (a 15 deg tilt turned a 180 deg turn into 45 deg of false pitch). Running has no
+still foot, and its mid-stance accel is only roughly gravity, so there the axis stays free
+and gravity (for the slip check) is the mean accel over the quiet samples.
+The axis sign comes from a physical rule: the first large rotation after a quiet, foot-flat
+moment is the heel rise of push-off, i.e. toes-down, which we define as negative pitch rate.
+Integer only; the buffer is preallocated; none of this runs per sample once done.
 """
 from array import array
 

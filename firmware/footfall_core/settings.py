@@ -159,14 +159,13 @@ class CoreUnits:
         self.pushoff_lsb = dps(v["pushoff_threshold_dps"])
         self.flat_lsb = dps(v["flat_threshold_dps"])
         self.impact_lsb = v["impact_threshold_mg"] * 32768 // (1000 * accel_range_g)
-        self.one_g_lsb = 32768 // accel_range_g     # 1 g in accel LSB
         self.impact_lag = ms(v["impact_window_ms"])
         if self.impact_lag > 7:
             self.impact_lag = 7                     # the accel history ring holds 8 samples
         self.calibration_motion = ms(v["calibration_motion_ms"])
         self.landing_timeout = ms(v["landing_timeout_ms"])
         self.landing_still = ms(v["landing_still_ms"]) if v["landing_still_ms"] else 0
-        g2 = (self.one_g_lsb >> 4) * (self.one_g_lsb >> 4)    # (1 g >> 4)^2, accel LSB^2
+        g2 = (2048 // accel_range_g) ** 2                      # (1 g >> 4)^2, accel LSB^2
         self.still_lo = g2 - (g2 * 19 >> 7)                    # |a| in ~[0.92, 1.1] g
         self.still_hi = g2 + (g2 * 27 >> 7)
         self.min_swing = ms(v["min_swing_ms"])
@@ -176,7 +175,6 @@ class CoreUnits:
         self.swing_fraction = v["swing_fraction_percent"]
         self.landing_arm = v["landing_arm_percent"]
         self.min_contact = ms(v["min_contact_ms"])
-        self.flat_delay = self.min_contact >> 1     # impact ringing is not foot-flat
         self.max_contact = ms(v["max_contact_ms"])
         self.min_stride = ms(v["min_stride_ms"])
         self.max_stride = ms(v["max_stride_ms"])
@@ -187,9 +185,7 @@ class CoreUnits:
         self.rearfoot_above_ddeg = v["rearfoot_above_ddeg"]
         self.forefoot_below_ddeg = v["forefoot_below_ddeg"]
         self.running_duty_percent = v["running_duty_percent"]
-        # pitch integral (gyro LSB x samples) -> 0.1 deg: ddeg = (theta >> 5) * 10 * range // (1024 * rate)
-        self.angle_num = 10 * gyro_range_dps
-        self.angle_den = 1024 * sample_rate_hz
+        # (few attributes: each one costs RAM in the instance dict on the device)
 
 
 # cos(k * 5 deg) * 16384 for k = 0..18
