@@ -19,7 +19,7 @@ DEFAULTS = {
     "swing_fraction_percent": (25, 0, 100),        # ... and this share of recent swing peaks (slow walks swing weakly)
     "pushoff_threshold_dps": (60, 30, 1500),      # toes-down push-off trough must exceed this
     "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
-    "impact_threshold_mg": (1500, 100, 16000),     # accel change (L1, mg) over impact_window_ms that marks IC
+    "impact_threshold_mg": (1200, 100, 16000),     # accel change (magnitude, mg) over impact_window_ms that marks IC
     "impact_window_ms": (10, 2, 40),               # span of the accel difference
     "min_swing_ms": (0, 0, 600),                 # toe-off jolts in early swing are not landings
     "landing_timeout_ms": (350, 50, 1000),

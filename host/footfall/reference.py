@@ -12,6 +12,12 @@ from footfall_core.settings import Settings, ms_to_samples
 STRIKES = ("rearfoot", "midfoot", "forefoot")
 
 
+def _jolt_magnitude(d):
+    """The core's root-free vector magnitude (footfall_core.core.jolt_magnitude), in float."""
+    hi, mid, lo = sorted(np.abs(d))[::-1]
+    return hi + mid * 27 / 64 + lo * 5 / 16
+
+
 class FloatStrideReference:
     def __init__(self, sample_rate_hz, settings=None):
         self.s = (settings or Settings()).values
@@ -123,7 +129,7 @@ class FloatStrideReference:
                     best, cand, cand_peak, still_n = (0.0, None, None), None, 0.0, 0
                 found = None
                 if len(hist) > self.lag:
-                    jolt = np.abs(a[t] - hist[-1 - self.lag][0]).sum()
+                    jolt = _jolt_magnitude(a[t] - hist[-1 - self.lag][0])
                     here = (jolt, t - self.lag // 2, hist[-1 - self.lag // 2][1])
                     if cand is not None:
                         if jolt > cand_peak:
@@ -169,7 +175,7 @@ class FloatStrideReference:
             elif state == "contact":
                 if following:           # the onset-emitted impact's jolt, up to its peak
                     hist.append((a[t], theta))
-                    jolt = np.abs(a[t] - hist[-1 - self.lag][0]).sum()
+                    jolt = _jolt_magnitude(a[t] - hist[-1 - self.lag][0])
                     if jolt > cand_peak:
                         cand_peak = jolt
                     elif jolt * 2 < cand_peak or t - cand[1] > self.lag:
