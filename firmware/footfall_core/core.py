@@ -474,7 +474,7 @@ class StrideCore:
             m.wait -= 1
             return 0
         m.wait = u.rate_hz >> 2                    # undecided: retry after 0.25 s of samples
-        if not m.solve(u.motion_lsb, u.pushoff_lsb, 32768 // u.accel_range_g):   # 1 g in LSB
+        if not m.solve(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi):
             return 0
         self._ux = m.axis[0]
         self._uy = m.axis[1]

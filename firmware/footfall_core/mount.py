@@ -80,10 +80,11 @@ class MountCalibration:
         """Buffer slot of the oldest sample."""
         return (self.head - self.count) % self.capacity
 
-    def solve(self, motion_lsb, pushoff_lsb, one_g_lsb):
-        """Try to finish: returns True when axis (signed) and gravity are known."""
+    def solve(self, motion_lsb, pushoff_lsb, still_lo, still_hi):
+        """Try to finish: returns True when axis (signed) and gravity are known.
+        still_lo < (ax>>4)^2 + (ay>>4)^2 + (az>>4)^2 < still_hi: |a| ~ 1 g (CoreUnits)."""
         quiet = self._quiet_level(motion_lsb)
-        if not self._gravity(quiet, one_g_lsb):
+        if not self._gravity(quiet, still_lo, still_hi):
             return False
         if not self._principal_axis():
             return False
@@ -164,15 +165,12 @@ class MountCalibration:
             quiet = motion_lsb
         return quiet
 
-    def _gravity(self, quiet, one_g_lsb):
+    def _gravity(self, quiet, lo, hi):
         """Gravity direction (Q13): the mean accel over the still samples (quiet gyro and
-        |a| within 10 % of 1 g) if there are STILL_SAMPLES of them, else over the quiet ones
+        |a| ~ 1 g) if there are STILL_SAMPLES of them, else over the quiet ones
         (running: the foot is never still, and its mid-stance accel is only roughly gravity).
         Sets ``level`` when the still estimate was used. False if no sample was quiet."""
         b = self.buf
-        g2 = (one_g_lsb >> 4) * (one_g_lsb >> 4)     # (1 g >> 4)^2 <= 1024^2
-        lo = g2 - (g2 * 19 >> 7)                     # (0.9 g)^2 ~ 0.81 ...
-        hi = g2 + (g2 * 27 >> 7)                     # ... (1.1 g)^2 ~ 1.21 of 1 g^2
         qx = qy = qz = nq = 0                        # sums over quiet samples
         sx = sy = sz = ns = 0                        # ... over still samples
         slot = self.oldest()

@@ -10,6 +10,7 @@ from footfall_core.mount import STILL_SAMPLES, buffer_samples
 from footfall_core.settings import Settings, ms_to_samples
 
 STRIKES = ("rearfoot", "midfoot", "forefoot")
+STILL_A2_G2 = (1 - 19 / 128, 1 + 27 / 128)   # |a|^2 of a foot at rest, g^2 (CoreUnits.still_*)
 
 
 def _jolt_magnitude(d):
@@ -67,7 +68,7 @@ class FloatStrideReference:
             return None
         # gravity from a still foot (quiet, |a| within ~8 % of 1 g) levels the pitch axis
         a2 = (a * a).sum(1)
-        still = quiet & (a2 > 1 - 19 / 128) & (a2 < 1 + 27 / 128)
+        still = quiet & (a2 > STILL_A2_G2[0]) & (a2 < STILL_A2_G2[1])
         moving = np.abs(g_all).sum(1) > self.s["motion_threshold_dps"]
         m = g_all[moving].T @ g_all[moving]
         if still.sum() >= STILL_SAMPLES:
@@ -146,7 +147,7 @@ class FloatStrideReference:
                         best = here
                 if found is None and armed and self.landing_still:
                     a2 = float(a[t] @ a[t])     # the foot at rest after a jolt: landed
-                    if abs(w[t]) < s["flat_threshold_dps"] and 1 - 19 / 128 < a2 < 1 + 27 / 128:
+                    if abs(w[t]) < s["flat_threshold_dps"] and STILL_A2_G2[0] < a2 < STILL_A2_G2[1]:
                         still_n += 1
                         if (still_n >= self.landing_still and best[0] * 3 > s["impact_threshold_mg"] / 1000
                                 and best[1] < t - still_n):
