@@ -38,6 +38,7 @@ except ImportError:  # CPython
     def const(x):
         return x
 
+from footfall_core.fixedmath import accel_sq16
 from footfall_core.fixedmath import isqrt as _isqrt
 from footfall_core.mount import MountCalibration, buffer_samples
 from footfall_core.settings import CoreUnits, Settings
@@ -232,8 +233,7 @@ class StrideCore:
             if self._armed and self.units.landing_still:
                 # the foot at rest (flat, |a| ~ 1 g) after a jolt: the soft landing is over
                 u = self.units
-                a2 = (ax >> 4) * (ax >> 4) + (ay >> 4) * (ay >> 4) + (az >> 4) * (az >> 4)
-                if -u.flat_lsb < w < u.flat_lsb and u.still_lo < a2 < u.still_hi:
+                if -u.flat_lsb < w < u.flat_lsb and u.still_lo < accel_sq16(ax, ay, az) < u.still_hi:
                     self._still_n += 1
                     if (self._still_n >= u.landing_still and self._best_jolt * 3 > u.impact_lsb
                             and self._best_t < t - self._still_n):

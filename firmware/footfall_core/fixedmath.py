@@ -1,4 +1,5 @@
-"""Integer helpers for the core: square root and unit vectors in Q13. Never per sample."""
+"""Integer helpers for the core: square root, unit vectors in Q13 and a squared magnitude.
+Only accel_sq16 runs per sample (in the landing search)."""
 
 Q13 = 8192  # unit vectors are scaled so that 1.0 == 8192
 
@@ -42,3 +43,12 @@ def unit_q13(out, x, y, z):
     out[1] = y * Q13 // n
     out[2] = z * Q13 // n
     return True
+
+
+def accel_sq16(x, y, z):
+    """(x>>4)^2 + (y>>4)^2 + (z>>4)^2 of an int16 accel sample (< 3 x 2**22): the squared
+    magnitude that CoreUnits.still_lo / still_hi (a foot at rest, |a| ~ 1 g) bound."""
+    x >>= 4
+    y >>= 4
+    z >>= 4
+    return x * x + y * y + z * z

@@ -16,7 +16,7 @@ Integer only; the buffer is preallocated; none of this runs per sample once done
 """
 from array import array
 
-from footfall_core.fixedmath import unit_q13
+from footfall_core.fixedmath import accel_sq16, unit_q13
 
 BUFFER_MS = 2300       # calibration buffer span: the first strides are replayed from it
 
@@ -82,7 +82,7 @@ class MountCalibration:
 
     def solve(self, motion_lsb, pushoff_lsb, still_lo, still_hi):
         """Try to finish: returns True when axis (signed) and gravity are known.
-        still_lo < (ax>>4)^2 + (ay>>4)^2 + (az>>4)^2 < still_hi: |a| ~ 1 g (CoreUnits)."""
+        still_lo < accel_sq16(a) < still_hi: |a| ~ 1 g (CoreUnits)."""
         quiet = self._quiet_level(motion_lsb)
         if not self._gravity(quiet, still_lo, still_hi):
             return False
@@ -184,8 +184,7 @@ class MountCalibration:
                 qy += y
                 qz += z
                 nq += 1
-                a2 = (x >> 4) * (x >> 4) + (y >> 4) * (y >> 4) + (z >> 4) * (z >> 4)  # < 2**24
-                if lo < a2 < hi:
+                if lo < accel_sq16(x, y, z) < hi:
                     sx += x
                     sy += y
                     sz += z

@@ -165,7 +165,7 @@ class CoreUnits:
         self.calibration_motion = ms(v["calibration_motion_ms"])
         self.landing_timeout = ms(v["landing_timeout_ms"])
         self.landing_still = ms(v["landing_still_ms"]) if v["landing_still_ms"] else 0
-        # a foot at rest: (ax>>4)^2 + (ay>>4)^2 + (az>>4)^2 between these, |a| in ~[0.92, 1.1] g
+        # a foot at rest: fixedmath.accel_sq16(a) between these, |a| in ~[0.92, 1.1] g
         g2 = (2048 // accel_range_g) ** 2                      # (1 g >> 4)^2 <= 1024^2
         self.still_lo = g2 - (g2 * 19 >> 7)
         self.still_hi = g2 + (g2 * 27 >> 7)

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .evaluation import local_cadence_errors, match_events, recording_cadence_error
+from .evaluation import (in_span, local_cadence_errors, match_in_span,
+                         recording_cadence_error)
 
 STRIKES = ("rearfoot", "midfoot", "forefoot")
 #: IC/TO matching tolerance (s) by dataset; see the module notes.
@@ -105,30 +106,6 @@ def detect_accel_peak(rec, settings=None):
 
 DETECTORS = {"footfall": detect_footfall, "float-reference": detect_float_reference,
              "accel-peak": detect_accel_peak}
-
-
-def _in_span(t, span, gaps=()):
-    t = np.asarray(t, dtype=float)
-    ok = np.isfinite(t)
-    if span is not None:
-        ok &= (t >= span[0]) & (t <= span[1])
-    for lo, hi in gaps:
-        ok &= ~((t >= lo) & (t <= hi))
-    return ok
-
-
-def match_in_span(det, ref, span, tol, gaps=()):
-    """Pairs and counts with the valid-span and gap rules (see the module notes):
-    (pairs, n_fp, n_fn, n_unscored)."""
-    ref = np.asarray(ref, dtype=float)
-    ref = ref[_in_span(ref, span)]
-    det = np.asarray(det, dtype=float)
-    det = det[np.isfinite(det)]
-    pairs, _fp, fn = match_events(det, ref, tol)
-    matched = {round(d, 9) for d, _r in pairs}
-    unmatched = [d for d in det if round(d, 9) not in matched]
-    fp = int(np.count_nonzero(_in_span(unmatched, span, gaps))) if unmatched else 0
-    return pairs, fp, fn, len(unmatched) - fp
 
 
 @dataclass
@@ -204,7 +181,7 @@ def score_recording(rec, detection, tolerance_s=None):
             sc.angle_err_deg.append(float(s["strike_angle_deg"]) - float(angles[k]))
             sc.class_pairs.append((classes[k], s["strike"]))
     if detection.strides and any(s.get("cadence_spm") for s in detection.strides):
-        inside = [s for s in detection.strides if _in_span([s["ic_s"]], span)[0]]
+        inside = [s for s in detection.strides if in_span([s["ic_s"]], span)[0]]
         sc.cadence_stride_err = local_cadence_errors(inside, ref_ic, tol)
         sc.cadence_recording_err = recording_cadence_error(inside, ref_ic, tol)
     if classes:

@@ -26,6 +26,33 @@ def match_events(detected_s, reference_s, tolerance_s):
     return pairs, len(det) - len(pairs), len(ref) - len(pairs)
 
 
+def in_span(t, span, gaps=()):
+    """Which times are scorable: finite, inside ``span`` (start, end) if given, and outside
+    every ``gaps`` span (where the reference method is blind, e.g. a Vicon dropout)."""
+    t = np.asarray(t, dtype=float)
+    ok = np.isfinite(t)
+    if span is not None:
+        ok &= (t >= span[0]) & (t <= span[1])
+    for lo, hi in gaps:
+        ok &= ~((t >= lo) & (t <= hi))
+    return ok
+
+
+def match_in_span(det, ref, span, tol, gaps=()):
+    """Tolerance matching with the span and gap rules: only reference events in ``span``
+    count, and an unmatched detection outside it or inside a gap is neither a hit nor a false
+    alarm. Returns (pairs, n_fp, n_fn, n_unscored)."""
+    ref = np.asarray(ref, dtype=float)
+    ref = ref[in_span(ref, span)]
+    det = np.asarray(det, dtype=float)
+    det = det[np.isfinite(det)]
+    pairs, _fp, fn = match_events(det, ref, tol)
+    matched = {round(d, 9) for d, _r in pairs}
+    unmatched = [d for d in det if round(d, 9) not in matched]
+    fp = int(np.count_nonzero(in_span(unmatched, span, gaps))) if unmatched else 0
+    return pairs, fp, fn, len(unmatched) - fp
+
+
 class EventScore:
     """Accumulates matches over recordings; results in attributes ending in `_`."""
 
@@ -37,13 +64,9 @@ class EventScore:
 
     def add(self, detected_s, reference_s, gaps_s=()):
         """Score one recording; ``gaps_s``: (start, end) spans where the reference is blind."""
-        pairs, fp, fn = match_events(detected_s, reference_s, self.tolerance_s)
-        if gaps_s and fp:
-            matched = {d for d, _r in pairs}
-            blind = sum(1 for d in detected_s if d not in matched
-                        and any(lo <= d <= hi for lo, hi in gaps_s))
-            fp -= blind
-            self.unscored_ += blind
+        pairs, fp, fn, unscored = match_in_span(detected_s, reference_s, None, self.tolerance_s,
+                                                gaps_s)
+        self.unscored_ += unscored
         self.tp_ += len(pairs)
         self.fp_ += fp
         self.fn_ += fn
