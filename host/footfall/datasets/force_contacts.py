@@ -1,17 +1,19 @@
 """Reference contacts from a treadmill's vertical ground reaction force, assigned to a foot.
 
-Method (both marker + force datasets):
+Method (every marker + force dataset):
 
 1. Vertical force (N, positive = loading), low-passed at 50 Hz (4th-order zero-phase
-   Butterworth).
+   Butterworth), except where the force file is already filtered and zeroed outside contact
+   (the OpenSim .mot files of dorn-ja1 and hamner-s04).
 2. Baseline drift removed: the baseline is the 5th percentile of the force in 1 s windows
    (every window of running holds flight phases at zero load), interpolated between window
    centres and subtracted.
 3. Contact = force above ``threshold_n`` (50 N). Gaps under 40 ms are bridged (a dip near the
    threshold), contacts shorter than 100 ms dropped (noise, a toe touch). IC / TO = the
    up / down crossings of the threshold, linearly interpolated between samples.
-4. Foot: the treadmill plate(s) do not tell which foot is down, so the contact goes to the foot
-   whose markers (mean of heel and forefoot, vertical coordinate) are lower at mid-contact.
+4. Foot (a plate under both feet, or a runway plate): the plate does not tell which foot is
+   down, so the contact goes to the foot whose markers (mean of heel and forefoot, vertical
+   coordinate) are lower at mid-contact.
 
 Weaknesses: a 50 N threshold crosses 0.5-2 ms after the true first touch at running loading
 rates; a contact that starts or ends outside the recording is not counted (``valid_span_s``
@@ -44,9 +46,16 @@ def remove_baseline(force, rate_hz, window_s=1.0, percentile=5.0):
     return f - base
 
 
-def contacts_from_force(force_n, rate_hz, threshold_n=THRESHOLD_N):
-    """(ic_s, to_s) arrays of complete contacts in a vertical force (time 0 = sample 0)."""
-    f = remove_baseline(lowpass(force_n, rate_hz, FORCE_LOWPASS_HZ), rate_hz)
+def contacts_from_force(force_n, rate_hz, threshold_n=THRESHOLD_N, lowpass_hz=FORCE_LOWPASS_HZ):
+    """(ic_s, to_s) arrays of complete contacts in a vertical force (time 0 = sample 0).
+
+    ``lowpass_hz`` None skips the low-pass (a force already filtered and zeroed outside contact
+    by its processing, as OpenSim .mot files are: a filter would only smear its onset step).
+    """
+    f = np.asarray(force_n, dtype=np.float64)
+    if lowpass_hz:
+        f = lowpass(f, rate_hz, lowpass_hz)
+    f = remove_baseline(f, rate_hz)
     on = f > threshold_n
     edges = np.diff(on.astype(np.int8))
     ups = np.flatnonzero(edges == 1)        # on[i] False, on[i+1] True

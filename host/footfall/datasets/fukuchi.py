@@ -104,7 +104,7 @@ def _foot_points(markers, pre, src):
         mt1, mt5 = markers[pre + "MT1"], markers[pre + "MT5"]
     except KeyError as exc:
         raise InputError(src, "missing foot marker %s" % exc) from None
-    return {"heel": heel, "fore": (mt1 + mt5) / 2.0, "lateral": mt5}
+    return {"heel": heel, "fore": (mt1 + mt5) / 2.0, "lateral": mt5, "sole": [heel, mt1, mt5]}
 
 
 def _read_table(path):
