@@ -1,8 +1,9 @@
 """Importers for the public evaluation datasets, each with its reference (ground truth).
 
 ``load_dataset(path)`` takes a dataset folder (pyshoe-vicon, fukuchi-rbds, davis-s999,
-ipol-walking) or one file of one, detects which by its content, and returns a list of
-:class:`~footfall.recording.Recording`. Each recording's ``reference`` holds at least:
+ipol-walking, dorn-ja1, hamner-s04) or one file of one, detects which by its content, and
+returns a list of :class:`~footfall.recording.Recording`. Each recording's ``reference`` holds
+at least:
 
 * ``ic_s``: reference initial contacts of the instrumented foot (s from sample 0, ndarray);
 * ``to_s``: toe-offs (ndarray), absent when the reference has no true toe-off (pyshoe-vicon);
@@ -11,7 +12,11 @@ ipol-walking) or one file of one, detects which by its content, and returns a li
   method in full, with its weaknesses);
 * ``valid_span_s``: (t0, t1) where the reference is defined; events outside are not scored;
 * where the data allow: ``strike_angle_deg`` and ``strike`` (per IC, from markers),
-  ``speed_mps`` (belt speed), ``metadata_strike`` (the dataset's own label).
+  ``speed_mps`` (belt speed, or an overground runner's mean speed; the evaluation bands it),
+  ``metadata_strike`` (the dataset's own label);
+* marker datasets (:mod:`.marker_trial`): ``contact_source`` per contact ("force", or
+  "markers" where no plate saw it), ``ic_markers_s`` / ``to_markers_s`` (the marker contact
+  rule of :mod:`.marker_contacts` on every trial, to check it against force).
 
 Marker datasets are turned into a virtual laces IMU (:mod:`.virtual_imu`) at
 ``sample_rate_hz`` (default 208 Hz) with a seeded arbitrary mount rotation, one recording per
@@ -26,12 +31,13 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
-from . import davis, fukuchi, ipol, pyshoe_vicon
+from . import davis, dorn, fukuchi, hamner, ipol, pyshoe_vicon
 
 #: name -> module (each has NAME, load(path, sample_rate_hz, seed) and a file test)
 DATASETS = {pyshoe_vicon.NAME: pyshoe_vicon, fukuchi.NAME: fukuchi, davis.NAME: davis,
-            ipol.NAME: ipol}
-CACHE_VERSION = 2
+            ipol.NAME: ipol, dorn.NAME: dorn, hamner.NAME: hamner}
+KNOWN = ", ".join(DATASETS)
+CACHE_VERSION = 3
 DEFAULT_RATE_HZ = 208
 
 
@@ -44,6 +50,10 @@ def detect(path):
         names = [q.name for q in p.iterdir()]
         if any(fukuchi.is_fukuchi_file(n) for n in names if not n.startswith("RBDSinfo")):
             return fukuchi.NAME
+        if hamner.trial_files(p):
+            return hamner.NAME
+        if dorn.trial_files(p):
+            return dorn.NAME
         if any(ipol._FILE.match(n) for n in names):
             return ipol.NAME
         if davis.trial_files(p):
@@ -54,6 +64,10 @@ def detect(path):
         return None
     if fukuchi.is_fukuchi_file(p):
         return fukuchi.NAME
+    if hamner.is_hamner_file(p):
+        return hamner.NAME
+    if dorn.is_dorn_file(p):
+        return dorn.NAME
     if ipol.is_ipol_file(p):
         return ipol.NAME
     if p.suffix.lower() == ".tsv":
@@ -76,8 +90,7 @@ def find_datasets(path):
         found = [(n, q) for n, q in found if n]
         if found:
             return found
-    raise InputError(path, "not a known dataset (pyshoe-vicon, fukuchi-rbds, davis-s999, "
-                           "ipol-walking) nor a folder of them")
+    raise InputError(path, "not a known dataset (%s) nor a folder of them" % KNOWN)
 
 
 def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0, cache=True):
@@ -91,8 +104,7 @@ def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0
         raise InputError(path, "no such file or directory")
     name = detect(p)
     if name is None:
-        raise InputError(path, "not a file or folder of a known dataset (pyshoe-vicon, "
-                               "fukuchi-rbds, davis-s999, ipol-walking)")
+        raise InputError(path, "not a file or folder of a known dataset (%s)" % KNOWN)
     cache_file = _cache_file(name, p, sample_rate_hz, seed) if cache else None
     if cache_file is not None and cache_file.exists():
         try:
