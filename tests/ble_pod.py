@@ -51,7 +51,7 @@ class PodApp:
         from footfall_core.cues import CueEngine
         from footfall_core.settings import Settings
         self.settings = Settings()
-        self.core = fc.StrideCore(rate_hz, 16, 2000, self.settings)
+        self.core = fc.StrideCore(rate_hz * 100, 16, 2000, self.settings)
         self.cues = CueEngine(self.settings)
         self.recorder = Recorder(folder) if folder is not None else None
         self.battery_mv = 3900

@@ -6,7 +6,7 @@ from footfall_core import core as fc
 
 def run_core(raw, rate_hz, chunks=None, t0=0, settings=None):
     """Push raw (N, 6) int samples; return a list of stride tuples and the IC count."""
-    core = fc.StrideCore(rate_hz, 16, 2000, settings)
+    core = fc.StrideCore(rate_hz * 100, 16, 2000, settings)
     rows = np.asarray(raw).tolist()
     out = []
     seen = 0

@@ -38,7 +38,7 @@ extreme_sample = st.tuples(EXTREME, EXTREME, EXTREME, EXTREME, EXTREME, EXTREME)
 @given(st.lists(st.one_of(sample, extreme_sample), min_size=1, max_size=3000),
        st.sampled_from([104, 208, 416]), st.integers(0, 2**29))
 def test_random_and_extreme_samples_never_raise(samples, rate, t0):
-    core = StrideCore(rate)
+    core = StrideCore(rate * 100)
     _feed(core, samples * 3, t0)
 
 
@@ -51,10 +51,10 @@ def test_configuration_changes_mid_stream_never_raise(configs, seed):
     import random
 
     rnd = random.Random(seed)
-    core = StrideCore(208)
+    core = StrideCore(20800)
     t = 0
     for rate, accel_g, gyro_dps in configs:
-        core.configure(rate, accel_g, gyro_dps)
+        core.configure(rate * 100, accel_g, gyro_dps)
         # a gait-like square wave of full-scale rotation and jolts, then saturation
         stream = []
         for k in range(1500):
@@ -67,7 +67,7 @@ def test_configuration_changes_mid_stream_never_raise(configs, seed):
 
 
 def test_full_scale_for_minutes_keeps_small_ints():
-    core = StrideCore(416)
+    core = StrideCore(41600)
     corners = [(32767, 32767, 32767, 32767, 32767, 32767),
                (-32768, -32768, -32768, -32768, -32768, -32768)]
     stream = [corners[(k // 50) % 2] for k in range(416 * 120)]   # two minutes

@@ -63,7 +63,7 @@ def write_raw(raw, path):
 def cpython_run(raw, rate, accel_range_g, gyro_range_dps):
     """The same collection as tests/vm/vm_replay.py, on CPython: strides read out as soon as
     they complete, plus a rolling hash of every non-zero push() result."""
-    core = fc.StrideCore(rate, accel_range_g, gyro_range_dps)
+    core = fc.StrideCore(rate * 100, accel_range_g, gyro_range_dps)
     strides, seen, h, nf = [], 0, 0, 0
     for i, r in enumerate(np.asarray(raw).tolist()):
         fl = core.push(i, r[0], r[1], r[2], r[3], r[4], r[5])

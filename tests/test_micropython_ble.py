@@ -63,7 +63,7 @@ def test_trajectory_on_the_vm_matches_cpython_without_allocating(tmp_path):
 
     rec = demo_session(minutes=1.0, seed=1, sample_rate_hz=208)
     raw = rec.raw[:208 * 40]
-    core = fc.StrideCore(208, 16, 2000)
+    core = fc.StrideCore(20800, 16, 2000)
     rows = raw.tolist()
     t = 0
     while not core.calibrated:

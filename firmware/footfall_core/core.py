@@ -1,34 +1,44 @@
-"""StrideCore: the per-sample strike detector shared by the pod and the host.
+"""StrideCore: the per-sample foot-strike detector shared by the pod and the host.
 
 push(t, ax, ay, az, gx, gy, gz) takes one raw six-axis sample (int16 LSB, sensor axes) and
 its sample counter t (time is passed in, never read). It returns event flags; completed
 strides land in a preallocated ring of STRIDE_RING records (read them by stride number).
 
-Per stride (toes-up = positive pitch rate w, gyro LSB):
-  swing  : the toes-up swing lobe exceeds swing_threshold and swing_fraction % of recent
-           swing peaks (an EMA, so slow walks with weak swings count while a running stride's
-           landing ringing does not; it decays when a landing search fails); the landing
-           search opens once the sole's pitch (the integral since the last mid-stance) is back
-           within landing_pitch of flat.
-  landing: the search is armed when w falls below landing_arm % of the swing peak; before
-           that only a jolt of 3x impact_threshold counts (forefoot strikers touch down while
-           the foot still rotates toes-up). An impact candidate starts where the accel change
-           over impact_window exceeds the threshold (IC dated at the middle of that window).
-           The IC is emitted as soon as that jolt reaches impact_fraction % of recent impacts
-           (an EMA of their peaks; usually at the onset itself, half a window late). A jolt
-           that fades or outlasts its window before reaching that share was a swing jolt and
-           the search goes on. The impact's peak is followed into contact for the EMA.
-           A soft landing that never reaches the threshold falls back to the largest change
-           seen, if it reached a third of the threshold: as soon as the foot has then rested
-           (flat, |a| ~ 1 g) for landing_still, at the latest landing_timeout after arming
-           (a second toes-up lobe, as in slow walks, restarts that wait).
-  contact: wait for foot-flat (|w| < flat_threshold); the flattest sample is mid-stance.
-  flat   : the toes-down push-off trough; TO = the deepest trough sample, confirmed when w
-           turns toes-up again (the swing begins). Troughs within min_contact of IC are the
-           ringing of a hard landing, not push-off, and are ignored.
-           The stride record is then complete.
-Strike angle = pitch integral from mid-stance back to IC (the reset at mid-stance makes it
-relative to the flat foot). Integers only; every intermediate < 2**30 (see comments).
+Everything keys on the foot's pitch rate w (toes-up positive, gyro LSB) about the axis the
+mount calibration found, because the foot's sagittal rotation carries the gait events for
+every strike pattern (Falbriard et al. 2018); an impact transient is used where the landing
+has one, never required.
+
+Per stride:
+  swing  : a toes-up swing lobe above swing_threshold and swing_fraction % of recent swing
+           peaks (an EMA: slow walks swing weakly, a running stride's landing ringing is no
+           swing); the landing search opens once the lobe passes its peak with the sole's
+           pitch (the integral since the last mid-stance) back within landing_pitch of flat.
+  landing: after the lobe fades (w below landing_arm % of its peak) the foot rotates
+           toes-down into the ground. The core follows that rotation: its minimum (the fastest
+           toes-down rotation: the ground stops it), and the steepest fall of w before it,
+           over slope_window. The landing is confirmed once w has risen landing_rise % of the
+           way back from that minimum (or the foot has come to rest). Which moment is the
+           contact depends on the strike, and physics decides it:
+             - a forefoot or midfoot landing rotates toes-down in the air and the ground
+               arrests that rotation: the contact is the minimum;
+             - a heel landing touches at the steepest fall: the ground's torque about the heel
+               slaps the foot down, and the minimum comes mid-slap, while the sole is still
+               toes-up. So when the sole at the minimum is still more toes-up than the
+               rearfoot cut-off, the contact is the steepest fall.
+           A sharp impact (second difference of the accel over ~5 ms above impact_sharp) at or
+           before the steepest fall marks that moment as the contact (real shoe IMUs; a smooth,
+           low-passed signal has none). EVENT_IC (provisional, for cues) fires at the first
+           sharp impact or at the confirmation, whichever comes first.
+  stance : the flattest sample (smallest |w|) is mid-stance, the flat-foot reference of the
+           strike angle. The landing is refined (EVENT_LANDED) once push-off starts or the foot
+           has rested landing_still: the sole angle at the minimum is then measured from this
+           stride's own mid-stance.
+  toe-off: the deepest toes-down push-off trough; the toes leave the ground toe_off_delay after
+           it; confirmed when w turns toes-up into swing. Troughs within min_contact of IC are
+           the landing's ringing. The stride record is then complete.
+Strike angle = pitch integral from mid-stance back to IC. Integers only; every intermediate
+< 2**30 (see comments).
 """
 from array import array
 
@@ -44,10 +54,11 @@ from footfall_core.mount import MountCalibration, buffer_samples
 from footfall_core.settings import CoreUnits, Settings
 
 # push() flags
-EVENT_IC = const(1)          # a new initial contact: last_ic_t
+EVENT_IC = const(1)          # a landing began: last_ic_t (provisional, for cues)
 EVENT_STRIDE = const(2)      # a stride record completed (at toe-off)
 EVENT_CALIBRATED = const(4)  # mount calibration finished (buffered samples were replayed)
 EVENT_ACTIVITY = const(8)    # activity changed
+EVENT_LANDED = const(16)     # the landing's contact is refined: landed_t, landed_angle_ddeg
 
 ACTIVITY_IDLE = const(0)
 ACTIVITY_WALKING = const(1)
@@ -65,13 +76,30 @@ _INTERVALS = const(5)        # IC-to-IC intervals in the cadence median
 
 _SWING = const(0)
 _LANDING = const(1)
-_CONTACT = const(2)
-_FLAT = const(3)
+_STANCE = const(2)
 _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degrees
+
+# landing history ring: 8 samples x (w, theta, ax, ay, az)
+_H_W = const(0)
+_H_TH = const(1)
+_H_AX = const(2)
+_H_AY = const(3)
+_H_AZ = const(4)
+_H_MASK = const(7)
+
+# contact candidates of the landing in progress (array _cand)
+_C_MIN_W = const(0)          # the toes-down minimum: w (LSB), sample, pitch integral
+_C_MIN_T = const(1)
+_C_MIN_TH = const(2)
+_C_STEEP = const(3)          # the steepest fall: w change over slope_window (LSB), sample, pitch
+_C_STEEP_T = const(4)
+_C_STEEP_TH = const(5)
+_C_JOLT_T = const(6)         # the first sharp impact: sample (-1 none), pitch
+_C_JOLT_TH = const(7)
 
 
 def jolt_magnitude(x, y, z):
-    """|(x, y, z)| for x, y, z >= 0 (accel LSB, each < 2**16) without a square root: the
+    """|(x, y, z)| for x, y, z >= 0 (accel LSB, each < 2**18) without a square root: the
     largest + 27/64 x the middle + 5/16 x the smallest reads 1.00-1.13 x the Euclidean norm in
     every direction (an L1 sum reads 1.00-1.73 x, so a threshold on it depended on the mount)."""
     if x < y:
@@ -80,11 +108,12 @@ def jolt_magnitude(x, y, z):
         y, z = z, y
         if x < y:
             x, y = y, x
-    return x + ((y * 27) >> 6) + ((z * 5) >> 4)     # < 2**16 x 1.8 < 2**17
+    return x + ((y * 27) >> 6) + ((z * 5) >> 4)     # < 2**18 x 1.8 < 2**19
 
 
 class StrideCore:
-    def __init__(self, sample_rate_hz, accel_range_g=16, gyro_range_dps=2000, settings=None):
+    def __init__(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000, settings=None):
+        """sample_rate_chz: the sample rate in 0.01 Hz (20800 = 208 Hz; 10240 = 102.4 Hz)."""
         self.settings = settings if settings is not None else Settings()
         self.mount = None
         # stride ring (index = stride number & 7)
@@ -92,50 +121,48 @@ class StrideCore:
         self.to_t = array("l", [0] * STRIDE_RING)         # sample counter of TO
         self.gct_ms = array("h", [0] * STRIDE_RING)       # ground contact time, ms (<= max_contact 5000)
         self.swing_ms = array("h", [0] * STRIDE_RING)     # previous TO -> this IC, ms (-1 unknown; < max_stride 6000)
-        self.angle_ddeg = array("h", [0] * STRIDE_RING)   # strike angle, 0.1 deg, + = toes up (|.| <= 3276)
+        self.angle_ddeg = array("h", [0] * STRIDE_RING)   # strike angle, 0.1 deg, + = toes up (|.| <= 1800)
         self.strike = array("b", [0] * STRIDE_RING)       # STRIKE_*
         self.cadence_dspm = array("h", [0] * STRIDE_RING) # both feet, 0.1 steps/min (0 unknown; <= 3000)
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
-        self._hist = array("l", [0] * 32)                 # 8 x (ax, ay, az, theta) around IC
-        self._intervals = array("h", [0] * _INTERVALS)    # accepted IC-IC intervals, samples (<= max_stride, < 2600)
+        self._hist = array("l", [0] * 40)                 # landing history, 8 x (w, theta, ax, ay, az)
+        self._cand = array("l", [0] * 8)                  # contact candidates (_C_*)
+        self._intervals = array("h", [0] * _INTERVALS)    # accepted IC-IC intervals, samples (<= max_stride, < 6100)
         self._sorted = array("h", [0] * _INTERVALS)
-        self.configure(sample_rate_hz, accel_range_g, gyro_range_dps)
+        self.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
 
     # ---- configuration -------------------------------------------------------------
-    def configure(self, sample_rate_hz, accel_range_g=16, gyro_range_dps=2000):
+    def configure(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000):
         """(Re)configure for a sensor set-up; restarts calibration (not per sample)."""
-        self.units = CoreUnits(self.settings, sample_rate_hz, accel_range_g, gyro_range_dps)
-        capacity = buffer_samples(sample_rate_hz)
+        self.units = CoreUnits(self.settings, sample_rate_chz, accel_range_g, gyro_range_dps)
+        capacity = buffer_samples(sample_rate_chz)
         if self.mount is None or self.mount.capacity != capacity:
             self.mount = MountCalibration(capacity)      # sized once per sample rate
         self.stride_count = 0       # strides completed so far
-        self.ic_count = 0           # ICs detected so far
-        self.last_ic_t = 0
+        self.ic_count = 0           # landings detected so far (EVENT_IC)
+        self.last_ic_t = 0          # provisional IC of the latest landing (sample counter)
+        self.landed_t = 0           # refined IC of the latest landing (sample counter)
+        self.landed_angle_ddeg = 0  # its strike angle, 0.1 deg
         self.activity = ACTIVITY_IDLE
         self.calibrations = 0       # how many times the mount was (re)calibrated
         self._n_intervals = 0
         self._rejected = 0
-        self._prev_ic_t = -1
+        self._prev_ic_t = -1        # refined IC of the previous landing (-1 none)
         self._prev_to_t = -1
         self._slip_count = 0
         self._last_interval = 0
         self._cadence_dspm = 0
         self._run_score = 0
-        self._impact_expect = 0     # EMA of recent impact peaks (accel LSB over the window)
         self._swing_expect = 0      # EMA of recent swing peaks (pitch rate, gyro LSB)
         # Every attribute the event paths write exists from here on: creating one inside
         # push() would grow the instance dict, which allocates on the device.
         self._armed = False         # landing armed: the swing lobe has faded
-        self._following = False     # IC emitted at impact onset; its jolt peak still to come
-        self._hist_n = 0            # samples in the accel/pitch history ring
-        self._hist_i = 0            # next slot in the ring (x4)
-        self._best_jolt = 0         # largest accel change in this landing window (LSB)
-        self._best_t = 0
-        self._best_theta = 0
-        self._still_n = 0           # samples in a row with the foot at rest (landing search)
-        self._cand_t = -1           # impact candidate: IC sample, -1 = none
-        self._cand_theta = 0
-        self._cand_peak = 0
+        self._ic_sent = False       # EVENT_IC given for the landing in progress
+        self._landed = False        # EVENT_LANDED given for the stance in progress
+        self._flat_seen = False     # the stance reached foot-flat (push-off troughs count after)
+        self._hist_n = 0            # samples in the landing history ring
+        self._hist_i = 0            # next slot in the ring (x5)
+        self._rest_n = 0            # samples in a row with the foot at rest
         self._ic_start = 0          # IC of the stride in progress (sample counter)
         self._ic_theta = 0
         self._ms_abs = 0            # mid-stance: smallest |w| so far, its sample, pitch, accel
@@ -158,7 +185,6 @@ class StrideCore:
 
     def _reset_stride(self, t):
         self._state = _SWING
-        self._following = False
         self._state_t = t
         self._swing_max = 0
         self._theta = 0
@@ -169,7 +195,7 @@ class StrideCore:
             return self._calibrate(t, ax, ay, az, gx, gy, gz)
         # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
         w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13
-        th = self._theta + w       # pitch integral, LSB x samples; reset each stride (< 2**27)
+        th = self._theta + w       # pitch integral, LSB x samples; re-based each stride (< 2**27)
         self._theta = th
         st = self._state
         if st == _SWING:
@@ -184,127 +210,174 @@ class StrideCore:
                 self._state = _LANDING
                 self._state_t = t
                 self._armed = False
+                self._ic_sent = False
                 self._hist_n = 0
-                self._hist_i = 0
-                self._best_jolt = 0
-                self._still_n = 0
-                self._cand_t = -1
+                self._rest_n = 0
+                self._clear_candidates()
             elif t - self._state_t > self.units.max_stride:
                 return self._timeout(t)
             return 0
         if st == _LANDING:
-            if not self._armed:
-                # until the swing lobe has faded, only a hard impact (3x) counts as a landing
-                if w > self._swing_max:
-                    self._swing_max = w
-                elif w * 100 < self._swing_max * self.units.landing_arm:
-                    self._armed = True
-                    self._state_t = t
-            elif w * 100 >= self._swing_max * self.units.landing_arm:
-                self._state_t = t          # a second swing lobe (slow walking): wait on
-            jolt = self._jolt(ax, ay, az, th)
-            if jolt >= 0:
-                lag = self.units.impact_lag
-                if self._cand_t >= 0:
-                    # a weaker impact candidate: it lands as soon as its rising jolt reaches
-                    # impact_fraction % of recent impacts; if it fades or its window ends
-                    # first, it was a swing jolt and the search goes on
-                    if jolt > self._cand_peak:
-                        self._cand_peak = jolt
-                        if jolt * 100 >= self._impact_expect * self.units.impact_fraction:
-                            self._following = True
-                            return self._initial_contact(self._cand_t, self._cand_theta, t)
-                    elif jolt * 2 < self._cand_peak or t - self._cand_t > lag:
-                        self._cand_t = -1
-                elif jolt > self.units.impact_lsb and (self._armed or jolt > 3 * self.units.impact_lsb):
-                    # impact onset: date IC at the middle of the difference window
-                    self._cand_t = t - (lag >> 1)
-                    self._cand_theta = self._hist[((self._hist_i - 4 - 4 * (lag >> 1)) & 31) + 3]
-                    self._cand_peak = jolt
-                    if jolt * 100 >= self._impact_expect * self.units.impact_fraction:
-                        # already as strong as recent impacts: emit now (lowest cue latency)
-                        # and follow the jolt to its peak during contact, for the EMA
-                        self._following = True
-                        return self._initial_contact(self._cand_t, self._cand_theta, t)
-                if jolt > self._best_jolt:
-                    self._best_jolt = jolt
-                    self._best_t = t - (lag >> 1)
-                    self._best_theta = self._hist[((self._hist_i - 4 - 4 * (lag >> 1)) & 31) + 3]
-            if self._armed and self.units.landing_still:
-                # the foot at rest (flat, |a| ~ 1 g) after a jolt: the soft landing is over
-                u = self.units
-                if -u.flat_lsb < w < u.flat_lsb and u.still_lo < accel_sq16(ax, ay, az) < u.still_hi:
-                    self._still_n += 1
-                    if (self._still_n >= u.landing_still and self._best_jolt * 3 > u.impact_lsb
-                            and self._best_t < t - self._still_n):
-                        self._impact_expect >>= 1
-                        return self._initial_contact(self._best_t, self._best_theta, t)
-                else:
-                    self._still_n = 0
-            if self._armed and t - self._state_t > self.units.landing_timeout:
-                # a soft landing (walking, turning): the largest jolt, if it was a third of
-                # an impact, is the IC, emitted late (at most landing_timeout after the swing)
-                if self._best_jolt * 3 > self.units.impact_lsb:
-                    self._impact_expect >>= 1     # landings got softer: expect less
-                    return self._initial_contact(self._best_t, self._best_theta, t)
-                self._swing_expect >>= 1   # no landing found: maybe the gait slowed down
-                self._reset_stride(t)      # wait for the next swing
-            return 0
-        if st == _CONTACT:
-            if self._following:
-                jolt = self._jolt(ax, ay, az, th)
-                if jolt > self._cand_peak:
-                    self._cand_peak = jolt
-                elif jolt * 2 < self._cand_peak or t - self._cand_t > self.units.impact_lag:
-                    self._learn_impact(self._cand_peak)
-            # (impact ringing in the first half of min_contact is not foot-flat)
-            if (t - self._ic_start > self.units.min_contact >> 1 and w < self.units.flat_lsb
-                    and w > -self.units.flat_lsb):
-                self._state = _FLAT
-                self._ms_abs = abs(w)
-                self._mark_midstance(t, th, ax, ay, az)
-                self._trough = 0
-            elif t - self._ic_start > self.units.max_contact:
-                self._reset_stride(t)
-            return 0
-        # _FLAT: mid-stance, then the push-off trough (a trough within min_contact of IC is
-        # the ringing of a hard landing, not push-off)
-        if w < self._trough and t - self._ic_start >= self.units.min_contact:
-            self._trough = w
-            self._trough_t = t
-        elif self._trough < -self.units.pushoff_lsb and w > self.units.flat_lsb:
-            return self._toe_off(t)
-        elif self._trough > -self.units.flat_lsb and abs(w) < self._ms_abs:
-            self._ms_abs = abs(w)
-            self._mark_midstance(t, th, ax, ay, az)
-        if t - self._ic_start > self.units.max_contact:
-            self._reset_stride(t)
-        return 0
+            return self._landing(t, w, th, ax, ay, az)
+        return self._stance(t, w, th, ax, ay, az)
 
-    def _jolt(self, ax, ay, az, th):
-        """Store the sample in the history ring; return the accel change (its magnitude, LSB;
-        see jolt_magnitude) over impact_lag samples, or -1 until the ring holds that much."""
+    def _clear_candidates(self):
+        c = self._cand
+        c[_C_MIN_W] = 0
+        c[_C_MIN_T] = -1
+        c[_C_STEEP] = 0
+        c[_C_STEEP_T] = -1
+        c[_C_JOLT_T] = -1
+
+    def _landing(self, t, w, th, ax, ay, az):
+        u = self.units
+        c = self._cand
+        if not self._armed:
+            # until the swing lobe has faded, the foot is still swinging forward
+            if w > self._swing_max:
+                self._swing_max = w
+            elif w * 100 < self._swing_max * u.landing_arm:
+                self._armed = True
+                self._state_t = t
+        elif w * 100 >= self._swing_max * u.landing_arm and c[_C_MIN_W] > -u.landing_drop_lsb:
+            # a second toes-up lobe before any landing rotation (slow walking): wait on
+            self._state_t = t
+            self._clear_candidates()
+        # history ring, 8 samples (x5 slots; every value < 2**27)
         h = self._hist
         i = self._hist_i
-        h[i] = ax
-        h[i + 1] = ay
-        h[i + 2] = az
-        h[i + 3] = th
-        self._hist_i = (i + 4) & 31
-        lag = self.units.impact_lag
+        h[i] = w
+        h[i + 1] = th
+        h[i + 2] = ax
+        h[i + 3] = ay
+        h[i + 4] = az
+        self._hist_i = i + 5 if i < 35 else 0
         n = self._hist_n
-        if n < lag:
+        if n < 8:
             self._hist_n = n + 1
-            return -1
-        j = (i - 4 * lag) & 31
-        return jolt_magnitude(abs(ax - h[j]), abs(ay - h[j + 1]), abs(az - h[j + 2]))
+        flags = 0
+        if w <= 0:
+            if w < c[_C_MIN_W]:
+                # a new toes-down minimum; the fall into it over slope_window samples
+                c[_C_MIN_W] = w
+                c[_C_MIN_T] = t
+                c[_C_MIN_TH] = th
+                k = u.slope_lag
+                if n >= k:
+                    j = i - 5 * k
+                    if j < 0:
+                        j += 40
+                    fall = w - h[j]                       # < 2**17
+                    if fall < c[_C_STEEP]:
+                        c[_C_STEEP] = fall
+                        j = i - 5 * (k >> 1)             # the middle of that window
+                        if j < 0:
+                            j += 40
+                        c[_C_STEEP_T] = t - (k >> 1)
+                        c[_C_STEEP_TH] = h[j + 1]
+            k = u.sharp_lag
+            if c[_C_JOLT_T] < 0 and n >= 2 * k:
+                # a sharp impact: the accel's second difference over 2 x sharp_lag samples
+                j = i - 5 * k
+                if j < 0:
+                    j += 40
+                m = j - 5 * k
+                if m < 0:
+                    m += 40
+                d = jolt_magnitude(abs(ax - 2 * h[j + 2] + h[m + 2]),   # each < 2**17
+                                   abs(ay - 2 * h[j + 3] + h[m + 3]),
+                                   abs(az - 2 * h[j + 4] + h[m + 4]))
+                if d > u.sharp_lsb:
+                    # (the first sample past a sharp change shows it: the impact came at t)
+                    c[_C_JOLT_T] = t
+                    c[_C_JOLT_TH] = th
+                    if not self._ic_sent:
+                        flags = self._provisional_ic(t)
+        if self._armed:
+            mn = c[_C_MIN_W]
+            rise = w - mn
+            if (mn < -u.landing_drop_lsb and rise >= u.flat_lsb >> 1
+                    and rise * 100 >= -mn * u.landing_rise):
+                return flags | self._touchdown(t)
+            # the foot at rest (flat, |a| ~ 1 g) after some toes-down rotation: a soft landing
+            if (-u.flat_lsb < w < u.flat_lsb and u.still_lo < accel_sq16(ax, ay, az) < u.still_hi
+                    and c[_C_MIN_T] >= 0):
+                self._rest_n += 1
+                if self._rest_n >= u.landing_still:
+                    return flags | self._touchdown(t)
+            else:
+                self._rest_n = 0
+            if t - self._state_t > u.landing_timeout:
+                self._swing_expect >>= 1   # no landing found: maybe the gait slowed down
+                self._reset_stride(t)      # wait for the next swing
+        return flags
 
-    def _learn_impact(self, peak):
-        """Expect the next impacts to be like this one (EMA, weight 1/4)."""
-        self._impact_expect += (peak - self._impact_expect) >> 2
-        self._following = False
+    def _contact_now(self, sole_theta):
+        """The contact of the landing in progress (sample) given the sole's pitch at the
+        minimum (pitch integral from a flat foot): the sharp impact if one came at or before
+        the steepest fall, else the steepest fall if the sole was still more toes-up than the
+        rearfoot cut-off at the minimum (a heel landing), else the minimum itself."""
+        c = self._cand
+        steep = c[_C_STEEP_T] if c[_C_STEEP_T] >= 0 else c[_C_MIN_T]
+        if c[_C_JOLT_T] >= 0 and c[_C_JOLT_T] <= steep + self.units.sharp_lag:
+            self._ic_theta = c[_C_JOLT_TH]
+            return c[_C_JOLT_T]
+        if sole_theta > self.units.rearfoot_theta and c[_C_STEEP_T] >= 0:
+            self._ic_theta = c[_C_STEEP_TH]
+            return steep
+        self._ic_theta = c[_C_MIN_TH]
+        return c[_C_MIN_T]
 
-    # ---- per event -----------------------------------------------------------------
+    def _provisional_ic(self, ic):
+        self._ic_sent = True
+        self.last_ic_t = ic
+        self.ic_count += 1
+        return EVENT_IC
+
+    def _touchdown(self, t):
+        """The landing is confirmed: on to the stance. The provisional IC (if the impact did
+        not give one) uses the sole's pitch since the last mid-stance."""
+        self._state = _STANCE
+        self._landed = False
+        self._flat_seen = False
+        self._rest_n = 0
+        self._ms_abs = 0x7FFFFFFF
+        self._trough = 0
+        self._swing_expect += (self._swing_max - self._swing_expect) >> 2   # EMA, weight 1/4
+        c = self._cand
+        self._ic_start = c[_C_MIN_T]
+        if self._ic_sent:
+            return 0
+        return self._provisional_ic(self._contact_now(c[_C_MIN_TH]))
+
+    def _stance(self, t, w, th, ax, ay, az):
+        u = self.units
+        a = w if w >= 0 else -w
+        if t - self._ic_start > u.min_contact >> 1:
+            # (the landing's ringing and rocking early in contact is not foot-flat)
+            if self._trough > -u.flat_lsb and a < self._ms_abs:
+                self._ms_abs = a           # the flattest sample before push-off: mid-stance
+                self._mark_midstance(t, th, ax, ay, az)
+            if a < u.flat_lsb:
+                self._flat_seen = True
+        if a < u.flat_lsb:
+            self._rest_n += 1
+        else:
+            self._rest_n = 0
+        flags = 0
+        if self._flat_seen and w < self._trough and t - self._ic_start >= u.min_contact:
+            self._trough = w               # the push-off trough
+            self._trough_t = t
+        elif self._trough < -u.pushoff_lsb and w > u.flat_lsb:
+            return self._toe_off(t)
+        if not self._landed and (self._trough < -u.pushoff_lsb or self._rest_n >= u.landing_still):
+            flags = self._land(t)
+            if self._state != _STANCE:
+                return flags
+        if t - self._ic_start > u.max_contact:
+            self._reset_stride(t)          # stopped: no toe-off, no stride record
+        return flags
+
     def _mark_midstance(self, t, th, ax, ay, az):
         self._ms_t = t
         self._ms_theta = th
@@ -312,23 +385,42 @@ class StrideCore:
         self._ms_ay = ay
         self._ms_az = az
 
-    def _initial_contact(self, ic, ic_theta, t):
+    # ---- per event -----------------------------------------------------------------
+    def _land(self, t):
+        """Refine the contact against this stride's own mid-stance (EVENT_LANDED)."""
         u = self.units
+        ic = self._contact_now(self._cand[_C_MIN_TH] - self._ms_theta)
         if self._prev_ic_t >= 0 and ic - self._prev_ic_t < u.min_stride:
-            self._reset_stride(t)      # too soon after the last IC: a bounce, not a stride
+            self._reset_stride(t)      # too soon after the last contact: a bounce, not a stride
             return 0
-        self._state = _CONTACT
-        self._swing_expect += (self._swing_max - self._swing_expect) >> 2   # EMA, weight 1/4
+        self._landed = True
         self._ic_start = ic
-        self._ic_theta = ic_theta
-        self.last_ic_t = ic
-        self.ic_count += 1
+        self.landed_t = ic
+        self.landed_angle_ddeg = self._angle_ddeg(self._ic_theta - self._ms_theta)
         self._update_cadence(ic)
-        return EVENT_IC
+        return EVENT_LANDED
+
+    def _angle_ddeg(self, theta):
+        """Pitch integral (gyro LSB x samples) -> 0.1 deg, clamped to +-180 deg (int16)."""
+        if theta > _THETA_CLAMP:
+            theta = _THETA_CLAMP
+        elif theta < -_THETA_CLAMP:
+            theta = -_THETA_CLAMP
+        angle = theta * 10 // self.units.theta_per_deg       # < 2**20 x 10
+        if angle > 1800:
+            return 1800
+        if angle < -1800:
+            return -1800
+        return angle
 
     def _toe_off(self, t):
         u = self.units
-        to = self._trough_t
+        flags = 0
+        if not self._landed:
+            flags = self._land(t)
+            if not self._landed:
+                return flags
+        to = self._trough_t + u.toe_off_delay
         ic = self._ic_start
         theta = self._theta - self._ms_theta      # integral relative to this mid-stance
         self._reset_stride(t)
@@ -336,23 +428,12 @@ class StrideCore:
         r = self.stride_count & _RING_MASK
         self.ic_t[r] = ic
         self.to_t[r] = to
-        self.gct_ms[r] = (to - ic) * 1000 // u.rate_hz
+        self.gct_ms[r] = u.samples_to_ms(to - ic)
         if self._prev_to_t >= 0 and ic - self._prev_to_t < u.max_stride:
-            self.swing_ms[r] = (ic - self._prev_to_t) * 1000 // u.rate_hz
+            self.swing_ms[r] = u.samples_to_ms(ic - self._prev_to_t)
         else:
             self.swing_ms[r] = -1
-        angle = self._ic_theta - self._ms_theta
-        if angle > _THETA_CLAMP:
-            angle = _THETA_CLAMP
-        elif angle < -_THETA_CLAMP:
-            angle = -_THETA_CLAMP
-        # (2**15 x 20000) < 2**30 at the default +-2000 dps
-        # pitch integral (gyro LSB x samples) -> 0.1 deg: (theta >> 5) * 10 * range // (1024 * rate)
-        angle = (angle >> 5) * (10 * u.gyro_range_dps) // (1024 * u.rate_hz)
-        if angle > 1800:           # +-180 deg: a wrapped integral, not a strike (fits int16)
-            angle = 1800
-        elif angle < -1800:
-            angle = -1800
+        angle = self.landed_angle_ddeg
         self.angle_ddeg[r] = angle
         if angle > u.rearfoot_above_ddeg:
             self.strike[r] = STRIKE_REARFOOT
@@ -364,7 +445,7 @@ class StrideCore:
         self.emit_t[r] = t
         self._prev_to_t = to
         self.stride_count += 1
-        flags = EVENT_STRIDE
+        flags |= EVENT_STRIDE
         # activity from the duty factor: a flight phase means running
         # (a score saturating at +-3 strides gives hysteresis against odd strides)
         stride = self._last_interval
@@ -385,7 +466,7 @@ class StrideCore:
         """Long swing-less spell: reset the integral; no stride for idle_after means idle."""
         self._reset_stride(t)
         self._swing_expect >>= 1       # a long spell without a swing: expect weaker ones
-        if self.activity != ACTIVITY_IDLE and t - self.last_ic_t > self.units.idle_after:
+        if self.activity != ACTIVITY_IDLE and t - self.landed_t > self.units.idle_after:
             self.activity = ACTIVITY_IDLE
             self._prev_ic_t = -1
             self._n_intervals = 0
@@ -422,7 +503,7 @@ class StrideCore:
         iv[n % _INTERVALS] = d
         self._n_intervals = n + 1
         if n + 1 >= 3:                  # report only once a median of three exists
-            self._cadence_dspm = 1200 * u.rate_hz // self._median()   # 0.1 spm, both feet
+            self._cadence_dspm = u.cadence_dspm(self._median())
         else:
             self._cadence_dspm = 0
 
@@ -451,8 +532,8 @@ class StrideCore:
         y = self._ms_ay >> 2
         z = self._ms_az >> 2
         n = x * x + y * y + z * z
-        if n == 0:
-            return
+        if not self.units.still_lo < n >> 4 < self.units.still_hi:
+            return                 # not at rest (running): mid-stance accel is no gravity
         norm = _isqrt(n)
         dot = (g[0] * x + g[1] * y + g[2] * z) >> 13
         if dot * 16384 < self.units.slip_cos_q14 * norm:
@@ -473,7 +554,7 @@ class StrideCore:
         if m.wait > 0:
             m.wait -= 1
             return 0
-        m.wait = u.rate_hz >> 2                    # undecided: retry after 0.25 s of samples
+        m.wait = u.retry_samples                   # undecided: retry after 0.25 s of samples
         if not m.solve(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi):
             return 0
         self._ux = m.axis[0]
@@ -495,4 +576,3 @@ class StrideCore:
             if not self.calibrated:
                 break                              # the replay itself found a slip
         return flags
-

@@ -21,9 +21,13 @@ from footfall_core.fixedmath import accel_sq16, unit_q13
 BUFFER_MS = 2300       # calibration buffer span: the first strides are replayed from it
 
 
-def buffer_samples(rate_hz):
-    """Buffer length at a sample rate: 2.3 s (480 samples = 5.6 KB at 208 Hz, 11.2 KB at 416)."""
-    return rate_hz * BUFFER_MS // 1000
+def buffer_samples(rate_chz):
+    """Buffer length at a sample rate in 0.01 Hz: 2.3 s (478 samples = 5.6 KB at 208 Hz,
+    956 = 11.2 KB at 416 Hz)."""
+    n = rate_chz * (BUFFER_MS // 100) // 1000              # < 100000 x 23
+    return n if n > 8 else 8
+
+
 STILL_SAMPLES = 20     # still samples needed to trust gravity for levelling the pitch axis
 
 

@@ -14,20 +14,22 @@ DEFAULTS = {
     "motion_threshold_dps": (100, 20, 1000),       # |gyro|_1 above this counts as foot motion
     "slip_angle_deg": (35, 5, 90),                 # gravity moved this much in the pod frame -> recalibrate
     "slip_strides": (10, 1, 50),                    # ... on this many consecutive strides
-    # Stride events
+    # Stride events (the foot's pitch rate w carries them; core.py says how)
     "swing_threshold_dps": (50, 20, 1500),        # toes-up swing lobe must exceed this ...
     "swing_fraction_percent": (25, 0, 100),        # ... and this share of recent swing peaks (slow walks swing weakly)
-    "pushoff_threshold_dps": (60, 30, 1500),      # toes-down push-off trough must exceed this
-    "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
-    "impact_threshold_mg": (1200, 100, 16000),     # accel change (magnitude, mg) over impact_window_ms that marks IC
-    "impact_window_ms": (10, 2, 40),               # span of the accel difference
-    "min_swing_ms": (0, 0, 600),                 # toe-off jolts in early swing are not landings
-    "landing_timeout_ms": (350, 50, 1000),
-    "landing_still_ms": (80, 0, 500),              # a soft landing is over once the foot is this long at rest (0 = wait the timeout)
-    "landing_arm_percent": (25, 5, 95),            # landing armed when the pitch rate falls below this share of the swing peak
+    "min_swing_ms": (0, 0, 600),                   # a landing search opens no sooner after the last one
     "landing_pitch_deg": (30, 5, 90),              # the sole must be back within this of flat to land
-    "impact_fraction_percent": (25, 0, 100),       # an impact peaks above this share of recent ones
-    "min_contact_ms": (120, 20, 400),               # shortest plausible ground contact
+    "landing_arm_percent": (25, 5, 95),            # the swing lobe has faded below this share of its peak
+    "landing_drop_dps": (40, 10, 1000),            # a landing rotates the foot toes-down faster than this
+    "landing_rise_percent": (25, 5, 90),           # ... and the ground stops it: w back this share from its minimum
+    "slope_window_ms": (10, 4, 40),                # span of the steepest fall of w (a heel landing's contact)
+    "impact_sharp_mg": (2000, 300, 32000),         # a sharp impact: accel second difference over 2 x 5 ms above this
+    "landing_timeout_ms": (350, 50, 1000),         # no landing this long after the lobe faded: wait for a swing
+    "landing_still_ms": (80, 10, 500),             # the foot this long at rest (flat, |a| ~ 1 g) has landed
+    "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
+    "pushoff_threshold_dps": (60, 30, 1500),       # toes-down push-off trough must exceed this
+    "toe_off_delay_ms": (8, 0, 40),                # the toes leave the ground this long after the push-off trough
+    "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact (sprinting: ~100 ms)
     "max_contact_ms": (1500, 300, 5000),           # longer = stopped, the stride is dropped
     "min_stride_ms": (400, 200, 1500),             # 300 spm, faster than any human
     "max_stride_ms": (2500, 1000, 6000),           # slower than a slow walk: treat as a new start
@@ -128,23 +130,26 @@ class Settings:
         return self.values[name]
 
 
-def ms_to_samples(ms, rate_hz):
-    """Milliseconds -> whole samples, rounded, at least 1."""
-    n = (ms * rate_hz + 500) // 1000
-    return n if n > 0 else 1
+def ms_to_samples(ms, rate_chz, least=1):
+    """Milliseconds -> whole samples (rounded, at least ``least``) at a rate in 0.01 Hz.
+    Split so every product stays < 2**30 (ms <= 60000, rate <= 1000 Hz)."""
+    whole = (ms // 1000) * rate_chz                            # samples x 100, < 6 x 10**6
+    n = whole // 100 + ((whole % 100) * 1000 + (ms % 1000) * rate_chz + 50000) // 100000
+    return n if n > least else least
 
 
 class CoreUnits:
     """The settings in the core's integer units for one sensor configuration.
 
     Gyro values are raw LSB at +-gyro_range_dps (32768 LSB = full scale); accel values are raw
-    LSB at +-accel_range_g; durations are samples at sample_rate_hz. Computed once per
+    LSB at +-accel_range_g; durations are samples at sample_rate_chz (the rate in 0.01 Hz, so
+    102.4 Hz is exact); pitch integrals are gyro LSB x samples. Computed once per
     (re)configuration, never per sample.
     """
 
-    def __init__(self, settings, sample_rate_hz, accel_range_g, gyro_range_dps):
+    def __init__(self, settings, sample_rate_chz, accel_range_g, gyro_range_dps):
         v = settings.values
-        self.rate_hz = sample_rate_hz
+        self.rate_chz = sample_rate_chz
         self.accel_range_g = accel_range_g
         self.gyro_range_dps = gyro_range_dps
 
@@ -152,29 +157,35 @@ class CoreUnits:
             return x * 32768 // gyro_range_dps
 
         def ms(x):
-            return ms_to_samples(x, sample_rate_hz)
+            return ms_to_samples(x, sample_rate_chz)
 
         self.motion_lsb = dps(v["motion_threshold_dps"])
         self.swing_lsb = dps(v["swing_threshold_dps"])
         self.pushoff_lsb = dps(v["pushoff_threshold_dps"])
         self.flat_lsb = dps(v["flat_threshold_dps"])
-        self.impact_lsb = v["impact_threshold_mg"] * 32768 // (1000 * accel_range_g)
-        self.impact_lag = ms(v["impact_window_ms"])
-        if self.impact_lag > 7:
-            self.impact_lag = 7                     # the accel history ring holds 8 samples
+        self.landing_drop_lsb = dps(v["landing_drop_dps"])
+        self.landing_rise = v["landing_rise_percent"]
+        self.slope_lag = min(ms(v["slope_window_ms"]), 7)     # the history ring holds 8 samples
+        self.sharp_lag = min(ms(5), 3)                        # second difference over 2 x ~5 ms
+        # accel LSB per g x mg / 1000 (<= 16384 x 32000 < 2**30)
+        self.sharp_lsb = v["impact_sharp_mg"] * (32768 // accel_range_g) // 1000
+        self.toe_off_delay = ms_to_samples(v["toe_off_delay_ms"], sample_rate_chz, 0)
         self.calibration_motion = ms(v["calibration_motion_ms"])
+        self.retry_samples = ms(250)
         self.landing_timeout = ms(v["landing_timeout_ms"])
-        self.landing_still = ms(v["landing_still_ms"]) if v["landing_still_ms"] else 0
+        self.landing_still = ms(v["landing_still_ms"])
         # a foot at rest: fixedmath.accel_sq16(a) between these, |a| in ~[0.92, 1.1] g
         g2 = (2048 // accel_range_g) ** 2                      # (1 g >> 4)^2 <= 1024^2
         self.still_lo = g2 - (g2 * 19 >> 7)
         self.still_hi = g2 + (g2 * 27 >> 7)
         self.min_swing = ms(v["min_swing_ms"])
-        # degrees -> pitch integral units (LSB x samples): 32768 / range * rate per degree
-        self.landing_theta = -(v["landing_pitch_deg"] * 32768 // gyro_range_dps) * sample_rate_hz
-        self.impact_fraction = v["impact_fraction_percent"]
-        self.swing_fraction = v["swing_fraction_percent"]
+        # pitch integral units (gyro LSB x samples) per degree: 32768 / range x rate
+        # (4096 x rate_chz < 2**29 up to 1000 Hz; >= 819 at 50 Hz and 2000 deg/s)
+        self.theta_per_deg = 4096 * sample_rate_chz // (gyro_range_dps * 100 // 8)
+        self.landing_theta = -v["landing_pitch_deg"] * self.theta_per_deg
+        self.rearfoot_theta = v["rearfoot_above_ddeg"] * self.theta_per_deg // 10
         self.landing_arm = v["landing_arm_percent"]
+        self.swing_fraction = v["swing_fraction_percent"]
         self.min_contact = ms(v["min_contact_ms"])
         self.max_contact = ms(v["max_contact_ms"])
         self.min_stride = ms(v["min_stride_ms"])
@@ -187,6 +198,14 @@ class CoreUnits:
         self.forefoot_below_ddeg = v["forefoot_below_ddeg"]
         self.running_duty_percent = v["running_duty_percent"]
         # (few attributes: each one costs RAM in the instance dict on the device)
+
+    def samples_to_ms(self, n):
+        """Samples (0..10000) -> ms, floored (n x 100000 < 2**30)."""
+        return n * 100000 // self.rate_chz
+
+    def cadence_dspm(self, stride_samples):
+        """Both feet, 0.1 steps/min, from one foot's stride in samples: 1200 x rate / stride."""
+        return 12 * self.rate_chz // stride_samples
 
 
 # cos(k * 5 deg) * 16384 for k = 0..18

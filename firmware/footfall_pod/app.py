@@ -62,7 +62,8 @@ class App:
         v = self.settings.values
         self.rate_hz = v["sample_rate_hz"]
         self.poll_ms = self._poll_ms(v["imu_poll_ms"])
-        self.core = fc.StrideCore(self.rate_hz, ACCEL_RANGE_G, GYRO_RANGE_DPS, self.settings)
+        self.core = fc.StrideCore(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS,
+                                 self.settings)
         self.cues = fq.CueEngine(self.settings)
         self.buzz = BuzzScheduler()
         self.recorder = Recorder(self.settings, self.rate_hz, self.log)
@@ -438,10 +439,10 @@ class App:
         self.button.long_press_ms = v["long_press_ms"]
         if name == "sample_rate_hz":
             return "sample_rate_hz: takes effect after a restart"
-        units = fc.CoreUnits(self.settings, self.rate_hz, ACCEL_RANGE_G, GYRO_RANGE_DPS)
+        units = fc.CoreUnits(self.settings, self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS)
         if units.__dict__ != self.core.units.__dict__:
             # a detection setting: the core re-derives its units and recalibrates the mount
-            self.core.configure(self.rate_hz, ACCEL_RANGE_G, GYRO_RANGE_DPS)
+            self.core.configure(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS)
             self._seen_strides = 0
         return None
 

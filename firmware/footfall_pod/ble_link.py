@@ -57,7 +57,7 @@ class BleLink:
         self.advertisement.appearance = bf.APPEARANCE_ON_SHOE
         self.speed = StrideSpeed(app.settings)
         u = app.core.units
-        self.trajectory = FootTrajectory(u.rate_hz, u.accel_range_g, u.gyro_range_dps)
+        self.trajectory = FootTrajectory(u.rate_chz // 100, u.accel_range_g, u.gyro_range_dps)
         self._calibrations = 0
         self._segments_seen = 0
         self.control = ControlHandler(app, self.speed)
@@ -94,8 +94,8 @@ class BleLink:
                 self._calibrations = core.calibrations
                 u = core.units
                 tr = self.trajectory
-                if tr.rate != u.rate_hz or tr.accel_range_g != u.accel_range_g:
-                    tr.configure(u.rate_hz, u.accel_range_g, u.gyro_range_dps)
+                if tr.rate != u.rate_chz // 100 or tr.accel_range_g != u.accel_range_g:
+                    tr.configure(u.rate_chz // 100, u.accel_range_g, u.gyro_range_dps)
                 tr.set_axes(core.mount.axis, core.mount.gravity)
             self.trajectory.push(ax, ay, az, gx, gy, gz)
         except Exception as exc:  # noqa: BLE001 - the pod never crashes on BLE
@@ -111,7 +111,7 @@ class BleLink:
     def _stride_update(self, k, now_ms):
         core = self.app.core
         r = k & (STRIDE_RING - 1)
-        rate = core.units.rate_hz
+        rate = core.units.rate_chz // 100     # the pod runs whole-Hz rates
         ic_t = core.ic_t[r]
         gct = core.gct_ms[r]
         cad = core.cadence_dspm[r]

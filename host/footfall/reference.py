@@ -1,7 +1,7 @@
 """Float reference of the core's algorithm (host only): the same steps in physical units.
 
-It mirrors footfall_core.core.StrideCore step by step, but in float64 deg/s, g and seconds,
-with numpy's eigen-solver for the pitch axis. tests/test_reference.py bounds the difference
+It mirrors footfall_core.core.StrideCore step by step, but in float64 deg/s, deg and g, with
+numpy's eigen-solver for the pitch axis. tests/test_reference.py bounds the difference
 between the two (the fixed-point error). Not used by the pod.
 """
 import numpy as np
@@ -22,12 +22,16 @@ def _jolt_magnitude(d):
 class FloatStrideReference:
     def __init__(self, sample_rate_hz, settings=None):
         self.s = (settings or Settings()).values
-        self.rate = sample_rate_hz
-        ms = lambda x: ms_to_samples(self.s[x], sample_rate_hz)  # noqa: E731
-        self.lag = min(ms("impact_window_ms"), 7)
+        self.rate = float(sample_rate_hz)
+        self.rate_chz = int(round(self.rate * 100))
+        ms = lambda x: ms_to_samples(self.s[x], self.rate_chz)  # noqa: E731
         self.cal_motion = ms("calibration_motion_ms")
+        self.retry = ms_to_samples(250, self.rate_chz)
+        self.slope_lag = min(ms("slope_window_ms"), 7)
+        self.sharp_lag = min(ms_to_samples(5, self.rate_chz), 3)
+        self.toe_off_delay = ms_to_samples(self.s["toe_off_delay_ms"], self.rate_chz, 0)
         self.landing_timeout = ms("landing_timeout_ms")
-        self.landing_still = ms("landing_still_ms") if self.s["landing_still_ms"] else 0
+        self.landing_still = ms("landing_still_ms")
         self.min_swing = ms("min_swing_ms")
         self.min_contact, self.max_contact = ms("min_contact_ms"), ms("max_contact_ms")
         self.min_stride, self.max_stride = ms("min_stride_ms"), ms("max_stride_ms")
@@ -35,8 +39,8 @@ class FloatStrideReference:
     def run(self, accel_g, gyro_dps):
         """Return stride dicts (ic_t, to_t in samples, gct_ms, strike_angle_deg, strike).
 
-        ``ic_t_`` then lists every IC found (samples), as the core emits them: also those whose
-        stride was later dropped or never completed."""
+        ``ic_t_`` then lists every refined IC found (samples), as the core emits them
+        (EVENT_LANDED): also those whose stride was later dropped or never completed."""
         s = self.s
         self.ic_t_ = []
         n = len(gyro_dps)
@@ -46,16 +50,17 @@ class FloatStrideReference:
         motion = np.cumsum(l1 > s["motion_threshold_dps"])
         t = int(np.searchsorted(motion, self.cal_motion)) if motion[-1] >= self.cal_motion else n
         axis = None
+        cap = buffer_samples(self.rate_chz)
         while t < n:
-            lo = max(0, t + 1 - buffer_samples(self.rate))
+            lo = max(0, t + 1 - cap)
             axis = self._solve(gyro_dps[lo:t + 1], accel_g[lo:t + 1], l1[lo:t + 1],
                                gyro_dps[:t + 1])
             if axis is not None:
                 break
-            t += (self.rate >> 2) + 1
+            t += self.retry + 1
         if axis is None:
             return []
-        start = max(0, t + 1 - buffer_samples(self.rate))
+        start = max(0, t + 1 - cap)
         w = gyro_dps @ axis
         return self._detect(w, accel_g, start, n)
 
@@ -94,113 +99,133 @@ class FloatStrideReference:
         return -axis if votes > 0 else axis
 
     def _detect(self, w, a, start, n):
+        """The core's state machine (core.py) in deg/s, deg and g."""
         s = self.s
         dt = 1.0 / self.rate
+        k, k2 = self.slope_lag, self.sharp_lag
+        flat, drop = s["flat_threshold_dps"], s["landing_drop_dps"]
+        sharp = s["impact_sharp_mg"] / 1000.0
+        rearfoot = s["rearfoot_above_ddeg"] / 10.0
         out = []
         state, state_t, swing_max, theta = "swing", start, 0.0, 0.0
-        prev_ic = None
-        hist = []
-        expect = 0.0          # EMA of recent impact peaks, g
-        had_to = False        # theta is the sole pitch only after a first mid-stance reset
-        following = False     # IC emitted at impact onset, its jolt peak still to come
-        swing_expect = 0.0    # EMA of recent swing peaks, deg/s
+        swing_expect = 0.0     # EMA of recent swing peaks, deg/s
+        prev_ic = None         # refined IC of the previous landing
+        had_to = False         # theta is the sole pitch only after a first mid-stance re-base
+        cand = None
         for t in range(start, n):
-            theta += w[t] * dt
+            x = w[t]
+            theta += x * dt
             if state == "swing":
-                if w[t] > swing_max:
-                    swing_max = w[t]
+                if x > swing_max:
+                    swing_max = x
                 elif (swing_max > s["swing_threshold_dps"]
                       and swing_max * 100 > swing_expect * s["swing_fraction_percent"]
                       and t - state_t > self.min_swing
                       and (theta > -s["landing_pitch_deg"] or not had_to)):
-                    state, state_t, hist, armed = "landing", t, [], False
+                    state, state_t, armed, ic_sent, rest_n = "landing", t, False, False, 0
+                    hist = []
+                    cand = _Candidates()
                 elif t - state_t > self.max_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
                     swing_expect /= 2
-            elif state == "landing":
-                if not armed:       # until the swing lobe fades only a 3x jolt is a landing
-                    if w[t] > swing_max:
-                        swing_max = w[t]
-                    elif w[t] * 100 < swing_max * s["landing_arm_percent"]:
+                continue
+            if state == "landing":
+                if not armed:
+                    if x > swing_max:
+                        swing_max = x
+                    elif x * 100 < swing_max * s["landing_arm_percent"]:
                         armed, state_t = True, t
-                elif w[t] * 100 >= swing_max * s["landing_arm_percent"]:
-                    state_t = t     # a second swing lobe: the soft-landing wait starts again
-                hist.append((a[t], theta))
-                if len(hist) == 1:
-                    best, cand, cand_peak, still_n = (0.0, None, None), None, 0.0, 0
-                found = None
-                if len(hist) > self.lag:
-                    jolt = _jolt_magnitude(a[t] - hist[-1 - self.lag][0])
-                    here = (jolt, t - self.lag // 2, hist[-1 - self.lag // 2][1])
-                    if cand is not None:
-                        if jolt > cand_peak:
-                            cand_peak = jolt
-                            if cand_peak * 100 >= expect * s["impact_fraction_percent"]:
-                                found, following = cand, True   # emit now, peak later
-                        elif jolt * 2 < cand_peak or t - cand[1] > self.lag:
-                            cand = None
-                    elif jolt > s["impact_threshold_mg"] / 1000 * (1 if armed else 3):
-                        cand, cand_peak = here, jolt
-                        if jolt * 100 >= expect * s["impact_fraction_percent"]:
-                            found, following = cand, True    # emit at onset, peak later
-                    if found is None and jolt > best[0]:
-                        best = here
-                if found is None and armed and self.landing_still:
-                    a2 = float(a[t] @ a[t])     # the foot at rest after a jolt: landed
-                    if abs(w[t]) < s["flat_threshold_dps"] and STILL_A2_G2[0] < a2 < STILL_A2_G2[1]:
-                        still_n += 1
-                        if (still_n >= self.landing_still and best[0] * 3 > s["impact_threshold_mg"] / 1000
-                                and best[1] < t - still_n):
-                            expect /= 2
-                            found = best
-                    else:
-                        still_n = 0
-                if found is None and armed and t - state_t > self.landing_timeout:
-                    if best[0] * 3 > s["impact_threshold_mg"] / 1000:
-                        expect /= 2
-                        found = best
-                    else:
-                        state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                elif x * 100 >= swing_max * s["landing_arm_percent"] and cand.min_w > -drop:
+                    state_t, cand = t, _Candidates()     # a second swing lobe: wait on
+                hist.append((x, theta, a[t]))
+                nh = len(hist) - 1                       # samples before this one
+                if x <= 0:
+                    if x < cand.min_w:
+                        cand.min_w, cand.min_t, cand.min_th = x, t, theta
+                        if min(nh, 7) >= k:
+                            fall = x - hist[-1 - k][0]
+                            if fall < cand.steep:
+                                cand.steep = fall
+                                cand.steep_t = t - (k >> 1)
+                                cand.steep_th = hist[-1 - (k >> 1)][1]
+                    if cand.jolt_t is None and min(nh, 7) >= 2 * k2:
+                        d = _jolt_magnitude(a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2])
+                        if d > sharp:
+                            cand.jolt_t, cand.jolt_th = t, theta
+                            ic_sent = True
+                if armed:
+                    mn = cand.min_w
+                    rise = x - mn
+                    touchdown = (mn < -drop and rise >= flat / 2
+                                 and rise * 100 >= -mn * s["landing_rise_percent"])
+                    if not touchdown:
+                        a2 = float(a[t] @ a[t])
+                        if (abs(x) < flat and STILL_A2_G2[0] < a2 < STILL_A2_G2[1]
+                                and cand.min_t is not None):
+                            rest_n += 1
+                            touchdown = rest_n >= self.landing_still
+                        else:
+                            rest_n = 0
+                    if touchdown:
+                        state, landed, flat_seen, rest_n = "stance", False, False, 0
+                        ms_abs, trough = np.inf, 0.0
+                        ms_t, ms_th = t, theta
+                        swing_expect += (swing_max - swing_expect) / 4
+                        ic_start = cand.min_t
+                    elif t - state_t > self.landing_timeout:
                         swing_expect /= 2
-                        continue
-                if found is not None:
-                    ic = found[1]
-                    if prev_ic is not None and ic - prev_ic < self.min_stride:
-                        state, state_t, swing_max, theta, following = "swing", t, 0.0, 0.0, False
-                        continue
-                    ic_theta = found[2]
-                    swing_expect += (swing_max - swing_expect) / 4
-                    prev_ic = ic
-                    self.ic_t_.append(ic)
-                    state = "contact"
-            elif state == "contact":
-                if following:           # the onset-emitted impact's jolt, up to its peak
-                    hist.append((a[t], theta))
-                    jolt = _jolt_magnitude(a[t] - hist[-1 - self.lag][0])
-                    if jolt > cand_peak:
-                        cand_peak = jolt
-                    elif jolt * 2 < cand_peak or t - cand[1] > self.lag:
-                        expect += (cand_peak - expect) / 4
-                        following = False
-                if t - ic > self.min_contact // 2 and abs(w[t]) < s["flat_threshold_dps"]:
-                    state, ms_abs, ms_theta, trough, trough_t = "flat", abs(w[t]), theta, 0.0, t
-                elif t - ic > self.max_contact:
+                        state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                continue
+            # stance
+            ax = abs(x)
+            if t - ic_start > self.min_contact >> 1:
+                if trough > -flat and ax < ms_abs:
+                    ms_abs, ms_t, ms_th = ax, t, theta
+                if ax < flat:
+                    flat_seen = True
+            rest_n = rest_n + 1 if ax < flat else 0
+            done = False
+            if flat_seen and x < trough and t - ic_start >= self.min_contact:
+                trough, trough_t = x, t
+            elif trough < -s["pushoff_threshold_dps"] and x > flat:
+                done = True                               # toe-off
+            if not landed and (done or trough < -s["pushoff_threshold_dps"]
+                               or rest_n >= self.landing_still):
+                ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, k2)
+                if prev_ic is not None and ic - prev_ic < self.min_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
-            else:
-                if w[t] < trough and t - ic >= self.min_contact:   # earlier: landing ringing
-                    trough, trough_t = w[t], t
-                elif trough < -s["pushoff_threshold_dps"] and w[t] > s["flat_threshold_dps"]:
-                    theta -= ms_theta
-                    state, state_t, swing_max, had_to = "swing", t, 0.0, True
-                    angle = ic_theta - ms_theta
-                    cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
-                           2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
-                    out.append({"ic_t": ic, "to_t": trough_t,
-                                "gct_ms": (trough_t - ic) * 1000.0 / self.rate,
-                                "strike_angle_deg": angle, "strike": STRIKES[cls]})
                     continue
-                elif trough > -s["flat_threshold_dps"] and abs(w[t]) < ms_abs:
-                    ms_abs, ms_theta = abs(w[t]), theta
-                if t - ic > self.max_contact:
-                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                landed, ic_start, prev_ic = True, ic, ic
+                angle = ic_th - ms_th
+                self.ic_t_.append(ic)
+            if done:
+                theta -= ms_th
+                state, state_t, swing_max, had_to = "swing", t, 0.0, True
+                to = trough_t + self.toe_off_delay
+                cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
+                       2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
+                out.append({"ic_t": ic_start, "to_t": to,
+                            "gct_ms": (to - ic_start) * 1000.0 / self.rate,
+                            "strike_angle_deg": angle, "strike": STRIKES[cls]})
+                continue
+            if t - ic_start > self.max_contact:
+                state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
         return out
+
+
+class _Candidates:
+    """The contact candidates of one landing (core.py's _cand array), in samples and deg."""
+
+    def __init__(self):
+        self.min_w, self.min_t, self.min_th = 0.0, None, 0.0
+        self.steep, self.steep_t, self.steep_th = 0.0, None, 0.0
+        self.jolt_t, self.jolt_th = None, 0.0
+
+    def contact(self, sole_deg, rearfoot_deg, sharp_lag):
+        """(sample, pitch) of the contact, by the core's rule (StrideCore._contact_now)."""
+        steep = self.steep_t if self.steep_t is not None else self.min_t
+        if self.jolt_t is not None and self.jolt_t <= steep + sharp_lag:
+            return self.jolt_t, self.jolt_th
+        if sole_deg > rearfoot_deg and self.steep_t is not None:
+            return self.steep_t, self.steep_th
+        return self.min_t, self.min_th

@@ -12,10 +12,12 @@ def replay(recording, settings=None, progress=False):
     (t_s, state name) starting with (0.0, "idle").
     """
     rate = recording.sample_rate_hz
-    core = fc.StrideCore(rate, recording.accel_range_g, recording.gyro_range_dps, settings)
+    core = fc.StrideCore(rate_chz(rate), recording.accel_range_g, recording.gyro_range_dps,
+                         settings)
     raw = recording.raw.tolist()       # Python ints, as the pod's core receives them
     n = len(raw)
-    strides, ics, activity = [], [], [(0.0, fc.ACTIVITY_NAMES[fc.ACTIVITY_IDLE])]
+    strides, ics, landings = [], [], []
+    activity = [(0.0, fc.ACTIVITY_NAMES[fc.ACTIVITY_IDLE])]
     seen = 0
     bar = _Progress(n) if progress else None
     push = core.push
@@ -27,6 +29,8 @@ def replay(recording, settings=None, progress=False):
                 # (ICs found while replaying the calibration buffer are late by design and
                 # are not counted as live detections)
                 ics.append((core.last_ic_t / rate, t / rate))
+            if flags & fc.EVENT_LANDED:
+                landings.append((core.landed_t / rate, t / rate))
             if flags & fc.EVENT_STRIDE or flags & fc.EVENT_CALIBRATED:
                 while seen < core.stride_count:
                     strides.append(_record(core, seen, rate))
@@ -37,7 +41,13 @@ def replay(recording, settings=None, progress=False):
             bar.update(t)
     if bar is not None:
         bar.close()
+    core.landings_ = landings
     return strides, ics, activity, core
+
+
+def rate_chz(rate_hz):
+    """The core's rate unit: 0.01 Hz (102.4 Hz -> 10240)."""
+    return int(round(float(rate_hz) * 100))
 
 
 def _record(core, k, rate):

@@ -45,9 +45,12 @@ Gait cycle (per stride, IC -> TO -> next IC)
     * Stance: IC at the strike angle (rearfoot ~+16 deg running / +22 deg walking, midfoot
       ~+3 deg, forefoot ~-9 deg; jitter SD 1 deg, clipped at +-2.5 deg) rotating about the heel
       (angle >= 0) or the ball of the foot (angle < 0), whose contact point stays fixed
-      (zero velocity, no slip) apart from the impact below. The pitch rate at IC is negative
-      for a heel strike (the forefoot is already coming down) and positive for a forefoot strike
-      (the heel drops), as in van Werkhoven 2019. The sole reaches flat 30-80 ms after IC
+      (zero velocity, no slip) apart from the impact below. The foot lands rotating toes-down:
+      a heel strike slowly (the forefoot is already coming down, ~-130 deg/s at +16 deg), a
+      midfoot or forefoot strike fast, because the ankle plantarflexes in terminal swing
+      (-(40 + 50 v) deg/s: ~-215 deg/s at 3.5 m/s, as foot markers of non-rearfoot runners
+      show); the ground arrests that rotation, so for those strikes the pitch-rate minimum is
+      the contact and a forefoot strike's heel drop follows. The sole reaches flat 30-80 ms after IC
       when running, 60-110 ms when walking (foot slap/heel drop), stays flat (mid-stance =
       middle of the flat phase), then heel rise rotates the foot about the ball to the toe-off
       pitch (walking ~-30 deg, running -52 deg at 2.5 m/s to -70 deg at 7 m/s). The pitch-rate
@@ -211,6 +214,22 @@ def contact_time_s(kind, speed_mps, stride_time_s, strike_angle_deg=15.0):
     if kind == "walk":
         return float(np.clip(0.62 - 0.05 * (v - 1.0), 0.56, 0.64)) * T
     return 0.55 * T
+
+
+def landing_pitch_rate_dps(kind, speed_mps, strike_angle_deg, k_ic):
+    """Pitch rate at IC (deg/s, toes-up > 0): -k_ic x (angle - 3 deg) for a heel strike
+    (>= 7.4 deg), -(40 + 50 v) for a midfoot or forefoot one (<= 3 deg: terminal-swing
+    plantarflexion, running only), linear in between."""
+    heel = -k_ic * (strike_angle_deg - 3.0)
+    if kind != "run":
+        return heel
+    toes = -(40.0 + 50.0 * speed_mps)
+    if strike_angle_deg >= 7.4:
+        return heel
+    if strike_angle_deg <= 3.0:
+        return toes
+    u = (strike_angle_deg - 3.0) / 4.4
+    return toes + u * (-k_ic * 4.4 - toes)
 
 
 def default_strike_angle_deg(kind, strike, speed_mps):
@@ -465,7 +484,8 @@ class _Planner:
                      ring=5.0 * amp, ring_f=30.0, c_os=0.15, c_pk=0.5,
                      c_late=0.12, c_ap=0.5, z_ap=0.07, dy=0.005, roll_sw=1.0, yaw_sw=1.0,
                      x_shape=None)
-        p["w_ic"] = -p["k_ic"] * (theta_ic - 3.0) * float(np.exp(rng.normal(0.0, 0.1)))
+        p["w_ic"] = landing_pitch_rate_dps(kind, v, theta_ic, p["k_ic"]) * float(
+            np.exp(rng.normal(0.0, 0.1)))
         p["t_slap"] = min(p["t_slap"], 0.8 * (1.0 - p["push_frac"]) * gct)
         wip = 0.2 if kind == "walk_in_place" else 1.0
         p["phi_ic"] = wip * (4.0 + float(np.clip(rng.normal(0.0, 1.0), -2.0, 2.0)))

@@ -19,7 +19,7 @@ def pod_speeds(rec, settings=None):
     """[(ic_s, zupt speed m/s or None, timing-model speed m/s)] per completed stride."""
     settings = settings or Settings()
     rate = rec.sample_rate_hz
-    core = fc.StrideCore(rate, rec.accel_range_g, rec.gyro_range_dps, settings)
+    core = fc.StrideCore(rate * 100, rec.accel_range_g, rec.gyro_range_dps, settings)
     traj = FootTrajectory(rate, rec.accel_range_g, rec.gyro_range_dps)
     zupt, model = StrideSpeed(settings), StrideSpeed(settings)
     cal, seen, segs, out = 0, 0, 0, []
@@ -83,7 +83,7 @@ def vm_cost(minutes=4.0, rate=208):
     if shutil.which("node") is None or not VM_PKG.is_dir():
         return None
     rec = demo_session(minutes=minutes, seed=1, sample_rate_hz=rate)
-    core = fc.StrideCore(rate, 16, 2000)
+    core = fc.StrideCore(rate * 100, 16, 2000)
     rows = rec.raw.tolist()
     t = 0
     while not core.calibrated:

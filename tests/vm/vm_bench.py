@@ -51,7 +51,7 @@ def main():
     temp = core_init_temporaries(rate)
     gc.collect()
     a0 = gc.mem_alloc()
-    core = StrideCore(rate)
+    core = StrideCore(rate * 100)
     alloc = gc.mem_alloc() - a0
 
     # warm-up pass (calibration, first events), unlocked; then timed passes, heap-locked

@@ -115,10 +115,10 @@ def cold():
     from array import array
 
     st = array("l", [0, 1, 0])
-    core = StrideCore(208)
+    core = StrideCore(20800)
     n_attr = len(core.__dict__)
     err = run_locked(core, K_SQUARE, 0, 2000, st)
-    core2 = StrideCore(208)
+    core2 = StrideCore(20800)
     feed(core2, K_SQUARE, 0, 2000, st)
     print(json.dumps({"case": "cold square gait", "error": err, "attrs_after_init": n_attr,
                       "attrs_after_events": len(core2.__dict__),
@@ -142,7 +142,7 @@ def main():
     failed = 0
     for name, rate, kind, n in cases:
         for arange, grange in ((16, 2000), (2, 125)):
-            core = StrideCore(rate, arange, grange)
+            core = StrideCore(rate * 100, arange, grange)
             t0 = warm(core, raw, st)
             n_attr = len(core.__dict__)
             st[2] = 0
@@ -153,7 +153,7 @@ def main():
                               "flags_seen": st[2], "strides": core.stride_count,
                               "calibrated": core.calibrated}))
     # mid-stream rate changes: the counter keeps running, configure() runs unlocked
-    core = StrideCore(208)
+    core = StrideCore(20800)
     t = warm(core, raw, st)
     first = True
     for rate, kind in ((208, K_SQUARE), (104, K_SQUARE), (416, K_NOISE), (416, K_SQUARE),

@@ -69,7 +69,7 @@ def main():
     temp = core_init_temporaries(rate)
     gc.collect()
     a0 = gc.mem_alloc()
-    core = StrideCore(rate, arange, grange)
+    core = StrideCore(rate * 100, arange, grange)
     gc.collect()
     footprint = gc.mem_alloc() - a0
 
