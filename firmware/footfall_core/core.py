@@ -159,7 +159,8 @@ class StrideCore:
         self._armed = False         # landing armed: the swing lobe has faded
         self._ic_sent = False       # EVENT_IC given for the landing in progress
         self._landed = False        # EVENT_LANDED given for the stance in progress
-        self._flat_seen = False     # the stance reached foot-flat (push-off troughs count after)
+        self._pushing = False       # the stance is past mid-stance, in push-off
+        self._ms_w = 0              # pitch rate at mid-stance (LSB)
         self._hist_n = 0            # samples in the landing history ring
         self._hist_i = 0            # next slot in the ring (x5)
         self._rest_n = 0            # samples in a row with the foot at rest
@@ -339,9 +340,10 @@ class StrideCore:
         not give one) uses the sole's pitch since the last mid-stance."""
         self._state = _STANCE
         self._landed = False
-        self._flat_seen = False
+        self._pushing = False
         self._rest_n = 0
         self._ms_abs = 0x7FFFFFFF
+        self._ms_w = 0
         self._trough = 0
         self._swing_expect += (self._swing_max - self._swing_expect) >> 2   # EMA, weight 1/4
         c = self._cand
@@ -353,24 +355,29 @@ class StrideCore:
     def _stance(self, t, w, th, ax, ay, az):
         u = self.units
         a = w if w >= 0 else -w
-        if t - self._ic_start > u.min_contact >> 1:
-            # (the landing's ringing and rocking early in contact is not foot-flat)
-            if self._trough > -u.flat_lsb and a < self._ms_abs:
-                self._ms_abs = a           # the flattest sample before push-off: mid-stance
+        if not self._pushing:
+            if t - self._ic_start > u.min_contact >> 1 and a < self._ms_abs:
+                # the flattest sample so far: mid-stance (the landing's ringing and rocking
+                # early in contact is not foot-flat)
+                self._ms_abs = a
+                self._ms_w = w
                 self._mark_midstance(t, th, ax, ay, az)
-            if a < u.flat_lsb:
-                self._flat_seen = True
+            elif t - self._ic_start >= u.min_contact and w < self._ms_w - u.pushoff_lsb:
+                self._pushing = True       # past mid-stance, turning toes-down: push-off
+                self._trough = w
+                self._trough_t = t
         if a < u.flat_lsb:
             self._rest_n += 1
         else:
             self._rest_n = 0
         flags = 0
-        if self._flat_seen and w < self._trough and t - self._ic_start >= u.min_contact:
-            self._trough = w               # the push-off trough
-            self._trough_t = t
-        elif self._trough < -u.pushoff_lsb and w > u.flat_lsb:
-            return self._toe_off(t)
-        if not self._landed and (self._trough < -u.pushoff_lsb or self._rest_n >= u.landing_still):
+        if self._pushing:
+            if w < self._trough:
+                self._trough = w           # the push-off trough
+                self._trough_t = t
+            elif self._trough < -u.pushoff_lsb and w > u.flat_lsb:
+                return self._toe_off(t)
+        if not self._landed and (self._pushing or self._rest_n >= u.landing_still):
             flags = self._land(t)
             if self._state != _STANCE:
                 return flags
@@ -555,7 +562,7 @@ class StrideCore:
             m.wait -= 1
             return 0
         m.wait = u.retry_samples                   # undecided: retry after 0.25 s of samples
-        if not m.solve(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi):
+        if not m.solve(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi, u.quiet_samples):
             return 0
         self._ux = m.axis[0]
         self._uy = m.axis[1]

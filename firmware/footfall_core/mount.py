@@ -12,6 +12,8 @@ still foot, and its mid-stance accel is only roughly gravity, so there the axis 
 and gravity (for the slip check) is the mean accel over the quiet samples.
 The axis sign comes from a physical rule: the first large rotation after a quiet, foot-flat
 moment is the heel rise of push-off, i.e. toes-down, which we define as negative pitch rate.
+"Quiet" is relative (a quarter of the buffer's peak rotation for 15 ms), so a sprinter's short,
+never-still stance counts too.
 Integer only; the buffer is preallocated; none of this runs per sample once done.
 """
 from array import array
@@ -84,15 +86,24 @@ class MountCalibration:
         """Buffer slot of the oldest sample."""
         return (self.head - self.count) % self.capacity
 
-    def solve(self, motion_lsb, pushoff_lsb, still_lo, still_hi):
+    def solve(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
         """Try to finish: returns True when axis (signed) and gravity are known.
-        still_lo < accel_sq16(a) < still_hi: |a| ~ 1 g (CoreUnits)."""
-        quiet = self._quiet_level(motion_lsb)
+        still_lo < accel_sq16(a) < still_hi: |a| ~ 1 g (CoreUnits); quiet_samples: how long a
+        quiet spell must last before the sign vote trusts it (~15 ms)."""
+        peak = self._gyro_peak()
+        quiet = peak >> 3                  # gravity: an eighth of the peak (running mid-stance
+        if quiet < motion_lsb:             # is never silent), at least the motion threshold
+            quiet = motion_lsb
         if not self._gravity(quiet, still_lo, still_hi):
             return False
         if not self._principal_axis():
             return False
-        sign = self._toes_down_sign(quiet, pushoff_lsb)
+        # the sign vote: a quarter of the peak, for a sprinter's stance is never quieter than
+        # 14-19 % of the swing's rotation (foot markers at 9.5 m/s)
+        quiet = peak >> 2
+        if quiet < motion_lsb:
+            quiet = motion_lsb
+        sign = self._toes_down_sign(quiet, pushoff_lsb, quiet_samples)
         if sign == 0:
             return False
         a = self.axis
@@ -151,9 +162,8 @@ class MountCalibration:
         return unit_q13(v, v[0] - ((d * g[0]) >> 13), v[1] - ((d * g[1]) >> 13),
                         v[2] - ((d * g[2]) >> 13))
 
-    def _quiet_level(self, motion_lsb):
-        """Gyro L1 (LSB) below which a sample is quiet: an eighth of the buffer's peak
-        (running mid-stance is never silent), at least the motion threshold."""
+    def _gyro_peak(self):
+        """The buffer's largest gyro L1 (LSB)."""
         b = self.buf
         n = self.count
         peak = 0
@@ -164,10 +174,7 @@ class MountCalibration:
             if l1 > peak:
                 peak = l1
             slot = (slot + 1) % self.capacity
-        quiet = peak >> 3
-        if quiet < motion_lsb:
-            quiet = motion_lsb
-        return quiet
+        return peak
 
     def _gravity(self, quiet, lo, hi):
         """Gravity direction (Q13): the mean accel over the still samples (quiet gyro and
@@ -199,13 +206,12 @@ class MountCalibration:
             return unit_q13(self.gravity, sx // ns, sy // ns, sz // ns)
         return nq > 0 and unit_q13(self.gravity, qx // nq, qy // nq, qz // nq)
 
-    def _toes_down_sign(self, quiet, pushoff_lsb):
-        """Vote over the buffer: sign of the first big pitch excursion after a quiet spell.
-        Returns +1, -1 or 0 (undecided)."""
+    def _toes_down_sign(self, quiet, pushoff_lsb, need_quiet):
+        """Vote over the buffer: sign of the first big pitch excursion after a quiet spell of
+        need_quiet samples. Returns +1, -1 or 0 (undecided)."""
         b = self.buf
         a = self.axis
         n = self.count
-        need_quiet = 6            # samples of quiet before a vote (~30 ms at 208 Hz)
         votes = 0
         run = 0
         armed = False

@@ -10,7 +10,7 @@ Runs unchanged on CircuitPython and CPython: integers only, no float, no `/`.
 # name: (default, minimum, maximum)   all integers, unit in the name
 DEFAULTS = {
     # Mount calibration
-    "calibration_motion_ms": (1200, 300, 5000),    # gyro-active time needed to find the pitch axis
+    "calibration_motion_ms": (600, 300, 5000),     # gyro-active time needed to find the pitch axis (~1 running stride)
     "motion_threshold_dps": (100, 20, 1000),       # |gyro|_1 above this counts as foot motion
     "slip_angle_deg": (35, 5, 90),                 # gravity moved this much in the pod frame -> recalibrate
     "slip_strides": (10, 1, 50),                    # ... on this many consecutive strides
@@ -172,6 +172,7 @@ class CoreUnits:
         self.toe_off_delay = ms_to_samples(v["toe_off_delay_ms"], sample_rate_chz, 0)
         self.calibration_motion = ms(v["calibration_motion_ms"])
         self.retry_samples = ms(250)
+        self.quiet_samples = ms(15)                           # a quiet spell for the sign vote
         self.landing_timeout = ms(v["landing_timeout_ms"])
         self.landing_still = ms(v["landing_still_ms"])
         # a foot at rest: fixedmath.accel_sq16(a) between these, |a| in ~[0.92, 1.1] g

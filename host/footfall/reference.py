@@ -85,10 +85,12 @@ class FloatStrideReference:
         axis = vecs[:, -1]
         w = g @ axis
         votes, run, armed = 0, 0, False
+        vote_quiet = l1 < max(l1.max() / 4, self.s["motion_threshold_dps"])
+        need = ms_to_samples(15, self.rate_chz)
         for k in range(len(w)):
-            if quiet[k]:
+            if vote_quiet[k]:
                 run += 1
-                armed = armed or run >= 6
+                armed = armed or run >= need
             else:
                 run = 0
                 if armed and abs(w[k]) > self.s["pushoff_threshold_dps"]:
@@ -167,8 +169,8 @@ class FloatStrideReference:
                         else:
                             rest_n = 0
                     if touchdown:
-                        state, landed, flat_seen, rest_n = "stance", False, False, 0
-                        ms_abs, trough = np.inf, 0.0
+                        state, landed, pushing, rest_n = "stance", False, False, 0
+                        ms_abs, ms_w, trough = np.inf, 0.0, 0.0
                         ms_t, ms_th = t, theta
                         swing_expect += (swing_max - swing_expect) / 4
                         ic_start = cand.min_t
@@ -178,19 +180,20 @@ class FloatStrideReference:
                 continue
             # stance
             ax = abs(x)
-            if t - ic_start > self.min_contact >> 1:
-                if trough > -flat and ax < ms_abs:
-                    ms_abs, ms_t, ms_th = ax, t, theta
-                if ax < flat:
-                    flat_seen = True
+            if not pushing:
+                if t - ic_start > self.min_contact >> 1 and ax < ms_abs:
+                    ms_abs, ms_w, ms_t, ms_th = ax, x, t, theta
+                elif (t - ic_start >= self.min_contact
+                      and x < ms_w - s["pushoff_threshold_dps"]):
+                    pushing, trough, trough_t = True, x, t
             rest_n = rest_n + 1 if ax < flat else 0
             done = False
-            if flat_seen and x < trough and t - ic_start >= self.min_contact:
-                trough, trough_t = x, t
-            elif trough < -s["pushoff_threshold_dps"] and x > flat:
-                done = True                               # toe-off
-            if not landed and (done or trough < -s["pushoff_threshold_dps"]
-                               or rest_n >= self.landing_still):
+            if pushing:
+                if x < trough:
+                    trough, trough_t = x, t
+                elif trough < -s["pushoff_threshold_dps"] and x > flat:
+                    done = True                           # toe-off
+            if not landed and (done or pushing or rest_n >= self.landing_still):
                 ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, k2)
                 if prev_ic is not None and ic - prev_ic < self.min_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
