@@ -12,8 +12,8 @@ still foot, and its mid-stance accel is only roughly gravity, so there the axis 
 and gravity (for the slip check) is the mean accel over the quiet samples.
 The axis sign comes from a physical rule: the first large rotation after a quiet, foot-flat
 moment is the heel rise of push-off, i.e. toes-down, which we define as negative pitch rate.
-"Quiet" is relative (a quarter of the buffer's peak rotation for 15 ms), so a sprinter's short,
-never-still stance counts too.
+"Quiet" is relative to the buffer's peak rotation (an eighth for 30 ms, or if that finds no
+vote, a quarter for 15 ms), so a sprinter's short, never-still stance counts too.
 Integer only; the buffer is preallocated; none of this runs per sample once done.
 """
 from array import array
@@ -98,12 +98,16 @@ class MountCalibration:
             return False
         if not self._principal_axis():
             return False
-        # the sign vote: a quarter of the peak, for a sprinter's stance is never quieter than
-        # 14-19 % of the swing's rotation (foot markers at 9.5 m/s)
-        quiet = peak >> 2
-        if quiet < motion_lsb:
-            quiet = motion_lsb
-        sign = self._toes_down_sign(quiet, pushoff_lsb, quiet_samples)
+        # the sign vote after quiet spells of 2 x quiet_samples below an eighth of the peak;
+        # if none decides, after spells half as long below a quarter of it (a sprinter's stance
+        # is never quieter than 14-19 % of the swing's rotation, foot markers at 9.5 m/s).
+        # The strict vote first: the looser one also hears lulls in swing.
+        sign = self._toes_down_sign(quiet, pushoff_lsb, 2 * quiet_samples)
+        if sign == 0:
+            quiet = peak >> 2
+            if quiet < motion_lsb:
+                quiet = motion_lsb
+            sign = self._toes_down_sign(quiet, pushoff_lsb, quiet_samples)
         if sign == 0:
             return False
         a = self.axis

@@ -84,11 +84,19 @@ class FloatStrideReference:
         vals, vecs = np.linalg.eigh(m)
         axis = vecs[:, -1]
         w = g @ axis
-        votes, run, armed = 0, 0, False
-        vote_quiet = l1 < max(l1.max() / 4, self.s["motion_threshold_dps"])
         need = ms_to_samples(15, self.rate_chz)
+        votes = self._votes(w, l1 < max(l1.max() / 8, self.s["motion_threshold_dps"]), 2 * need)
+        if votes == 0:
+            votes = self._votes(w, l1 < max(l1.max() / 4, self.s["motion_threshold_dps"]), need)
+        if votes == 0:
+            return None
+        return -axis if votes > 0 else axis
+
+    def _votes(self, w, quiet, need):
+        """Sum of the signs of the first big pitch excursion after each quiet spell."""
+        votes, run, armed = 0, 0, False
         for k in range(len(w)):
-            if vote_quiet[k]:
+            if quiet[k]:
                 run += 1
                 armed = armed or run >= need
             else:
@@ -96,9 +104,7 @@ class FloatStrideReference:
                 if armed and abs(w[k]) > self.s["pushoff_threshold_dps"]:
                     votes += 1 if w[k] > 0 else -1
                     armed = False
-        if votes == 0:
-            return None
-        return -axis if votes > 0 else axis
+        return votes
 
     def _detect(self, w, a, start, n):
         """The core's state machine (core.py) in deg/s, deg and g."""
