@@ -10,7 +10,9 @@ every strike pattern (Falbriard et al. 2018); an impact transient is used where 
 has one, never required.
 
 Per stride:
-  swing  : a toes-up swing lobe above swing_threshold and swing_fraction % of recent swing
+  swing  : a smooth toes-up swing lobe (w never changing faster than 100 deg/s per ms; swings
+           reach ~30, sensor noise ~200) above swing_threshold for swing_lobe_ms at least (a
+           swing is never briefer; noise and ringing are), and above swing_fraction % of recent swing
            peaks (an EMA: slow walks swing weakly, a running stride's landing ringing is no
            swing); the landing search opens once the lobe passes its peak with the sole's
            pitch (the integral since the last mid-stance) back within landing_pitch of flat.
@@ -188,6 +190,8 @@ class StrideCore:
         self._state = _SWING
         self._state_t = t
         self._swing_max = 0
+        self._lobe_n = 0            # swing lobe: samples above the swing threshold in a row
+        self._prev_w = 0            # pitch rate of the previous sample (LSB)
         self._theta = 0
 
     # ---- per sample ----------------------------------------------------------------
@@ -200,9 +204,15 @@ class StrideCore:
         self._theta = th
         st = self._state
         if st == _SWING:
+            d = w - self._prev_w
+            self._prev_w = w
+            if w > self.units.swing_lsb and -self.units.swing_slew < d < self.units.swing_slew:
+                self._lobe_n += 1          # samples in a row of a smooth lobe above threshold
+            elif self._lobe_n < self.units.swing_lobe:
+                self._lobe_n = 0           # too brief or too jumpy for a swing (noise, ringing)
             if w > self._swing_max:
                 self._swing_max = w
-            elif (self._swing_max > self.units.swing_lsb
+            elif (self._lobe_n >= self.units.swing_lobe
                   and self._swing_max * 100 > self._swing_expect * self.units.swing_fraction
                   and t - self._state_t > self.units.min_swing
                   and (th > self.units.landing_theta or self._prev_to_t < 0)):

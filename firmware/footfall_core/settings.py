@@ -17,6 +17,7 @@ DEFAULTS = {
     # Stride events (the foot's pitch rate w carries them; core.py says how)
     "swing_threshold_dps": (50, 20, 1500),        # toes-up swing lobe must exceed this ...
     "swing_fraction_percent": (25, 0, 100),        # ... and this share of recent swing peaks (slow walks swing weakly)
+    "swing_lobe_ms": (40, 0, 300),                 # ... for this long in a row (a sprint's swing lobe lasts ~100 ms)
     "min_swing_ms": (0, 0, 600),                   # a landing search opens no sooner after the last one
     "landing_pitch_deg": (30, 5, 90),              # the sole must be back within this of flat to land
     "landing_arm_percent": (25, 5, 95),            # the swing lobe has faded below this share of its peak
@@ -161,6 +162,11 @@ class CoreUnits:
 
         self.motion_lsb = dps(v["motion_threshold_dps"])
         self.swing_lsb = dps(v["swing_threshold_dps"])
+        self.swing_lobe = ms_to_samples(v["swing_lobe_ms"], sample_rate_chz, 0)
+        # the fastest change of a swing's pitch rate: 100 deg/s per ms, in LSB per sample
+        # (a swing's rate changes by <= ~30 deg/s per ms, foot markers and shoe IMUs;
+        # 1638 x 10**5 < 2**28 at +-2000 deg/s)
+        self.swing_slew = (3276800 // gyro_range_dps) * 100000 // sample_rate_chz
         self.pushoff_lsb = dps(v["pushoff_threshold_dps"])
         self.flat_lsb = dps(v["flat_threshold_dps"])
         self.landing_drop_lsb = dps(v["landing_drop_dps"])

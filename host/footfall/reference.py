@@ -11,6 +11,7 @@ from footfall_core.settings import Settings, ms_to_samples
 
 STRIKES = ("rearfoot", "midfoot", "forefoot")
 STILL_A2_G2 = (1 - 19 / 128, 1 + 27 / 128)   # |a|^2 of a foot at rest, g^2 (CoreUnits.still_*)
+SWING_SLEW_DPS_PER_S = 100e3                  # a swing's pitch rate changes slower (swing_slew)
 
 
 def _jolt_magnitude(d):
@@ -33,6 +34,7 @@ class FloatStrideReference:
         self.landing_timeout = ms("landing_timeout_ms")
         self.landing_still = ms("landing_still_ms")
         self.min_swing = ms("min_swing_ms")
+        self.swing_lobe = ms_to_samples(self.s["swing_lobe_ms"], self.rate_chz, 0)
         self.min_contact, self.max_contact = ms("min_contact_ms"), ms("max_contact_ms")
         self.min_stride, self.max_stride = ms("min_stride_ms"), ms("max_stride_ms")
 
@@ -115,7 +117,7 @@ class FloatStrideReference:
         sharp = s["impact_sharp_mg"] / 1000.0
         rearfoot = s["rearfoot_above_ddeg"] / 10.0
         out = []
-        state, state_t, swing_max, theta = "swing", start, 0.0, 0.0
+        state, state_t, swing_max, theta, lobe_n = "swing", start, 0.0, 0.0, 0
         swing_expect = 0.0     # EMA of recent swing peaks, deg/s
         prev_ic = None         # refined IC of the previous landing
         had_to = False         # theta is the sole pitch only after a first mid-stance re-base
@@ -124,9 +126,14 @@ class FloatStrideReference:
             x = w[t]
             theta += x * dt
             if state == "swing":
+                smooth = abs(x - w[t - 1]) * self.rate < SWING_SLEW_DPS_PER_S if t > 0 else True
+                if x > s["swing_threshold_dps"] and smooth:
+                    lobe_n += 1
+                elif lobe_n < self.swing_lobe:
+                    lobe_n = 0
                 if x > swing_max:
                     swing_max = x
-                elif (swing_max > s["swing_threshold_dps"]
+                elif (lobe_n >= self.swing_lobe
                       and swing_max * 100 > swing_expect * s["swing_fraction_percent"]
                       and t - state_t > self.min_swing
                       and (theta > -s["landing_pitch_deg"] or not had_to)):
@@ -134,7 +141,7 @@ class FloatStrideReference:
                     hist = []
                     cand = _Candidates()
                 elif t - state_t > self.max_stride:
-                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                    state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
                     swing_expect /= 2
                 continue
             if state == "landing":
@@ -182,7 +189,7 @@ class FloatStrideReference:
                         ic_start = cand.min_t
                     elif t - state_t > self.landing_timeout:
                         swing_expect /= 2
-                        state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                        state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
                 continue
             # stance
             ax = abs(x)
@@ -202,14 +209,14 @@ class FloatStrideReference:
             if not landed and (done or pushing or rest_n >= self.landing_still):
                 ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, k2)
                 if prev_ic is not None and ic - prev_ic < self.min_stride:
-                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                    state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
                     continue
                 landed, ic_start, prev_ic = True, ic, ic
                 angle = ic_th - ms_th
                 self.ic_t_.append(ic)
             if done:
                 theta -= ms_th
-                state, state_t, swing_max, had_to = "swing", t, 0.0, True
+                state, state_t, swing_max, had_to, lobe_n = "swing", t, 0.0, True, 0
                 to = trough_t + self.toe_off_delay
                 cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
                        2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
@@ -218,7 +225,7 @@ class FloatStrideReference:
                             "strike_angle_deg": angle, "strike": STRIKES[cls]})
                 continue
             if t - ic_start > self.max_contact:
-                state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
         return out
 
 
