@@ -93,8 +93,10 @@ def test_objective_of_nothing_detected_is_low():
 # ---- the search ------------------------------------------------------------------------------
 
 def test_coordinate_search_climbs_and_respects_limits():
-    impact = DEFAULTS["impact_threshold_mg"][0] + 1150       # off the default's step grid
-    target = {"impact_threshold_mg": impact, "swing_threshold_dps": 400, "landing_arm_percent": 5}
+    # the tuned settings change with the core: take them from TUNED, not by name
+    (first, lo1, hi1, step1, min1), (second, lo2, hi2, *_), (third, lo3, *_) = tuning.TUNED[:3]
+    off_grid = min(hi1, DEFAULTS[first][0] + 2 * step1 + step1 // 2 + min1 // 2)
+    target = {first: off_grid, second: hi2, third: lo3}
     lows = {n: lo for n, lo, *_ in tuning.TUNED}
     highs = {n: hi for n, _lo, hi, *_ in tuning.TUNED}
 
@@ -113,9 +115,10 @@ def test_coordinate_search_climbs_and_respects_limits():
             s.update([(c, {"x": f(c)}) for c in props])
         rounds += 1
     assert s.done
-    assert abs(s.values["impact_threshold_mg"] - impact) <= 50
-    assert s.values["swing_threshold_dps"] == 400 and s.values["landing_arm_percent"] == 5
-    assert s.values["pushoff_threshold_dps"] == DEFAULTS["pushoff_threshold_dps"][0]
+    assert abs(s.values[first] - off_grid) <= min1
+    assert s.values[second] == hi2 and s.values[third] == lo3
+    last = tuning.TUNED[-1][0]
+    assert s.values[last] == DEFAULTS[last][0]
 
 
 def test_a_move_that_harms_one_dataset_is_not_taken():
@@ -176,7 +179,8 @@ def _result(values):
 
 
 def test_settings_file_is_toml_and_round_trips(tmp_path):
-    values = dict(tuning.default_values(), impact_threshold_mg=2100, landing_arm_percent=15)
+    (a, lo_a, hi_a, *_), (b, lo_b, hi_b, *_) = tuning.TUNED[:2]
+    values = dict(tuning.default_values(), **{a: (lo_a + hi_a) // 2, b: (lo_b + hi_b) // 2})
     text = tuning.settings_text(_result(values), ["objective: x", "folds: 5"])
     assert text.startswith("# Footfall pod settings") and "# objective: x" in text
     parsed = tomllib.loads(text)
@@ -190,7 +194,8 @@ def test_settings_file_is_toml_and_round_trips(tmp_path):
 
 
 def test_defaults_are_written_when_tuning_does_not_generalise():
-    tuned = dict(tuning.default_values(), impact_threshold_mg=2300)
+    name, _lo, hi, *_ = tuning.TUNED[0]
+    tuned = dict(tuning.default_values(), **{name: hi})
     result = {"settings": tuned, "defaults": tuning.default_values(),
               "objective": {"default": 0.90, "out_of_fold": 0.88}}
     values, note = tuning.choose_settings(result)
@@ -202,11 +207,12 @@ def test_defaults_are_written_when_tuning_does_not_generalise():
 
 
 def test_settings_outside_limits_are_refused():
-    lo, hi = DEFAULTS["impact_threshold_mg"][1:]
-    with pytest.raises(ValueError, match="impact_threshold_mg"):
-        tuning.settings_text(_result(dict(tuning.default_values(), impact_threshold_mg=hi + 1)))
+    name = tuning.TUNED[0][0]
+    lo, hi = DEFAULTS[name][1:]
+    with pytest.raises(ValueError, match=name):
+        tuning.settings_text(_result(dict(tuning.default_values(), **{name: hi + 1})))
     with pytest.raises(ValueError):
-        tuning.settings_text(_result(dict(tuning.default_values(), landing_arm_percent=0)))
+        tuning.settings_text(_result(dict(tuning.default_values(), **{name: lo - 1})))
 
 
 def test_progress_bar_only_on_a_terminal():

@@ -48,18 +48,21 @@ TO_F1_WEIGHT = 0.5
 MIN_GAIN = 1e-3          # a move must raise the objective by this much ...
 MAX_HARM = 2e-3          # ... and lower no training dataset's term by more than this
 
-#: (setting, search low, search high, initial step, minimum step), physical units.
+#: (setting, search low, search high, initial step, minimum step), physical units: the core's
+#: detection thresholds (footfall_core/settings.py), each searched around its default.
 TUNED = (
-    ("impact_threshold_mg", 400, 5000, 400, 50),
+    ("swing_threshold_dps", 20, 400, 40, 5),
     ("landing_arm_percent", 5, 80, 10, 2),
-    ("swing_threshold_dps", 40, 400, 40, 5),
     ("landing_pitch_deg", 10, 70, 10, 2),
-    ("impact_fraction_percent", 0, 80, 10, 2),
+    ("landing_drop_dps", 10, 400, 30, 5),
+    ("landing_rise_percent", 5, 80, 10, 2),
+    ("slope_window_ms", 4, 30, 4, 1),
+    ("impact_sharp_mg", 500, 8000, 500, 100),
     ("pushoff_threshold_dps", 30, 400, 30, 5),
     ("flat_threshold_dps", 15, 200, 20, 4),
+    ("toe_off_delay_ms", 0, 30, 4, 1),
     ("landing_timeout_ms", 150, 700, 75, 10),
-    ("impact_window_ms", 4, 35, 4, 1),
-    ("min_contact_ms", 60, 250, 30, 5),
+    ("min_contact_ms", 40, 250, 30, 5),
 )
 
 
