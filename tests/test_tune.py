@@ -29,19 +29,19 @@ def _stub(subject, trial, method="annotations"):
 
 # ---- cross-validation splitting --------------------------------------------------------------
 
-def test_units_are_subjects_or_trials_of_a_one_subject_dataset():
+def test_units_are_runners():
     recs = [_stub("1", "1-1"), _stub("1", "1-2"), _stub("2", "2-1"),          # walk: 2 subjects
             _stub("S9", "run21"), _stub("S9", "run21"), _stub("S9", "run35")]  # one subject
     names = ["walk"] * 3 + ["plate"] * 3
     units = tuning.cv_units(recs, names)
-    assert units[:3] == [("walk", "subject", "1")] * 2 + [("walk", "subject", "2")]
-    assert units[3] == units[4] == ("plate", "trial", "run21")    # both feet stay together
-    assert units[5] == ("plate", "trial", "run35")
+    assert units[:3] == [("walk", "1")] * 2 + [("walk", "2")]
+    # a one-runner dataset is one unit: its trials are not independent of each other
+    assert units[3:] == [("plate", "S9")] * 3
 
 
 def test_folds_partition_units_and_spread_each_dataset():
-    units = [("a", "subject", str(s)) for s in range(10) for _ in range(3)] + \
-            [("b", "trial", str(t)) for t in range(4)]
+    units = [("a", str(s)) for s in range(10) for _ in range(3)] + \
+            [("b", str(t)) for t in range(4)]
     fold_of, n = tuning.make_folds(units, 3)
     assert n == 3 and set(fold_of) == {0, 1, 2}
     for u in set(units):                       # a unit never straddles folds
@@ -57,7 +57,7 @@ def test_folds_partition_units_and_spread_each_dataset():
 
 def _score(tp, fp, fn, ic_err, to=(0, 0, 0), gct_err=()):
     return RecordingScore(name="r", dataset="d", activity="running", subject="s",
-                          tolerance_s=0.05, tp=tp, fp=fp, fn=fn, to_tp=to[0], to_fp=to[1],
+                          tp=tp, fp=fp, fn=fn, to_tp=to[0], to_fp=to[1],
                           to_fn=to[2], ic_err_ms=list(ic_err), gct_err_ms=list(gct_err))
 
 
@@ -154,7 +154,7 @@ def sim_recordings():
 def test_tune_out_of_fold_figures_come_from_held_out_folds(sim_recordings):
     recs, names = sim_recordings
     result = tuning.tune(recs, names, n_folds=0, budget=12, jobs=2, quiet=True)
-    assert result["n_folds"] == 5                   # simrun: 3 subjects; simwalk: 2 trials
+    assert result["n_folds"] == 4                   # runners: simrun a, b, c; simwalk w
     assert result["evaluated"] <= 12
     # recompute the out-of-fold figures by hand: fold k's settings on fold k's recordings
     timing = [True] * len(recs)

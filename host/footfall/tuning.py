@@ -1,25 +1,26 @@
 """Tuning the core's detection thresholds on labelled recordings, with out-of-sample figures.
 
 Objective (higher is better), :func:`objective`: each recording is scored by
-:mod:`footfall.evaluate` (ICs and TOs matched one-to-one within its per-dataset tolerance:
-+-50 ms against force plates, +-150 ms against annotated swings, +-200 ms against Vicon
-onsets; only inside ``valid_span_s``); for each dataset the matches are pooled and scored
+:mod:`footfall.evaluate` (ICs and TOs matched one-to-one within the window of their
+reference's kind, :mod:`footfall.windows`; only inside ``valid_span_s``); for each dataset
+the matches are pooled and scored
 
     F1_IC - IQR(IC error)/1000 ms - 0.5 (1 - F1_TO)
           - |mean IC error|/1000 ms - |mean GCT error|/1000 ms   (last two: force-plate refs)
 
 then average over datasets (each dataset weighs the same, however many recordings it has).
 So 1 % of IC F1 is worth 10 ms of IC timing spread; timing *bias* only counts where the
-reference is a force plate (``reference["method"]`` starts with "force plate"), because the
+reference is a force plate (:func:`timing_grade`), because the
 Vicon and annotation references trail or lead the true contact by design. TO F1 counts where
 the reference has TOs.
 
-Cross-validation, :func:`make_folds`: the held-out unit is a subject (``reference["subject"]``)
-within its dataset; a dataset with a single subject falls back to its trials
-(``reference["trial"]``; both feet of one trial stay together). Units are dealt round-robin
-into ``n_folds`` folds (``n_folds=0``: one fold per unit, i.e. plain leave-one-out). Fold k's
-settings are tuned on the other folds only, then scored on fold k; the out-of-fold figures
-pool those held-out scores. The settings written out are tuned on everything.
+Cross-validation, :func:`make_folds`: the held-out unit is a runner, (dataset, subject)
+(:func:`cv_units`; all of a runner's trials and both feet stay together). Units are dealt
+round-robin into ``n_folds`` folds (``n_folds=0``: one fold per runner, i.e. leave one runner
+out). Fold k's settings are tuned on the other folds only, then scored on fold k; the
+out-of-fold figures pool those held-out scores. The settings written out are tuned on
+everything. :class:`FoldTuner` is the same search as a ``tune_fn`` for
+:func:`footfall.evaluate.loro` (one search per fold, a budget per fold, one shared cache).
 
 Search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``: for
 each setting in turn try the current value +- its step (kept inside the search range and
@@ -87,12 +88,16 @@ def make_settings(values):
 # ---- scoring one recording (footfall.evaluate's matching and figures) ------------------------
 
 def timing_grade(recording):
-    return str(recording.reference.get("method", "")).lower().startswith("force plate")
+    """Whether the reference times contacts well enough for bias terms: a force reference
+    (:func:`footfall.windows.reference_kind`)."""
+    from footfall.windows import FORCE, reference_kind
+
+    return reference_kind(recording.reference) == FORCE
 
 
 def evaluate_recording(recording, values):
     """Replay with `values` and score against the reference: a footfall.evaluate RecordingScore
-    (IC/TO matched within that module's per-dataset tolerance inside ``valid_span_s``)."""
+    (IC/TO matched within the windows of :mod:`footfall.windows` inside ``valid_span_s``)."""
     from footfall.evaluate import detect_footfall, score_recording
 
     return score_recording(recording, detect_footfall(recording, make_settings(values)))
@@ -157,18 +162,12 @@ def mean_score(per_dataset):
 # ---- cross-validation folds ------------------------------------------------------------------
 
 def cv_units(recordings, datasets):
-    """Held-out unit per recording: (dataset, "subject", s), or (dataset, "trial", t) for a
-    dataset with one subject (then each trial is a unit; without a trial name, the recording)."""
-    subjects = {}
-    for rec, ds in zip(recordings, datasets):
-        subjects.setdefault(ds, set()).add(str(rec.reference.get("subject", "")))
-    units = []
-    for k, (rec, ds) in enumerate(zip(recordings, datasets)):
-        if len(subjects[ds]) > 1:
-            units.append((ds, "subject", str(rec.reference.get("subject"))))
-        else:
-            units.append((ds, "trial", str(rec.reference.get("trial", k))))
-    return units
+    """Held-out unit per recording: its runner, (dataset, subject) (:func:`footfall.evaluate
+    .runner_of`). A dataset of one runner is one unit: holding out its trials one by one would
+    leave that runner's other trials in training, which is not out of sample for the runner."""
+    from footfall.evaluate import runner_of
+
+    return [runner_of(rec, ds) for rec, ds in zip(recordings, datasets)]
 
 
 def make_folds(units, n_folds):
@@ -195,6 +194,7 @@ class CoordinateSearch:
         self.moved_in_pass = False
         self.done = False
         self.moves = 0
+        self.tried = 0              # candidates scored (cache hits included)
 
     def key(self):
         return settings_key(self.values)
@@ -227,6 +227,7 @@ class CoordinateSearch:
         """scored: [(candidate values, {dataset: term})] for the last proposals. The best
         candidate that gains MIN_GAIN without costing any dataset more than MAX_HARM wins."""
         best, best_score = None, self.score + MIN_GAIN
+        self.tried += len(scored)
         for cand, per_ds in scored:
             m = mean_score(per_ds)
             harmless = all(per_ds.get(ds, -math.inf) >= v - MAX_HARM
@@ -338,6 +339,66 @@ class Progress:
 
 # ---- the whole run ---------------------------------------------------------------------------
 
+def run_searches(searches, ev, datasets, timing, budget=None, per_search_budget=None,
+                 time_limit_s=None, clock=time.monotonic, progress=None):
+    """Advance coordinate searches in lockstep until all are done or a limit is hit; returns
+    why it stopped ("converged", "budget", "time limit").
+
+    Each round, every active search proposes candidates; the new ones are replayed together
+    (``ev``, an :class:`Evaluator`, caches them for every search). ``budget``: most distinct
+    settings in the cache; ``per_search_budget``: a search stops (as done) once it has scored
+    this many candidates; ``time_limit_s``: from the first call (a round that would end past
+    it, at the slowest rate seen so far, is not started).
+    """
+    t0 = clock()
+    stopped = "converged"
+    t_round = clock()
+    ev.evaluate([s.key() for s in searches])
+    per_setting_s = (clock() - t_round) / max(1, len({s.key() for s in searches}))
+    if progress is not None:
+        progress.update(len(ev.cache))
+
+    def score(s, key):
+        return dataset_scores(ev.cache[key], s.train, datasets, timing)
+
+    for s in searches:
+        if s.score is None:
+            s.start(score(s, s.key()))
+    while True:
+        active = [s for s in searches if not s.done]
+        if not active:
+            break
+        props = {}
+        for s in active:
+            cands = s.proposals()
+            if per_search_budget is not None and s.tried + len(cands) > per_search_budget:
+                s.done = True           # its budget is spent: stop where it is
+                continue
+            props[id(s)] = cands
+        active = [s for s in active if id(s) in props]
+        if not active:
+            stopped = "budget"
+            break
+        new = list(dict.fromkeys(settings_key(c) for cs in props.values() for c in cs
+                                 if settings_key(c) not in ev.cache))
+        if budget is not None and len(ev.cache) + len(new) > budget:
+            stopped = "budget"
+            break
+        if time_limit_s is not None and clock() - t0 + per_setting_s * len(new) > time_limit_s:
+            stopped = "time limit"          # (this round would end past the limit)
+            break
+        t_round = clock()
+        ev.evaluate(new)
+        if new:
+            per_setting_s = max(per_setting_s, (clock() - t_round) / len(new))
+        if progress is not None:
+            progress.update(len(ev.cache))
+        for s in active:
+            if props[id(s)]:
+                s.update([(c, score(s, settings_key(c))) for c in props[id(s)]])
+    return stopped
+
+
 def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2, quiet=False,
          clock=time.monotonic):
     """Cross-validated tuning; returns a result dict (settings, figures, timing; see CLI)."""
@@ -352,39 +413,10 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
     searches = [CoordinateSearch(tr, start) for tr in train] + [CoordinateSearch(everything, start)]
     ev = Evaluator(recordings, jobs)
     progress = Progress(budget, quiet)
-    stopped = "converged"
     try:
-        t_round = clock()
-        ev.evaluate([settings_key(start)])
-        per_setting_s = clock() - t_round     # the slowest round so far, per setting
-        progress.update(len(ev.cache))
-
-        def score(s, key):
-            return dataset_scores(ev.cache[key], s.train, datasets, timing)
-
-        for s in searches:
-            s.start(score(s, s.key()))
-        while True:
-            active = [s for s in searches if not s.done]
-            if not active:
-                break
-            props = {id(s): s.proposals() for s in active}
-            new = list(dict.fromkeys(settings_key(c) for cs in props.values() for c in cs
-                                     if settings_key(c) not in ev.cache))
-            if len(ev.cache) + len(new) > budget:
-                stopped = "budget"
-                break
-            if clock() - t0 + per_setting_s * len(new) > time_limit_s:
-                stopped = "time limit"          # (this round would end past the limit)
-                break
-            t_round = clock()
-            ev.evaluate(new)
-            if new:
-                per_setting_s = max(per_setting_s, (clock() - t_round) / len(new))
-            progress.update(len(ev.cache))
-            for s in active:
-                if props[id(s)]:
-                    s.update([(c, score(s, settings_key(c))) for c in props[id(s)]])
+        stopped = run_searches(searches, ev, datasets, timing, budget=budget,
+                               time_limit_s=time_limit_s - (clock() - t0), clock=clock,
+                               progress=progress)
     finally:
         progress.close()
         ev.close()
@@ -416,6 +448,54 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
             "out_of_fold": objective(oof_tuned, everything, datasets, timing),
         },
     }
+
+
+class FoldTuner:
+    """``tune_fn`` for :func:`footfall.evaluate.loro`: ``tuner(training_recordings)`` runs one
+    :class:`CoordinateSearch` from the defaults on those recordings (the objective above) and
+    returns its settings values.
+
+    ``recordings`` must hold every recording any fold trains on (folds are given as subsets of
+    it, found by identity). All folds share one :class:`Evaluator`: a candidate is replayed
+    once over all recordings whichever fold proposes it, so folds whose searches start alike
+    (all do, from the defaults) cost little more than one. ``budget``: candidate settings
+    scored per fold (cache hits included, so a fold's result does not depend on the order of
+    the folds); ``time_limit_s``: per fold. ``history_``: (training size, values, moves,
+    candidates scored) per call. Use as a context manager (or call :meth:`close`) to stop the
+    worker processes.
+    """
+
+    def __init__(self, recordings, budget=40, jobs=2, time_limit_s=None):
+        self.recordings = list(recordings)
+        self.index = {id(r): i for i, r in enumerate(self.recordings)}
+        self.datasets = [str(r.reference.get("dataset", "?")) for r in self.recordings]
+        self.timing = [timing_grade(r) for r in self.recordings]
+        self.budget = budget
+        self.time_limit_s = time_limit_s
+        self.evaluator = Evaluator(self.recordings, jobs)
+        self.history_ = []
+
+    def __call__(self, train):
+        idx = sorted(self.index[id(r)] for r in train)
+        search = CoordinateSearch(idx, default_values())
+        run_searches([search], self.evaluator, self.datasets, self.timing,
+                     per_search_budget=self.budget, time_limit_s=self.time_limit_s)
+        self.history_.append({"train": len(idx), "values": dict(search.values),
+                              "moves": search.moves, "tried": search.tried})
+        return dict(search.values)
+
+    @property
+    def evaluated_(self):
+        return len(self.evaluator.cache)
+
+    def close(self):
+        self.evaluator.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 # ---- the settings file -----------------------------------------------------------------------

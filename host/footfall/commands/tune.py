@@ -9,13 +9,13 @@ from footfall.errors import InputError
 def register(sub):
     p = sub.add_parser("tune", help="tune the core's thresholds on labelled data (cross-validated)")
     p.add_argument("datasets", nargs="+", metavar="DATASET",
-                   help="a dataset folder (pyshoe-vicon, fukuchi-rbds, davis-s999, ipol-walking) "
-                        "or a folder of them, e.g. ../shared/data")
+                   help="a dataset folder (pyshoe-vicon, fukuchi-rbds, davis-s999, ipol-walking, "
+                        "dorn-ja1, hamner-s04) or a folder of them, e.g. ../shared/data")
     p.add_argument("--out", required=True, metavar="SETTINGS.toml",
                    help="settings file for the pod (name = integer lines)")
     p.add_argument("--folds", type=int, default=5,
-                   help="cross-validation folds; subjects (or trials, for a one-subject "
-                        "dataset) are dealt into them; 0 = leave-one-unit-out (default 5)")
+                   help="cross-validation folds; runners (dataset, subject) are dealt into "
+                        "them; 0 = leave one runner out (default 5)")
     p.add_argument("--budget", type=int, default=200,
                    help="most distinct settings to evaluate (default 200)")
     p.add_argument("--time-limit", type=float, default=240.0, metavar="S",
@@ -70,7 +70,7 @@ def run(args):
         "data: " + ", ".join(f"{n} ({c} recordings)" for n, c in sorted(counts.items())),
         tuning.objective_text(),
         f"cross-validation: {result['n_folds']} folds over {len(result['units'])} held-out "
-        "units (subjects; trials where a dataset has one subject)",
+        "runners (dataset, subject)",
         f"objective: default {obj['default']:.4f}; tuned out-of-fold {obj['out_of_fold']:.4f}; "
         f"tuned in-sample {obj['tuned_in_sample']:.4f} (in-fold mean {obj['in_fold_mean']:.4f})",
     ]
