@@ -7,7 +7,8 @@ import pytest
 from footfall.errors import InputError
 from footfall.io import (load_recording, parse_csv, pyshoe_reference_ic_s,
                          pyshoe_reference_stance, read_csv)
-from footfall.io.csv_reader import CANONICAL_HEADER, estimate_rate
+from footfall.io.csv_reader import CANONICAL_HEADER
+from footfall.io.timestamps import estimate_rate
 from footfall_core import trace_format as tf
 from tests.shared_data import shared_path
 
@@ -69,12 +70,19 @@ def test_csv_alternative_spellings_and_units(tmp_path, header, order, scales):
 
 def test_csv_rate_estimate_and_override(tmp_path):
     rng = np.random.default_rng(1)
-    t = np.cumsum(rng.normal(1 / 208.3, 0.0002, 300))               # jittery, 0.15 % off
+    t = np.arange(300) / 208.02 + rng.uniform(-4e-4, 4e-4, 300)     # jittery, 0.01 % off 208
     rows = [[f"{x:.6f}", 0, 0, 1, 0, 0, 0] for x in t]
-    assert load_recording(write(tmp_path, csv_text(rows))).sample_rate_hz == 208
-    assert read_csv(write(tmp_path, csv_text(rows)), sample_rate_hz=416).sample_rate_hz == 416
-    assert estimate_rate(np.full(10, 1 / 97.3)) == 97                 # not a common rate
-    assert estimate_rate(np.full(10, 1 / 100.9)) == 100               # within 1 % of 100
+    rec = load_recording(write(tmp_path, csv_text(rows)))
+    assert rec.sample_rate_hz == 208 and not rec.gaps and rec.time_s is not None
+    over = read_csv(write(tmp_path, csv_text(rows)), sample_rate_hz=416)
+    assert over.sample_rate_hz == 416 and over.time_s is None        # the override is uniform
+    assert estimate_rate(np.arange(10) / 97.3) == 97.3                # kept as measured
+    assert estimate_rate(np.arange(10) / 100.9) == 100.9              # 0.9 % off 100: not 100
+    assert estimate_rate(np.arange(10) / 102.4) == 102.4
+    assert estimate_rate(np.arange(10) / 102.43) == 102.4             # 0.03 % off: snapped
+    assert estimate_rate(np.arange(10) / 102.6) == 102.6              # 0.2 % off: as measured
+    assert estimate_rate(np.arange(10) / 104.03) == 104
+    assert estimate_rate(np.arange(10) / 208.3) == 208.3
 
 
 BAD_CSV = [
@@ -97,7 +105,7 @@ BAD_CSV = [
      "duplicated time on line 4"),
     (csv_text([[0, 0, 0, 1, 0, 0, 0]]), "too few samples (1;"),
     (CANONICAL_HEADER + "\n", "too few samples (0;"),
-    (csv_text([[0, 0, 0, 1, 0, 0, 0], [5, 0, 0, 1, 0, 0, 0]]), "sample rate below 1 Hz"),
+    (csv_text([[0, 0, 0, 1, 0, 0, 0], [5, 0, 0, 1, 0, 0, 0]]), "sample rate 0.2 Hz is outside 50-1000 Hz"),
 ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from footfall_core import trace_format as tf
 
 from ..errors import InputError
+from ..recording import check_sample_rate, nominal_rate
 from .csv_reader import parse_csv, read_csv
 from .pyshoe import (pyshoe_reference_gaps, pyshoe_reference_ic_s, pyshoe_reference_stance,
                      read_pyshoe)
@@ -23,16 +24,18 @@ _MAT_MAGIC = b"MATLAB"
 def load_recording(path, sample_rate_hz=None):
     """Read any supported recording: binary trace, CSV or PyShoe .mat.
 
-    ``sample_rate_hz`` (int Hz) overrides the rate the file states or implies.
+    ``sample_rate_hz`` (Hz, 50-1000, e.g. 208 or 102.4) overrides the rate the file states or
+    implies; the rows are then uniform at that rate (a CSV's time column is not used).
     Raises InputError for a missing, unreadable, damaged or unknown file.
     """
     path = str(path)
     p = Path(path)
     if sample_rate_hz is not None:
-        if int(sample_rate_hz) != sample_rate_hz or not 1 <= sample_rate_hz <= 0xFFFF:
-            raise InputError(path, "sample rate must be an integer 1..65535 Hz, got %r"
-                             % (sample_rate_hz,))
-        sample_rate_hz = int(sample_rate_hz)
+        try:
+            sample_rate_hz = nominal_rate(check_sample_rate(sample_rate_hz, path))
+        except (TypeError, ValueError):
+            raise InputError(path, "sample rate must be a number of Hz, got %r"
+                             % (sample_rate_hz,)) from None
     if not p.exists():
         raise InputError(path, "no such file")
     if p.is_dir():
@@ -56,6 +59,7 @@ def load_recording(path, sample_rate_hz=None):
         raise InputError(path, "unknown format (not a Footfall trace, CSV or PyShoe .mat file)")
     if sample_rate_hz is not None:
         recording.sample_rate_hz = sample_rate_hz
+        recording.time_s = None
     return recording
 
 

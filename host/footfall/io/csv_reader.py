@@ -10,10 +10,19 @@ deg/s, sensor axes). Also accepted, case-insensitively and in any column order:
   ``rad_s`` (rad/s).
 
 Blank lines and ``#`` comment lines are ignored. Values are quantised to raw int16 at ±16 g and
-±2000 dps (:meth:`Recording.from_physical`); the time column goes to ``reference["time_s"]``.
-The sample rate is 1 / median time step, snapped to a common rate within 1 %, else rounded to
-the nearest integer Hz. A last line cut short (no final newline, too few columns or a partial
-number) is dropped with a warning on stderr; every other problem raises :class:`InputError`.
+±2000 dps (:func:`footfall.recording.quantise_samples`).
+
+The time column is the recording's clock (:mod:`footfall.io.timestamps` states the rules): the
+nominal rate is a pooled least-squares fit over the stretches between holes, snapped to an
+exact known rate within 0.05 % and otherwise kept as measured (to 0.01 Hz: 102.4 Hz stays
+102.4); jitter around the grid is tolerated without inventing gaps; a hole (a step of more
+than 1.5 periods that shifts the grid) becomes filler rows and a ``Recording.gaps`` entry; a
+hole over 10 minutes is an InputError naming its line. ``Recording.time_s`` keeps the time
+column (filler rows interpolated), ``reference["time_s"]`` the column as read. The rate must
+be 50-1000 Hz. ``sample_rate_hz`` overrides the column: rows uniform at that rate, no holes.
+
+A last line cut short (no final newline, too few columns or a partial number) is dropped
+with a warning on stderr; every other problem raises :class:`InputError`.
 """
 import math
 import re
@@ -22,15 +31,13 @@ import sys
 import numpy as np
 
 from ..errors import InputError, read_input_bytes
-from ..recording import Recording
+from ..recording import Recording, check_sample_rate, nominal_rate, quantise_samples
+from .timestamps import time_base
 
 CANONICAL_HEADER = "time_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps"
 STANDARD_GRAVITY = 9.80665          # m/s² per g
 RAD_TO_DEG = 180.0 / math.pi
 MIN_SAMPLES = 2
-#: Rates (Hz) a measured rate snaps to when within 1 %: LSM6DS3 ODRs and usual logger rates.
-COMMON_RATES = (25, 26, 50, 52, 60, 100, 104, 120, 125, 200, 208, 250, 400, 416, 500, 833,
-                1000, 1660, 1666)
 
 _TIME_SCALE = {"time_s": 1.0, "t": 1.0, "time": 1.0, "timestamp": 1.0, "timestamp_s": 1.0,
                "t_s": 1.0, "time_ms": 1e-3, "t_ms": 1e-3, "timestamp_ms": 1e-3,
@@ -125,22 +132,18 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
         what = "duplicated time" if dt[r - 1] == 0 else "non-monotonic time (goes back)"
         raise InputError(path, "%s on line %d" % (what, line_nos[r]))
 
-    if sample_rate_hz is None:
-        sample_rate_hz = estimate_rate(dt)
-        if sample_rate_hz < 1:
-            raise InputError(path, "sample rate below 1 Hz (median time step %.3g s)"
-                             % float(np.median(dt)))
-    return Recording.from_physical(path, int(sample_rate_hz), data[:, 1:4], data[:, 4:7],
-                                   source_format="csv", reference={"time_s": t})
-
-
-def estimate_rate(dt):
-    """Sample rate (int Hz) from time steps (s): 1 / median, snapped to COMMON_RATES within 1 %."""
-    rate = 1.0 / float(np.median(dt))
-    for common in COMMON_RATES:
-        if abs(rate - common) <= 0.01 * common:
-            return common
-    return int(round(rate))
+    if sample_rate_hz is not None:       # the caller's rate replaces the time column
+        rate = nominal_rate(check_sample_rate(sample_rate_hz, path))
+        return Recording(path, rate, quantise_samples(data[:, 1:4], data[:, 4:7]),
+                         source_format="csv", reference={"time_s": t})
+    base = time_base(t, path, line_nos)
+    raw = base.place(quantise_samples(data[:, 1:4], data[:, 4:7]))
+    if base.gaps:
+        lost = sum(n for _, n in base.gaps)
+        print("%s: warning: %d hole(s) in the time column, %d samples lost (kept as gaps)"
+              % (path, len(base.gaps), lost), file=sys.stderr)
+    return Recording(path, base.sample_rate_hz, raw, source_format="csv",
+                     reference={"time_s": t}, gaps=base.gaps, time_s=base.time_s)
 
 
 def _parse_header(line, path, no):

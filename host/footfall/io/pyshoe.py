@@ -22,8 +22,15 @@ Reference stance from Vicon (:func:`pyshoe_reference_stance`):
    (0.06 s), or an onset less than ``min_stride_s`` (0.4 s) after the previous kept one,
    is dropped.
 
-Times are in the recording's time base: sample index / sample rate (sample 0 at 0 s; ``ts``
-starts near 0.005 s and runs at 200.00x Hz, so the two differ by < 10 ms over a trial).
+Time base: ``ts`` is the logger's receive clock, not the sampling instants: its steps scatter
+from 1.1 to 8.6 ms around a 200.00x Hz grid (late samples followed by early ones). It is read
+through the same rules as a CSV time column (:mod:`footfall.io.timestamps`) and decides the
+time base when it is sane (finite, strictly increasing, one per sample): if it shows a
+uniform grid at 200 Hz, as on every published trial, the rows are uniform at 200 Hz
+(``Recording.time_s`` None: the sensor's clock is steadier than the receive times; the two
+differ by < 10 ms over a trial); if it shows holes or another rate, its holes become gaps and
+it becomes ``Recording.time_s``. An unusable ``ts`` is ignored with a warning. All times
+here go through ``Recording.time_of`` (sample 0 at 0 s). ``reference["time_s"]`` keeps ``ts``.
 
 Weakness: the foot is already on the ground when its speed has fallen to 0.5 m/s. The onset
 trails the true initial contact, by roughly 30-60 ms in running (the impact peak of |accel|
@@ -35,13 +42,15 @@ spot in the ~5×5 m Vicon area give extra short steps; Vicon dropouts hide stanc
 is not scored as a false alarm).
 """
 import math
+import sys
 
 import numpy as np
 
 from footfall_core import trace_format as tf
 
 from ..errors import InputError
-from ..recording import Recording
+from ..recording import Recording, check_sample_rate, nominal_rate, quantise_samples
+from .timestamps import time_base
 
 PYSHOE_RATE_HZ = 200
 STANDARD_GRAVITY = 9.80665
@@ -74,6 +83,7 @@ def read_pyshoe(path, sample_rate_hz=None):
     if not np.isfinite(imu).all():
         raise InputError(path, "'imu' holds NaN/inf values")
     reference = {"vicon_pos_m": gt}
+    ts = None
     if "ts" in mat:
         ts = np.asarray(mat["ts"], dtype=np.float64).ravel()
         if ts.shape != (n,):
@@ -83,14 +93,35 @@ def read_pyshoe(path, sample_rate_hz=None):
         zv = np.asarray(mat["zv_vicon_opt"]).ravel()
         if zv.shape == (n,):
             reference["zv_vicon"] = zv.astype(bool)
-    if sample_rate_hz is None:
-        sample_rate_hz = PYSHOE_RATE_HZ
-    accel_g = imu[:, 0:3] / STANDARD_GRAVITY
-    gyro_dps = imu[:, 3:6] * (180.0 / math.pi)
-    return Recording.from_physical(path, sample_rate_hz, accel_g, gyro_dps, accel_range_g=16,
-                                   gyro_range_dps=2000, mount=tf.MOUNT_LACES,
-                                   foot=tf.FOOT_RIGHT, source_format="pyshoe",
-                                   reference=reference)
+    raw = quantise_samples(imu[:, 0:3] / STANDARD_GRAVITY, imu[:, 3:6] * (180.0 / math.pi))
+    rate, time_s, gaps = PYSHOE_RATE_HZ, None, []
+    if sample_rate_hz is not None:
+        rate = nominal_rate(check_sample_rate(sample_rate_hz, path))
+    elif ts is not None:
+        base = _ts_time_base(ts, path)
+        if base is not None and (base.gaps or base.sample_rate_hz != PYSHOE_RATE_HZ):
+            rate, time_s, gaps = base.sample_rate_hz, base.time_s, base.gaps
+            raw = base.place(raw)
+            reference["vicon_pos_m"] = base.place(gt)
+            if "zv_vicon" in reference:
+                reference["zv_vicon"] = base.place(reference["zv_vicon"])
+    return Recording(path, rate, raw, accel_range_g=16, gyro_range_dps=2000,
+                     mount=tf.MOUNT_LACES, foot=tf.FOOT_RIGHT, source_format="pyshoe",
+                     reference=reference, gaps=gaps, time_s=time_s)
+
+
+def _ts_time_base(ts, path):
+    """The TimeBase ``ts`` implies, or None (with a warning) when it is not a usable clock."""
+    if not np.isfinite(ts).all() or np.any(np.diff(ts) <= 0):
+        print("%s: warning: 'ts' is not finite and strictly increasing: ignored (uniform %d Hz)"
+              % (path, PYSHOE_RATE_HZ), file=sys.stderr)
+        return None
+    try:
+        return time_base(ts, path)
+    except InputError as exc:
+        print("%s: warning: 'ts' ignored (uniform %d Hz): %s"
+              % (path, PYSHOE_RATE_HZ, exc.problem), file=sys.stderr)
+        return None
 
 
 def vicon_speed(position_m, sample_rate_hz, window=11):
@@ -174,7 +205,8 @@ def pyshoe_reference_stance(recording, v_low=None, v_high=None, min_swing_s=0.1,
         onsets.append(onset)
         ends.append(end)
         last_onset = onset
-    return np.asarray(onsets) / fs, np.asarray(ends) / fs
+    return recording.time_of(np.asarray(onsets, dtype=np.float64)), recording.time_of(
+        np.asarray(ends, dtype=np.float64))
 
 
 def pyshoe_reference_gaps(recording, before_s=0.3, after_s=0.5):
@@ -192,7 +224,8 @@ def pyshoe_reference_gaps(recording, before_s=0.3, after_s=0.5):
     bad = ~np.isfinite(vicon_speed(pos, fs))
     edges = np.diff(np.concatenate(([0], bad.astype(np.int8), [0])))
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return [(a / fs - before_s, b / fs + after_s) for a, b in zip(starts, stops)]
+    return [(recording.time_of(a) - before_s, recording.time_of(b) + after_s)
+            for a, b in zip(starts, stops)]
 
 
 def pyshoe_reference_ic_s(recording, **kw):

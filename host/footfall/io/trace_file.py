@@ -23,7 +23,7 @@ import numpy as np
 from footfall_core import trace_format as tf
 
 from ..errors import InputError, read_input_bytes
-from ..recording import COLUMNS, Marker, Recording
+from ..recording import COLUMNS, Marker, Recording, hold_gap_rows
 
 #: raw column j of a Recording is column _FROM_FILE[j] of a file sample.
 _FROM_FILE = [tf.SAMPLE_AXES.index(c) for c in COLUMNS]
@@ -102,8 +102,7 @@ def decode_trace(data, path="<bytes>"):
             gaps.append((cursor, first - cursor))
         raw[first:first + len(samples)] = samples[:, _FROM_FILE]
         cursor = first + len(samples)
-    for start, n in gaps:    # hold the last received sample (the first one for a leading gap)
-        raw[start:start + n] = raw[start - 1] if start > 0 else raw[start + n]
+    hold_gap_rows(raw, gaps)
     markers.sort(key=lambda m: m.sample_index)
 
     if skipped or gaps:
@@ -121,8 +120,9 @@ def encode_trace(recording, block_samples=256):
 
     Samples inside ``recording.gaps`` are not written (their indices stay missing, as on the
     pod). Markers go into an EVENTS block right after the SAMPLES block that reaches their
-    sample index, as the pod would write them. Raises ValueError for fields the format cannot
-    hold.
+    sample index, as the pod would write them. The format has no clock: a recording's
+    ``time_s`` is not written (the trace is uniform at its rate), and its rate must be a whole
+    number of Hz. Raises ValueError for fields the format cannot hold.
     """
     block_samples = int(block_samples)
     if not 1 <= block_samples <= tf.MAX_BLOCK_SAMPLES:
@@ -134,6 +134,9 @@ def encode_trace(recording, block_samples=256):
     if not fw.isascii() or len(fw) > tf.FW_VERSION_SIZE or "\0" in fw:
         raise ValueError("firmware_version must be ASCII, at most %d characters"
                          % tf.FW_VERSION_SIZE)
+    if float(recording.sample_rate_hz) != int(recording.sample_rate_hz):
+        raise ValueError("sample_rate_hz %r does not fit the trace format (whole Hz only)"
+                         % (recording.sample_rate_hz,))
     _check_range("sample_rate_hz", recording.sample_rate_hz, 1, 0xFFFF)
     _check_range("accel_range_g", recording.accel_range_g, 1, 0xFF)
     _check_range("gyro_range_dps", recording.gyro_range_dps, 1, 0xFFFF)
