@@ -1,69 +1,78 @@
-"""Replay a recording through the pod's own core, sample by sample, exactly as the pod would."""
+"""Replay a recording through the pod's own core, sample by sample, exactly as the pod would.
+
+The core runs at the recording's nominal rate in 0.01 Hz (``Recording.sample_rate_chz``) and
+gets each received row with its sample index as the counter t. At a gap the pod pushes
+nothing: it advances its counter by the lost samples (``sample_count += lost``), so replay
+skips the gap's filler rows and t jumps the same way. Every time it reports is the core's
+counter converted by ``Recording.time_of`` (the recording's own clock when it has one).
+"""
 import sys
 
 from footfall_core import core as fc
+
+from .recording import check_sample_rate
 
 
 def replay(recording, settings=None, progress=False):
     """Run StrideCore over `recording`; returns (strides, ics, activity_changes, core).
 
     strides: list of dicts (ic_s, to_s, gct_ms, swing_ms, strike_angle_deg, strike,
-    cadence_spm, emitted_s); ics: list of (ic_s, emitted_s); activity_changes: list of
-    (t_s, state name) starting with (0.0, "idle").
+    cadence_spm, emitted_s); ics: list of (ic_s, emitted_s) of the provisional ICs;
+    activity_changes: list of (t_s, state name) starting with (0.0, "idle"). The refined
+    landings (EVENT_LANDED) are left on the core as ``core.landings_``: [(landed_s,
+    emitted_s)]. Times are seconds from sample 0 (``Recording.time_of``). InputError when the
+    recording's rate is outside what the core runs at (50-1000 Hz).
     """
-    rate = recording.sample_rate_hz
-    core = fc.StrideCore(rate_chz(rate), recording.accel_range_g, recording.gyro_range_dps,
-                         settings)
-    raw = recording.raw.tolist()       # Python ints, as the pod's core receives them
-    n = len(raw)
+    check_sample_rate(recording.sample_rate_hz, recording.path)
+    core = fc.StrideCore(recording.sample_rate_chz, recording.accel_range_g,
+                         recording.gyro_range_dps, settings)
+    time_of = recording.time_of
     strides, ics, landings = [], [], []
-    activity = [(0.0, fc.ACTIVITY_NAMES[fc.ACTIVITY_IDLE])]
+    activity = [(time_of(0), fc.ACTIVITY_NAMES[fc.ACTIVITY_IDLE])]
     seen = 0
-    bar = _Progress(n) if progress else None
+    bar = _Progress(len(recording)) if progress else None
     push = core.push
-    for t in range(n):
-        ax, ay, az, gx, gy, gz = raw[t]
-        flags = push(t, ax, ay, az, gx, gy, gz)
-        if flags:
-            if flags & fc.EVENT_IC and not flags & fc.EVENT_CALIBRATED:
-                # (ICs found while replaying the calibration buffer are late by design and
-                # are not counted as live detections)
-                ics.append((core.last_ic_t / rate, t / rate))
-            if flags & fc.EVENT_LANDED:
-                landings.append((core.landed_t / rate, t / rate))
-            if flags & fc.EVENT_STRIDE or flags & fc.EVENT_CALIBRATED:
-                while seen < core.stride_count:
-                    strides.append(_record(core, seen, rate))
-                    seen += 1
-            if flags & fc.EVENT_ACTIVITY:
-                activity.append((t / rate, fc.ACTIVITY_NAMES[core.activity]))
-        if bar is not None and (t & 0x3FFF) == 0:
-            bar.update(t)
+    for first, stop in recording.received_spans():
+        rows = recording.raw[first:stop].tolist()   # Python ints, as the pod's core receives them
+        t = first
+        for ax, ay, az, gx, gy, gz in rows:
+            flags = push(t, ax, ay, az, gx, gy, gz)
+            if flags:
+                if flags & fc.EVENT_IC and not flags & fc.EVENT_CALIBRATED:
+                    # (ICs found while replaying the calibration buffer are late by design and
+                    # are not counted as live detections)
+                    ics.append((time_of(core.last_ic_t), time_of(t)))
+                if flags & fc.EVENT_LANDED:
+                    landings.append((time_of(core.landed_t), time_of(t)))
+                if flags & fc.EVENT_STRIDE or flags & fc.EVENT_CALIBRATED:
+                    while seen < core.stride_count:
+                        strides.append(_record(core, seen, time_of))
+                        seen += 1
+                if flags & fc.EVENT_ACTIVITY:
+                    activity.append((time_of(t), fc.ACTIVITY_NAMES[core.activity]))
+            if bar is not None and (t & 0x3FFF) == 0:
+                bar.update(t)
+            t += 1
     if bar is not None:
         bar.close()
     core.landings_ = landings
     return strides, ics, activity, core
 
 
-def rate_chz(rate_hz):
-    """The core's rate unit: 0.01 Hz (102.4 Hz -> 10240)."""
-    return int(round(float(rate_hz) * 100))
-
-
-def _record(core, k, rate):
-    """Stride number k as JSON-ready values (times in seconds from the start of the recording)."""
+def _record(core, k, time_of):
+    """Stride number k as JSON-ready values (times in seconds from sample 0)."""
     r = k & (fc.STRIDE_RING - 1)
     cad = core.cadence_dspm[r]
     swing = core.swing_ms[r]
     return dict(
-        ic_s=core.ic_t[r] / rate,
-        to_s=core.to_t[r] / rate,
+        ic_s=time_of(core.ic_t[r]),
+        to_s=time_of(core.to_t[r]),
         gct_ms=core.gct_ms[r],
         swing_ms=swing if swing >= 0 else None,
         strike_angle_deg=core.angle_ddeg[r] / 10.0,
         strike=fc.STRIKE_NAMES[core.strike[r]],
         cadence_spm=cad / 10.0 if cad > 0 else None,
-        emitted_s=core.emit_t[r] / rate,
+        emitted_s=time_of(core.emit_t[r]),
     )
 
 

@@ -5,6 +5,8 @@ import sys
 from footfall.commands.settings_file import load_settings
 
 STRIKE_KEYS = ("ic_s", "to_s", "gct_ms", "swing_ms", "strike_angle_deg", "strike", "cadence_spm")
+#: Gaps listed one per line in the text output; the rest are counted.
+GAPS_LISTED = 10
 
 
 def register(sub):
@@ -18,6 +20,7 @@ def register(sub):
 
 def run(args):
     from footfall.io import load_recording
+    from footfall.recording import format_rate
     from footfall.replay import replay
     from footfall.summary import format_summary, format_table, summarize
 
@@ -25,8 +28,10 @@ def run(args):
     rec = load_recording(args.trace)
     strides, ics, activity, _core = replay(rec, settings, progress=not args.json)
     summary = summarize(strides, activity, rec.duration_s, ics)
+    gaps = gap_list(rec)
     if args.json:
         out = {"trace": str(args.trace), "sample_rate_hz": rec.sample_rate_hz,
+               "samples": len(rec), "gaps": gaps,
                "strikes": [{k: s[k] for k in STRIKE_KEYS} for s in strides],
                "activity": [{"t_s": t, "state": name} for t, name in activity],
                "summary": summary}
@@ -36,6 +41,31 @@ def run(args):
     if not args.summary_only:
         print(format_table(strides))
         print()
-    print(f"{args.trace}: {rec.sample_rate_hz} Hz, {len(rec)} samples")
+    print(f"{args.trace}: {format_rate(rec.sample_rate_hz)} Hz, {len(rec)} samples")
+    print(format_gaps(gaps))
     print(format_summary(summary))
     return 0
+
+
+def gap_list(rec):
+    """The recording's gaps as JSON-ready dicts: first sample, samples lost, start and length (s)."""
+    out = []
+    for first, lost in rec.gaps:
+        start_s, end_s = rec.time_of(first - 1), rec.time_of(first + lost)
+        out.append({"first_sample": int(first), "samples_lost": int(lost),
+                    "t_s": round(rec.time_of(first), 6), "lost_s": round(end_s - start_s, 6)})
+    return out
+
+
+def format_gaps(gaps):
+    """One line "gaps           none" or a count and total, then up to GAPS_LISTED lines."""
+    if not gaps:
+        return "gaps           none"
+    lost = sum(g["samples_lost"] for g in gaps)
+    lines = [f"gaps           {len(gaps)}, {lost} samples lost"]
+    for g in gaps[:GAPS_LISTED]:
+        lines.append(f"  at {g['t_s']:.3f} s: {g['samples_lost']} samples (sample "
+                     f"{g['first_sample']}, {g['lost_s']:.3f} s without data)")
+    if len(gaps) > GAPS_LISTED:
+        lines.append(f"  ... and {len(gaps) - GAPS_LISTED} more")
+    return "\n".join(lines)
