@@ -162,6 +162,7 @@ class StrideCore:
         self._ic_sent = False       # EVENT_IC given for the landing in progress
         self._landed = False        # EVENT_LANDED given for the stance in progress
         self._pushing = False       # the stance is past mid-stance, in push-off
+        self._flat_seen = False     # the stance came close to flat (a sprinter's never stills)
         self._ms_w = 0              # pitch rate at mid-stance (LSB)
         self._hist_n = 0            # samples in the landing history ring
         self._hist_i = 0            # next slot in the ring (x5)
@@ -180,6 +181,7 @@ class StrideCore:
 
     def _start_calibration(self):
         self.calibrated = False
+        self._refining = False      # calibrated early; the axis is solved again with more motion
         self.mount.reset()
         self._ux = 0
         self._uy = 0
@@ -198,6 +200,8 @@ class StrideCore:
     def push(self, t, ax, ay, az, gx, gy, gz):
         if not self.calibrated:
             return self._calibrate(t, ax, ay, az, gx, gy, gz)
+        if self._refining:
+            self._refine(ax, ay, az, gx, gy, gz)
         # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
         w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13
         th = self._theta + w       # pitch integral, LSB x samples; re-based each stride (< 2**27)
@@ -351,6 +355,7 @@ class StrideCore:
         self._state = _STANCE
         self._landed = False
         self._pushing = False
+        self._flat_seen = False
         self._rest_n = 0
         self._ms_abs = 0x7FFFFFFF
         self._ms_w = 0
@@ -365,14 +370,16 @@ class StrideCore:
     def _stance(self, t, w, th, ax, ay, az):
         u = self.units
         a = w if w >= 0 else -w
-        if not self._pushing:
-            if t - self._ic_start > u.min_contact >> 1 and a < self._ms_abs:
-                # the flattest sample so far: mid-stance (the landing's ringing and rocking
-                # early in contact is not foot-flat)
-                self._ms_abs = a
+        if not self._pushing and t - self._ic_start > u.min_contact >> 1:
+            # (the landing's ringing and rocking early in contact is not foot-flat)
+            if a < self._ms_abs:
+                self._ms_abs = a           # the flattest sample so far: mid-stance
                 self._ms_w = w
                 self._mark_midstance(t, th, ax, ay, az)
-            elif t - self._ic_start >= u.min_contact and w < self._ms_w - u.pushoff_lsb:
+                if a < u.flat_lsb or a < self._swing_max >> 2:
+                    self._flat_seen = True     # flat: still, or a quarter of its swing peak
+            elif (self._flat_seen and t - self._ic_start >= u.min_contact
+                  and w < self._ms_w - u.pushoff_lsb):
                 self._pushing = True       # past mid-stance, turning toes-down: push-off
                 self._trough = w
                 self._trough_t = t
@@ -562,6 +569,23 @@ class StrideCore:
             self._slip_count = 0
 
     # ---- calibration -----------------------------------------------------------------
+    def _refine(self, ax, ay, az, gx, gy, gz):
+        """The first solve comes early (a short clip must lock on within a stride or two);
+        keep feeding the mount until refine_motion of motion, then solve gravity and the axis
+        again from the fuller buffer and moment (the sign is kept), once."""
+        m = self.mount
+        u = self.units
+        m.add(ax, ay, az, gx, gy, gz, u.motion_lsb)
+        if m.motion < u.refine_motion:
+            return
+        self._refining = False
+        if m.refine(u.motion_lsb, u.still_lo, u.still_hi):
+            self._ux = m.axis[0]
+            self._uy = m.axis[1]
+            self._uz = m.axis[2]
+            self.calibrations += 1
+
+
     def _calibrate(self, t, ax, ay, az, gx, gy, gz):
         m = self.mount
         u = self.units
@@ -592,4 +616,5 @@ class StrideCore:
             slot = (slot + 1) % m.capacity
             if not self.calibrated:
                 break                              # the replay itself found a slip
+        self._refining = self.calibrated           # (after the replay: it must not feed the mount)
         return flags

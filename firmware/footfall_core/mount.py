@@ -94,7 +94,8 @@ class MountCalibration:
         quiet = peak >> 3                  # gravity: an eighth of the peak (running mid-stance
         if quiet < motion_lsb:             # is never silent), at least the motion threshold
             quiet = motion_lsb
-        if not self._gravity(quiet, still_lo, still_hi):
+        if not self._gravity(quiet, still_lo, still_hi) and not self._gravity(
+                peak >> 2, still_lo, still_hi):    # (a sprinter's stance: never that quiet)
             return False
         if not self._principal_axis():
             return False
@@ -112,6 +113,27 @@ class MountCalibration:
             return False
         a = self.axis
         if sign > 0:          # the push-off came out positive: flip so toes-down is negative
+            a[0] = -a[0]
+            a[1] = -a[1]
+            a[2] = -a[2]
+        return True
+
+    def refine(self, motion_lsb, still_lo, still_hi):
+        """Solve gravity and the axis again from a fuller buffer and moment (after the first,
+        early solve), keeping the axis sign. Returns True when they were updated."""
+        a = self.axis
+        x, y, z = a[0], a[1], a[2]
+        peak = self._gyro_peak()
+        quiet = peak >> 3
+        if quiet < motion_lsb:
+            quiet = motion_lsb
+        if not self._gravity(quiet, still_lo, still_hi) and not self._gravity(
+                peak >> 2, still_lo, still_hi):
+            return False
+        if not self._principal_axis():
+            a[0], a[1], a[2] = x, y, z
+            return False
+        if a[0] * x + a[1] * y + a[2] * z < 0:     # Q13 x Q13, < 3 * 2**26
             a[0] = -a[0]
             a[1] = -a[1]
             a[2] = -a[2]

@@ -55,8 +55,10 @@ class FloatStrideReference:
         cap = buffer_samples(self.rate_chz)
         while t < n:
             lo = max(0, t + 1 - cap)
-            axis = self._solve(gyro_dps[lo:t + 1], accel_g[lo:t + 1], l1[lo:t + 1],
-                               gyro_dps[:t + 1])
+            axis = self._axis(gyro_dps[lo:t + 1], accel_g[lo:t + 1], l1[lo:t + 1],
+                              gyro_dps[:t + 1])
+            if axis is not None:
+                axis = self._signed(axis, gyro_dps[lo:t + 1], l1[lo:t + 1])
             if axis is not None:
                 break
             t += self.retry + 1
@@ -64,13 +66,24 @@ class FloatStrideReference:
             return []
         start = max(0, t + 1 - cap)
         w = gyro_dps @ axis
+        # the core solves the mount again, sign kept, once it has seen twice that much motion
+        t2 = int(np.searchsorted(motion, 2 * self.cal_motion))
+        t2 = max(t2, t + 1)
+        if t2 < n:
+            lo = max(0, t2 + 1 - cap)
+            again = self._axis(gyro_dps[lo:t2 + 1], accel_g[lo:t2 + 1], l1[lo:t2 + 1],
+                               gyro_dps[:t2 + 1])
+            if again is not None:
+                again = again if again @ axis >= 0 else -again
+                w[t2:] = gyro_dps[t2:] @ again
         return self._detect(w, accel_g, start, n)
 
-    def _solve(self, g, a, l1, g_all):
-        """Axis from the buffer (g, a, l1: its last buffer_samples(rate) samples); the gyro moment,
-        like the core's, sums every moving sample since the start (g_all)."""
-        quiet_thr = max(l1.max() / 8, self.s["motion_threshold_dps"])
-        quiet = l1 < quiet_thr
+    def _axis(self, g, a, l1, g_all):
+        """Unsigned axis from the buffer (g, a, l1: its last buffer_samples(rate) samples); the
+        gyro moment, like the core's, sums every moving sample since the start (g_all)."""
+        quiet = l1 < max(l1.max() / 8, self.s["motion_threshold_dps"])
+        if not quiet.any():          # a sprinter's stance is never that quiet
+            quiet = l1 < max(l1.max() / 4, self.s["motion_threshold_dps"])
         if not quiet.any():
             return None
         # gravity from a still foot (quiet, |a| within ~8 % of 1 g) levels the pitch axis
@@ -83,8 +96,10 @@ class FloatStrideReference:
             grav /= np.linalg.norm(grav)
             level = np.eye(3) - np.outer(grav, grav)
             m = level @ m @ level
-        vals, vecs = np.linalg.eigh(m)
-        axis = vecs[:, -1]
+        return np.linalg.eigh(m)[1][:, -1]
+
+    def _signed(self, axis, g, l1):
+        """The axis signed so that push-off is toes-down (negative), by the core's vote."""
         w = g @ axis
         need = ms_to_samples(15, self.rate_chz)
         votes = self._votes(w, l1 < max(l1.max() / 8, self.s["motion_threshold_dps"]), 2 * need)
@@ -183,6 +198,7 @@ class FloatStrideReference:
                             rest_n = 0
                     if touchdown:
                         state, landed, pushing, rest_n = "stance", False, False, 0
+                        flat_seen = False
                         ms_abs, ms_w, trough = np.inf, 0.0, 0.0
                         ms_t, ms_th = t, theta
                         swing_expect += (swing_max - swing_expect) / 4
@@ -193,10 +209,11 @@ class FloatStrideReference:
                 continue
             # stance
             ax = abs(x)
-            if not pushing:
-                if t - ic_start > self.min_contact >> 1 and ax < ms_abs:
+            if not pushing and t - ic_start > self.min_contact >> 1:
+                if ax < ms_abs:
                     ms_abs, ms_w, ms_t, ms_th = ax, x, t, theta
-                elif (t - ic_start >= self.min_contact
+                    flat_seen = flat_seen or ax < flat or ax < swing_max / 4
+                elif (flat_seen and t - ic_start >= self.min_contact
                       and x < ms_w - s["pushoff_threshold_dps"]):
                     pushing, trough, trough_t = True, x, t
             rest_n = rest_n + 1 if ax < flat else 0
@@ -220,7 +237,7 @@ class FloatStrideReference:
                 to = trough_t + self.toe_off_delay
                 cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
                        2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
-                out.append({"ic_t": ic_start, "to_t": to,
+                out.append({"ic_t": ic_start, "to_t": to, "ms_t": ms_t,
                             "gct_ms": (to - ic_start) * 1000.0 / self.rate,
                             "strike_angle_deg": angle, "strike": STRIKES[cls]})
                 continue
