@@ -21,6 +21,7 @@ import io
 import numpy as np
 
 from footfall.export import activity_at
+from footfall.recording import format_rate
 
 STRIKE_COLOURS = {"rearfoot": "#d95f02", "midfoot": "#7570b3", "forefoot": "#1b9e77"}
 ACTIVITY_COLOURS = {"running": "#fde0c5", "walking": "#dbe9f6", "idle": "#ffffff"}
@@ -97,8 +98,7 @@ def _shade_activity(ax, activity, duration_s):
 
 
 def signals_figure(recording, strides, core=None):
-    rate = recording.sample_rate_hz
-    t = np.arange(len(recording)) / rate
+    t = recording.time_of(np.arange(len(recording)))
     pitch, desc = pitch_rate_dps(recording, core)
     acc = np.linalg.norm(recording.accel_g(), axis=1)
     ic = np.array([s["ic_s"] for s in strides])
@@ -128,7 +128,7 @@ def signals_figure(recording, strides, core=None):
                 for times, mark, colour, name in ((ic, "v", "#d62728", "IC (pod)"),
                                                   (to, "^", "#2ca02c", "TO (pod)")):
                     sel = times[(times >= lo) & (times <= hi)]
-                    idx = np.clip(np.rint(sel * rate).astype(int), 0, len(y) - 1)
+                    idx = np.clip(np.searchsorted(t, sel), 0, len(y) - 1)   # their rows
                     ax.plot(sel, y[idx], mark, color=colour, ms=6, label=name, ls="none")
                 sel = ref_ic[(ref_ic >= lo) & (ref_ic <= hi)]
                 if len(sel):
@@ -142,7 +142,8 @@ def signals_figure(recording, strides, core=None):
         axes[0].set_title(f"whole run ({recording.duration_s:.0f} s, min/max envelope); "
                           "red ticks = ICs", fontsize=10)
         axes[0].axvspan(a, b, color="#ffd700", alpha=0.3, lw=0)
-    axes[-2].set_title(f"excerpt {a:.1f}-{b:.1f} s at {rate} Hz: {desc}", fontsize=10)
+    axes[-2].set_title(f"excerpt {a:.1f}-{b:.1f} s at {format_rate(recording.sample_rate_hz)} "
+                       f"Hz: {desc}", fontsize=10)
     axes[-1].set_xlabel("time, s")
     return fig, desc
 
@@ -209,8 +210,7 @@ def cue_events(recording, sim=None):
                 for c in sim.get("cues", [])]
     from footfall_core.trace_format import MARK_CUE
 
-    rate = recording.sample_rate_hz
-    return [(m.sample_index / rate, "cue", str(m.value)) for m in recording.markers
+    return [(recording.time_of(m.sample_index), "cue", str(m.value)) for m in recording.markers
             if m.kind == MARK_CUE]
 
 
@@ -382,7 +382,7 @@ def _html(title, recording, summary, by_state, settings, pngs, captions):
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
              f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
              f"<h1>Your run: {esc(title)}</h1>",
-             f'<p class="meta">{recording.duration_s:.0f} s at {recording.sample_rate_hz} Hz, '
+             f'<p class="meta">{recording.duration_s:.0f} s at {format_rate(recording.sample_rate_hz)} Hz, '
              f"{len(recording)} samples. Replayed through the pod's own detection core.</p>",
              "<h2>Summary</h2>"]
     parts += [f"<p>{para}</p>" for para in plain_summary(summary, by_state, settings)]

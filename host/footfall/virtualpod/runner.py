@@ -290,14 +290,15 @@ def _exec_file(path, namespace=None):
     exec(code, g)
 
 
-def _strike_record(fields, offset, rate):
+def _strike_record(fields, offset, time_of):
+    """A console stride line as replay's stride dict (pod counter + offset = recording row)."""
     from footfall_core import core as fc
 
     k, ic, to, gct, swing, angle, strike, cad, emit = fields
-    return dict(ic_s=(ic + offset) / rate, to_s=(to + offset) / rate, gct_ms=gct,
+    return dict(ic_s=time_of(ic + offset), to_s=time_of(to + offset), gct_ms=gct,
                 swing_ms=swing if swing >= 0 else None, strike_angle_deg=angle / 10.0,
                 strike=fc.STRIKE_NAMES[strike], cadence_spm=cad / 10.0 if cad > 0 else None,
-                emitted_s=(emit + offset) / rate)
+                emitted_s=time_of(emit + offset))
 
 
 def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt):
@@ -324,9 +325,10 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         if not parts:
             continue
         if parts[0] == "S" and len(parts) == 10:
-            strikes.append(_strike_record([int(x) for x in parts[1:]], off, rate))
+            strikes.append(_strike_record([int(x) for x in parts[1:]], off, recording.time_of))
         elif parts[0] == "I" and len(parts) == 3:
-            ics.append({"ic_s": (int(parts[1]) + off) / rate, "emitted_s": (int(parts[2]) + off) / rate,
+            ics.append({"ic_s": recording.time_of(int(parts[1]) + off),
+                        "emitted_s": recording.time_of(int(parts[2]) + off),
                         "noticed_s": ts(t_us)})
         elif parts[0] == "C" and len(parts) == 3:
             kind = int(parts[1])
