@@ -193,6 +193,20 @@ def test_pyshoe_import():
     assert np.abs(rec.accel_g()).max() > 4 and np.abs(rec.gyro_dps()).max() > 300
 
 
+def test_pyshoe_ts_is_a_receive_clock_on_the_200hz_grid():
+    # ts steps scatter 1-9 ms around 5 ms (a median step says 200.07 Hz), yet every trial's ts
+    # sits on a 200 Hz grid without holes: the rows are uniform at 200 Hz
+    from footfall.io.timestamps import time_base
+
+    files = sorted(shared_path("pyshoe-vicon").glob("*.mat"))
+    assert len(files) >= 30
+    for f in files:
+        rec = load_recording(f)
+        assert (rec.sample_rate_hz, rec.time_s, rec.gaps) == (200, None, []), f.name
+        base = time_base(rec.reference["time_s"], f.name)
+        assert base.sample_rate_hz == 200 and base.gaps == []
+
+
 @pytest.mark.parametrize("name,stride_range,min_count", [
     (RUN, (0.68, 0.85), 14),
     (WALK, (1.0, 1.25), 25),

@@ -234,6 +234,18 @@ def test_file_round_trip_and_dispatch(tmp_path):
     assert_same_recording(got, rec)
     assert got.path == str(plain)
     assert load_recording(path, sample_rate_hz=208).sample_rate_hz == 208
+    odd = load_recording(path, sample_rate_hz=102.4)
+    assert odd.sample_rate_hz == 102.4 and odd.sample_rate_chz == 10240 and odd.time_s is None
+    assert odd.time_of(1024) == 10.0
+    with pytest.raises(InputError, match="sample rate 26 Hz is outside 50-1000 Hz"):
+        load_recording(path, sample_rate_hz=26)
+
+
+def test_trace_time_base_is_uniform_at_the_header_rate():
+    rec = decode_trace(encode_trace(make_recording(n=300)))
+    assert rec.sample_rate_hz == 416 and isinstance(rec.sample_rate_hz, int)
+    assert rec.time_s is None and rec.time_of(416) == 1.0
+    assert rec.duration_s == 300 / 416
 
 
 def test_raw_column_order_in_file():
@@ -266,6 +278,8 @@ def test_encode_rejects_what_the_format_cannot_hold():
         encode_trace(make_recording(firmware_version="much-too-long-version"))
     with pytest.raises(ValueError, match="sample_rate_hz"):
         encode_trace(Recording("mem", 70000, np.zeros((3, 6), np.int16)))
+    with pytest.raises(ValueError, match="sample_rate_hz 102.4 .*whole Hz"):
+        encode_trace(Recording("mem", 102.4, np.zeros((3, 6), np.int16)))
     with pytest.raises(ValueError, match="block_samples"):
         encode_trace(make_recording(), block_samples=tf.MAX_BLOCK_SAMPLES + 1)
     with pytest.raises(ValueError, match="marker value"):
