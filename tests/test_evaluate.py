@@ -103,6 +103,22 @@ def test_cli_evaluate_json_and_errors(tmp_path, monkeypatch):
     assert set(out["baselines"]) == {"float-reference", "accel-peak", "falbriard",
                                      "falbriard-midstance", "gaitmap"}
     assert "unavailable" in out["baselines"]["gaitmap"]
+    # one window for everything; LORO (one runner here: its fold trains on nothing)
+    p = _cli("evaluate", str(tmp_path), "--json", "--summary-only", "--window-ms=-80,40")
+    out = json.loads(p.stdout)
+    assert out["overall"]["windows_ms"] == ["ic annotations [-80, +40]",
+                                            "to annotations [-80, +40]"]
+    assert "recordings" not in out and "strike" in out["views"]
+    p = _cli("evaluate", str(tmp_path), "--json", "--summary-only", "--loro", "--jobs", "1")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["loro"]["folds"] == [{"runner": ["ipol-walking", "1"], "train_recordings": 0,
+                                     "held_out_recordings": 2, "changed": {}}]
+    assert out["loro"]["overall"]["reference_ics"] == out["overall"]["reference_ics"]
+    p = _cli("evaluate", str(tmp_path), "--window-ms=40,-80")
+    assert p.returncode == 2 and "--window-ms" in p.stderr
+    p = _cli("evaluate", str(tmp_path), "--loro", "--detector", "accel-peak")
+    assert p.returncode == 2 and "--loro" in p.stderr
     p = _cli("evaluate", str(tmp_path / "nope"))
     assert p.returncode == 2 and p.stderr.strip().count("\n") == 0 and "nope" in p.stderr
 

@@ -29,7 +29,8 @@ def register(sub):
                    help="match every event within +-MS instead of the per-reference windows")
     p.add_argument("--window-ms", metavar="LO,HI",
                    help="match every event with LO <= detected - reference <= HI (ms) instead "
-                        "of the per-reference windows, e.g. -80,40")
+                        "of the per-reference windows, e.g. --window-ms=-80,40 (with '=': the "
+                        "value starts with '-')")
     p.add_argument("--loro", action="store_true",
                    help="also score leave-one-runner-out: for each runner (dataset, subject), "
                         "tune the core on all other runners and score that one")
