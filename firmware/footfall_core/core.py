@@ -53,7 +53,7 @@ except ImportError:  # CPython
 from footfall_core.fixedmath import accel_sq16
 from footfall_core.fixedmath import isqrt as _isqrt
 from footfall_core.mount import MountCalibration, buffer_samples
-from footfall_core.settings import CoreUnits, Settings
+from footfall_core.settings import CoreUnits, Settings, ms_to_samples
 
 # push() flags
 EVENT_IC = const(1)          # a landing began: last_ic_t (provisional, for cues)
@@ -181,7 +181,7 @@ class StrideCore:
 
     def _start_calibration(self):
         self.calibrated = False
-        self._refining = False      # calibrated early; the axis is solved again with more motion
+        self._setting_up = True     # not calibrated yet, or calibrated early and refining
         self.mount.reset()
         self._ux = 0
         self._uy = 0
@@ -198,28 +198,29 @@ class StrideCore:
 
     # ---- per sample ----------------------------------------------------------------
     def push(self, t, ax, ay, az, gx, gy, gz):
-        if not self.calibrated:
-            return self._calibrate(t, ax, ay, az, gx, gy, gz)
-        if self._refining:
-            self._refine(ax, ay, az, gx, gy, gz)
+        if self._setting_up:       # (one test on the common path: calibrated and refined)
+            if not self.calibrated:
+                return self._calibrate(t, ax, ay, az, gx, gy, gz)
+            self._refine(t, ax, ay, az, gx, gy, gz)
         # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
         w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13
         th = self._theta + w       # pitch integral, LSB x samples; re-based each stride (< 2**27)
         self._theta = th
         st = self._state
         if st == _SWING:
+            u = self.units
             d = w - self._prev_w
             self._prev_w = w
-            if w > self.units.swing_lsb and -self.units.swing_slew < d < self.units.swing_slew:
+            if w > u.swing_lsb and -u.swing_slew < d < u.swing_slew:
                 self._lobe_n += 1          # samples in a row of a smooth lobe above threshold
-            elif self._lobe_n < self.units.swing_lobe:
+            elif self._lobe_n < u.swing_lobe:
                 self._lobe_n = 0           # too brief or too jumpy for a swing (noise, ringing)
             if w > self._swing_max:
                 self._swing_max = w
-            elif (self._lobe_n >= self.units.swing_lobe
-                  and self._swing_max * 100 > self._swing_expect * self.units.swing_fraction
-                  and t - self._state_t > self.units.min_swing
-                  and (th > self.units.landing_theta or self._prev_to_t < 0)):
+            elif (self._lobe_n >= u.swing_lobe
+                  and self._swing_max * 100 > self._swing_expect * u.swing_fraction
+                  and t - self._state_t > u.min_swing
+                  and (th > u.landing_theta or self._prev_to_t < 0)):
                 # (the pitch integral is relative to the last mid-stance, so th is the sole's
                 # pitch: a foot still toes-down from push-off cannot be landing)
                 self._state = _LANDING
@@ -229,7 +230,7 @@ class StrideCore:
                 self._hist_n = 0
                 self._rest_n = 0
                 self._clear_candidates()
-            elif t - self._state_t > self.units.max_stride:
+            elif t - self._state_t > u.max_stride:
                 return self._timeout(t)
             return 0
         if st == _LANDING:
@@ -569,21 +570,26 @@ class StrideCore:
             self._slip_count = 0
 
     # ---- calibration -----------------------------------------------------------------
-    def _refine(self, ax, ay, az, gx, gy, gz):
+    def _refine(self, t, ax, ay, az, gx, gy, gz):
         """The first solve comes early (a short clip must lock on within a stride or two);
-        keep feeding the mount until refine_motion of motion, then solve gravity and the axis
-        again from the fuller buffer and moment (the sign is kept), once."""
+        keep feeding the mount until twice calibration_motion, then solve gravity and the axis
+        again from the fuller buffer and moment, once; the fuller buffer's vote may turn the
+        axis over (gait initiation can mislead the first vote)."""
         m = self.mount
         u = self.units
         m.add(ax, ay, az, gx, gy, gz, u.motion_lsb)
-        if m.motion < u.refine_motion:
+        if m.motion < 2 * u.calibration_motion:
             return
-        self._refining = False
-        if m.refine(u.motion_lsb, u.still_lo, u.still_hi):
+        self._setting_up = False
+        done = m.refine(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
+                        ms_to_samples(15, u.rate_chz))
+        if done:
             self._ux = m.axis[0]
             self._uy = m.axis[1]
             self._uz = m.axis[2]
             self.calibrations += 1
+            if done < 0:
+                self._reset_stride(t)      # upside down until now: start the stride over
 
 
     def _calibrate(self, t, ax, ay, az, gx, gy, gz):
@@ -595,8 +601,9 @@ class StrideCore:
         if m.wait > 0:
             m.wait -= 1
             return 0
-        m.wait = u.retry_samples                   # undecided: retry after 0.25 s of samples
-        if not m.solve(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi, u.quiet_samples):
+        m.wait = ms_to_samples(250, u.rate_chz)    # undecided: retry after 0.25 s of samples
+        if not m.solve(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
+                       ms_to_samples(15, u.rate_chz)):     # a quiet spell for the sign vote
             return 0
         self._ux = m.axis[0]
         self._uy = m.axis[1]
@@ -610,11 +617,12 @@ class StrideCore:
         n = m.count
         t0 = t - n + 1
         self._reset_stride(t0)
+        self._setting_up = False                   # the replay must not feed the mount
         for k in range(n):
             i = slot * 6
             flags |= self.push(t0 + k, b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5])
             slot = (slot + 1) % m.capacity
             if not self.calibrated:
                 break                              # the replay itself found a slip
-        self._refining = self.calibrated           # (after the replay: it must not feed the mount)
-        return flags
+        self._setting_up = True                    # refining from here (or calibrating again,
+        return flags                               # if the replay found a slip)

@@ -20,13 +20,13 @@ from array import array
 
 from footfall_core.fixedmath import accel_sq16, unit_q13
 
-BUFFER_MS = 2300       # calibration buffer span: the first strides are replayed from it
+BUFFER_MS = 2200       # calibration buffer span: the first strides are replayed from it
 
 
 def buffer_samples(rate_chz):
-    """Buffer length at a sample rate in 0.01 Hz: 2.3 s (478 samples = 5.6 KB at 208 Hz,
-    956 = 11.2 KB at 416 Hz)."""
-    n = rate_chz * (BUFFER_MS // 100) // 1000              # < 100000 x 23
+    """Buffer length at a sample rate in 0.01 Hz: 2.2 s (457 samples = 5.4 KB at 208 Hz,
+    915 = 10.7 KB at 416 Hz)."""
+    n = rate_chz * (BUFFER_MS // 100) // 1000              # < 100000 x 22
     return n if n > 8 else 8
 
 
@@ -99,16 +99,7 @@ class MountCalibration:
             return False
         if not self._principal_axis():
             return False
-        # the sign vote after quiet spells of 2 x quiet_samples below an eighth of the peak;
-        # if none decides, after spells half as long below a quarter of it (a sprinter's stance
-        # is never quieter than 14-19 % of the swing's rotation, foot markers at 9.5 m/s).
-        # The strict vote first: the looser one also hears lulls in swing.
-        sign = self._toes_down_sign(quiet, pushoff_lsb, 2 * quiet_samples)
-        if sign == 0:
-            quiet = peak >> 2
-            if quiet < motion_lsb:
-                quiet = motion_lsb
-            sign = self._toes_down_sign(quiet, pushoff_lsb, quiet_samples)
+        sign = self._vote(peak, motion_lsb, pushoff_lsb, quiet_samples)
         if sign == 0:
             return False
         a = self.axis
@@ -118,9 +109,26 @@ class MountCalibration:
             a[2] = -a[2]
         return True
 
-    def refine(self, motion_lsb, still_lo, still_hi):
+    def _vote(self, peak, motion_lsb, pushoff_lsb, quiet_samples):
+        """The sign vote after quiet spells of 2 x quiet_samples below an eighth of the peak;
+        if none decides, after spells half as long below a quarter of it (a sprinter's stance
+        is never quieter than 14-19 % of the swing's rotation, foot markers at 9.5 m/s). The
+        strict vote first: the looser one also hears lulls in swing."""
+        quiet = peak >> 3
+        if quiet < motion_lsb:
+            quiet = motion_lsb
+        sign = self._toes_down_sign(quiet, pushoff_lsb, 2 * quiet_samples)
+        if sign == 0:
+            quiet = peak >> 2
+            if quiet < motion_lsb:
+                quiet = motion_lsb
+            sign = self._toes_down_sign(quiet, pushoff_lsb, quiet_samples)
+        return sign
+
+    def refine(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
         """Solve gravity and the axis again from a fuller buffer and moment (after the first,
-        early solve), keeping the axis sign. Returns True when they were updated."""
+        early solve). The sign follows the earlier axis unless the vote on this fuller buffer
+        says otherwise. Returns 0 (kept), 1 (updated) or -1 (updated and turned over)."""
         a = self.axis
         x, y, z = a[0], a[1], a[2]
         peak = self._gyro_peak()
@@ -129,15 +137,20 @@ class MountCalibration:
             quiet = motion_lsb
         if not self._gravity(quiet, still_lo, still_hi) and not self._gravity(
                 peak >> 2, still_lo, still_hi):
-            return False
+            return 0
         if not self._principal_axis():
             a[0], a[1], a[2] = x, y, z
-            return False
+            return 0
         if a[0] * x + a[1] * y + a[2] * z < 0:     # Q13 x Q13, < 3 * 2**26
             a[0] = -a[0]
             a[1] = -a[1]
             a[2] = -a[2]
-        return True
+        if self._vote(peak, motion_lsb, pushoff_lsb, quiet_samples) > 0:
+            a[0] = -a[0]      # the fuller buffer's push-offs come out positive: turn it over
+            a[1] = -a[1]
+            a[2] = -a[2]
+            return -1
+        return 1
 
     def _principal_axis(self):
         m = self.moment

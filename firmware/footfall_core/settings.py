@@ -177,9 +177,6 @@ class CoreUnits:
         self.sharp_lsb = v["impact_sharp_mg"] * (32768 // accel_range_g) // 1000
         self.toe_off_delay = ms_to_samples(v["toe_off_delay_ms"], sample_rate_chz, 0)
         self.calibration_motion = ms(v["calibration_motion_ms"])
-        self.refine_motion = 2 * self.calibration_motion       # the mount solved again
-        self.retry_samples = ms(250)
-        self.quiet_samples = ms(15)                           # a quiet spell for the sign vote
         self.landing_timeout = ms(v["landing_timeout_ms"])
         self.landing_still = ms(v["landing_still_ms"])
         # a foot at rest: fixedmath.accel_sq16(a) between these, |a| in ~[0.92, 1.1] g

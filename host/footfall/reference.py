@@ -75,7 +75,10 @@ class FloatStrideReference:
                                gyro_dps[:t2 + 1])
             if again is not None:
                 again = again if again @ axis >= 0 else -again
-                w[t2:] = gyro_dps[t2:] @ again
+                # the fuller buffer's vote may turn it over (the core then restarts its stride
+                # state there, which this reference does not mirror)
+                voted = self._signed(again, gyro_dps[lo:t2 + 1], l1[lo:t2 + 1])
+                w[t2:] = gyro_dps[t2:] @ (voted if voted is not None else again)
         return self._detect(w, accel_g, start, n)
 
     def _axis(self, g, a, l1, g_all):
