@@ -331,18 +331,29 @@ class StrideCore:
     def _contact_now(self, sole_theta):
         """The contact of the landing in progress (sample) given the sole's pitch at the
         minimum (pitch integral from a flat foot): the sharp impact if one came at or before
-        the steepest fall, else the steepest fall if the sole was still more toes-up than the
-        rearfoot cut-off at the minimum (a heel landing), else the minimum itself."""
+        the steepest fall; else between the minimum and the steepest fall, the more toward the
+        fall the more toes-up the sole still was at the minimum (a heel landing is mid-slap
+        there): the minimum itself up to half the rearfoot cut-off, the fall from twice it."""
         c = self._cand
+        u = self.units
         steep = c[_C_STEEP_T] if c[_C_STEEP_T] >= 0 else c[_C_MIN_T]
-        if c[_C_JOLT_T] >= 0 and c[_C_JOLT_T] <= steep + self.units.sharp_lag:
+        if c[_C_JOLT_T] >= 0 and c[_C_JOLT_T] <= steep + u.sharp_lag:
             self._ic_theta = c[_C_JOLT_TH]
             return c[_C_JOLT_T]
-        if sole_theta > self.units.rearfoot_theta and c[_C_STEEP_T] >= 0:
+        lo = u.rearfoot_theta >> 1
+        span = (u.rearfoot_theta << 1) - lo                 # > 0 for a positive cut-off
+        if sole_theta <= lo or span <= 0 or c[_C_STEEP_T] < 0:
+            self._ic_theta = c[_C_MIN_TH]
+            return c[_C_MIN_T]
+        if sole_theta >= lo + span:
             self._ic_theta = c[_C_STEEP_TH]
             return steep
-        self._ic_theta = c[_C_MIN_TH]
-        return c[_C_MIN_T]
+        # share of the way toward the fall, 1/256 (< 2**8); the samples between are few
+        # (< 2**7) and the pitch between them < 2**22
+        f = ((sole_theta - lo) << 8) // span
+        d = c[_C_MIN_T] - steep
+        self._ic_theta = c[_C_MIN_TH] + (((c[_C_STEEP_TH] - c[_C_MIN_TH]) >> 8) * f)
+        return c[_C_MIN_T] - ((d * f + 128) >> 8)
 
     def _provisional_ic(self, ic):
         self._ic_sent = True

@@ -262,6 +262,9 @@ class _Candidates:
         steep = self.steep_t if self.steep_t is not None else self.min_t
         if self.jolt_t is not None and self.jolt_t <= steep + sharp_lag:
             return self.jolt_t, self.jolt_th
-        if sole_deg > rearfoot_deg and self.steep_t is not None:
-            return self.steep_t, self.steep_th
-        return self.min_t, self.min_th
+        lo, hi = rearfoot_deg / 2, rearfoot_deg * 2
+        if sole_deg <= lo or hi <= lo or self.steep_t is None:
+            return self.min_t, self.min_th
+        f = min(1.0, (sole_deg - lo) / (hi - lo))
+        return (int(round(self.min_t - f * (self.min_t - steep))),
+                self.min_th + f * (self.steep_th - self.min_th))
