@@ -259,18 +259,9 @@ class StrideCore:
             # a second toes-up lobe before any landing rotation (slow walking): wait on
             self._state_t = t
             self._clear_candidates()
-        # history ring, 8 samples (x5 slots; every value < 2**27)
         h = self._hist
         i = self._hist_i
-        h[i] = w
-        h[i + 1] = th
-        h[i + 2] = ax
-        h[i + 3] = ay
-        h[i + 4] = az
-        self._hist_i = i + 5 if i < 35 else 0
-        n = self._hist_n
-        if n < 8:
-            self._hist_n = n + 1
+        n = self._remember(w, th, ax, ay, az)
         flags = 0
         if w <= 0:
             if w < c[_C_MIN_W]:
@@ -291,24 +282,8 @@ class StrideCore:
                             j += 40
                         c[_C_STEEP_T] = t - (k >> 1)
                         c[_C_STEEP_TH] = h[j + 1]
-            k = u.sharp_lag
-            if c[_C_JOLT_T] < 0 and n >= 2 * k:
-                # a sharp impact: the accel's second difference over 2 x sharp_lag samples
-                j = i - 5 * k
-                if j < 0:
-                    j += 40
-                m = j - 5 * k
-                if m < 0:
-                    m += 40
-                d = jolt_magnitude(abs(ax - 2 * h[j + 2] + h[m + 2]),   # each < 2**17
-                                   abs(ay - 2 * h[j + 3] + h[m + 3]),
-                                   abs(az - 2 * h[j + 4] + h[m + 4]))
-                if d > u.sharp_lsb:
-                    # (the first sample past a sharp change shows it: the impact came at t)
-                    c[_C_JOLT_T] = t
-                    c[_C_JOLT_TH] = th
-                    if not self._ic_sent:
-                        flags = self._provisional_ic(t)
+            if c[_C_JOLT_T] < 0 and self._impact(t, th, ax, ay, az, i, n) and not self._ic_sent:
+                flags = self._provisional_ic(t)
         if self._armed:
             mn = c[_C_MIN_W]
             rise = w - mn
@@ -327,6 +302,46 @@ class StrideCore:
                 self._swing_expect >>= 1   # no landing found: maybe the gait slowed down
                 self._reset_stride(t)      # wait for the next swing
         return flags
+
+    def _remember(self, w, th, ax, ay, az):
+        """Put the sample in the landing history ring (8 samples x5 slots; every value
+        < 2**27); returns how many samples it held before (<= 8)."""
+        h = self._hist
+        i = self._hist_i
+        h[i] = w
+        h[i + 1] = th
+        h[i + 2] = ax
+        h[i + 3] = ay
+        h[i + 4] = az
+        self._hist_i = i + 5 if i < 35 else 0
+        n = self._hist_n
+        if n < 8:
+            self._hist_n = n + 1
+        return n
+
+    def _impact(self, t, th, ax, ay, az, i, n):
+        """A sharp impact at sample t (slot i of the ring, n samples before it): the accel's
+        second difference over 2 x sharp_lag samples above impact_sharp. Recorded as the
+        landing's impact (the first sample past a sharp change shows it: it came at t)."""
+        k = self.units.sharp_lag
+        if n < 2 * k:
+            return False
+        h = self._hist
+        j = i - 5 * k
+        if j < 0:
+            j += 40
+        m = j - 5 * k
+        if m < 0:
+            m += 40
+        d = jolt_magnitude(abs(ax - 2 * h[j + 2] + h[m + 2]),   # each < 2**17
+                           abs(ay - 2 * h[j + 3] + h[m + 3]),
+                           abs(az - 2 * h[j + 4] + h[m + 4]))
+        if d <= self.units.sharp_lsb:
+            return False
+        c = self._cand
+        c[_C_JOLT_T] = t
+        c[_C_JOLT_TH] = th
+        return True
 
     def _contact_now(self, sole_theta):
         """The contact of the landing in progress (sample) given the sole's pitch at the
@@ -381,6 +396,21 @@ class StrideCore:
 
     def _stance(self, t, w, th, ax, ay, az):
         u = self.units
+        if not self._landed and self._cand[_C_JOLT_T] < 0:
+            # A touchdown without an impact may have been a dip of the rotation in late swing:
+            # a sharp impact while still rotating toes-down is the contact (real shoe IMUs).
+            i = self._hist_i
+            n = self._remember(w, th, ax, ay, az)
+            if w <= 0 and self._impact(t, th, ax, ay, az, i, n):
+                c = self._cand
+                c[_C_MIN_W] = 0            # the landing search again, from this impact
+                c[_C_MIN_T] = -1
+                c[_C_STEEP] = 0
+                c[_C_STEEP_T] = -1
+                self._state = _LANDING
+                self._state_t = t
+                self._rest_n = 0
+                return 0
         a = w if w >= 0 else -w
         if not self._pushing and t - self._ic_start > u.min_contact >> 1:
             # (the landing's ringing and rocking early in contact is not foot-flat)

@@ -211,6 +211,18 @@ class FloatStrideReference:
                         state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
                 continue
             # stance
+            if not landed and cand.jolt_t is None:
+                # a touchdown without an impact may have been a dip in late swing: a sharp
+                # impact while still rotating toes-down is the contact (core.py)
+                hist.append((x, theta, a[t]))
+                nh = len(hist) - 1
+                if (x <= 0 and min(nh, 7) >= 2 * k2 and _jolt_magnitude(
+                        a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2]) > sharp):
+                    jolt = (t, theta)
+                    cand = _Candidates()
+                    cand.jolt_t, cand.jolt_th = jolt
+                    state, state_t, rest_n = "landing", t, 0
+                    continue
             ax = abs(x)
             if not pushing and t - ic_start > self.min_contact >> 1:
                 if ax < ms_abs:
