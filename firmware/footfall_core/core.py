@@ -264,26 +264,32 @@ class StrideCore:
         n = self._remember(w, th, ax, ay, az)
         flags = 0
         if w <= 0:
+            k = u.slope_lag
+            fall = 0
+            if n >= k:
+                j = i - 5 * k
+                if j < 0:
+                    j += 40
+                fall = w - h[j]                           # the fall over slope_window, < 2**17
             if w < c[_C_MIN_W]:
-                # a new toes-down minimum; the fall into it over slope_window samples
+                # a new toes-down minimum, and the steepest fall into it
                 c[_C_MIN_W] = w
                 c[_C_MIN_T] = t
                 c[_C_MIN_TH] = th
-                k = u.slope_lag
-                if n >= k:
-                    j = i - 5 * k
+                if fall < c[_C_STEEP]:
+                    c[_C_STEEP] = fall
+                    j = i - 5 * (k >> 1)                  # the middle of that window
                     if j < 0:
                         j += 40
-                    fall = w - h[j]                       # < 2**17
-                    if fall < c[_C_STEEP]:
-                        c[_C_STEEP] = fall
-                        j = i - 5 * (k >> 1)             # the middle of that window
-                        if j < 0:
-                            j += 40
-                        c[_C_STEEP_T] = t - (k >> 1)
-                        c[_C_STEEP_TH] = h[j + 1]
+                    c[_C_STEEP_T] = t - (k >> 1)
+                    c[_C_STEEP_TH] = h[j + 1]
             if c[_C_JOLT_T] < 0 and self._impact(t, th, ax, ay, az, i, n) and not self._ic_sent:
-                flags = self._provisional_ic(t)
+                flags = self._provisional_ic(t)       # an impact, or something like it: cue now
+            elif (not self._ic_sent and c[_C_STEEP] < -u.landing_drop_lsb
+                  and fall * 2 > c[_C_STEEP]):
+                # for cues, not waiting for the minimum: the fall has eased to half its
+                # steepest (a heel landing's slap began; a forefoot one is arriving)
+                flags = self._provisional_ic(c[_C_STEEP_T])
         if self._armed:
             mn = c[_C_MIN_W]
             rise = w - mn
@@ -320,12 +326,14 @@ class StrideCore:
         return n
 
     def _impact(self, t, th, ax, ay, az, i, n):
-        """A sharp impact at sample t (slot i of the ring, n samples before it): the accel's
-        second difference over 2 x sharp_lag samples above impact_sharp. Recorded as the
-        landing's impact (the first sample past a sharp change shows it: it came at t)."""
+        """A sharp change of the accel at sample t (slot i of the ring, n samples before it):
+        its second difference over 2 x sharp_lag samples. Above impact_sharp it is an impact,
+        recorded as the landing's (the first sample past a sharp change shows it: it came at
+        t): returns 2. Above half that, returns 1: reason enough for a cue, not for the
+        contact's timing (smooth, low-passed signals reach it). Else 0."""
         k = self.units.sharp_lag
         if n < 2 * k:
-            return False
+            return 0
         h = self._hist
         j = i - 5 * k
         if j < 0:
@@ -337,11 +345,11 @@ class StrideCore:
                            abs(ay - 2 * h[j + 3] + h[m + 3]),
                            abs(az - 2 * h[j + 4] + h[m + 4]))
         if d <= self.units.sharp_lsb:
-            return False
+            return 1 if d > self.units.sharp_lsb >> 1 else 0
         c = self._cand
         c[_C_JOLT_T] = t
         c[_C_JOLT_TH] = th
-        return True
+        return 2
 
     def _contact_now(self, sole_theta):
         """The contact of the landing in progress (sample) given the sole's pitch at the
@@ -401,7 +409,7 @@ class StrideCore:
             # a sharp impact while still rotating toes-down is the contact (real shoe IMUs).
             i = self._hist_i
             n = self._remember(w, th, ax, ay, az)
-            if w <= 0 and self._impact(t, th, ax, ay, az, i, n):
+            if w <= 0 and self._impact(t, th, ax, ay, az, i, n) == 2:
                 c = self._cand
                 c[_C_MIN_W] = 0            # the landing search again, from this impact
                 c[_C_MIN_T] = -1

@@ -294,9 +294,10 @@ class App:
 
     def _on_flags(self, flags, t, now):
         core = self.core
+        if flags & fc.EVENT_LANDED:
+            self.recorder.event(tf.MARK_IC, core.landed_t, 0)      # the refined contact
         if flags & fc.EVENT_IC:
             self._last_motion_ms = now
-            self.recorder.event(tf.MARK_IC, core.last_ic_t, 0)
             if not flags & fc.EVENT_CALIBRATED:
                 if self.settings.values["ic_tap_on"] and self.buzz.start(fq.CUE_BEAT, now):
                     self._drv_first = True

@@ -18,7 +18,7 @@ from footfall.evaluation import recording_cadence_error
 from footfall.replay import replay
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-RATES_HZ = (104, 200, 416)
+RATES_HZ = (102.4, 104, 200, 416)   # the pod's ODRs (200 = PyShoe's own), a logger's 102.4
 SELF_MATCH_S = 0.2      # the reference against itself: onsets at 0.3 vs 0.5 m/s of one track
 
 

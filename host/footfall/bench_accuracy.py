@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data"
 RESULTS = REPO / "bench" / "results.md"
 LORO_BUDGET = 40            # candidate settings scored per LORO fold
-RATES = (104, 208, 416)
+RATES = (102.4, 104, 208, 416)   # the pod's three ODRs, and a research logger's 102.4 Hz
 BASELINES = ("float-reference", "accel-peak", "falbriard", "falbriard-midstance")
 CORE = "core, defaults"
 CORE_TUNED = "core, tuned on all runners"
@@ -106,7 +106,7 @@ def main():
         t = time.perf_counter()
         res, _ = score_all(load(rate), with_tuned=False, datasets=markers)
         rates[rate] = res
-        timing["%d Hz (LORO: marker runners held out)" % rate] = time.perf_counter() - t
+        timing["%g Hz (LORO: marker runners held out)" % rate] = time.perf_counter() - t
     md = render(results, timing, t_load, len(recs), gaitmap_note, check, rates, markers)
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(md)
@@ -396,14 +396,14 @@ def render(results, timing, t_load, n_recs, gaitmap_note, check, rates, markers)
     out += ["## Other sample rates (marker datasets: %s)" % ", ".join(sorted(markers)), ""]
     for rate in sorted(rates):
         res = rates[rate]
-        out += ["### %d Hz" % rate, ""]
+        out += ["### %g Hz" % rate, ""]
         for g in sorted({g for ev in res.values() for g in ev.groups_}):
-            out += section("%d Hz, %s" % (rate, g), [(n, ev.groups_.get(g)) for n, ev in
+            out += section("%g Hz, %s" % (rate, g), [(n, ev.groups_.get(g)) for n, ev in
                                                      res.items()])
         for view in ("strike", "speed"):
             for lab, rows in _views(res, view):
-                out += section("%d Hz, %s" % (rate, lab), rows)
-        out += ["Targets at %d Hz (marker datasets):" % rate, ""] + targets_md(res) + [""]
+                out += section("%g Hz, %s" % (rate, lab), rows)
+        out += ["Targets at %g Hz (marker datasets):" % rate, ""] + targets_md(res) + [""]
     out += ["## Leave-one-runner-out folds", "",
             "%d runners; %d distinct settings evaluated over all folds (one shared cache). "
             "Settings changed from the defaults per held-out runner:" % (

@@ -78,20 +78,14 @@ class Detection:
     strides: list = field(default_factory=list)   # ic_s, to_s, gct_ms, strike_angle_deg, strike, cadence_spm
 
 
-def detected_ics(strides, ics):
-    """Every IC the pod emitted: live IC events plus the ICs of completed strides (those found
-    while replaying the calibration buffer). A final IC with no toe-off after it (the runner
-    stopped) is a detection too; so is a false IC whose stride was later dropped."""
-    return sorted(set(round(s["ic_s"], 6) for s in strides) | set(round(i, 6) for i, _ in ics))
-
-
 def detect_footfall(rec, settings=None):
-    from .replay import replay
+    from .replay import detected_ics, replay
 
-    strides, ics, _act, _core = replay(rec, settings)
-    return Detection(ic_s=np.asarray(detected_ics(strides, ics)),
+    strides, _ics, _act, core = replay(rec, settings)
+    return Detection(ic_s=np.asarray(detected_ics(strides, core.landings_)),
                      to_s=np.asarray([s["to_s"] for s in strides]),
-                     emitted_s={round(i, 6): e for i, e in ics}, strides=strides)
+                     emitted_s={round(ic, 6): cue for ic, _landed, cue in core.landings_
+                                if cue is not None}, strides=strides)
 
 
 def detect_float_reference(rec, settings=None):

@@ -17,11 +17,13 @@ def replay(recording, settings=None, progress=False):
     """Run StrideCore over `recording`; returns (strides, ics, activity_changes, core).
 
     strides: list of dicts (ic_s, to_s, gct_ms, swing_ms, strike_angle_deg, strike,
-    cadence_spm, emitted_s); ics: list of (ic_s, emitted_s) of the provisional ICs;
-    activity_changes: list of (t_s, state name) starting with (0.0, "idle"). The refined
-    landings (EVENT_LANDED) are left on the core as ``core.landings_``: [(landed_s,
-    emitted_s)]. Times are seconds from sample 0 (``Recording.time_of``). InputError when the
-    recording's rate is outside what the core runs at (50-1000 Hz).
+    cadence_spm, emitted_s); ics: list of (ic_s, emitted_s) of the provisional ICs (EVENT_IC,
+    what cues key on); activity_changes: list of (t_s, state name) starting with (0.0, "idle").
+    The refined contacts (EVENT_LANDED) are left on the core as ``core.landings_``: [(ic_s,
+    emitted_s, cue_s)], cue_s = when that landing's provisional IC was emitted (None if it
+    came while the calibration buffer was replayed). Times are seconds from sample 0
+    (``Recording.time_of``). InputError when the recording's rate is outside what the core
+    runs at (50-1000 Hz).
     """
     check_sample_rate(recording.sample_rate_hz, recording.path)
     core = fc.StrideCore(recording.sample_rate_chz, recording.accel_range_g,
@@ -30,6 +32,7 @@ def replay(recording, settings=None, progress=False):
     strides, ics, landings = [], [], []
     activity = [(time_of(0), fc.ACTIVITY_NAMES[fc.ACTIVITY_IDLE])]
     seen = 0
+    cue_s = None                   # emission of the provisional IC of the landing in progress
     bar = _Progress(len(recording)) if progress else None
     push = core.push
     for first, stop in recording.received_spans():
@@ -41,9 +44,11 @@ def replay(recording, settings=None, progress=False):
                 if flags & fc.EVENT_IC and not flags & fc.EVENT_CALIBRATED:
                     # (ICs found while replaying the calibration buffer are late by design and
                     # are not counted as live detections)
-                    ics.append((time_of(core.last_ic_t), time_of(t)))
+                    cue_s = time_of(t)
+                    ics.append((time_of(core.last_ic_t), cue_s))
                 if flags & fc.EVENT_LANDED:
-                    landings.append((time_of(core.landed_t), time_of(t)))
+                    landings.append((time_of(core.landed_t), time_of(t), cue_s))
+                    cue_s = None
                 if flags & fc.EVENT_STRIDE or flags & fc.EVENT_CALIBRATED:
                     while seen < core.stride_count:
                         strides.append(_record(core, seen, time_of))
@@ -57,6 +62,14 @@ def replay(recording, settings=None, progress=False):
         bar.close()
     core.landings_ = landings
     return strides, ics, activity, core
+
+
+def detected_ics(strides, landings):
+    """Every contact the core found (s): its refined landings (EVENT_LANDED) and the ICs of its
+    stride records (the first strides, found while the calibration buffer was replayed, come
+    only as records). A landing with no toe-off after it (the runner stopped) counts too."""
+    return sorted(set(round(s["ic_s"], 6) for s in strides)
+                  | set(round(landing[0], 6) for landing in landings))
 
 
 def _record(core, k, time_of):

@@ -17,7 +17,7 @@ def register(sub):
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--detector", choices=DETECTOR_CHOICES, default="footfall",
                    help="what to score (default: the pod's core)")
-    p.add_argument("--rate", type=int, default=208,
+    p.add_argument("--rate", type=float, default=208,
                    help="sample rate of the virtual IMU of marker datasets (Hz, default 208)")
     p.add_argument("--seed", type=int, default=0, help="seed of the virtual mounts and noise")
     p.add_argument("--summary-only", action="store_true", help="omit the per-recording rows")

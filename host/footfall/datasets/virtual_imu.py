@@ -154,7 +154,7 @@ def synthesize_imu(time_s, heel, fore, lateral, foot, up, sample_rate_hz=208, se
             0.0, ACCEL_NOISE_G_PER_RTHZ * np.sqrt(fs / 2.0), accel.shape)
         gyro = gyro + rng.uniform(-GYRO_BIAS_MAX_DPS, GYRO_BIAS_MAX_DPS, 3) + rng.normal(
             0.0, GYRO_NOISE_DPS_PER_RTHZ * np.sqrt(fs / 2.0), gyro.shape)
-    rec = Recording.from_physical(path, int(sample_rate_hz), accel, gyro,
+    rec = Recording.from_physical(path, sample_rate_hz, accel, gyro,
                                   source_format="virtual-imu")
     return rec, {"mount_rotation": M, "t0_s": float(tq[0]), "laces_point_foot_m": r_laces,
                  "lateral_marker_swapped": swapped}
