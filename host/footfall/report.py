@@ -351,7 +351,7 @@ def build_report(recording, strides, ics, activity, core, settings, title, sim=N
     """Returns (html text, {name: png bytes}, {name: figure caption})."""
     from footfall.summary import summarize
 
-    summary = summarize(strides, activity, recording.duration_s, ics)
+    summary = summarize(strides, activity, recording.duration_s, core.landings_)
     by_state = run_figures(strides, activity)
     figs = {}
     fig, pitch_desc = signals_figure(recording, strides, core)

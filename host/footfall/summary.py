@@ -2,7 +2,9 @@
 import numpy as np
 
 
-def summarize(strides, activity, duration_s, ics=()):
+def summarize(strides, activity, duration_s, landings=()):
+    """Headline figures of a replay. ``landings``: the core's refined contacts
+    [(ic_s, refined_s, cue_s)] (``core.landings_`` of :func:`footfall.replay.replay`)."""
     cad = np.array([s["cadence_spm"] for s in strides if s["cadence_spm"]], dtype=float)
     gct = np.array([s["gct_ms"] for s in strides], dtype=float)
     counts = {"rearfoot": 0, "midfoot": 0, "forefoot": 0}
@@ -13,7 +15,8 @@ def summarize(strides, activity, duration_s, ics=()):
         end = activity[k + 1][0] if k + 1 < len(activity) else duration_s
         state_s[name] += max(0.0, end - t)
     to_delay = np.array([(s["emitted_s"] - s["to_s"]) * 1000 for s in strides])
-    ic_delay = np.array([(emitted - ic) * 1000 for ic, emitted in ics])
+    cue_delay = np.array([(cue - ic) * 1000 for ic, _refined, cue in landings if cue is not None])
+    refine_delay = np.array([(refined - ic) * 1000 for ic, refined, _cue in landings])
     q = lambda a, p: round(float(np.percentile(a, p)), 1) if len(a) else None  # noqa: E731
     return {
         "strides": len(strides),
@@ -24,8 +27,9 @@ def summarize(strides, activity, duration_s, ics=()):
         "strike_angle_deg_median": q(np.array([s["strike_angle_deg"] for s in strides]), 50),
         "strike_counts": counts,
         "activity_s": {k: round(v, 1) for k, v in state_s.items()},
-        "ic_delay_ms_median": q(ic_delay, 50),
-        "ic_delay_ms_p95": q(ic_delay, 95),
+        "ic_delay_ms_median": q(cue_delay, 50),         # the cue's IC, after the contact
+        "ic_delay_ms_p95": q(cue_delay, 95),
+        "contact_refined_ms_median": q(refine_delay, 50),
         "to_delay_ms_median": q(to_delay, 50),
     }
 
@@ -51,6 +55,8 @@ def format_summary(summary):
         f"strike angle   {summary['strike_angle_deg_median']} deg median",
         f"strikes        rearfoot {c['rearfoot']}, midfoot {c['midfoot']}, forefoot {c['forefoot']}",
         f"activity       running {a['running']} s, walking {a['walking']} s, idle {a['idle']} s",
-        f"event delay    IC emitted {summary['ic_delay_ms_median']} ms after it (p95 "
-        f"{summary['ic_delay_ms_p95']}), TO {summary['to_delay_ms_median']} ms (median)",
+        f"event delay    landing known (cues) {summary['ic_delay_ms_median']} ms after the "
+        f"contact (p95 {summary['ic_delay_ms_p95']}), contact refined "
+        f"{summary['contact_refined_ms_median']} ms, TO {summary['to_delay_ms_median']} ms "
+        f"(medians)",
     ])

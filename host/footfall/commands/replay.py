@@ -26,8 +26,8 @@ def run(args):
 
     settings = load_settings(args.settings)
     rec = load_recording(args.trace)
-    strides, ics, activity, _core = replay(rec, settings, progress=not args.json)
-    summary = summarize(strides, activity, rec.duration_s, ics)
+    strides, ics, activity, core = replay(rec, settings, progress=not args.json)
+    summary = summarize(strides, activity, rec.duration_s, core.landings_)
     gaps = gap_list(rec)
     if args.json:
         out = {"trace": str(args.trace), "sample_rate_hz": rec.sample_rate_hz,
