@@ -169,3 +169,18 @@ def test_real_strides_do_not_depend_on_the_mount(seed, mirror):
         same += len(pairs)
         total += max(len(before), len(after))
     assert same >= 0.95 * total, (same, total)
+
+
+def test_real_heel_landings_are_not_taken_for_push_off():
+    # A real shoe's heel landing slaps the foot down, rebounds and falls again before the foot
+    # is flat; that second fall is not push-off. Jogging contacts last 200-400 ms, so a
+    # contact under 150 ms on these trials is a wrong toe-off (physiology, not a fitted bound).
+    from footfall.io import load_recording
+    from footfall.replay import replay
+
+    gct = []
+    for f in sorted(shared_path("pyshoe-vicon").glob("2017-11-27-*.mat")):
+        strides, _ics, _act, _core = replay(load_recording(f))
+        gct += [s["gct_ms"] for s in strides]
+    short = [g for g in gct if g < 150]
+    assert len(gct) > 300 and len(short) <= 0.01 * len(gct), (len(short), len(gct))

@@ -26,19 +26,23 @@ Per stride:
                arrests that rotation: the contact is the minimum;
              - a heel landing touches at the steepest fall: the ground's torque about the heel
                slaps the foot down, and the minimum comes mid-slap, while the sole is still
-               toes-up. So when the sole at the minimum is still more toes-up than the
-               rearfoot cut-off, the contact is the steepest fall.
-           A sharp impact (second difference of the accel over ~5 ms above impact_sharp) at or
-           before the steepest fall marks that moment as the contact (real shoe IMUs; a smooth,
-           low-passed signal has none). EVENT_IC (provisional, for cues) fires at the first
-           sharp impact or at the confirmation, whichever comes first.
-  stance : the flattest sample (smallest |w|) is mid-stance, the flat-foot reference of the
-           strike angle. The landing is refined (EVENT_LANDED) once push-off starts or the foot
-           has rested landing_still: the sole angle at the minimum is then measured from this
-           stride's own mid-stance.
+               toes-up.
+           So the contact moves from the minimum to the steepest fall as the sole's angle at
+           the minimum goes from half the rearfoot cut-off to twice it. A sharp impact (second
+           difference of the accel over ~5 ms above impact_sharp) at or before the steepest
+           fall is the contact itself (real shoe IMUs; a smooth, low-passed signal has none).
+           EVENT_IC (provisional, for cues) fires at the first sharp accel change (half
+           impact_sharp), when the steepest fall eases to half its slope, or at the
+           confirmation, whichever comes first.
+  stance : the flattest sample (smallest |w|, after min_contact / 2) is mid-stance, the
+           flat-foot reference of the strike angle. The landing is refined (EVENT_LANDED) once
+           push-off starts or the foot has rested landing_still: the sole angle at the minimum
+           is then measured from this stride's own mid-stance. Push-off starts when w falls
+           pushoff_threshold below its mid-stance value with the sole pushoff_pitch below its
+           flattest (or late in the contact: a shuffle's heel barely rises); a heel landing's
+           slap can rebound and fall again before the foot is flat, which is not push-off.
   toe-off: the deepest toes-down push-off trough; the toes leave the ground toe_off_delay after
-           it; confirmed when w turns toes-up into swing. Troughs within min_contact of IC are
-           the landing's ringing. The stride record is then complete.
+           it; confirmed when w turns toes-up into swing. The stride record is then complete.
 Strike angle = pitch integral from mid-stance back to IC. Integers only; every intermediate
 < 2**30 (see comments).
 """
@@ -163,6 +167,7 @@ class StrideCore:
         self._landed = False        # EVENT_LANDED given for the stance in progress
         self._pushing = False       # the stance is past mid-stance, in push-off
         self._flat_seen = False     # the stance came close to flat (a sprinter's never stills)
+        self._sole_known = False    # the pitch integral is the sole's pitch (re-based at a mid-stance)
         self._ms_w = 0              # pitch rate at mid-stance (LSB)
         self._hist_n = 0            # samples in the landing history ring
         self._hist_i = 0            # next slot in the ring (x5)
@@ -195,6 +200,7 @@ class StrideCore:
         self._lobe_n = 0            # swing lobe: samples above the swing threshold in a row
         self._prev_w = 0            # pitch rate of the previous sample (LSB)
         self._theta = 0
+        self._sole_known = False    # (integrating from an arbitrary moment)
 
     # ---- per sample ----------------------------------------------------------------
     def push(self, t, ax, ay, az, gx, gy, gz):
@@ -220,7 +226,7 @@ class StrideCore:
             elif (self._lobe_n >= u.swing_lobe
                   and self._swing_max * 100 > self._swing_expect * u.swing_fraction
                   and t - self._state_t > u.min_swing
-                  and (th > u.landing_theta or self._prev_to_t < 0)):
+                  and (th > u.landing_theta or not self._sole_known)):
                 # (the pitch integral is relative to the last mid-stance, so th is the sole's
                 # pitch: a foot still toes-down from push-off cannot be landing)
                 self._state = _LANDING
@@ -429,8 +435,14 @@ class StrideCore:
                 if a < u.flat_lsb or a < self._swing_max >> 2:
                     self._flat_seen = True     # flat: still, or a quarter of its swing peak
             elif (self._flat_seen and t - self._ic_start >= u.min_contact
-                  and w < self._ms_w - u.pushoff_lsb):
-                self._pushing = True       # past mid-stance, turning toes-down: push-off
+                  and w < self._ms_w - u.pushoff_lsb
+                  and (th < self._ms_theta - u.pushoff_theta
+                       or t - self._ic_start >= 3 * u.min_contact)):
+                # past mid-stance, turning toes-down, with the sole pushoff_pitch below this
+                # stance's flattest moment, or late in the contact (a shuffle's heel barely
+                # rises): push-off. A heel landing's slap can rebound and fall again early in
+                # the contact while the sole is still toes-up: not push-off.
+                self._pushing = True
                 self._trough = w
                 self._trough_t = t
         if a < u.flat_lsb:
@@ -499,6 +511,7 @@ class StrideCore:
         theta = self._theta - self._ms_theta      # integral relative to this mid-stance
         self._reset_stride(t)
         self._theta = theta
+        self._sole_known = True
         r = self.stride_count & _RING_MASK
         self.ic_t[r] = ic
         self.to_t[r] = to

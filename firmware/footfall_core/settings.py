@@ -29,6 +29,7 @@ DEFAULTS = {
     "landing_still_ms": (80, 10, 500),             # the foot this long at rest (flat, |a| ~ 1 g) has landed
     "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
     "pushoff_threshold_dps": (60, 30, 1500),       # toes-down push-off trough must exceed this
+    "pushoff_pitch_deg": (10, 0, 45),              # ... with the sole this far toes-down of its flattest (a heel slap's rebound is not)
     "toe_off_delay_ms": (8, 0, 40),                # the toes leave the ground this long after the push-off trough
     "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact (sprinting: ~100 ms)
     "max_contact_ms": (1500, 300, 5000),           # longer = stopped, the stride is dropped
@@ -188,6 +189,7 @@ class CoreUnits:
         # (4096 x rate_chz < 2**29 up to 1000 Hz; >= 819 at 50 Hz and 2000 deg/s)
         self.theta_per_deg = 4096 * sample_rate_chz // (gyro_range_dps * 100 // 8)
         self.landing_theta = -v["landing_pitch_deg"] * self.theta_per_deg
+        self.pushoff_theta = v["pushoff_pitch_deg"] * self.theta_per_deg
         self.rearfoot_theta = v["rearfoot_above_ddeg"] * self.theta_per_deg // 10
         self.landing_arm = v["landing_arm_percent"]
         self.swing_fraction = v["swing_fraction_percent"]

@@ -109,7 +109,10 @@ def main():
         timing["%g Hz (LORO: marker runners held out)" % rate] = time.perf_counter() - t
     md = render(results, timing, t_load, len(recs), gaitmap_note, check, rates, markers)
     RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(md)
+    tmp = RESULTS.with_name(RESULTS.name + ".tmp")
+    tmp.write_text(md)
+    tmp.replace(RESULTS)
+    update_readme(readme_md(results))
     print(md)
     print(f"written to {RESULTS.relative_to(REPO)}")
     return 0
@@ -326,6 +329,53 @@ def summary_md(results):
             cells(lambda d: _e(d, "strike_angle_error_deg", "rmse")),
             " / ".join(_f(d["strike_accuracy"], "{:.2f}") if d else "-" for d in ds)))
     return out
+
+
+README = REPO / "README.md"
+README_BEGIN = "<!-- accuracy-table: written by make bench (footfall.bench_accuracy); do not edit -->"
+README_END = "<!-- accuracy-table end -->"
+
+
+def readme_md(results):
+    """The README's short accuracy table: per dataset, strike class and speed band, the core's
+    IC F1 in-sample and leave-one-runner-out, then LORO timing, GCT, angle and class."""
+    ins, lo = results[CORE], results[CORE_LORO]
+    out = ["| group | reference | ref. ICs | IC F1 in-sample / LORO | IC error median [IQR] ms "
+           "| GCT bias ms | angle RMSE deg | class acc. |", "|---|---|---|---|---|---|---|---|"]
+    groups = [("dataset", g) for g in sorted(ins.groups_)]
+    groups += [(v, lab) for v in ("strike", "speed") for lab in ins.views_[v]]
+    for view, lab in groups:
+        a, b = ((ev.groups_ if view == "dataset" else ev.views_[view]).get(lab)
+                for ev in (ins, lo))
+        if b is None:
+            continue
+        kinds = sorted({w.split(" [")[0].split(" ", 1)[1] for w in b["windows_ms"]
+                        if w.startswith("ic ")})
+        out.append("| %s | %s | %d | %s / %s | %s [%s] | %s | %s | %s |" % (
+            lab if view == "dataset" else "%s: %s" % (view, lab), ", ".join(kinds),
+            b["reference_ics"], _f(a["f1"] if a else None, "{:.3f}"), _f(b["f1"], "{:.3f}"),
+            _f(_e(b, "ic_error_ms", "median")), _f(_e(b, "ic_error_ms", "iqr")),
+            _f(_e(b, "gct_error_ms", "bias")), _f(_e(b, "strike_angle_error_deg", "rmse")),
+            _f(b["strike_accuracy"], "{:.2f}")))
+    rows = targets.check(lo)
+    met = sum(1 for r in rows if r.met)
+    out += ["", "Out of sample (LORO), %d of %d target checks are met; every check, in-sample and "
+            "LORO, per group and rate, is in `bench/results.md`." % (met, len(rows))]
+    return out
+
+
+def update_readme(lines, path=README):
+    """Replace the README's generated table (between its markers) and rename into place."""
+    text = path.read_text()
+    if README_BEGIN not in text or README_END not in text:
+        print("README.md has no accuracy-table markers: not updated")
+        return
+    head, rest = text.split(README_BEGIN, 1)
+    _old, tail = rest.split(README_END, 1)
+    new = head + README_BEGIN + "\n" + "\n".join(lines) + "\n" + README_END + tail
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(new)
+    tmp.replace(path)
 
 
 def targets_md(results):

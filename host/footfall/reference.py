@@ -159,7 +159,7 @@ class FloatStrideReference:
                     hist = []
                     cand = _Candidates()
                 elif t - state_t > self.max_stride:
-                    state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
+                    state, state_t, swing_max, theta, lobe_n, had_to = "swing", t, 0.0, 0.0, 0, False
                     swing_expect /= 2
                 continue
             if state == "landing":
@@ -208,7 +208,7 @@ class FloatStrideReference:
                         ic_start = cand.min_t
                     elif t - state_t > self.landing_timeout:
                         swing_expect /= 2
-                        state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
+                        state, state_t, swing_max, theta, lobe_n, had_to = "swing", t, 0.0, 0.0, 0, False
                 continue
             # stance
             if not landed and cand.jolt_t is None:
@@ -229,7 +229,9 @@ class FloatStrideReference:
                     ms_abs, ms_w, ms_t, ms_th = ax, x, t, theta
                     flat_seen = flat_seen or ax < flat or ax < swing_max / 4
                 elif (flat_seen and t - ic_start >= self.min_contact
-                      and x < ms_w - s["pushoff_threshold_dps"]):
+                      and x < ms_w - s["pushoff_threshold_dps"]
+                      and (theta < ms_th - s["pushoff_pitch_deg"]
+                           or t - ic_start >= 3 * self.min_contact)):
                     pushing, trough, trough_t = True, x, t
             rest_n = rest_n + 1 if ax < flat else 0
             done = False
@@ -241,7 +243,7 @@ class FloatStrideReference:
             if not landed and (done or pushing or rest_n >= self.landing_still):
                 ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, k2)
                 if prev_ic is not None and ic - prev_ic < self.min_stride:
-                    state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
+                    state, state_t, swing_max, theta, lobe_n, had_to = "swing", t, 0.0, 0.0, 0, False
                     continue
                 landed, ic_start, prev_ic = True, ic, ic
                 angle = ic_th - ms_th
@@ -257,7 +259,7 @@ class FloatStrideReference:
                             "strike_angle_deg": angle, "strike": STRIKES[cls]})
                 continue
             if t - ic_start > self.max_contact:
-                state, state_t, swing_max, theta, lobe_n = "swing", t, 0.0, 0.0, 0
+                state, state_t, swing_max, theta, lobe_n, had_to = "swing", t, 0.0, 0.0, 0, False
         return out
 
 

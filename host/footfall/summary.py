@@ -45,6 +45,11 @@ def format_table(strides):
     return "\n".join(lines)
 
 
+def _signed(x):
+    """+4.8 / -2.5 (negative: the cue came before the contact it dates), '-' when unknown."""
+    return "-" if x is None else "%+.1f" % x
+
+
 def format_summary(summary):
     c = summary["strike_counts"]
     a = summary["activity_s"]
@@ -55,8 +60,8 @@ def format_summary(summary):
         f"strike angle   {summary['strike_angle_deg_median']} deg median",
         f"strikes        rearfoot {c['rearfoot']}, midfoot {c['midfoot']}, forefoot {c['forefoot']}",
         f"activity       running {a['running']} s, walking {a['walking']} s, idle {a['idle']} s",
-        f"event delay    landing known (cues) {summary['ic_delay_ms_median']} ms after the "
-        f"contact (p95 {summary['ic_delay_ms_p95']}), contact refined "
-        f"{summary['contact_refined_ms_median']} ms, TO {summary['to_delay_ms_median']} ms "
-        f"(medians)",
+        "event delay    cue %s ms from the contact (p95 %s), contact refined %s ms after it, "
+        "TO known %s ms after it (medians)" % (
+            _signed(summary["ic_delay_ms_median"]), _signed(summary["ic_delay_ms_p95"]),
+            summary["contact_refined_ms_median"], summary["to_delay_ms_median"]),
     ])

