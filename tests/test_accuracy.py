@@ -3,7 +3,7 @@
 For each runner (dataset, subject) the core's detection settings are tuned on all the other
 runners (footfall.tuning, a small budget) and that runner is scored with them; the held-out
 scores are pooled (footfall.evaluate.loro). Matching windows are footfall.windows' (force
-plate +-30 ms, Vicon onset [-80, +40] ms running and [-120, +40] walking, annotations
+plate +-30 ms, Vicon onset [-100, +40] ms running and [-120, +40] walking, annotations
 +-60 ms, marker rule +-40 ms).
 
 Two kinds of assertions, named as such:
@@ -96,7 +96,7 @@ def test_detection_on_force_plates_is_complete_up_to_5_5_m_per_s(loro):
 
 FLOORS = {                  # held-out IC F1 per dataset group today, minus a margin
     "davis-s999 running": 0.98, "fukuchi-rbds running": 0.98, "hamner-s04 running": 0.85,
-    "dorn-ja1 running": 0.85, "ipol-walking walking": 0.94, "pyshoe-vicon running": 0.84,
+    "dorn-ja1 running": 0.85, "ipol-walking walking": 0.94, "pyshoe-vicon running": 0.94,
     "pyshoe-vicon walking": 0.80,
 }
 
@@ -133,7 +133,7 @@ def test_pyshoe_at_the_pods_other_rates(rate):
     from footfall.bench import pyshoe_recordings
     from footfall.evaluate import Evaluation
 
-    for activity, floor in (("running", 0.8), ("walking", 0.78)):
+    for activity, floor in (("running", 0.93), ("walking", 0.8)):
         d = Evaluation("footfall").run(pyshoe_recordings(activity, rate)).overall_
         assert d["precision"] >= floor and d["recall"] >= floor, (activity, rate, d["f1"])
         # the Vicon onset trails the impact: the core's IC must come first

@@ -1,6 +1,6 @@
 """The integer core against the float reference of the same algorithm.
 
-Bounds (stated in the README): on real recordings at 200 Hz, at least 95 % of ICs fall on the
+Bounds (stated in docs/detection.md): on real recordings at 200 Hz, at least 95 % of ICs fall on the
 same sample and all matched ICs/TOs within 2 samples (10 ms at 200 Hz); strike angle within
 1.5 deg. The angle bound is set by the mid-stance pick: the argmin of |pitch rate| on a
 near-flat plateau may fall on a different sample in integers than in floats, and the pitch

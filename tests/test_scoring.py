@@ -93,7 +93,7 @@ def test_reference_kinds_and_windows():
         ["force plate", "markers", "force plate"]
     assert windows.window_ms("force plate", "ic") == (-30, 30)
     assert windows.window_ms("force plate", "to") == (-40, 40)
-    assert windows.window_ms("vicon onset", "ic", "running") == (-80, 40)
+    assert windows.window_ms("vicon onset", "ic", "running") == (-100, 40)
     assert windows.window_ms("vicon onset", "ic", "walking")[1] == 40
     lo, hi = windows.windows_s(["force plate", "markers"], "ic")
     assert lo.tolist() == [-0.03, -0.04] and hi.tolist() == [0.03, 0.04]
@@ -109,10 +109,10 @@ def test_reference_kinds_and_windows():
 def test_vicon_reference_is_scored_with_the_asymmetric_window():
     ref = {"dataset": "pyshoe-vicon", "activity": "running", "subject": "p",
            "method": "Vicon position of the IMU", "ic_s": np.array([1.0, 2.0, 3.0])}
-    det = Detection(ic_s=np.array([0.93, 2.03, 3.06]))      # -70, +30, +60 ms
+    det = Detection(ic_s=np.array([0.91, 2.03, 3.06]))      # -90, +30, +60 ms
     sc = score_recording(_rec(ref), det)
     assert (sc.tp, sc.fp, sc.fn) == (2, 1, 1)
-    assert ("ic", "vicon onset", -80, 40) in sc.windows_ms
+    assert ("ic", "vicon onset", -100, 40) in sc.windows_ms
     # the override replaces it
     sc = score_recording(_rec(ref), det, window_s=0.1)
     assert sc.tp == 3

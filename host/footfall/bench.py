@@ -2,7 +2,7 @@
 
 Benchmarks print; they never assert. Detection is scored by :mod:`footfall.evaluate` with its
 matching windows (:mod:`footfall.windows`: the Vicon stance onset trails the impact, so
-detected - reference must lie in [-80, +40] ms running, [-120, +40] ms walking). The 104 and
+detected - reference must lie in [-100, +40] ms running, [-120, +40] ms walking). The 104 and
 416 Hz rows are the same trials through an anti-aliased resampler (``Recording.resampled``),
 as the chip's other output data rates. Cadence is compared like for like, and against how far
 the Vicon reference disagrees with itself (its own floor).

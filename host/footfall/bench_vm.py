@@ -68,8 +68,9 @@ def main():
         print(f"    {hz:>3} Hz: CPU {eq * lo * hz / 1e4:.1f}-{eq * hi * hz / 1e4:.1f} %")
     print(f"  core RAM: {r['core_alloc_bytes']} B allocated by StrideCore() on the VM, of which "
           f"{r['core_temp_bytes']} B are temporary initialiser lists ([0] * n, garbage after "
-          f"construction) -> live ~{r['core_live_bytes_est']} B (target <= 8192); the instance "
-          f"dict grows to {r['core_attrs_after_run']} attributes at the first strides")
+          f"construction) -> live ~{r['core_live_bytes_est']} B (target <= 8192); instance "
+          f"attributes: {r['core_attrs_built']} after construction, "
+          f"{r['core_attrs_after_run']} after the run (equal: push() creates none)")
     return 0
 
 

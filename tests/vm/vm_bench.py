@@ -53,6 +53,7 @@ def main():
     a0 = gc.mem_alloc()
     core = StrideCore(rate * 100)
     alloc = gc.mem_alloc() - a0
+    attrs_built = len(core.__dict__)
 
     # warm-up pass (calibration, first events), unlocked; then timed passes, heap-locked
     with_core(core, raw, n, 0)
@@ -75,7 +76,7 @@ def main():
         "samples": n, "reps": reps, "core_loop_us": best_core, "harness_us": best_h, "empty_loop_us": best_e,
         "mem_alloc_delta_locked": locked_delta, "strides": core.stride_count,
         "core_alloc_bytes": alloc, "core_temp_bytes": temp, "core_live_bytes_est": alloc - temp,
-        "core_attrs_after_run": len(core.__dict__),
+        "core_attrs_built": attrs_built, "core_attrs_after_run": len(core.__dict__),
     }))
 
 
