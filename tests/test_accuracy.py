@@ -8,7 +8,7 @@ plate +-30 ms, Vicon onset [-100, +40] ms running and [-120, +40] walking, annot
 
 Two kinds of assertions, named as such:
 
-* the issue's targets (footfall.targets) where the core meets them out of sample: IC timing
+* the product's targets (footfall.targets) where the core meets them out of sample: IC timing
   and GCT bias against force plates, strike class on rearfoot and midfoot landings, strike
   angle RMSE on rearfoot and forefoot landings;
 * regression floors, a few points under today's held-out figures, where a target is not met

@@ -39,7 +39,7 @@ def test_speed_on_fukuchi_treadmill_within_3_percent():
     assert len(rows) == 4                        # 2.5 and 3.5 m/s, both feet
     for r in rows:
         assert r["zupt_n"] >= 30
-        assert abs(r["zupt_err_pct"]) < 3.0, r   # measured: -1.2 .. +0.2 %
+        assert abs(r["zupt_err_pct"]) < 3.0, r   # measured: -2.1 .. +0.2 %
 
 
 def test_no_axes_no_strides():

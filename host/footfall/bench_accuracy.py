@@ -449,7 +449,7 @@ def render(results, timing, t_load, n_recs, gaitmap_note, check, rates, markers)
         out += ["## " + title, ""]
         for lab, rows in _views(results, view):
             out += section(lab, rows)
-    out += ["## Targets (issue \"Every landing\"), the core", ""] + targets_md(results) + [""]
+    out += ["## Targets, the core", ""] + targets_md(results) + [""]
     out += ["## Other sample rates (marker datasets: %s)" % ", ".join(sorted(markers)), ""]
     for rate in sorted(rates):
         res = rates[rate]

@@ -1,4 +1,4 @@
-"""The accuracy targets of the issue "Every landing", as data, checked against an Evaluation.
+"""The product's accuracy targets, as data, checked against an Evaluation.
 
 Each :class:`Target` names a figure, a requirement and the groups it applies to (views of
 :class:`footfall.evaluate.Evaluation`: per strike class, per speed band, force-plate events
