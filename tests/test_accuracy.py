@@ -130,6 +130,7 @@ def test_detection_target_every_running_band(loro):
 
 @pytest.mark.parametrize("rate", [104, 416])
 def test_pyshoe_at_the_pods_other_rates(rate):
+    shared_path("pyshoe-vicon")             # (skips without ../shared)
     from footfall.bench import pyshoe_recordings
     from footfall.evaluate import Evaluation
 
