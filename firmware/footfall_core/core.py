@@ -84,6 +84,7 @@ _SWING = const(0)
 _LANDING = const(1)
 _STANCE = const(2)
 _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degrees
+_NO_FLAT = const(0x3FFFFFFF)     # |w| not seen yet (largest small int; |w| < 2**18)
 
 # landing history ring: 8 samples x (w, theta, ax, ay, az)
 _H_W = const(0)
@@ -398,7 +399,7 @@ class StrideCore:
         self._pushing = False
         self._flat_seen = False
         self._rest_n = 0
-        self._ms_abs = 0x7FFFFFFF
+        self._ms_abs = _NO_FLAT
         self._ms_w = 0
         self._trough = 0
         self._swing_expect += (self._swing_max - self._swing_expect) >> 2   # EMA, weight 1/4
