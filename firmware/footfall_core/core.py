@@ -86,13 +86,14 @@ _STANCE = const(2)
 _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degrees
 _NO_FLAT = const(0x3FFFFFFF)     # |w| not seen yet (largest small int; |w| < 2**18)
 
-# landing history ring: 8 samples x (w, theta, ax, ay, az)
+# landing history ring: 8 samples x (w, theta, ax, ay, az), one slot of _H_SLOT per sample
 _H_W = const(0)
 _H_TH = const(1)
 _H_AX = const(2)
 _H_AY = const(3)
 _H_AZ = const(4)
-_H_MASK = const(7)
+_H_SLOT = const(5)
+_H_SIZE = const(40)
 
 # contact candidates of the landing in progress (array _cand)
 _C_MIN_W = const(0)          # the toes-down minimum: w (LSB), sample, pitch integral
@@ -132,7 +133,7 @@ class StrideCore:
         self.strike = array("b", [0] * STRIDE_RING)       # STRIKE_*
         self.cadence_dspm = array("h", [0] * STRIDE_RING) # both feet, 0.1 steps/min (0 unknown; <= 3000)
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
-        self._hist = array("l", [0] * 40)                 # landing history, 8 x (w, theta, ax, ay, az)
+        self._hist = array("l", [0] * _H_SIZE)            # landing history (_H_*)
         self._cand = array("l", [0] * 8)                  # contact candidates (_C_*)
         self._intervals = array("h", [0] * _INTERVALS)    # accepted IC-IC intervals, samples (<= max_stride, < 6100)
         self._sorted = array("h", [0] * _INTERVALS)
@@ -168,15 +169,13 @@ class StrideCore:
         self._landed = False        # EVENT_LANDED given for the stance in progress
         self._pushing = False       # the stance is past mid-stance, in push-off
         self._flat_seen = False     # the stance came close to flat (a sprinter's never stills)
-        self._sole_known = False    # the pitch integral is the sole's pitch (re-based at a mid-stance)
         self._ms_w = 0              # pitch rate at mid-stance (LSB)
         self._hist_n = 0            # samples in the landing history ring
         self._hist_i = 0            # next slot in the ring (x5)
         self._rest_n = 0            # samples in a row with the foot at rest
         self._ic_start = 0          # IC of the stride in progress (sample counter)
         self._ic_theta = 0
-        self._ms_abs = 0            # mid-stance: smallest |w| so far, its sample, pitch, accel
-        self._ms_t = 0
+        self._ms_abs = 0            # mid-stance: smallest |w| so far, its pitch and accel
         self._ms_theta = 0
         self._ms_ax = 0
         self._ms_ay = 0
@@ -201,7 +200,7 @@ class StrideCore:
         self._lobe_n = 0            # swing lobe: samples above the swing threshold in a row
         self._prev_w = 0            # pitch rate of the previous sample (LSB)
         self._theta = 0
-        self._sole_known = False    # (integrating from an arbitrary moment)
+        self._sole_known = False    # the integral is the sole's pitch only once re-based at a mid-stance
 
     # ---- per sample ----------------------------------------------------------------
     def push(self, t, ax, ay, az, gx, gy, gz):
@@ -245,12 +244,16 @@ class StrideCore:
         return self._stance(t, w, th, ax, ay, az)
 
     def _clear_candidates(self):
+        self._clear_rotation()
+        self._cand[_C_JOLT_T] = -1
+
+    def _clear_rotation(self):
+        """Forget the toes-down minimum and the steepest fall (keep any impact)."""
         c = self._cand
         c[_C_MIN_W] = 0
         c[_C_MIN_T] = -1
         c[_C_STEEP] = 0
         c[_C_STEEP_T] = -1
-        c[_C_JOLT_T] = -1
 
     def _landing(self, t, w, th, ax, ay, az):
         u = self.units
@@ -274,10 +277,10 @@ class StrideCore:
             k = u.slope_lag
             fall = 0
             if n >= k:
-                j = i - 5 * k
+                j = i - _H_SLOT * k
                 if j < 0:
-                    j += 40
-                fall = w - h[j]                           # the fall over slope_window, < 2**17
+                    j += _H_SIZE
+                fall = w - h[j + _H_W]                    # the fall over slope_window, < 2**17
             if w < c[_C_MIN_W]:
                 # a new toes-down minimum, and the steepest fall into it
                 c[_C_MIN_W] = w
@@ -285,11 +288,11 @@ class StrideCore:
                 c[_C_MIN_TH] = th
                 if fall < c[_C_STEEP]:
                     c[_C_STEEP] = fall
-                    j = i - 5 * (k >> 1)                  # the middle of that window
+                    j = i - _H_SLOT * (k >> 1)            # the middle of that window
                     if j < 0:
-                        j += 40
+                        j += _H_SIZE
                     c[_C_STEEP_T] = t - (k >> 1)
-                    c[_C_STEEP_TH] = h[j + 1]
+                    c[_C_STEEP_TH] = h[j + _H_TH]
             if c[_C_JOLT_T] < 0 and self._impact(t, th, ax, ay, az, i, n) and not self._ic_sent:
                 flags = self._provisional_ic(t)       # an impact, or something like it: cue now
             elif (not self._ic_sent and c[_C_STEEP] < -u.landing_drop_lsb
@@ -321,12 +324,13 @@ class StrideCore:
         < 2**27); returns how many samples it held before (<= 8)."""
         h = self._hist
         i = self._hist_i
-        h[i] = w
-        h[i + 1] = th
-        h[i + 2] = ax
-        h[i + 3] = ay
-        h[i + 4] = az
-        self._hist_i = i + 5 if i < 35 else 0
+        h[i + _H_W] = w
+        h[i + _H_TH] = th
+        h[i + _H_AX] = ax
+        h[i + _H_AY] = ay
+        h[i + _H_AZ] = az
+        i += _H_SLOT
+        self._hist_i = i if i < _H_SIZE else 0
         n = self._hist_n
         if n < 8:
             self._hist_n = n + 1
@@ -342,15 +346,15 @@ class StrideCore:
         if n < 2 * k:
             return 0
         h = self._hist
-        j = i - 5 * k
+        j = i - _H_SLOT * k
         if j < 0:
-            j += 40
-        m = j - 5 * k
+            j += _H_SIZE
+        m = j - _H_SLOT * k
         if m < 0:
-            m += 40
-        d = jolt_magnitude(abs(ax - 2 * h[j + 2] + h[m + 2]),   # each < 2**17
-                           abs(ay - 2 * h[j + 3] + h[m + 3]),
-                           abs(az - 2 * h[j + 4] + h[m + 4]))
+            m += _H_SIZE
+        d = jolt_magnitude(abs(ax - 2 * h[j + _H_AX] + h[m + _H_AX]),   # each < 2**17
+                           abs(ay - 2 * h[j + _H_AY] + h[m + _H_AY]),
+                           abs(az - 2 * h[j + _H_AZ] + h[m + _H_AZ]))
         if d <= self.units.sharp_lsb:
             return 1 if d > self.units.sharp_lsb >> 1 else 0
         c = self._cand
@@ -417,28 +421,27 @@ class StrideCore:
             i = self._hist_i
             n = self._remember(w, th, ax, ay, az)
             if w <= 0 and self._impact(t, th, ax, ay, az, i, n) == 2:
-                c = self._cand
-                c[_C_MIN_W] = 0            # the landing search again, from this impact
-                c[_C_MIN_T] = -1
-                c[_C_STEEP] = 0
-                c[_C_STEEP_T] = -1
+                self._clear_rotation()     # the landing search again, from this impact
                 self._state = _LANDING
                 self._state_t = t
                 self._rest_n = 0
                 return 0
         a = w if w >= 0 else -w
-        if not self._pushing and t - self._ic_start > u.min_contact >> 1:
+        since = t - self._ic_start         # samples into the contact
+        if not self._pushing and since > u.min_contact >> 1:
             # (the landing's ringing and rocking early in contact is not foot-flat)
             if a < self._ms_abs:
                 self._ms_abs = a           # the flattest sample so far: mid-stance
                 self._ms_w = w
-                self._mark_midstance(t, th, ax, ay, az)
+                self._ms_theta = th
+                self._ms_ax = ax           # (gravity at mid-stance: the slip check)
+                self._ms_ay = ay
+                self._ms_az = az
                 if a < u.flat_lsb or a < self._swing_max >> 2:
                     self._flat_seen = True     # flat: still, or a quarter of its swing peak
-            elif (self._flat_seen and t - self._ic_start >= u.min_contact
+            elif (self._flat_seen and since >= u.min_contact
                   and w < self._ms_w - u.pushoff_lsb
-                  and (th < self._ms_theta - u.pushoff_theta
-                       or t - self._ic_start >= 3 * u.min_contact)):
+                  and (th < self._ms_theta - u.pushoff_theta or since >= 3 * u.min_contact)):
                 # past mid-stance, turning toes-down, with the sole pushoff_pitch below this
                 # stance's flattest moment, or late in the contact (a shuffle's heel barely
                 # rises): push-off. A heel landing's slap can rebound and fall again early in
@@ -464,13 +467,6 @@ class StrideCore:
         if t - self._ic_start > u.max_contact:
             self._reset_stride(t)          # stopped: no toe-off, no stride record
         return flags
-
-    def _mark_midstance(self, t, th, ax, ay, az):
-        self._ms_t = t
-        self._ms_theta = th
-        self._ms_ax = ax
-        self._ms_ay = ay
-        self._ms_az = az
 
     # ---- per event -----------------------------------------------------------------
     def _land(self, t):

@@ -30,6 +30,10 @@ def buffer_samples(rate_chz):
     return n if n > 8 else 8
 
 
+def _at_least(level, floor):
+    return level if level > floor else floor
+
+
 STILL_SAMPLES = 20     # still samples needed to trust gravity for levelling the pitch axis
 
 
@@ -91,39 +95,12 @@ class MountCalibration:
         still_lo < accel_sq16(a) < still_hi: |a| ~ 1 g (CoreUnits); quiet_samples: how long a
         quiet spell must last before the sign vote trusts it (~15 ms)."""
         peak = self._gyro_peak()
-        quiet = peak >> 3                  # gravity: an eighth of the peak (running mid-stance
-        if quiet < motion_lsb:             # is never silent), at least the motion threshold
-            quiet = motion_lsb
-        if not self._gravity(quiet, still_lo, still_hi) and not self._gravity(
-                peak >> 2, still_lo, still_hi):    # (a sprinter's stance: never that quiet)
-            return False
-        if not self._principal_axis():
+        if not self._gravity_and_axis(peak, motion_lsb, still_lo, still_hi):
             return False
         sign = self._vote(peak, motion_lsb, pushoff_lsb, quiet_samples)
-        if sign == 0:
-            return False
-        a = self.axis
         if sign > 0:          # the push-off came out positive: flip so toes-down is negative
-            a[0] = -a[0]
-            a[1] = -a[1]
-            a[2] = -a[2]
-        return True
-
-    def _vote(self, peak, motion_lsb, pushoff_lsb, quiet_samples):
-        """The sign vote after quiet spells of 2 x quiet_samples below an eighth of the peak;
-        if none decides, after spells half as long below a quarter of it (a sprinter's stance
-        is never quieter than 14-19 % of the swing's rotation, foot markers at 9.5 m/s). The
-        strict vote first: the looser one also hears lulls in swing."""
-        quiet = peak >> 3
-        if quiet < motion_lsb:
-            quiet = motion_lsb
-        sign = self._toes_down_sign(quiet, pushoff_lsb, 2 * quiet_samples)
-        if sign == 0:
-            quiet = peak >> 2
-            if quiet < motion_lsb:
-                quiet = motion_lsb
-            sign = self._toes_down_sign(quiet, pushoff_lsb, quiet_samples)
-        return sign
+            self._turn_over()
+        return sign != 0
 
     def refine(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
         """Solve gravity and the axis again from a fuller buffer and moment (after the first,
@@ -132,25 +109,42 @@ class MountCalibration:
         a = self.axis
         x, y, z = a[0], a[1], a[2]
         peak = self._gyro_peak()
-        quiet = peak >> 3
-        if quiet < motion_lsb:
-            quiet = motion_lsb
-        if not self._gravity(quiet, still_lo, still_hi) and not self._gravity(
-                peak >> 2, still_lo, still_hi):
-            return 0
-        if not self._principal_axis():
+        if not self._gravity_and_axis(peak, motion_lsb, still_lo, still_hi):
             a[0], a[1], a[2] = x, y, z
             return 0
         if a[0] * x + a[1] * y + a[2] * z < 0:     # Q13 x Q13, < 3 * 2**26
-            a[0] = -a[0]
-            a[1] = -a[1]
-            a[2] = -a[2]
+            self._turn_over()
         if self._vote(peak, motion_lsb, pushoff_lsb, quiet_samples) > 0:
-            a[0] = -a[0]      # the fuller buffer's push-offs come out positive: turn it over
-            a[1] = -a[1]
-            a[2] = -a[2]
+            self._turn_over()  # the fuller buffer's push-offs come out positive
             return -1
         return 1
+
+    def _gravity_and_axis(self, peak, motion_lsb, still_lo, still_hi):
+        """Gravity from samples quieter than an eighth of the buffer's peak rotation (running
+        mid-stance is never silent; at least the motion threshold), else a quarter of it (a
+        sprinter's stance is never that quiet); then the principal axis, unsigned."""
+        if not self._gravity(_at_least(peak >> 3, motion_lsb), still_lo, still_hi) and \
+                not self._gravity(peak >> 2, still_lo, still_hi):
+            return False
+        return self._principal_axis()
+
+    def _vote(self, peak, motion_lsb, pushoff_lsb, quiet_samples):
+        """The sign vote after quiet spells of 2 x quiet_samples below an eighth of the peak;
+        if none decides, after spells half as long below a quarter of it (a sprinter's stance
+        is never quieter than 14-19 % of the swing's rotation, foot markers at 9.5 m/s). The
+        strict vote first: the looser one also hears lulls in swing."""
+        sign = self._toes_down_sign(_at_least(peak >> 3, motion_lsb), pushoff_lsb,
+                                    2 * quiet_samples)
+        if sign == 0:
+            sign = self._toes_down_sign(_at_least(peak >> 2, motion_lsb), pushoff_lsb,
+                                        quiet_samples)
+        return sign
+
+    def _turn_over(self):
+        a = self.axis
+        a[0] = -a[0]
+        a[1] = -a[1]
+        a[2] = -a[2]
 
     def _principal_axis(self):
         m = self.moment

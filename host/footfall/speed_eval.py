@@ -19,7 +19,7 @@ def pod_speeds(rec, settings=None):
     """[(ic_s, zupt speed m/s or None, timing-model speed m/s)] per completed stride."""
     settings = settings or Settings()
     rate = rec.sample_rate_hz
-    core = fc.StrideCore(rate * 100, rec.accel_range_g, rec.gyro_range_dps, settings)
+    core = fc.StrideCore(rec.sample_rate_chz, rec.accel_range_g, rec.gyro_range_dps, settings)
     traj = FootTrajectory(rate, rec.accel_range_g, rec.gyro_range_dps)
     zupt, model = StrideSpeed(settings), StrideSpeed(settings)
     cal, seen, segs, out = 0, 0, 0, []
