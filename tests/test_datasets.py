@@ -14,6 +14,8 @@ from tests.shared_data import shared_path
 STRIDE_S = 0.8
 CONTACT_S = 0.3
 PEAK_N = 1500.0
+#: a PEAK_N half-sine contact crosses 50 N this long after touch-down (and before lift-off)
+CROSSING_S = np.arcsin(50.0 / PEAK_N) / np.pi * CONTACT_S
 
 
 def _pitch_deg(t, phase):
@@ -54,8 +56,7 @@ def _force(duration, truth, rate=300.0):
         for a, b in zip(ic, to):
             m = (tf >= a) & (tf <= b)
             f[m] += PEAK_N * np.sin(np.pi * (tf[m] - a) / (b - a))
-        d = np.arcsin(50.0 / PEAK_N) / np.pi * CONTACT_S     # 50 N crossing after touch-down
-        crossings[side] = (ic + d, to - d)
+        crossings[side] = (ic + CROSSING_S, to - CROSSING_S)
     return tf, f, crossings
 
 
@@ -510,9 +511,9 @@ def test_marker_rule_is_strike_neutral_and_floor_independent(strike):
 def _write_dorn(folder, duration=3.0, rate=250.0):
     """The synthetic trial as a dorn-ja1 folder: run0950cms.trc (Time from 1/rate), static.trc
     and a .mot with one plate per contact whose row i is TRC frame i (time column from 0)."""
-    n = int(duration * rate)
-    t_rows = np.arange(n) / rate
-    t, feet, truth = _synthetic_trial(duration, rate)
+    t, feet, truth = _synthetic_trial(duration, rate)        # t: the .mot's time column
+    n = len(t)
+    t_trc = t + 1 / rate                                      # TRC frame i at (i + 1) / rate
     markers = {}
     for side, pre in (("right", "R"), ("left", "L")):
         heel, mt1, mt5 = feet[side]
@@ -521,7 +522,7 @@ def _write_dorn(folder, duration=3.0, rate=250.0):
                         pre + "MFL": (heel + mt5) / 2})
     markers["RASI"] = markers["LASI"] = markers["SACR"] = np.column_stack(
         [3.0 * t, np.full(n, 1.0), np.zeros(n)])               # 3 m/s overground
-    _write_trc(folder / "run0950cms.trc", t_rows + 1 / rate, markers, rate)
+    _write_trc(folder / "run0950cms.trc", t_trc, markers, rate)
     static = {k: np.repeat(v[:1], 50, axis=0) for k, v in markers.items()}
     for k in static:
         static[k][:, 1] = 0.05                                  # a flat foot
@@ -529,17 +530,16 @@ def _write_dorn(folder, duration=3.0, rate=250.0):
     columns, crossings = {}, {}
     plate = 0
     for side, (ic, to, _a) in truth.items():
-        d = np.arcsin(50.0 / PEAK_N) / np.pi * CONTACT_S
-        crossings[side] = (ic + d, to - d)
+        crossings[side] = (ic + CROSSING_S, to - CROSSING_S)
         for a, b in zip(ic, to):
             plate += 1
             f = np.zeros(n)
-            # force at the TRC frame times (row i = frame i, at (i + 1) / rate)
-            on = (t_rows + 1 / rate >= a) & (t_rows + 1 / rate <= b)
-            f[on] = PEAK_N * np.sin(np.pi * (t_rows[on] + 1 / rate - a) / (b - a))
+            # force at the TRC frame times (row i = frame i)
+            on = (t_trc >= a) & (t_trc <= b)
+            f[on] = PEAK_N * np.sin(np.pi * (t_trc[on] - a) / (b - a))
             for c in "xyz":
                 columns["ground_force_%d_v%s" % (plate, c)] = f if c == "y" else 0 * f
-    _write_mot(folder / "JA1Gait35_grf.mot", t_rows, columns)
+    _write_mot(folder / "JA1Gait35_grf.mot", t, columns)
     return truth, crossings
 
 
@@ -584,8 +584,7 @@ def _write_hamner(folder, duration=3.0):
             f[on] = PEAK_N * np.sin(np.pi * (tf[on] + t0_mot - a) / (b - a))
         f[f < 10.0] = 0.0                                     # zeroed below 10 N, as hamner
         cols["%s_ground_force_vy" % pre] = f
-        d = np.arcsin(50.0 / PEAK_N) / np.pi * CONTACT_S
-        crossings[side] = (ic + t0_trc + d, to + t0_trc - d)
+        crossings[side] = (ic + t0_trc + CROSSING_S, to + t0_trc - CROSSING_S)
     _write_mot(folder / "run300_grf.mot", tf + t0_mot, cols, old_header=True)
     return truth, crossings
 

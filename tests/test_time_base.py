@@ -15,7 +15,7 @@ import pytest
 from footfall.cli import main
 from footfall.errors import InputError
 from footfall.evaluation import match_indices
-from footfall.io import load_recording, parse_csv, read_trace, write_trace
+from footfall.io import decode_trace, encode_trace, load_recording, parse_csv
 from footfall.io.timestamps import MAX_LOST_SAMPLES, time_base
 from footfall.recording import Recording
 from footfall.replay import replay
@@ -201,7 +201,7 @@ def test_csv_hole_is_a_gap_and_replay_jumps_over_it(short_run, rate, monkeypatch
 
 def test_trace_gap_is_not_pushed_either(short_run, monkeypatch):
     rec = Recording(short_run.path, 208, short_run.raw.copy(), gaps=[(4000, 300)])
-    got = read_trace_of(rec)
+    got = decode_trace(encode_trace(rec))
     assert got.gaps == [(4000, 300)]
     pushed = spy_on_pushes(monkeypatch)
     replay(got)
@@ -225,16 +225,6 @@ def spy_on_pushes(monkeypatch):
 
     monkeypatch.setattr(fc, "StrideCore", SpyCore)
     return pushed
-
-
-def read_trace_of(rec):
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "t.fft"
-        write_trace(rec, path)
-        return read_trace(path)
 
 
 @pytest.mark.parametrize("rate", [50, 1000])

@@ -18,7 +18,8 @@ import numpy as np
 
 from footfall import targets, windows
 from footfall.datasets import find_datasets, load_dataset
-from footfall.evaluate import STRIKES, Evaluation, loro
+from footfall.evaluate import STRIKES, Evaluation, figure, loro, runner_of
+from footfall.evaluate_text import by_label, fmt
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data"
@@ -55,7 +56,6 @@ def score_all(recs, jobs=2, budget=LORO_BUDGET, baselines=BASELINES, with_tuned=
               datasets=None):
     """{row label: Evaluation} and {row label: seconds}. ``datasets``: score only these
     datasets' recordings (all recordings still train the LORO folds)."""
-    from footfall.evaluate import runner_of
     from footfall.tuning import FoldTuner, make_settings
 
     scored = [r for r in recs if datasets is None or r.reference.get("dataset") in datasets]
@@ -79,10 +79,10 @@ def score_all(recs, jobs=2, budget=LORO_BUDGET, baselines=BASELINES, with_tuned=
             timing[CORE_TUNED] = time.perf_counter() - t
         results[CORE_LORO].evaluated_ = tuner.evaluated_
     for name in baselines:
+        label = LABELS.get(name, name)
         t = time.perf_counter()
-        results[LABELS.get(name, name)] = Evaluation(name, label=LABELS.get(name, name)).run(
-            scored)
-        timing[LABELS.get(name, name)] = time.perf_counter() - t
+        results[label] = Evaluation(name, label=label).run(scored)
+        timing[label] = time.perf_counter() - t
     return results, timing
 
 
@@ -120,9 +120,8 @@ def main():
 
 def _only(ev, datasets):
     """The same Evaluation restricted to some datasets' recordings."""
-    out = Evaluation(ev.detector, label=ev.label).from_scores(
+    return Evaluation(ev.detector, label=ev.label).from_scores(
         [s for s in ev.scores_ if s.dataset in datasets])
-    return out
 
 
 def _gaitmap(recs, results, timing):
@@ -227,19 +226,8 @@ def _window_check_md(rows):
 
 # ---- markdown ------------------------------------------------------------------------------------
 
-def _f(x, spec="{:.1f}"):
-    return "-" if x is None else spec.format(x)
-
-
-def _e(d, *keys):
-    for k in keys:
-        d = (d or {}).get(k)
-    return d
-
-
 def _pct(d, key, stats=("median", "iqr", "p5", "p95", "max_abs")):
-    s = d.get(key) if isinstance(d.get(key), dict) else None
-    return [_f((s or {}).get(k)) for k in stats]
+    return [fmt(figure(d, key, k)) for k in stats]
 
 
 HEAD_A = ("| detector | recordings / ref. ICs | IC F1 | precision | recall | FP | FN | "
@@ -256,26 +244,26 @@ HEAD_C = ("| detector | strike angles | angle bias | RMSE (deg) | class acc. | r
 def row_a(name, d):
     dl = d.get("delay_ms") or {}
     return "| %s | %d / %d | %s | %s | %s | %d | %d | %s | %s | %s |" % (
-        name, d["recordings"], d["reference_ics"], _f(d["f1"], "{:.3f}"),
-        _f(d["precision"], "{:.3f}"), _f(d["recall"], "{:.3f}"), d["fp"], d["fn"],
-        " | ".join(_pct(d, "ic_error_ms")), _f(_e(d, "ic_error_ms", "bias")),
-        "%s / %s" % (_f(dl.get("p50"), "{:.0f}"), _f(dl.get("p95"), "{:.0f}")))
+        name, d["recordings"], d["reference_ics"], fmt(d["f1"], "{:.3f}"),
+        fmt(d["precision"], "{:.3f}"), fmt(d["recall"], "{:.3f}"), d["fp"], d["fn"],
+        " | ".join(_pct(d, "ic_error_ms")), fmt(figure(d, "ic_error_ms", "bias")),
+        "%s / %s" % (fmt(dl.get("p50"), "{:.0f}"), fmt(dl.get("p95"), "{:.0f}")))
 
 
 def row_b(name, d):
     to = d.get("to") or {}
     return "| %s | %s | %s | %s | %s |" % (
-        name, _f(to.get("f1"), "{:.3f}"), " | ".join(_pct(to, "error_ms")),
-        _f(_e(d, "gct_error_ms", "bias")), " | ".join(_pct(d, "gct_error_ms")))
+        name, fmt(to.get("f1"), "{:.3f}"), " | ".join(_pct(to, "error_ms")),
+        fmt(figure(d, "gct_error_ms", "bias")), " | ".join(_pct(d, "gct_error_ms")))
 
 
 def row_c(name, d):
     ang = d.get("strike_angle_error_deg") or {}
     pc = d.get("strike_accuracy_per_class") or {}
     return "| %s | %s | %s | %s | %s | %s | %s |" % (
-        name, ang.get("n", 0), _f(ang.get("bias")), _f(ang.get("rmse")),
-        _f(d.get("strike_accuracy"), "{:.2f}"),
-        " | ".join(_f(pc.get(c), "{:.2f}") for c in STRIKES),
+        name, ang.get("n", 0), fmt(ang.get("bias")), fmt(ang.get("rmse")),
+        fmt(d.get("strike_accuracy"), "{:.2f}"),
+        " | ".join(fmt(pc.get(c), "{:.2f}") for c in STRIKES),
         d["strike_confusion"]["rows_reference_cols_detected"])
 
 
@@ -294,13 +282,6 @@ def section(title, figures_by_row, note=None):
         out += [HEAD_C] + [row_c(n, d) for n, d in rows
                            if (d.get("strike_angle_error_deg") or {}).get("n")] + [""]
     return out
-
-
-def _views(results, view):
-    labels = list(dict.fromkeys(lab for ev in results.values()
-                                for lab in getattr(ev, "views_", {}).get(view, {})))
-    return [(lab, [(name, ev.views_[view].get(lab)) for name, ev in results.items()])
-            for lab in labels]
 
 
 SUMMARY_ROWS = (CORE, CORE_LORO, LABELS["falbriard"], LABELS["falbriard-midstance"])
@@ -324,16 +305,17 @@ def summary_md(results):
         ref = next((d["reference_ics"] for d in ds if d), 0)
 
         def cells(fn):
-            return " / ".join(_f(fn(d)) if d else "-" for d in ds)
+            return " / ".join(fmt(fn(d)) if d else "-" for d in ds)
 
         out.append("| %s | %d | %s | %s | %s | %s | %s |" % (
             lab if view == "dataset" else "%s: %s" % (view, lab), ref,
-            " / ".join(_f(d["f1"], "{:.3f}") if d else "-" for d in ds),
-            " / ".join("%s [%s]" % (_f(_e(d, "ic_error_ms", "median")),
-                                    _f(_e(d, "ic_error_ms", "iqr"))) if d else "-" for d in ds),
-            cells(lambda d: _e(d, "gct_error_ms", "bias")),
-            cells(lambda d: _e(d, "strike_angle_error_deg", "rmse")),
-            " / ".join(_f(d["strike_accuracy"], "{:.2f}") if d else "-" for d in ds)))
+            " / ".join(fmt(d["f1"], "{:.3f}") if d else "-" for d in ds),
+            " / ".join("%s [%s]" % (fmt(figure(d, "ic_error_ms", "median")),
+                                    fmt(figure(d, "ic_error_ms", "iqr"))) if d else "-"
+                       for d in ds),
+            cells(lambda d: figure(d, "gct_error_ms", "bias")),
+            cells(lambda d: figure(d, "strike_angle_error_deg", "rmse")),
+            " / ".join(fmt(d["strike_accuracy"], "{:.2f}") if d else "-" for d in ds)))
     return out
 
 
@@ -359,10 +341,11 @@ def readme_md(results):
                         if w.startswith("ic ")})
         out.append("| %s | %s | %d | %s / %s | %s [%s] | %s | %s | %s |" % (
             lab if view == "dataset" else "%s: %s" % (view, lab), ", ".join(kinds),
-            b["reference_ics"], _f(a["f1"] if a else None, "{:.3f}"), _f(b["f1"], "{:.3f}"),
-            _f(_e(b, "ic_error_ms", "median")), _f(_e(b, "ic_error_ms", "iqr")),
-            _f(_e(b, "gct_error_ms", "bias")), _f(_e(b, "strike_angle_error_deg", "rmse")),
-            _f(b["strike_accuracy"], "{:.2f}")))
+            b["reference_ics"], fmt(a["f1"] if a else None, "{:.3f}"), fmt(b["f1"], "{:.3f}"),
+            fmt(figure(b, "ic_error_ms", "median")), fmt(figure(b, "ic_error_ms", "iqr")),
+            fmt(figure(b, "gct_error_ms", "bias")),
+            fmt(figure(b, "strike_angle_error_deg", "rmse")),
+            fmt(b["strike_accuracy"], "{:.2f}")))
     rows = targets.check(lo)
     met = sum(1 for r in rows if r.met)
     out += ["", "Out of sample (LORO), %d of %d target checks are met; every check, in-sample and "
@@ -394,8 +377,8 @@ def targets_md(results):
         a, b = rows_in.get(key), rows_lo.get(key)
         t = (a or b).target
         out.append("| %s | %s: %s | %s | %s | %s | %s | %s |" % (
-            t.name, key[1], key[2], t.required(), _f(a.value if a else None, "{:.4g}"),
-            _met(a), _f(b.value if b else None, "{:.4g}"), _met(b)))
+            t.name, key[1], key[2], t.required(), fmt(a.value if a else None, "{:.4g}"),
+            _met(a), fmt(b.value if b else None, "{:.4g}"), _met(b)))
     return out
 
 
@@ -447,7 +430,7 @@ def render(results, timing, t_load, n_recs, gaitmap_note, check, rates, markers)
                         ("strike, force plate", "Force-plate events per strike class"),
                         ("speed, force plate", "Force-plate events per speed band")):
         out += ["## " + title, ""]
-        for lab, rows in _views(results, view):
+        for lab, rows in by_label(results, view):
             out += section(lab, rows)
     out += ["## Targets, the core", ""] + targets_md(results) + [""]
     out += ["## Other sample rates (marker datasets: %s)" % ", ".join(sorted(markers)), ""]
@@ -458,7 +441,7 @@ def render(results, timing, t_load, n_recs, gaitmap_note, check, rates, markers)
             out += section("%g Hz, %s" % (rate, g), [(n, ev.groups_.get(g)) for n, ev in
                                                      res.items()])
         for view in ("strike", "speed"):
-            for lab, rows in _views(res, view):
+            for lab, rows in by_label(res, view):
                 out += section("%g Hz, %s" % (rate, lab), rows)
         out += ["Targets at %g Hz (marker datasets):" % rate, ""] + targets_md(res) + [""]
     out += ["## Leave-one-runner-out folds", "",

@@ -4,15 +4,15 @@ Prints figures, asserts nothing.
 
 Cue latency: from the true initial contact to the start of the buzz. The pod is run with
 ic_tap_on = 1 (a tap at every detected landing) and default settings otherwise, so the path
-measured is the whole chain: the core's detection delay (IC is emitted once the impact jolt
-has peaked), the FIFO poll interval (imu_poll_ms), the I2C bus time of the reads and of the
+measured is the whole chain: the core's detection delay (the cue keys on its provisional
+contact, EVENT_IC), the FIFO poll interval (imu_poll_ms), the I2C bus time of the reads and of the
 DRV2605L command, then the actuator's start time, which the simulation cannot see and which is
 added as a stated constant: an LRA driven by the DRV2605L reaches 90 % of its acceleration in
 about 10-20 ms (REFERENCE 3.3, TDK/Mouser; TI defines start time 0 -> 90 %); 20 ms is used.
   - simulated demo: the simulator's exact ICs (reference["ic_s"]);
   - PyShoe Vicon running trials (../shared/data): the Vicon stance onsets, which trail the
-    true IC by 30-60 ms (the IMU keeps moving after touch-down), so latency against them is
-    biased low; the pod's own IC dating is shown as well.
+    true IC (footfall.windows: the first contact jolt by ~54 ms median), so latency against
+    them is biased low; so the pod's own refined contact -> buzz is shown as well.
 Metronome timing: beat onsets (the emulated DRV2605L GO writes) against the ideal grid at the
 set tempo, t0 + n x 60 / spm, over a whole run.
 """
@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 MOTOR_START_MS = 20.0       # LRA + DRV2605L, 0 -> 90 % acceleration, upper end of 10-20 ms
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
 
 def _window_s(kind, activity=None):
     """(lo, hi) s of detected - reference for an IC to count (footfall.windows)."""
@@ -30,45 +32,25 @@ def _window_s(kind, activity=None):
 
     lo, hi = window_ms(kind, "ic", activity)
     return lo / 1000.0, hi / 1000.0
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
-def _match(true_s, detected_s, window):
-    """Pairs (true, detected) of nearest detected event with lo <= detected - true <= hi,
-    each used once."""
-    pairs, used = [], set()
-    det = np.asarray(detected_s)
-    lo, hi = window
-    for t in true_s:
-        if det.size == 0:
-            break
-        i = int(np.argmin(np.abs(det - t)))
-        if lo <= det[i] - t <= hi and i not in used:
-            used.add(i)
-            pairs.append((t, i))
-    return pairs
 
 
 def tap_latency(recording, true_ic_s, settings_extra="", window=None, out=None):
-    """Latency figures (ms) from true ICs to the tap buzz of the matched detected IC."""
+    """Latency figures (ms) from true ICs to the tap buzz of the detected IC matched to each
+    (one-to-one within ``window``, :func:`footfall.evaluation.match_indices`)."""
+    from footfall.evaluation import match_indices
     from footfall.virtualpod import run
 
     if out is None:
         out = run(recording, settings_text="ic_tap_on = 1\n" + settings_extra)
     ics = out["ics"]
     det = [i["ic_s"] for i in ics]
-    buzz_t = np.array([b["t_s"] for b in out["buzzes"] if b["output"] == "drv2605"])
+    buzz_t = _taps(out)
     lat, dating, delay = [], [], []
-    refined = []           # the pod's refined contact (its stride record) -> the tap it cued
-    drv = np.array([b["t_s"] for b in out["buzzes"] if b["output"] == "drv2605"])
-    for s in out["strikes"]:
-        near = drv[(drv >= s["ic_s"] - 0.05) & (drv <= s["ic_s"] + 0.1)]
-        if near.size:
-            refined.append((near[0] - s["ic_s"]) * 1000 + MOTOR_START_MS)
     if window is None:
         from footfall.windows import OTHER
         window = _window_s(OTHER)           # simulated, exact ICs: the strictest window
-    for t, i in _match(true_ic_s, det, window):
+    for i, r in match_indices(det, true_ic_s, window):
+        t = true_ic_s[r]
         noticed = ics[i]["noticed_s"]
         k = np.searchsorted(buzz_t, noticed - 1e-9)
         if k >= len(buzz_t) or buzz_t[k] - noticed > 0.01:
@@ -78,8 +60,24 @@ def tap_latency(recording, true_ic_s, settings_extra="", window=None, out=None):
         delay.append((buzz_t[k] - det[i]) * 1000)
     return {"matched": len(lat), "true": len(true_ic_s), "detected": len(det),
             "latency_ms": np.array(lat), "dating_ms": np.array(dating),
-            "buzz_after_ic_ms": np.array(delay), "refined_to_buzz_ms": np.array(refined),
-            "crash": out["faults"]["crash"], "out": out}
+            "buzz_after_ic_ms": np.array(delay), "crash": out["faults"]["crash"], "out": out}
+
+
+def _taps(out):
+    """Start times (s) of the DRV2605L buzzes of a virtual-pod run."""
+    return np.array([b["t_s"] for b in out["buzzes"] if b["output"] == "drv2605"])
+
+
+def refined_to_buzz_ms(out):
+    """Per stride record of a run: from its refined contact to the start of the tap its
+    landing cued (first buzz from 50 ms before to 100 ms after it), incl. the motor, ms."""
+    buzz_t = _taps(out)
+    lat = []
+    for s in out["strikes"]:
+        near = buzz_t[(buzz_t >= s["ic_s"] - 0.05) & (buzz_t <= s["ic_s"] + 0.1)]
+        if near.size:
+            lat.append((near[0] - s["ic_s"]) * 1000 + MOTOR_START_MS)
+    return np.array(lat)
 
 
 def _pct(a, q):
@@ -102,10 +100,7 @@ def print_latency(name, r, truth="true IC"):
 
 def _subset(r, true_ic_s, keep):
     """The figures of r restricted to reference ICs for which keep is True."""
-    t = np.asarray(true_ic_s)[np.asarray(keep)]
-    sub = tap_latency(None, t, out=r["out"])
-    sub["refined_to_buzz_ms"] = None          # (a per-stride figure of the whole run)
-    return sub
+    return tap_latency(None, np.asarray(true_ic_s)[np.asarray(keep)], out=r["out"])
 
 
 def metronome_jitter(recording, spm):
@@ -134,6 +129,7 @@ def main():
     print("cue latency, tap at every detected landing (ic_tap_on = 1, imu_poll_ms default):")
     true_ic = demo.reference["ic_s"]
     r = tap_latency(demo, true_ic)
+    r["refined_to_buzz_ms"] = refined_to_buzz_ms(r["out"])
     print_latency("simulated demo, 208 Hz, exact ICs, all strides", r)
     kinds = np.asarray(demo.reference["kind"])
     print_latency("  running strides only", _subset(r, true_ic, kinds == "run"))
@@ -151,6 +147,7 @@ def main():
         for f in files:
             rec = load_recording(f)
             ri = tap_latency(rec, pyshoe_reference_ic_s(rec), "", window=vicon)
+            ri["refined_to_buzz_ms"] = refined_to_buzz_ms(ri["out"])
             for k in agg:
                 agg[k] += ri[k]
             for k in arrays:
@@ -160,8 +157,7 @@ def main():
         print_latency(f"PyShoe running, {len(files)} trials, 200 Hz, matched in [%+.0f, %+.0f] ms"
                       % (vicon[0] * 1000, vicon[1] * 1000),
                       agg, truth="Vicon onset")
-        print("    (Vicon stance onsets trail the true IC by ~30 ms running, so 'Vicon onset -> buzz'"
-              " is biased low)")
+        print("    (Vicon stance onsets trail the true IC, so 'Vicon onset -> buzz' is biased low)")
     else:
         print(f"  PyShoe trials not found under {SHARED}: skipped")
     print("metronome timing (beat onsets = DRV2605L GO writes vs the ideal grid):")

@@ -4,8 +4,8 @@ per speed band, per kind of reference; in-sample or leave-one-runner-out.
 Detectors (:data:`DETECTORS`; each maps a Recording to a :class:`Detection`):
 
 * ``footfall``: the pod's causal fixed-point core, replayed sample by sample
-  (:func:`footfall.replay.replay`). Detected ICs are every IC it emitted (see
-  :func:`detected_ics`); delay = emission time - reference IC.
+  (:func:`footfall.replay.replay`). Detected ICs are every contact it found (see
+  :func:`footfall.replay.detected_ics`); delay = emission time - reference IC.
 * ``float-reference``: the same algorithm in float64 (:mod:`footfall.reference`), offline.
 * ``accel-peak``: :class:`footfall.baselines.AccelPeakDetector`, ``scipy.signal.find_peaks`` on
   |a| (fixed, documented parameters, no per-dataset fitting).
@@ -390,6 +390,14 @@ def _short(path):
 
 def _r(x, nd=2):
     return None if x is None else round(float(x), nd)
+
+
+def figure(d, *keys):
+    """A figure of an :func:`aggregate` dict by its keys, e.g. ``figure(d, "to", "error_ms",
+    "bias")``; None where a level is missing or None."""
+    for k in keys:
+        d = (d or {}).get(k)
+    return d
 
 
 # ---- pooling -----------------------------------------------------------------------------------

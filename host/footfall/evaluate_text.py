@@ -1,44 +1,41 @@
 """Text tables of :class:`footfall.evaluate.Evaluation` results (``footfall evaluate``)."""
-from .evaluate import VIEWS
+from .evaluate import VIEWS, figure
 
 
-def _fmt(x, spec="{:.1f}"):
+def fmt(x, spec="{:.1f}"):
+    """A figure as text, "-" when it is None."""
     return "-" if x is None else spec.format(x)
 
 
-def _e(d, key):
-    return d.get(key) or {}
-
-
-#: (header, width, value of a figures dict, format)
+#: (header, width, keys of the figure in a figures dict (:func:`footfall.evaluate.figure`), format)
 COLUMNS = (
-    ("refIC", 5, lambda d: d["reference_ics"], "{:d}"),
-    ("TP", 5, lambda d: d["tp"], "{:d}"),
-    ("FP", 4, lambda d: d["fp"], "{:d}"),
-    ("FN", 4, lambda d: d["fn"], "{:d}"),
-    ("F1", 6, lambda d: d["f1"], "{:.3f}"),
-    ("ICbias", 6, lambda d: _e(d, "ic_error_ms").get("bias"), "{:.1f}"),
-    ("ICmed", 6, lambda d: _e(d, "ic_error_ms").get("median"), "{:.1f}"),
-    ("ICiqr", 5, lambda d: _e(d, "ic_error_ms").get("iqr"), "{:.1f}"),
-    ("ICp5", 6, lambda d: _e(d, "ic_error_ms").get("p5"), "{:.0f}"),
-    ("ICp95", 6, lambda d: _e(d, "ic_error_ms").get("p95"), "{:.0f}"),
-    ("ICmax", 5, lambda d: _e(d, "ic_error_ms").get("max_abs"), "{:.0f}"),
-    ("TOF1", 5, lambda d: (d["to"] or {}).get("f1"), "{:.2f}"),
-    ("TObias", 6, lambda d: _e(d["to"] or {}, "error_ms").get("bias"), "{:.1f}"),
-    ("TOmed", 6, lambda d: _e(d["to"] or {}, "error_ms").get("median"), "{:.1f}"),
-    ("TOiqr", 5, lambda d: _e(d["to"] or {}, "error_ms").get("iqr"), "{:.1f}"),
-    ("GCTbs", 6, lambda d: _e(d, "gct_error_ms").get("bias"), "{:.1f}"),
-    ("GCTmd", 6, lambda d: _e(d, "gct_error_ms").get("median"), "{:.1f}"),
-    ("GCTiq", 5, lambda d: _e(d, "gct_error_ms").get("iqr"), "{:.1f}"),
-    ("GCTp5", 6, lambda d: _e(d, "gct_error_ms").get("p5"), "{:.0f}"),
-    ("GCTp95", 6, lambda d: _e(d, "gct_error_ms").get("p95"), "{:.0f}"),
-    ("dl50", 5, lambda d: _e(d, "delay_ms").get("p50"), "{:.0f}"),
-    ("dl95", 5, lambda d: _e(d, "delay_ms").get("p95"), "{:.0f}"),
-    ("cadS", 5, lambda d: d["cadence_error_spm"]["stride_median_abs"], "{:.2f}"),
-    ("cadR", 5, lambda d: d["cadence_error_spm"]["recording_mean_abs"], "{:.2f}"),
-    ("angB", 5, lambda d: _e(d, "strike_angle_error_deg").get("bias"), "{:.1f}"),
-    ("angRM", 5, lambda d: _e(d, "strike_angle_error_deg").get("rmse"), "{:.1f}"),
-    ("acc", 4, lambda d: d["strike_accuracy"], "{:.2f}"),
+    ("refIC", 5, ("reference_ics",), "{:d}"),
+    ("TP", 5, ("tp",), "{:d}"),
+    ("FP", 4, ("fp",), "{:d}"),
+    ("FN", 4, ("fn",), "{:d}"),
+    ("F1", 6, ("f1",), "{:.3f}"),
+    ("ICbias", 6, ("ic_error_ms", "bias"), "{:.1f}"),
+    ("ICmed", 6, ("ic_error_ms", "median"), "{:.1f}"),
+    ("ICiqr", 5, ("ic_error_ms", "iqr"), "{:.1f}"),
+    ("ICp5", 6, ("ic_error_ms", "p5"), "{:.0f}"),
+    ("ICp95", 6, ("ic_error_ms", "p95"), "{:.0f}"),
+    ("ICmax", 5, ("ic_error_ms", "max_abs"), "{:.0f}"),
+    ("TOF1", 5, ("to", "f1"), "{:.2f}"),
+    ("TObias", 6, ("to", "error_ms", "bias"), "{:.1f}"),
+    ("TOmed", 6, ("to", "error_ms", "median"), "{:.1f}"),
+    ("TOiqr", 5, ("to", "error_ms", "iqr"), "{:.1f}"),
+    ("GCTbs", 6, ("gct_error_ms", "bias"), "{:.1f}"),
+    ("GCTmd", 6, ("gct_error_ms", "median"), "{:.1f}"),
+    ("GCTiq", 5, ("gct_error_ms", "iqr"), "{:.1f}"),
+    ("GCTp5", 6, ("gct_error_ms", "p5"), "{:.0f}"),
+    ("GCTp95", 6, ("gct_error_ms", "p95"), "{:.0f}"),
+    ("dl50", 5, ("delay_ms", "p50"), "{:.0f}"),
+    ("dl95", 5, ("delay_ms", "p95"), "{:.0f}"),
+    ("cadS", 5, ("cadence_error_spm", "stride_median_abs"), "{:.2f}"),
+    ("cadR", 5, ("cadence_error_spm", "recording_mean_abs"), "{:.2f}"),
+    ("angB", 5, ("strike_angle_error_deg", "bias"), "{:.1f}"),
+    ("angRM", 5, ("strike_angle_error_deg", "rmse"), "{:.1f}"),
+    ("acc", 4, ("strike_accuracy",), "{:.2f}"),
 )
 NAME_WIDTH = 34
 HEADER = " ".join(["%-*s" % (NAME_WIDTH, "")] + ["%*s" % (w, h) for h, w, _f, _s in COLUMNS])
@@ -51,14 +48,16 @@ LEGEND = ("times in ms, detected - reference (bias = mean; med, iqr, p5, p95 of 
 
 
 def row(name, d):
-    cells = []
-    for _h, w, f, spec in COLUMNS:
-        try:
-            v = f(d)
-        except (KeyError, TypeError):
-            v = None
-        cells.append("%*s" % (w, _fmt(v, spec)))
+    cells = ["%*s" % (w, fmt(figure(d, *keys), spec)) for _h, w, keys, spec in COLUMNS]
     return " ".join(["%-*s" % (NAME_WIDTH, name[:NAME_WIDTH])] + cells)
+
+
+def by_label(results, view):
+    """[(label, [(row name, figures or None)])]: every label of a view (:data:`VIEWS`) found
+    in any of ``results`` ({row name: Evaluation}), in order of appearance."""
+    labels = dict.fromkeys(lab for ev in results.values() for lab in ev.views_.get(view, {}))
+    return [(lab, [(name, ev.views_.get(view, {}).get(lab)) for name, ev in results.items()])
+            for lab in labels]
 
 
 def format_report(ev, per_recording=True):
@@ -108,13 +107,8 @@ def format_comparison(results):
             if g in ev.groups_:
                 lines.append(row("%s | %s" % (g, name), ev.groups_[g]))
     for view in ("strike", "speed"):
-        labels = [lab for lab in dict.fromkeys(
-            lab for ev in evs.values() for lab in ev.views_.get(view, {}))]
-        for lab in labels:
-            for name, ev in evs.items():
-                d = ev.views_.get(view, {}).get(lab)
-                if d is not None:
-                    lines.append(row("%s | %s" % (lab, name), d))
+        for lab, figures in by_label(evs, view):
+            lines += [row("%s | %s" % (lab, name), d) for name, d in figures if d is not None]
     for name, ev in results.items():
         if not hasattr(ev, "groups_"):
             lines.append("%s: not run (%s)" % (name, ev))

@@ -114,7 +114,7 @@ def match_in_span(det, ref, span, window, gaps=()):
     return [(det[j], ref[k]) for j, k in pairs], fp, len(missed), unscored
 
 
-def error_stats(errors, nd=2):
+def error_stats(errors):
     """Summary of signed errors (detected - reference): n, bias (mean), median, q1, q3, iqr,
     p5, p95, sd, mae, rmse, max_abs; None when there are none. Percentiles by numpy's linear
     interpolation."""
@@ -123,47 +123,11 @@ def error_stats(errors, nd=2):
     if len(e) == 0:
         return None
     p5, q1, med, q3, p95 = np.percentile(e, [5, 25, 50, 75, 95])
-    r = lambda x: round(float(x), nd)  # noqa: E731
+    r = lambda x: round(float(x), 2)  # noqa: E731
     return {"n": int(len(e)), "bias": r(np.mean(e)), "median": r(med), "q1": r(q1), "q3": r(q3),
             "iqr": r(q3 - q1), "p5": r(p5), "p95": r(p95), "sd": r(np.std(e)),
             "mae": r(np.mean(np.abs(e))), "rmse": r(np.sqrt(np.mean(e * e))),
             "max_abs": r(np.max(np.abs(e)))}
-
-
-class EventScore:
-    """Accumulates matches over recordings; results in attributes ending in `_`."""
-
-    def __init__(self, tolerance_s=0.2):
-        self.tolerance_s = tolerance_s      # any window form (module notes)
-        self.tp_ = self.fp_ = self.fn_ = 0
-        self.unscored_ = 0     # unmatched detections inside reference gaps (neither hit nor miss)
-        self.errors_ms_ = []
-
-    def add(self, detected_s, reference_s, gaps_s=()):
-        """Score one recording; ``gaps_s``: (start, end) spans where the reference is blind."""
-        pairs, fp, fn, unscored = match_in_span(detected_s, reference_s, None, self.tolerance_s,
-                                                gaps_s)
-        self.unscored_ += unscored
-        self.tp_ += len(pairs)
-        self.fp_ += fp
-        self.fn_ += fn
-        self.errors_ms_.extend((d - r) * 1000.0 for d, r in pairs)
-        return len(pairs), fp, fn
-
-    @property
-    def precision_(self):
-        return self.tp_ / max(1, self.tp_ + self.fp_)
-
-    @property
-    def recall_(self):
-        return self.tp_ / max(1, self.tp_ + self.fn_)
-
-    def timing_(self):
-        st = error_stats(self.errors_ms_, nd=1)
-        if st is None:
-            return {}
-        return {"bias_ms": st["bias"], "median_ms": st["median"], "iqr_ms": st["iqr"],
-                "sd_ms": st["sd"]}
 
 
 def local_cadence_pairs(strides, reference_ic_s, window):

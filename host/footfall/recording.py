@@ -210,13 +210,13 @@ def nominal_rate(rate_hz):
 
 
 def check_sample_rate(rate_hz, path):
-    """The rate (Hz) if the core can run at it (MIN_RATE_HZ..MAX_RATE_HZ), else an InputError
-    naming ``path``."""
+    """The rate as :func:`nominal_rate` gives it if the core can run at it
+    (MIN_RATE_HZ..MAX_RATE_HZ), else an InputError naming ``path``."""
     rate = float(rate_hz)
     if not (math.isfinite(rate) and MIN_RATE_HZ <= rate <= MAX_RATE_HZ):
         raise InputError(path, "sample rate %s Hz is outside %d-%d Hz"
                          % (format_rate(rate), MIN_RATE_HZ, MAX_RATE_HZ))
-    return rate_hz
+    return nominal_rate(rate)
 
 
 def format_rate(rate_hz):

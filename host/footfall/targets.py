@@ -9,13 +9,9 @@ tests can assert floors with the same rows once the core's figures have settled 
 """
 from dataclasses import dataclass
 
-from .evaluate import SPEED_BANDS, STRIKES, UNKNOWN_SPEED, WALKING
+from .evaluate import SPEED_BANDS, STRIKES, UNKNOWN_SPEED, WALKING, figure
 
 RUNNING_BANDS = tuple(b for _u, b in SPEED_BANDS) + (UNKNOWN_SPEED,)
-
-
-def _g(d, key, stat):
-    return (d.get(key) or {}).get(stat)
 
 
 @dataclass(frozen=True)
@@ -46,17 +42,17 @@ TARGETS = (
     Target("IC F1, running", lambda d: d["f1"], ">=", 0.98,
            (("strike", STRIKES), ("speed", RUNNING_BANDS))),
     Target("IC F1, walking", lambda d: d["f1"], ">=", 0.95, (("speed", (WALKING,)),)),
-    Target("IC median error vs force plate (ms)", lambda d: _g(d, "ic_error_ms", "median"),
+    Target("IC median error vs force plate (ms)", lambda d: figure(d, "ic_error_ms", "median"),
            "abs<=", 10.0, FORCE_GROUPS),
-    Target("IC error IQR vs force plate (ms)", lambda d: _g(d, "ic_error_ms", "iqr"), "<=",
+    Target("IC error IQR vs force plate (ms)", lambda d: figure(d, "ic_error_ms", "iqr"), "<=",
            10.0, FORCE_GROUPS),
-    Target("GCT bias vs force plate (ms)", lambda d: _g(d, "gct_error_ms", "bias"), "abs<=",
+    Target("GCT bias vs force plate (ms)", lambda d: figure(d, "gct_error_ms", "bias"), "abs<=",
            10.0, FORCE_GROUPS),
     Target("Strike class accuracy, rearfoot", lambda d: d["strike_accuracy"], ">=", 0.95,
            (("strike", ("rearfoot",)),)),
     Target("Strike class accuracy, midfoot / forefoot", lambda d: d["strike_accuracy"], ">=",
            0.85, (("strike", ("midfoot", "forefoot")),)),
-    Target("Strike angle RMSE (deg)", lambda d: _g(d, "strike_angle_error_deg", "rmse"), "<=",
+    Target("Strike angle RMSE (deg)", lambda d: figure(d, "strike_angle_error_deg", "rmse"), "<=",
            4.0, (("strike", STRIKES),)),
 )
 

@@ -50,7 +50,6 @@ MARKERS = "markers"
 VICON = "vicon onset"
 ANNOTATIONS = "annotations"
 OTHER = "other"
-KINDS = (FORCE, MARKERS, VICON, ANNOTATIONS, OTHER)
 
 #: (reference kind, event, activity or None = any, lo ms, hi ms, reason); first match wins
 WINDOWS = (
@@ -138,7 +137,7 @@ def parse_override(tolerance_ms=None, window_ms_text=None):
 
 
 def table_text():
-    """The table as markdown rows (for bench/results.md and the CLI's legend)."""
+    """The table as markdown rows (for bench/results.md)."""
     rows = ["| reference | event | activity | window (ms, detected - reference) | why |",
             "|---|---|---|---|---|"]
     for k, ev, act, lo, hi, why in WINDOWS:

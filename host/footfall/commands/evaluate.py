@@ -51,7 +51,7 @@ def load_all(path, rate=208, seed=0, progress=False):
 
 def run(args):
     from footfall.errors import InputError
-    from footfall.evaluate import Evaluation
+    from footfall.evaluate import TUNABLE, Evaluation
     from footfall.evaluate_text import format_comparison, format_report
     from footfall.windows import parse_override
 
@@ -61,7 +61,7 @@ def run(args):
         window = parse_override(args.tolerance_ms, args.window_ms)
     except ValueError as exc:
         raise InputError("--window-ms" if args.window_ms else "--tolerance-ms", str(exc)) from None
-    if args.loro and args.detector not in ("footfall", "float-reference"):
+    if args.loro and args.detector not in TUNABLE:
         raise InputError("--loro", "only the core's detectors have settings to tune")
     if args.loro_budget < 1:
         raise InputError("--loro-budget", "must be at least 1")

@@ -26,7 +26,7 @@ def run(args):
 
     settings = load_settings(args.settings)
     rec = load_recording(args.trace)
-    strides, ics, activity, core = replay(rec, settings, progress=not args.json)
+    strides, _ics, activity, core = replay(rec, settings, progress=not args.json)
     summary = summarize(strides, activity, rec.duration_s, core.landings_)
     gaps = gap_list(rec)
     if args.json:

@@ -52,7 +52,7 @@ from ..errors import InputError
 from .force_contacts import assign_feet, contacts_from_force
 from .marker_contacts import contacts_from_markers, merge_contacts
 from .marker_trial import build_trial, trim_to_tracked
-from .opensim_files import foot_marker, mot_column, read_mot, read_trc
+from .opensim_files import foot_marker, mot_column, mot_rate, read_mot, read_trc
 from .virtual_imu import fill_gaps, sagittal_pitch_deg
 
 NAME = "dorn-ja1"
@@ -156,9 +156,8 @@ def _pelvis_speed(markers, rate):
 def _force_file_of(t, rate, force_files):
     """The .mot with one row per TRC frame (+-1) at the TRC's rate, or None."""
     for f in force_files:
-        names, data = read_mot(f)
-        f_rate = (len(data) - 1) / (data[-1, 0] - data[0, 0])
-        if abs(f_rate - rate) < 0.01 * rate and abs(len(data) - len(t)) <= 1:
+        _names, data = read_mot(f)
+        if abs(mot_rate(data) - rate) < 0.01 * rate and abs(len(data) - len(t)) <= 1:
             return f
     return None
 
@@ -168,7 +167,7 @@ def _plate_contacts(force_file, trc_t0, t, feet):
     is the TRC's first frame, at ``trc_t0``; module notes), each given to the foot whose sole
     markers are lower at mid-contact (the other foot is in swing, 0.2-0.8 m up)."""
     names, data = read_mot(force_file)
-    rate = (len(data) - 1) / (data[-1, 0] - data[0, 0])
+    rate = mot_rate(data)
     plates = sorted({int(m.group(1)) for m in (re.match(r"ground_force_(\d+)_vy$", n)
                                                for n in names) if m})
     if not plates:

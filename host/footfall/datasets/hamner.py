@@ -40,7 +40,7 @@ import numpy as np
 from ..errors import InputError
 from .force_contacts import contacts_from_force
 from .marker_trial import build_trial, trim_to_tracked
-from .opensim_files import foot_marker, mot_column, read_mot, read_trc
+from .opensim_files import foot_marker, mot_column, mot_rate, read_mot, read_trc
 
 NAME = "hamner-s04"
 SUBJECT = "S04"
@@ -88,7 +88,7 @@ def load_trial(path, sample_rate_hz=208, seed=0):
     feet = {side: _foot(path, markers, pre, side) for side, pre in SIDES.items()}
     t, feet, notes = trim_to_tracked(t_file, feet)
     names, data = read_mot(grf)
-    f_rate = (len(data) - 1) / (data[-1, 0] - data[0, 0])
+    f_rate = mot_rate(data)
     contacts = {}
     for side, pre in SIDES.items():
         force = mot_column(grf, names, data, "%s_ground_force_vy" % pre)
@@ -96,11 +96,10 @@ def load_trial(path, sample_rate_hz=208, seed=0):
         ic, to = ic + data[0, 0], to + data[0, 0]
         keep = (ic >= t[0]) & (to <= t[-1])
         contacts[side] = (ic[keep], to[keep], ["force"] * int(keep.sum()))
-    out = build_trial(str(path), SUBJECT, "run%s" % speed_cms, t, feet, UP, method=METHOD,
-                      sample_rate_hz=sample_rate_hz, seed=seed, speed_mps=int(speed_cms) / 100.0,
-                      marker_rate_hz=rate, contacts=contacts, t_end_s=data[-1, 0],
-                      strike_zero="per_stance", notes=notes)
-    return out
+    return build_trial(str(path), SUBJECT, "run%s" % speed_cms, t, feet, UP, method=METHOD,
+                       sample_rate_hz=sample_rate_hz, seed=seed, speed_mps=int(speed_cms) / 100.0,
+                       marker_rate_hz=rate, contacts=contacts, t_end_s=data[-1, 0],
+                       strike_zero="per_stance", notes=notes)
 
 
 def _foot(path, markers, pre, side):

@@ -79,7 +79,7 @@ def build_trial(path, subject, trial, time_s, feet, up, force_n=None, force_rate
     t = np.asarray(time_s, dtype=np.float64)
     up = np.asarray(up, dtype=np.float64)
     rate_m = float(marker_rate_hz or (len(t) - 1) / (t[-1] - t[0]))
-    smooth = {side: {k: lowpass(fill_gaps(m[k]), rate_m) for k in POINTS}
+    smooth = {side: {k: lowpass(fill_gaps(m[k]), rate_m) for k in ("heel", "fore")}
               for side, m in feet.items()}
     if contacts is None:
         if force_n is None:

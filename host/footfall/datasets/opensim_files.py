@@ -117,6 +117,11 @@ def read_mot(path):
     return names, data
 
 
+def mot_rate(data):
+    """Sample rate (Hz) of a read_mot table, from its time column."""
+    return (len(data) - 1) / (data[-1, 0] - data[0, 0])
+
+
 def mot_column(path, names, data, name):
     """One column of a read_mot table by name, or an InputError naming it."""
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from footfall_core import trace_format as tf
 
 from ..errors import InputError
-from ..recording import check_sample_rate, nominal_rate
+from ..recording import check_sample_rate
 from .csv_reader import parse_csv, read_csv
 from .pyshoe import (pyshoe_reference_gaps, pyshoe_reference_ic_s, pyshoe_reference_stance,
                      read_pyshoe)
@@ -32,7 +32,7 @@ def load_recording(path, sample_rate_hz=None):
     p = Path(path)
     if sample_rate_hz is not None:
         try:
-            sample_rate_hz = nominal_rate(check_sample_rate(sample_rate_hz, path))
+            sample_rate_hz = check_sample_rate(sample_rate_hz, path)
         except (TypeError, ValueError):
             raise InputError(path, "sample rate must be a number of Hz, got %r"
                              % (sample_rate_hz,)) from None

@@ -31,7 +31,7 @@ import sys
 import numpy as np
 
 from ..errors import InputError, read_input_bytes
-from ..recording import Recording, check_sample_rate, nominal_rate, quantise_samples
+from ..recording import Recording, check_sample_rate, quantise_samples
 from .timestamps import time_base
 
 CANONICAL_HEADER = "time_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps"
@@ -132,17 +132,16 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
         what = "duplicated time" if dt[r - 1] == 0 else "non-monotonic time (goes back)"
         raise InputError(path, "%s on line %d" % (what, line_nos[r]))
 
+    raw = quantise_samples(data[:, 1:4], data[:, 4:7])
     if sample_rate_hz is not None:       # the caller's rate replaces the time column
-        rate = nominal_rate(check_sample_rate(sample_rate_hz, path))
-        return Recording(path, rate, quantise_samples(data[:, 1:4], data[:, 4:7]),
-                         source_format="csv", reference={"time_s": t})
+        return Recording(path, check_sample_rate(sample_rate_hz, path), raw, source_format="csv",
+                         reference={"time_s": t})
     base = time_base(t, path, line_nos)
-    raw = base.place(quantise_samples(data[:, 1:4], data[:, 4:7]))
     if base.gaps:
         lost = sum(n for _, n in base.gaps)
         print("%s: warning: %d hole(s) in the time column, %d samples lost (kept as gaps)"
               % (path, len(base.gaps), lost), file=sys.stderr)
-    return Recording(path, base.sample_rate_hz, raw, source_format="csv",
+    return Recording(path, base.sample_rate_hz, base.place(raw), source_format="csv",
                      reference={"time_s": t}, gaps=base.gaps, time_s=base.time_s)
 
 

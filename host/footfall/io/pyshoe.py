@@ -49,7 +49,7 @@ import numpy as np
 from footfall_core import trace_format as tf
 
 from ..errors import InputError
-from ..recording import Recording, check_sample_rate, nominal_rate, quantise_samples
+from ..recording import Recording, check_sample_rate, quantise_samples
 from .timestamps import time_base
 
 PYSHOE_RATE_HZ = 200
@@ -96,7 +96,7 @@ def read_pyshoe(path, sample_rate_hz=None):
     raw = quantise_samples(imu[:, 0:3] / STANDARD_GRAVITY, imu[:, 3:6] * (180.0 / math.pi))
     rate, time_s, gaps = PYSHOE_RATE_HZ, None, []
     if sample_rate_hz is not None:
-        rate = nominal_rate(check_sample_rate(sample_rate_hz, path))
+        rate = check_sample_rate(sample_rate_hz, path)
     elif ts is not None:
         base = _ts_time_base(ts, path)
         if base is not None and (base.gaps or base.sample_rate_hz != PYSHOE_RATE_HZ):
@@ -205,8 +205,7 @@ def pyshoe_reference_stance(recording, v_low=None, v_high=None, min_swing_s=0.1,
         onsets.append(onset)
         ends.append(end)
         last_onset = onset
-    return recording.time_of(np.asarray(onsets, dtype=np.float64)), recording.time_of(
-        np.asarray(ends, dtype=np.float64))
+    return recording.time_of(onsets), recording.time_of(ends)
 
 
 def pyshoe_reference_gaps(recording, before_s=0.3, after_s=0.5):
