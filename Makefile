@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FOOTFALL := $(VENV)/bin/footfall
 DEMO_TRACE := demo/sample_run.fft
 
-.PHONY: all venv pod-lib test test-python node_modules micropython mpy-check typecheck demo bench gaitmap-venv clean
+.PHONY: all venv pod-lib browser-tools test test-python node_modules micropython mpy-check typecheck demo bench gaitmap-venv clean
 
 all: test
 
@@ -80,6 +80,14 @@ gaitmap-venv: $(GAITMAP_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build demo/*.fft .pytest_cache
+
+# ---- Report browser test: Chromium from Debian (apt-get), as hardware-tools does for openscad ----
+browser-tools:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing chromium from Debian (apt-get)"; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 # ---- Hardware: wiring docs from the board profiles, enclosure renders (openscad from Debian) ----
 .PHONY: hardware-tools hardware wiring bundle deploy
