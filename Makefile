@@ -9,10 +9,11 @@ DEMO_TRACE := demo/sample_run.fft
 
 all: test
 
+# (PYTHONWARNINGS: setuptools' notice that an editable install maps footfall_core in, not news)
 $(VENV)/.installed: host/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e 'host[test]'
+	PYTHONWARNINGS='ignore:Editable installation' $(VENV)/bin/pip install --quiet -e 'host[test]'
 	touch $@
 
 venv: $(VENV)/.installed

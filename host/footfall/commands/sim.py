@@ -12,7 +12,9 @@ def register(sub):
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--press", action="append", default=[], metavar="T[:HELD]",
                    help="press the button T s into the trace for HELD s (default 0.2; 1.5 = long press)")
-    p.add_argument("--profile", choices=("xiao", "feather"), default="xiao", help="board profile")
+    p.add_argument("--profile", choices=("xiao", "feather"), default="xiao",
+                   help="board profile: Seeed XIAO nRF52840 Sense or Adafruit Feather nRF52840 "
+                        "Sense (default xiao)")
     p.set_defaults(func=run)
 
 
