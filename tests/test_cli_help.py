@@ -118,3 +118,22 @@ def test_sim_finds_the_pod_libraries_or_says_what_to_run(tmp_path, monkeypatch):
     with pytest.raises(InputError, match="make pod-lib"):
         runner.ensure_pod_lib(tmp_path / "lib")
     assert not (tmp_path / "lib").exists()
+
+
+@pytest.mark.parametrize("argv, problem", [
+    (["--minutes", "-1"], "--minutes: expected 0.1 to 240 minutes"),
+    (["--minutes", "nan"], "--minutes: expected 0.1 to 240 minutes"),
+    (["--minutes", "1e9"], "--minutes: expected 0.1 to 240 minutes"),
+    (["--seed", "-5"], "--seed: expected an integer >= 0")])
+def test_simulate_bad_values_are_one_line(tmp_path, capsys, argv, problem):
+    assert main(["simulate", "--out", str(tmp_path / "s.fft")] + argv) == 2
+    err = capsys.readouterr().err
+    assert problem in err and err.count("\n") == 1
+
+
+def test_simulate_unwritable_output_is_one_line(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["simulate", "--out", str(blocker / "s.fft"), "--minutes", "0.2"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write" in err and err.count("\n") == 1

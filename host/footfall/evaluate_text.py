@@ -37,8 +37,7 @@ COLUMNS = (
     ("angRM", 5, ("strike_angle_error_deg", "rmse"), "{:.1f}"),
     ("acc", 4, ("strike_accuracy",), "{:.2f}"),
 )
-NAME_WIDTH = 34
-HEADER = " ".join(["%-*s" % (NAME_WIDTH, "")] + ["%*s" % (w, h) for h, w, _f, _s in COLUMNS])
+HEADERS = [""] + [h for h, _w, _k, _s in COLUMNS]
 LEGEND = ("times in ms, detected - reference (bias = mean; med, iqr, p5, p95 of the matched "
           "errors; max = max |error|, censored by the window); TOF1 = toe-off F1; GCT = "
           "contact-time error; dl50/dl95 = emission delay after the reference IC; cadS = "
@@ -48,8 +47,8 @@ LEGEND = ("times in ms, detected - reference (bias = mean; med, iqr, p5, p95 of 
 
 
 def row(name, d):
-    cells = ["%*s" % (w, fmt(figure(d, *keys), spec)) for _h, w, keys, spec in COLUMNS]
-    return " ".join(["%-*s" % (NAME_WIDTH, name[:NAME_WIDTH])] + cells)
+    """One table row: the name, then every column's figure as text."""
+    return [name] + [fmt(figure(d, *keys), spec) for _h, _w, keys, spec in COLUMNS]
 
 
 def by_label(results, view):
@@ -61,23 +60,19 @@ def by_label(results, view):
 
 
 def format_report(ev, per_recording=True):
-    lines = ["detector: %s" % ev.label, HEADER]
+    from footfall.tables import text_table
+
+    rows = []
     if per_recording:
-        for s, d in ev.per_recording_:
-            lines.append(row(s.name, d))
-        lines.append("")
-    for k, d in ev.groups_.items():
-        lines.append(row(k + " (%d)" % d["recordings"], d))
-    lines.append(row("overall (%d)" % ev.overall_["recordings"], ev.overall_))
+        rows += [row(s.name, d) for s, d in ev.per_recording_] + [None]
+    rows += [row(k + " (%d)" % d["recordings"], d) for k, d in ev.groups_.items()]
+    rows.append(row("overall (%d)" % ev.overall_["recordings"], ev.overall_))
     for name in VIEWS:
         view = ev.views_.get(name) or {}
-        if not view:
-            continue
-        lines.append("")
-        lines.append("by %s:" % name)
-        for lab, d in view.items():
-            lines.append(row("  " + lab, d))
-    lines.append("")
+        if view:
+            rows += [None, ["by %s:" % name] + [""] * len(COLUMNS)]
+            rows += [row("  " + lab, d) for lab, d in view.items()]
+    lines = [text_table(HEADERS, rows, title="detector: %s" % ev.label), ""]
     lines.append(LEGEND)
     lines.append("matching windows (detected - reference, ms): "
                  + "; ".join(ev.overall_["windows_ms"]))
@@ -99,16 +94,19 @@ def format_report(ev, per_recording=True):
 
 def format_comparison(results):
     """Per dataset group and per strike class / speed band, one row per detector."""
-    lines = ["comparison (same recordings, same scoring):", HEADER]
+    from footfall.tables import text_table
+
+    rows = []
     evs = {name: ev for name, ev in results.items() if hasattr(ev, "groups_")}
     groups = sorted({g for ev in evs.values() for g in ev.groups_})
     for g in groups:
         for name, ev in evs.items():
             if g in ev.groups_:
-                lines.append(row("%s | %s" % (g, name), ev.groups_[g]))
+                rows.append(row("%s | %s" % (g, name), ev.groups_[g]))
     for view in ("strike", "speed"):
         for lab, figures in by_label(evs, view):
-            lines += [row("%s | %s" % (lab, name), d) for name, d in figures if d is not None]
+            rows += [row("%s | %s" % (lab, name), d) for name, d in figures if d is not None]
+    lines = [text_table(HEADERS, rows, title="comparison (same recordings, same scoring):")]
     for name, ev in results.items():
         if not hasattr(ev, "groups_"):
             lines.append("%s: not run (%s)" % (name, ev))

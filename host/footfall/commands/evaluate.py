@@ -75,7 +75,7 @@ def run(args):
         except GaitmapUnavailable as exc:
             raise InputError(args.path, "gaitmap baseline unavailable: %s" % exc) from None
     else:
-        ev = Evaluation(args.detector, settings, window).run(recordings)
+        ev = Evaluation(args.detector, settings, window).run(recordings, progress=not args.json)
     others = _baselines(recordings, settings, args.detector, window) if args.baselines else {}
     loro_ev = _loro(recordings, args, window) if args.loro else None
     if args.json:

@@ -94,10 +94,10 @@ def _one(args, trace):
     sim = load_sim_json(args.sim_json) if args.sim_json else None
     rec = load_recording(trace)
     if args.sim:
-        from footfall.virtualpod import run as run_pod
+        from footfall.commands.sim import run_pod_with_progress
 
         text = Path(args.settings).read_text(encoding="utf-8") if args.settings else None
-        sim = run_pod(rec, settings_text=text)
+        sim = run_pod_with_progress(rec, settings_text=text)
     note = cue_note(sim, settings) if args.sim else None
     if note:
         print(f"footfall: {note}", file=sys.stderr)

@@ -31,19 +31,29 @@ def _presses(values):
     return out
 
 
+def run_pod_with_progress(recording, **kwargs):
+    """footfall.virtualpod.run with a bar on stderr (a terminal only) over the simulated time."""
+    from footfall.progress import Progress
+    from footfall.virtualpod import run as run_pod
+
+    with Progress(int(recording.duration_s), "virtual pod", "s simulated",
+                  quiet=kwargs.pop("quiet", False)) as bar:
+        return run_pod(recording, probe=(2.0, lambda t_s, _roots: bar.update(t_s)), **kwargs)
+
+
 def run(args):
     from pathlib import Path
 
     from footfall.commands.settings_file import load_settings
     from footfall.io import load_recording
-    from footfall.virtualpod import run as run_pod
 
     text = None
     if args.settings:
         load_settings(args.settings)                 # the host checks it first: one-line error
         text = Path(args.settings).read_text(encoding="utf-8")
     rec = load_recording(args.trace)
-    out = run_pod(rec, settings_text=text, button_presses=_presses(args.press), profile=args.profile)
+    out = run_pod_with_progress(rec, settings_text=text, button_presses=_presses(args.press),
+                                profile=args.profile)
     out["strikes"] = [{k: s[k] for k in STRIKE_KEYS} for s in out["strikes"]]
     if args.json:
         json.dump(out, sys.stdout, indent=1)
