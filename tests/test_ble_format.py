@@ -181,10 +181,12 @@ def test_stride_roundtrip(fields):
 def test_event_roundtrip():
     buf = bytearray(bf.EVENT_SIZE)
     bf.pack_event(buf, 3, 70001, 5000)
-    assert bytes(buf) == bytes([1, 3]) + struct.pack("<HI", 70001 & 0xFFFF, 5000)
+    assert bytes(buf) == bytes([2, 3]) + struct.pack("<HI", 70001 & 0xFFFF, 5000)
     assert bf.unpack_event(buf) == (3, 70001 & 0xFFFF, 5000)
     with pytest.raises(ValueError):
         bf.unpack_event(buf[:7])
+    with pytest.raises(ValueError, match="version 1"):      # one kind 7 for every mode switch
+        bf.unpack_event(bytes([1]) + bytes(buf[1:]))
 
 
 def test_control_requests_validated():
