@@ -522,9 +522,12 @@ def plain_summary(summary, by_state, settings):
             "lower the strike angle. Midfoot is the hardest class to tell apart for any "
             "sensor, so strides near a cut-off can fall either way.")
     if summary.get("ic_delay_ms_median") is not None:
-        p.append(f"The pod knew about each landing {summary['ic_delay_ms_median']:.0f} ms after "
-                 f"it happened (median; 95 % within {summary['ic_delay_ms_p95']:.0f} ms): that "
-                 "is how early a live cue can follow your footfall.")
+        med, p95 = summary["ic_delay_ms_median"], summary["ic_delay_ms_p95"]
+        when = (f"{med:.0f} ms after it happened" if med > 0.5 else
+                "as it happened" if med >= -0.5 else
+                f"{-med:.0f} ms before the contact it finally dated")
+        p.append(f"The pod knew about each landing {when} (median; 95 % by {p95:+.0f} ms): "
+                 "that is how early a live cue can follow your footfall.")
     return p
 
 
