@@ -137,6 +137,11 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
     if not hasattr(recording, "raw"):
         recording = load_recording(recording)
     firmware_dir = Path(firmware_dir) if firmware_dir is not None else FIRMWARE_DIR
+    if not (firmware_dir / "code.py").is_file():
+        from footfall.errors import InputError
+
+        raise InputError(firmware_dir, "no pod firmware (code.py) here: the virtual pod runs "
+                                       "from a source checkout of Footfall (git clone, make demo)")
     lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (ensure_pod_lib(),))]
     rate = int(recording.sample_rate_hz)
     samples = _fifo_order(recording)
