@@ -83,6 +83,12 @@ def cue_note(sim, settings):
     return "no cue timeline: the pod gave no cue over this run with these settings"
 
 
+def _has_cue_markers(recording):
+    from footfall_core.trace_format import MARK_CUE
+
+    return any(m.kind == MARK_CUE for m in recording.markers)
+
+
 def _one(args, trace):
     from footfall.io import load_recording
     from footfall.replay import replay
@@ -101,6 +107,9 @@ def _one(args, trace):
     note = cue_note(sim, settings) if args.sim else None
     if note:
         print(f"footfall: {note}", file=sys.stderr)
+    elif sim is None and not _has_cue_markers(rec):
+        note = ("no cue timeline: this recording holds no cues; `footfall report RUN --sim` "
+                "adds the cues the pod's firmware gives over it")
     strides, ics, activity, core = replay(rec, settings, progress=True)
     page, pngs, _captions = build_report(rec, strides, ics, activity, core, settings,
                                          Path(trace).name, sim=sim, cue_note=note, path=trace)
