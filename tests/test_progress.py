@@ -51,3 +51,22 @@ def test_text_table_aligns_and_never_wraps():
     assert "\x1b" not in text                                         # no colour codes
     wide = text_table(["x"] * 40, [["123456789"] * 40])
     assert len(wide.splitlines()) == 3                                # header, rule, one row
+
+
+def test_large_files_show_a_reading_spinner(tmp_path, monkeypatch):
+    import numpy as np
+
+    from footfall import progress
+    from footfall.io import load_recording
+    from footfall.io.trace_file import write_trace
+
+    path = tmp_path / "run.fft"
+    write_trace(demo_session(minutes=0.2, seed=3), path)
+    quiet = Tty()
+    progress.load_recording_shown(path, stream=quiet)
+    assert quiet.getvalue() == ""                         # below the size: nothing shown
+    monkeypatch.setattr(progress, "READING_SPINNER_BYTES", 0)
+    shown = Tty()
+    rec = progress.load_recording_shown(path, stream=shown)
+    assert f"reading {path}" in _plain(shown.getvalue())
+    assert np.array_equal(rec.raw, load_recording(path).raw)

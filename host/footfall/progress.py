@@ -39,3 +39,26 @@ class Progress:
 
     def __exit__(self, *_exc):
         self.close()
+
+
+READING_SPINNER_BYTES = 4 << 20     # files larger than this (4 MB, ~25 min of CSV) show a spinner
+
+
+def load_recording_shown(path, stream=None):
+    """footfall.io.load_recording, with a "reading FILE (N MB)" spinner on stderr while a
+    large file is parsed (a terminal only; the readers give no partial progress)."""
+    import os
+
+    from footfall.io import load_recording
+
+    stream = stream or sys.stderr
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        size = 0                       # the reader names the problem
+    if size < READING_SPINNER_BYTES or not stream.isatty():
+        return load_recording(path)
+    from rich.console import Console
+
+    with Console(file=stream).status(f"reading {path} ({size / 1e6:.0f} MB)"):
+        return load_recording(path)

@@ -32,7 +32,7 @@ def _parse_start(text):
 
 def run(args):
     from footfall import export
-    from footfall.io import load_recording
+    from footfall.progress import load_recording_shown as load_recording
     from footfall.replay import replay
 
     if not args.fit and not args.csv:

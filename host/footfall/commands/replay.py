@@ -19,7 +19,7 @@ def register(sub):
 
 
 def run(args):
-    from footfall.io import load_recording
+    from footfall.progress import load_recording_shown as load_recording
     from footfall.recording import format_rate
     from footfall.replay import replay
     from footfall.summary import format_summary, format_table, summarize

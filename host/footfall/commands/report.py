@@ -90,7 +90,7 @@ def _has_cue_markers(recording):
 
 
 def _one(args, trace):
-    from footfall.io import load_recording
+    from footfall.progress import load_recording_shown as load_recording
     from footfall.replay import replay
     from footfall.report import build_report
 
@@ -120,7 +120,7 @@ def _one(args, trace):
 
 
 def _compare(args, traces):
-    from footfall.io import load_recording
+    from footfall.progress import load_recording_shown as load_recording
     from footfall.replay import replay
     from footfall.report import build_comparison, run_facts
 

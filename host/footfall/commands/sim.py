@@ -45,7 +45,7 @@ def run(args):
     from pathlib import Path
 
     from footfall.commands.settings_file import load_settings
-    from footfall.io import load_recording
+    from footfall.progress import load_recording_shown as load_recording
 
     text = None
     if args.settings:
