@@ -60,6 +60,12 @@ def run(args):
         sys.stdout.write("\n")
         return 0 if out["faults"]["crash"] is None else 1
     print(format_text(out))
+    if not out["cues"] and not args.press:
+        from footfall.commands.report import cue_note
+
+        note = cue_note(out, load_settings(args.settings))
+        if note:
+            print(note.replace("no cue timeline: ", "no cues: "))
     return 0 if out["faults"]["crash"] is None else 1
 
 
