@@ -182,3 +182,13 @@ def test_comparison_of_a_folder_of_runs(tmp_path, sim_run, capsys):
     empty.mkdir()
     assert main(["report", str(empty), "--out", str(tmp_path / "y.html")]) == 2
     assert "no .fft recordings" in capsys.readouterr().err
+
+
+def test_splits_from_a_running_distance_total():
+    """Strides that carry the pod's running distance total split on it."""
+    strides = _strides(1500)
+    for k, s in enumerate(strides):
+        s["distance_m"] = 2.5 * (k + 1)
+    rows = splits(strides, [(0.0, "running")], 1050.0)
+    assert [r["label"] for r in rows] == ["km 1", "km 2", "km 3", "last 0.75 km"]
+    assert run_distance(strides) == pytest.approx(3750.0)

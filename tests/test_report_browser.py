@@ -123,6 +123,28 @@ def reports(tmp_path_factory):
     return runs, one, both
 
 
+@pytest.fixture(scope="module")
+def distance_report(tmp_path_factory, reports):
+    """The first run's page as it reads when its strides carry a distance (6 m a stride, so
+    that 3 minutes make a km split): the widest layout, with pace tiles and a pace column."""
+    from footfall.io import load_recording
+    from footfall.replay import replay
+    from footfall.report import build_report
+    from footfall_core.settings import Settings
+
+    run = reports[0][0]
+    rec = load_recording(run)
+    settings = Settings()
+    strides, ics, activity, core = replay(rec, settings)
+    for s in strides:
+        s["stride_length_m"] = 6.0
+    page, _pngs, _captions = build_report(rec, strides, ics, activity, core, settings, run.name,
+                                          path=run)
+    path = tmp_path_factory.mktemp("distance") / "distance.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
 def _facts(run):
     from footfall.io import load_recording
     from footfall.replay import replay
@@ -188,3 +210,13 @@ def test_the_probe_sees_overflow_and_broken_images(chromium, tmp_path):
     assert probe["scrollWidth"] > probe["clientWidth"]
     assert any(w.startswith("DIV#wide") for w in probe["wide"])
     assert probe["errors"] == ["IMG failed to load"] and probe["images"] == [False]
+
+
+def test_report_with_distance_fits_a_phone(chromium, distance_report, tmp_path):
+    probe, console = render(chromium, distance_report, PHONE_PX, tmp_path)
+    _clean(probe, console)
+    assert probe["scrollWidth"] <= probe["clientWidth"] and probe["wide"] == [], probe["wide"]
+    text = probe["text"]
+    assert re.search(r"DISTANCE\s+1\.\d\d\s+km", text, re.I)
+    assert re.search(r"PACE\s+\d+:\d\d\s+min/km", text, re.I)
+    assert "km 1" in text and "pace /km" in text

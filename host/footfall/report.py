@@ -285,8 +285,14 @@ def pace(speed_mps):
 
 
 def stride_distances_m(strides):
-    """Length of every stride, m, from the stride records' own figures (``stride_length_m``, or
-    ``speed_mps`` x stride time), or None when the strides do not carry a distance."""
+    """Distance each stride added, m, from the stride records' own figures: the steps of their
+    running total ``distance_m`` when they carry one, else ``stride_length_m`` (or ``speed_mps``
+    x stride time); None when the strides do not carry a distance."""
+    if strides and all(s.get("distance_m") is not None for s in strides):
+        total = [float(s["distance_m"]) for s in strides]
+        if total[-1] <= 0:
+            return None
+        return [total[0]] + [b - a for a, b in zip(total, total[1:])]
     out = []
     for k, s in enumerate(strides):
         length = s.get("stride_length_m")
@@ -301,7 +307,7 @@ def stride_distances_m(strides):
 
 def run_distance(strides, summary=None):
     """Total distance, m, or None: the summary's figure when it has one, else the strides'."""
-    if summary and summary.get("distance_m") is not None:
+    if summary and summary.get("distance_m"):
         return float(summary["distance_m"])
     d = stride_distances_m(strides)
     return float(sum(d)) if d is not None else None
@@ -611,7 +617,7 @@ def run_facts(recording, strides, activity, core, settings, path=None):
     distance = run_distance(strides, summary)
     start, start_source = run_start(recording, path)
     a = summary["activity_s"]
-    moving_s = a["running"] + a["walking"]
+    moving_s = summary.get("moving_time_s") or (a["running"] + a["walking"])
     n = len(strides)
     mix = {k: (100.0 * v / n if n else 0.0) for k, v in summary["strike_counts"].items()}
     run = by_state.get("running") or by_state.get("walking") or {}
@@ -703,9 +709,11 @@ def _html(title, recording, facts, settings, pngs, captions, cue_note=None):
     esc = html.escape
     summary = facts["summary"]
     rows = [("strides", f"{summary['strides']}"),
-            ("cadence, median (IQR)", _fmt(summary["cadence_spm_median"], " steps/min")
+            ("cadence, median (IQR)", _fmt(summary.get("cadence_spm_median",
+                                                        summary.get("cadence_spm")), " steps/min")
              + (f" ({summary['cadence_spm_iqr']:.1f})" if summary["cadence_spm_iqr"] else "")),
-            ("ground contact time, median", _fmt(summary["gct_ms_median"], " ms")),
+            ("ground contact time, median", _fmt(summary.get("gct_ms_median",
+                                                             summary.get("contact_ms")), " ms")),
             ("strike angle, median", _fmt(summary["strike_angle_deg_median"], " deg")),
             ("strikes", ", ".join(f"{k} {v}" for k, v in summary["strike_counts"].items())),
             ("running / walking / idle", " / ".join(
