@@ -35,7 +35,8 @@ def test_every_command_and_option_has_help_and_states_its_default():
             if not action[1]:
                 missing.append(" ".join(path))
             continue
-        name = " ".join(path) + " " + (action.option_strings[0] if action.option_strings else action.dest)
+        flag = action.option_strings[0] if action.option_strings else action.dest
+        name = " ".join(path) + " " + flag
         if not action.help:
             missing.append(name)
         elif (action.option_strings and not action.required

@@ -53,7 +53,8 @@ def test_self_contained_page_with_the_plots(tmp_path, trace, capsys):
     images = _images(page)
     # the runner's charts, then the engineering ones behind "details"; no cues without sim
     assert list(images) == ["cadence", "strike_mix", "signals", "strike", "cadence_gct"]
-    assert page.index('id="fig-strike_mix"') < page.index("<details>") < page.index('id="fig-signals"')
+    assert (page.index('id="fig-strike_mix"') < page.index("<details>")
+            < page.index('id="fig-signals"'))
     for name, data in images.items():
         assert data == (png_dir / f"{name}.png").read_bytes()
         pixels = _decode_png(data)

@@ -149,7 +149,8 @@ def signals_figure(recording, strides, core=None):
         axes[0].set_title(f"whole run ({minsec(recording.duration_s)}, min/max envelope); "
                           "red ticks = ICs", fontsize=10)
         axes[0].axvspan(a, b, color="#ffd700", alpha=0.3, lw=0)
-    axes[-2].set_title(f"excerpt {minsec(a)}-{minsec(b)} at {format_rate(recording.sample_rate_hz)} "
+    axes[-2].set_title(f"excerpt {minsec(a)}-{minsec(b)} at "
+                       f"{format_rate(recording.sample_rate_hz)} "
                        f"Hz: {desc}", fontsize=10)
     for ax in axes:
         minsec_axis(ax)

@@ -33,7 +33,8 @@ def register(sub):
     m.add_argument("mode", choices=("quiet", "metronome", "alerts"),
                    help="quiet: record only; metronome: a beat per step; alerts: heel-strike "
                         "and cadence cues")
-    m.add_argument("--spm", type=int, default=0, help="metronome target cadence, steps/min (default 0: keep the pod's "
+    m.add_argument("--spm", type=int, default=0,
+                   help="metronome target cadence, steps/min (default 0: keep the pod's "
                         "metronome_spm)")
     m.add_argument("--address", help="the pod's BLE address (default: scan)")
     m.set_defaults(func=run_mode)

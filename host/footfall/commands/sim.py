@@ -8,7 +8,8 @@ from footfall.commands.replay import STRIKE_KEYS
 def register(sub):
     p = sub.add_parser("sim", help="run the pod firmware (code.py) on the virtual pod over a recording")
     p.add_argument("trace", help="a .fft trace, a CSV or a PyShoe .mat (the emulated sensor runs at its rate)")
-    p.add_argument("--settings", help="settings.toml for the pod (name = integer lines)")
+    p.add_argument("--settings", help="settings.toml for the pod (name = integer lines; "
+                                      "default: the pod's defaults)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--press", action="append", default=[], metavar="T[:HELD]",
                    help="press the button T s into the trace for HELD s (default 0.2; 1.5 = long press)")

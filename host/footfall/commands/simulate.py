@@ -25,7 +25,8 @@ def run(args):
     from footfall.simulate import demo_session
 
     if not 0.1 <= args.minutes <= MAX_MINUTES:       # (NaN fails this too)
-        raise InputError("--minutes", f"expected 0.1 to {MAX_MINUTES:g} minutes, got {args.minutes}")
+        raise InputError("--minutes",
+                         f"expected 0.1 to {MAX_MINUTES:g} minutes, got {args.minutes}")
     if args.seed < 0:
         raise InputError("--seed", f"expected an integer >= 0, got {args.seed}")
     rec = demo_session(minutes=args.minutes, seed=args.seed, sample_rate_hz=args.rate)
