@@ -570,7 +570,7 @@ def test_every_cue_has_its_own_pattern_effect_and_pitch():
         pulses = buzz.PATTERNS[k]
         assert pulses and pulses[-1][1] == 0
         assert all(on >= 30 for on, _ in pulses)
-        assert all(off >= 90 for _, off in pulses[:-1])   # taps felt as separate (REFERENCE 3.4)
+        assert all(off >= 90 for _, off in pulses[:-1])   # taps felt as separate
         assert 1 <= buzz.DRV_EFFECT[k] <= 123
         assert 200 <= buzz.PIEZO_HZ[k] <= 5000 and 0 < buzz.PIEZO_DUTY[k] <= 32768
     # a beat fits in a step at the fastest tempo (250 ms); UI cues outrank alerts, alerts beats

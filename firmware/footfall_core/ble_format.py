@@ -1,6 +1,6 @@
 """BLE byte layouts, defined once: the pod packs them, the host unpacks them (and vice versa).
 
-Two services (REFERENCE 4.1):
+Two services:
 - Running Speed and Cadence (0x1814), by the Bluetooth SIG spec: RSC Measurement, RSC Feature,
   Sensor Location, SC Control Point (request and indicated response).
 - The Footfall service (128-bit vendor UUIDs below, protocol version PROTOCOL_VERSION):

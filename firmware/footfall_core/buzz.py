@@ -3,7 +3,7 @@
 Tables are indexed by cue kind (footfall_core.cues CUE_*):
   PATTERNS[kind]    pulses ((on_ms, off_ms), ...) for a PWM vibration motor or the piezo; the
                     last pulse's off_ms is 0. Shapes are distinct by count and length; gaps are
-                    >= 90 ms so that two taps feel separate (REFERENCE 3.4); a beat fits in a
+                    >= 90 ms so that two taps feel separate; a beat fits in a
                     step at 240 spm (250 ms).
   DRV_EFFECT[kind]  the DRV2605L ROM waveform library effect id (same ids in the ERM libraries
                     1-5 and the LRA library 6; datasheet section 11.2 effect list); the driver
