@@ -216,7 +216,8 @@ def test_settings_outside_limits_are_refused():
         tuning.settings_text(_result(dict(tuning.default_values(), **{name: lo - 1})))
 
 
-def test_progress_bar_only_on_a_terminal():
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")        # rich sizes the bar to the terminal
     class Tty(io.StringIO):
         def isatty(self):
             return True

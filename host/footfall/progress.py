@@ -60,5 +60,7 @@ def load_recording_shown(path, stream=None):
         return load_recording(path)
     from rich.console import Console
 
-    with Console(file=stream).status(f"reading {path} ({size / 1e6:.0f} MB)"):
+    from pathlib import Path
+
+    with Console(file=stream).status(f"reading {Path(path).name} ({size / 1e6:.0f} MB)"):
         return load_recording(path)
