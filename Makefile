@@ -5,14 +5,15 @@ PY     := $(VENV)/bin/python
 FOOTFALL := $(VENV)/bin/footfall
 DEMO_TRACE := demo/sample_run.fft
 
-.PHONY: all venv pod-lib test test-python node_modules micropython mpy-check typecheck demo bench gaitmap-venv clean
+.PHONY: all venv pod-lib browser-tools test test-python node_modules micropython mpy-check typecheck demo bench gaitmap-venv clean
 
 all: test
 
+# (PYTHONWARNINGS: setuptools' notice that an editable install maps footfall_core in, not news)
 $(VENV)/.installed: host/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e 'host[test]'
+	PYTHONWARNINGS='ignore:Editable installation' $(VENV)/bin/pip install --quiet -e 'host[test]'
 	touch $@
 
 venv: $(VENV)/.installed
@@ -80,6 +81,14 @@ gaitmap-venv: $(GAITMAP_VENV)/.installed
 
 clean:
 	rm -rf $(VENV) build demo/*.fft .pytest_cache
+
+# ---- Report browser test: Chromium from Debian (apt-get), as hardware-tools does for openscad ----
+browser-tools:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  echo "installing chromium from Debian (apt-get)"; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 # ---- Hardware: wiring docs from the board profiles, enclosure renders (openscad from Debian) ----
 .PHONY: hardware-tools hardware wiring bundle deploy

@@ -66,9 +66,10 @@ class PodApp:
         return problem
 
     def set_mode(self, mode):
+        from footfall_core.cues import MODE_CUES
         if not self.cues.set_mode(mode, self.now_ms):
             return False
-        self.cues.request(7, self.now_ms)          # CUE_MODE, as the App does
+        self.cues.request(MODE_CUES[mode], self.now_ms)   # as the App does
         return True
 
 

@@ -1,5 +1,5 @@
 """BLE byte layouts (footfall_core/ble_format.py) against vectors worked out by hand from the
-spec (REFERENCE 4.1), against other consumers' published test vectors, in both directions."""
+spec, against other consumers' published test vectors, in both directions."""
 import struct
 import subprocess
 import sys
@@ -69,7 +69,7 @@ def test_rsc_edge_values():
 
 
 def test_rsc_examples_from_reference():
-    # REFERENCE 4.1: running, 3.0 m/s, 170 spm -> 04 00 03 AA; with 1.06 m and 1234.5 m
+    # the spec's example: running, 3.0 m/s, 170 spm -> 04 00 03 AA; with 1.06 m and 1234.5 m
     assert encode_rsc(3.0, 170, running=True).hex() == "040003aa"
     assert encode_rsc(3.0, 170, 1.06, 1234.5, True).hex() == "070003aa6a0039300000"
 
@@ -181,10 +181,12 @@ def test_stride_roundtrip(fields):
 def test_event_roundtrip():
     buf = bytearray(bf.EVENT_SIZE)
     bf.pack_event(buf, 3, 70001, 5000)
-    assert bytes(buf) == bytes([1, 3]) + struct.pack("<HI", 70001 & 0xFFFF, 5000)
+    assert bytes(buf) == bytes([2, 3]) + struct.pack("<HI", 70001 & 0xFFFF, 5000)
     assert bf.unpack_event(buf) == (3, 70001 & 0xFFFF, 5000)
     with pytest.raises(ValueError):
         bf.unpack_event(buf[:7])
+    with pytest.raises(ValueError, match="version 1"):      # one kind 7 for every mode switch
+        bf.unpack_event(bytes([1]) + bytes(buf[1:]))
 
 
 def test_control_requests_validated():

@@ -274,7 +274,7 @@ def test_cue_events_are_notified(demo):
     events = [bf.unpack_event(x) for x in phone.notifications(bf.FOOTFALL_EVENT_UUID)]
     kinds = [e[0] for e in events]
     sent = [k for _t, k in pod.cues if k >= 3]
-    assert kinds == sent and 7 in kinds and 4 in kinds          # mode cue, cadence-low alerts
+    assert kinds == sent and 12 in kinds and 4 in kinds         # mode_alerts cue, cadence-low alerts
     assert all(k not in (1, 2) for k in kinds)                   # beats are not sent
 
 

@@ -59,9 +59,11 @@ def test_interface_codes_match_the_core_and_names():
     assert (C.MODE_QUIET, C.MODE_METRONOME, C.MODE_ALERTS) == (0, 1, 2)
     assert C.MODE_NAMES == ("quiet", "metronome", "alerts")
     kinds = [C.CUE_NONE, C.CUE_BEAT, C.CUE_ACCENT, C.CUE_HEEL_STRIKE, C.CUE_CADENCE_LOW,
-             C.CUE_CADENCE_HIGH, C.CUE_OVERSTRIDE, C.CUE_MODE, C.CUE_RECORD_START,
-             C.CUE_RECORD_STOP, C.CUE_ERROR]
-    assert kinds == list(range(11)) and len(C.CUE_NAMES) == 11 == C.CUE_COUNT
+             C.CUE_CADENCE_HIGH, C.CUE_OVERSTRIDE, C.CUE_MODE_QUIET, C.CUE_RECORD_START,
+             C.CUE_RECORD_STOP, C.CUE_ERROR, C.CUE_MODE_METRONOME, C.CUE_MODE_ALERTS]
+    assert kinds == list(range(13)) and len(C.CUE_NAMES) == 13 == C.CUE_COUNT
+    # each mode announces itself with its own cue
+    assert [C.CUE_NAMES[k] for k in C.MODE_CUES] == ["mode_" + m for m in C.MODE_NAMES]
     assert C.CUE_NAMES[C.CUE_HEEL_STRIKE] == "heel_strike"
     # the engine repeats the core's codes instead of importing the core
     assert (C._ACTIVITY_IDLE, C._STRIKE_REARFOOT) == (fc.ACTIVITY_IDLE, fc.STRIKE_REARFOOT)
@@ -207,7 +209,7 @@ def test_ms_until_due():
     e.set_mode(C.MODE_METRONOME, 100)
     assert e.ms_until_due(100) == C.METRONOME_START_MS
     assert e.ms_until_due(100 + C.METRONOME_START_MS + 3) == 0
-    e.request(C.CUE_MODE, 100)
+    e.request(C.CUE_MODE_METRONOME, 100)
     assert e.ms_until_due(100) == 0
     e = CueEngine(settings(metronome_spm=100))
     e.set_mode(C.MODE_METRONOME, 0)
@@ -448,12 +450,16 @@ def test_quiet_mode_is_silent_except_ui_feedback():
     assert e.mode == C.MODE_QUIET
     log = stride_clock(e, 0, 5 * 60000, 1400, strike=fc.STRIKE_REARFOOT, angle=300)
     assert log == [] and e.ms_until_due(0) == C.CUE_IDLE_MS
-    for k in (C.CUE_MODE, C.CUE_RECORD_START, C.CUE_ERROR, C.CUE_RECORD_STOP):
+    for k in (C.CUE_MODE_QUIET, C.CUE_RECORD_START, C.CUE_ERROR, C.CUE_RECORD_STOP):
         e.request(k, 10)
     e.request(0, 10)
     e.request(99, 10)
-    assert drain(e, 10) == [C.CUE_ERROR, C.CUE_RECORD_STOP, C.CUE_RECORD_START, C.CUE_MODE]
+    assert drain(e, 10) == [C.CUE_ERROR, C.CUE_RECORD_STOP, C.CUE_RECORD_START, C.CUE_MODE_QUIET]
     assert drain(e, 10) == []
+    # two mode changes before the loop hands a cue out: only the mode the runner ends up in
+    e.request(C.CUE_MODE_METRONOME, 20)
+    e.request(C.CUE_MODE_ALERTS, 20)
+    assert drain(e, 20) == [C.CUE_MODE_ALERTS]
     # leaving alerts mode drops pending alert cues but never UI requests
     e.set_mode(C.MODE_ALERTS, 0)
     stride_clock(e, 0, 6000, 1700, strike=fc.STRIKE_REARFOOT)
@@ -564,13 +570,14 @@ def test_every_cue_has_its_own_pattern_effect_and_pitch():
         pulses = buzz.PATTERNS[k]
         assert pulses and pulses[-1][1] == 0
         assert all(on >= 30 for on, _ in pulses)
-        assert all(off >= 90 for _, off in pulses[:-1])   # taps felt as separate (REFERENCE 3.4)
+        assert all(off >= 90 for _, off in pulses[:-1])   # taps felt as separate
         assert 1 <= buzz.DRV_EFFECT[k] <= 123
         assert 200 <= buzz.PIEZO_HZ[k] <= 5000 and 0 < buzz.PIEZO_DUTY[k] <= 32768
     # a beat fits in a step at the fastest tempo (250 ms); UI cues outrank alerts, alerts beats
     assert buzz.pattern_ms(C.CUE_ACCENT) < 250 and buzz.pattern_ms(C.CUE_BEAT) < 250
     p = buzz.PRIORITY
-    assert p[C.CUE_ERROR] > p[C.CUE_MODE] > p[C.CUE_HEEL_STRIKE] > p[C.CUE_BEAT] == p[C.CUE_ACCENT]
+    assert all(p[C.CUE_ERROR] > p[k] > p[C.CUE_HEEL_STRIKE] for k in C.MODE_CUES)
+    assert p[C.CUE_HEEL_STRIKE] > p[C.CUE_BEAT] == p[C.CUE_ACCENT]
 
 
 def play(sched, until_ms, start=0, step=None):
@@ -626,8 +633,8 @@ def test_scheduler_preemption():
     s.update(0)
     assert s.start(C.CUE_BEAT, 50)           # equal priority: the newer beat replaces it
     assert s.update(50) == 1 and s.update(100) == 0 and s.kind == 0
-    assert not s.start(0, 0) and not s.start(11, 0)
-    s.start(C.CUE_MODE, 0)
+    assert not s.start(0, 0) and not s.start(C.CUE_COUNT, 0)
+    s.start(C.CUE_MODE_QUIET, 0)
     s.update(0)
     assert s.stop() == 0 and s.update(10) == -1 and s.stop() == -1
 
@@ -639,7 +646,7 @@ def test_shell_loop_never_sleeps_on_a_motor():
     s = BuzzScheduler()
     start = WRAP - 2000
     e.set_mode(C.MODE_METRONOME, start)
-    e.request(C.CUE_MODE, start)
+    e.request(C.CUE_MODE_METRONOME, start)
     el = 0
     starts = []
     edges = []
@@ -658,7 +665,7 @@ def test_shell_loop_never_sleeps_on_a_motor():
     assert set(starts) == {0}
     ons = [t for t, r, _ in edges if r == 1]
     offs = [t for t, r, _ in edges if r == 0]
-    mode_pulses = len(buzz.PATTERNS[C.CUE_MODE])          # the mode cue plays first
+    mode_pulses = len(buzz.PATTERNS[C.CUE_MODE_METRONOME])        # the mode cue plays first
     assert len(ons) == len(offs) == len(starts) + mode_pulses
     assert [b - a for a, b in zip(ons[mode_pulses:], offs[mode_pulses:])] == [
         buzz.PATTERNS[C.CUE_ACCENT][0][0] if i % 2 == 0 else buzz.PATTERNS[C.CUE_BEAT][0][0]

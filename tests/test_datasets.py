@@ -249,7 +249,7 @@ def test_real_fukuchi_both_feet_and_speeds():
     assert set(by) == {("runT25", "left"), ("runT25", "right"), ("runT35", "left"),
                        ("runT35", "right")}
     t25 = len(by["runT25", "left"]["ic_s"]) + len(by["runT25", "right"]["ic_s"])
-    assert 74 <= t25 <= 80                      # REFERENCE: 78 contacts in 30 s
+    assert 74 <= t25 <= 80                      # the dataset's 78 contacts in 30 s
     for ref in by.values():
         gct = np.median(ref["to_s"] - ref["ic_s"])
         assert 0.18 < gct < 0.32

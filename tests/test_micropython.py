@@ -1,5 +1,5 @@
 """The unmodified core on the real MicroPython VM (npm @micropython/micropython-webassembly-pyscript
-under Node; REFERENCE 7): bit-identical strides, zero allocation, core RAM, hostile samples.
+under Node): bit-identical strides, zero allocation, core RAM, hostile samples.
 
 Run by `make micropython` (part of `make test`), which installs the VM with `npm ci` and sets
 FOOTFALL_VM=1. A plain `pytest` skips this file unless FOOTFALL_VM=1.

@@ -10,7 +10,8 @@ import pytest
 
 from footfall.cli import main
 from footfall.io.trace_file import write_trace
-from footfall.report import envelope, excerpt_window, pitch_rate_dps
+from footfall.report import (envelope, excerpt_window, minsec, pace, pitch_rate_dps,
+                             run_distance, splits, stride_distances_m)
 from footfall.simulate import GaitSegment, simulate
 
 
@@ -50,11 +51,15 @@ def test_self_contained_page_with_the_plots(tmp_path, trace, capsys):
     assert all(src.startswith("data:image/png;base64,")
                for src in re.findall(r'src="([^"]*)"', page))
     images = _images(page)
-    assert set(images) == {"signals", "strike", "cadence_gct"}       # no cues without sim
+    # the runner's charts, then the engineering ones behind "details"; no cues without sim
+    assert list(images) == ["cadence", "strike_mix", "signals", "strike", "cadence_gct"]
+    assert (page.index('id="fig-strike_mix"') < page.index("<details>")
+            < page.index('id="fig-signals"'))
     for name, data in images.items():
         assert data == (png_dir / f"{name}.png").read_bytes()
         pixels = _decode_png(data)
-        assert pixels.shape[0] > 200 and pixels.shape[1] == 1000 and pixels.std() > 0.05
+        width = 800 if name in ("cadence", "strike_mix") else 1000
+        assert pixels.shape[0] > 200 and pixels.shape[1] == width and pixels.std() > 0.05
     # the summary speaks the runner's language and carries the numbers
     text = re.sub(r"<[^>]+>", "", page)
     assert re.search(r"Running cadence: \d{3} steps/min", text)
@@ -119,3 +124,72 @@ def test_cue_timeline_from_the_virtual_pod(tmp_path, trace):
     images = _images(out.read_text(encoding="utf-8"))
     assert "cues" in images
     assert _decode_png(images["cues"]).shape[0] > 300        # whole run + excerpt panels
+
+
+def test_time_reads_in_minutes_and_seconds():
+    assert [minsec(t) for t in (0, 59.6, 754, 3600 + 62)] == ["0:00", "1:00", "12:34", "1:01:02"]
+    assert pace(1000 / 300) == "5:00 /km" and pace(0.2) == "-" and pace(None) == "-"
+
+
+def _strides(n, every_s=0.7, **extra):
+    return [dict(ic_s=k * every_s, to_s=k * every_s + 0.25, gct_ms=250, swing_ms=450,
+                 strike_angle_deg=12.0 if k % 4 else 2.0, strike="rearfoot" if k % 4 else "midfoot",
+                 cadence_spm=171.4, emitted_s=k * every_s + 0.3, **extra) for k in range(n)]
+
+
+def test_splits_per_km_when_the_strides_carry_a_distance():
+    strides = _strides(1500, stride_length_m=2.5)             # 3750 m in 1050 s
+    activity = [(0.0, "running")]
+    rows = splits(strides, activity, 1050.0)
+    assert [r["label"] for r in rows] == ["km 1", "km 2", "km 3", "last 0.75 km"]
+    assert [round(r["distance_m"]) for r in rows] == [1000, 1000, 1000, 750]
+    assert rows[0]["pace"] == "4:40 /km"                      # 400 strides x 0.7 s per km
+    assert rows[0]["mix"] == {"rearfoot": 75.0, "midfoot": 25.0, "forefoot": 0.0}
+    assert rows[0]["cadence"] == 171.4 and rows[0]["gct"] == 250
+    assert run_distance(strides) == 3750.0
+
+
+def test_splits_by_time_without_a_distance():
+    strides = _strides(1500)                                   # no distance: 1050 s
+    rows = splits(strides, [(0.0, "running")], 1050.0)
+    assert stride_distances_m(strides) is None and run_distance(strides) is None
+    assert [r["label"] for r in rows][:2] == ["0:00-2:00", "2:00-4:00"] and len(rows) == 9
+    assert sum(r["strides"] for r in rows) == 1500
+
+
+def test_quiet_pod_explains_the_missing_cue_timeline(tmp_path, trace, capsys):
+    out = tmp_path / "quiet.html"
+    assert main(["report", str(trace), "--out", str(out), "--sim"]) == 0
+    err = capsys.readouterr().err
+    assert "no cue timeline: the pod starts quiet (cue_mode_at_boot = 0)" in err
+    page = out.read_text(encoding="utf-8")
+    assert 'id="cue-note"' in page and "cues" not in _images(page)
+
+
+def test_comparison_of_a_folder_of_runs(tmp_path, sim_run, capsys):
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    write_trace(sim_run, folder / "a.fft")
+    write_trace(simulate([GaitSegment("stand", 3), GaitSegment("run", 30, speed_mps=4.0)],
+                         seed=22), folder / "b.fft")
+    out = tmp_path / "cmp.html"
+    assert main(["report", str(folder), "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "2 runs compared" in page and 'id="compare"' in page
+    assert set(_images(page)) == {"compare_cadence", "compare_strike"}
+    assert main(["report", str(tmp_path / "cmp.html"), str(folder / "a.fft"), "--sim",
+                 "--out", str(tmp_path / "x.html")]) == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["report", str(empty), "--out", str(tmp_path / "y.html")]) == 2
+    assert "no .fft recordings" in capsys.readouterr().err
+
+
+def test_splits_from_a_running_distance_total():
+    """Strides that carry the pod's running distance total split on it."""
+    strides = _strides(1500)
+    for k, s in enumerate(strides):
+        s["distance_m"] = 2.5 * (k + 1)
+    rows = splits(strides, [(0.0, "running")], 1050.0)
+    assert [r["label"] for r in rows] == ["km 1", "km 2", "km 3", "last 0.75 km"]
+    assert run_distance(strides) == pytest.approx(3750.0)

@@ -2,6 +2,7 @@
 real-data run (skips without ../shared/data)."""
 import io
 import math
+import re
 import tomllib
 
 import numpy as np
@@ -215,17 +216,19 @@ def test_settings_outside_limits_are_refused():
         tuning.settings_text(_result(dict(tuning.default_values(), **{name: lo - 1})))
 
 
-def test_progress_bar_only_on_a_terminal():
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")        # rich sizes the bar to the terminal
     class Tty(io.StringIO):
         def isatty(self):
             return True
 
     for stream, quiet, shown in ((Tty(), False, True), (Tty(), True, False),
                                  (io.StringIO(), False, False)):
-        bar = tuning.Progress(10, quiet=quiet, stream=stream)
+        bar = tuning.Progress(10, "tune", "settings", quiet=quiet, stream=stream)
         bar.update(5)
         bar.close()
-        assert ("5/10 settings" in stream.getvalue()) == shown
+        plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())   # rich's colours
+        assert ("5/10 settings" in plain) == shown
 
 
 # ---- a short real-data run -------------------------------------------------------------------

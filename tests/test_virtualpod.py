@@ -135,13 +135,14 @@ def test_alert_mode_by_button_presses_cues_heel_strikes(demo):
     lines = log_lines(out)
     assert any("mode metronome" in ln for ln in lines) and any("mode alerts" in ln for ln in lines)
     kinds = [c["kind"] for c in out["cues"]]
-    assert kinds.count("mode") == 2
+    # each switch announces the mode it lands in
+    assert [k for k in kinds if k.startswith("mode_")] == ["mode_metronome", "mode_alerts"]
     heel = [c for c in out["cues"] if c["kind"] == "heel_strike"]
     assert heel, kinds
     running = [s for s in out["strikes"] if s["strike"] == "rearfoot"]
     assert heel[0]["t_s"] > running[3]["to_s"]              # only after a window of strides
     # no beat after the switch to alerts
-    t_alerts = out["cues"][[i for i, k in enumerate(kinds) if k == "mode"][1]]["t_s"]
+    t_alerts = out["cues"][[i for i, k in enumerate(kinds) if k == "mode_alerts"][0]]["t_s"]
     assert not [c for c in out["cues"] if c["kind"] in ("beat", "accent") and c["t_s"] > t_alerts]
 
 

@@ -1,6 +1,6 @@
 """BLE byte layouts, defined once: the pod packs them, the host unpacks them (and vice versa).
 
-Two services (REFERENCE 4.1):
+Two services:
 - Running Speed and Cadence (0x1814), by the Bluetooth SIG spec: RSC Measurement, RSC Feature,
   Sensor Location, SC Control Point (request and indicated response).
 - The Footfall service (128-bit vendor UUIDs below, protocol version PROTOCOL_VERSION):
@@ -229,13 +229,14 @@ def unpack_stride(data):
     return (v[2], v[3], v[4], swing, v[6], v[1] & 3, (v[1] >> 2) & 3, v[7], v[8], v[9])
 
 
-# Cue event notification, version 1 (8 bytes): 0 u8 version | 1 u8 cue kind (the cue
-#   engine's CUE_* numbers: 3 heel strike, 4 cadence low, 5 cadence high, 6 overstride, 7 mode,
-#   8/9 recording start/stop, 10 error; metronome beats are not sent) | 2 u16 how many cues of
-#   that kind so far (mod 65536) | 4 u32 pod time ms
+# Cue event notification, version 2 (8 bytes): 0 u8 version | 1 u8 cue kind (the cue
+#   engine's CUE_* numbers: 3 heel strike, 4 cadence low, 5 cadence high, 6 overstride,
+#   7 switched to quiet, 8/9 recording start/stop, 10 error, 11 switched to metronome,
+#   12 switched to alerts; metronome beats are not sent) | 2 u16 how many cues of that kind so
+#   far (mod 65536) | 4 u32 pod time ms. Version 1 had one kind 7 for every mode switch.
 EVENT_FORMAT = "<BBHI"
 EVENT_SIZE = const(8)
-EVENT_VERSION = const(1)
+EVENT_VERSION = const(2)
 
 
 def pack_event(buf, kind, count, t_ms):

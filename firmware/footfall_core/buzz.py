@@ -3,7 +3,7 @@
 Tables are indexed by cue kind (footfall_core.cues CUE_*):
   PATTERNS[kind]    pulses ((on_ms, off_ms), ...) for a PWM vibration motor or the piezo; the
                     last pulse's off_ms is 0. Shapes are distinct by count and length; gaps are
-                    >= 90 ms so that two taps feel separate (REFERENCE 3.4); a beat fits in a
+                    >= 90 ms so that two taps feel separate; a beat fits in a
                     step at 240 spm (250 ms).
   DRV_EFFECT[kind]  the DRV2605L ROM waveform library effect id (same ids in the ERM libraries
                     1-5 and the LRA library 6; datasheet section 11.2 effect list); the driver
@@ -29,7 +29,8 @@ DRV_LIBRARY_ERM = const(1)     # DRV2605 library for eccentric rotating mass mot
 DRV_LIBRARY_LRA = const(6)     # ... for linear resonant actuators
 
 # kind:       0 none, 1 beat, 2 accent, 3 heel_strike, 4 cadence_low, 5 cadence_high,
-#             6 overstride, 7 mode, 8 record_start, 9 record_stop, 10 error
+#             6 overstride, 7 mode_quiet, 8 record_start, 9 record_stop, 10 error,
+#             11 mode_metronome, 12 mode_alerts
 PATTERNS = (
     (),                                     # none
     ((50, 0),),                             # beat: one short tap
@@ -38,10 +39,13 @@ PATTERNS = (
     ((50, 90), (50, 90), (50, 0)),          # cadence low: quick triple tap ("faster")
     ((300, 0),),                            # cadence high: one long buzz ("slower")
     ((60, 100), (60, 100), (200, 0)),       # overstride: short short long
-    ((120, 100), (120, 0)),                 # mode changed: two firm taps
+    ((200, 120), (200, 0)),                 # switched to quiet: two long buzzes ("off, off")
     ((50, 100), (250, 0)),                  # recording started: short then long (rising)
     ((250, 100), (50, 0)),                  # recording stopped: long then short (falling)
     ((300, 150), (300, 150), (300, 0)),     # error: three long buzzes
+    ((40, 120), (40, 120), (40, 120), (40, 0)),  # switched to metronome: four even ticks,
+                                            # 520 ms, done before the first beat (600 ms)
+    ((200, 100), (60, 100), (200, 0)),      # switched to alerts: long short long
 )
 DRV_EFFECT = (
     0,
@@ -51,16 +55,19 @@ DRV_EFFECT = (
     12,     # cadence low: Triple Click - 100 %
     47,     # cadence high: Buzz 1 - 100 %
     52,     # overstride: Pulsing Strong 1 - 100 %
-    58,     # mode: Transition Click 1 - 100 %
+    64,     # mode quiet: Transition Hum 1 - 100 %
     82,     # record start: Transition Ramp Up Long Smooth 1
     70,     # record stop: Transition Ramp Down Long Smooth 1
     16,     # error: 1000 ms Alert 100 %
+    56,     # mode metronome: Pulsing Sharp 1 - 100 %
+    58,     # mode alerts: Transition Click 1 - 100 %
 )
-PIEZO_HZ = (0, 1760, 2093, 1319, 2637, 659, 988, 1568, 2349, 1175, 440)
-# A6 beat, C7 accent, E6 heel, E7 cadence low, E5 cadence high, B5 overstride, G6 mode,
-# D7 record start, D6 record stop, A4 error
-PIEZO_DUTY = (0, 16384, 32768, 32768, 32768, 32768, 32768, 24576, 24576, 24576, 32768)
-PRIORITY = (0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4)   # beats < alerts < UI feedback < error
+PIEZO_HZ = (0, 1760, 2093, 1319, 2637, 659, 988, 784, 2349, 1175, 440, 1568, 1976)
+# A6 beat, C7 accent, E6 heel, E7 cadence low, E5 cadence high, B5 overstride, G5 quiet,
+# D7 record start, D6 record stop, A4 error, G6 metronome, B6 alerts
+PIEZO_DUTY = (0, 16384, 32768, 32768, 32768, 32768, 32768, 24576, 24576, 24576, 32768,
+              24576, 24576)
+PRIORITY = (0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4, 3, 3)   # beats < alerts < UI feedback < error
 
 _IDLE = const(0)       # no pattern
 _WAIT_ON = const(1)    # the current pulse starts at _change_ms

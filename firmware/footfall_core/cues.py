@@ -59,13 +59,18 @@ CUE_HEEL_STRIKE = const(3)
 CUE_CADENCE_LOW = const(4)
 CUE_CADENCE_HIGH = const(5)
 CUE_OVERSTRIDE = const(6)
-CUE_MODE = const(7)
+CUE_MODE_QUIET = const(7)         # switched to quiet
 CUE_RECORD_START = const(8)
 CUE_RECORD_STOP = const(9)
 CUE_ERROR = const(10)
+CUE_MODE_METRONOME = const(11)    # switched to the metronome
+CUE_MODE_ALERTS = const(12)       # switched to alerts
 CUE_NAMES = ("none", "beat", "accent", "heel_strike", "cadence_low", "cadence_high",
-             "overstride", "mode", "record_start", "record_stop", "error")
-CUE_COUNT = const(11)
+             "overstride", "mode_quiet", "record_start", "record_stop", "error",
+             "mode_metronome", "mode_alerts")
+CUE_COUNT = const(13)
+# the cue that tells the runner which mode they switched to, indexed by MODE_*
+MODE_CUES = (CUE_MODE_QUIET, CUE_MODE_METRONOME, CUE_MODE_ALERTS)
 
 # adafruit_ticks.ticks_ms(): 29-bit milliseconds
 TICKS_PERIOD = const(0x20000000)
@@ -99,9 +104,11 @@ _A_OVER = const(3)
 _ALERTS = const(4)
 ALERT_CUES = (CUE_HEEL_STRIKE, CUE_CADENCE_LOW, CUE_CADENCE_HIGH, CUE_OVERSTRIDE)
 # pending cues are handed out in this order (UI feedback first, then alerts)
-_PENDING_ORDER = (CUE_ERROR, CUE_RECORD_STOP, CUE_RECORD_START, CUE_MODE, CUE_HEEL_STRIKE,
-                  CUE_CADENCE_LOW, CUE_CADENCE_HIGH, CUE_OVERSTRIDE, CUE_ACCENT, CUE_BEAT)
+_PENDING_ORDER = (CUE_ERROR, CUE_RECORD_STOP, CUE_RECORD_START, CUE_MODE_QUIET,
+                  CUE_MODE_METRONOME, CUE_MODE_ALERTS, CUE_HEEL_STRIKE, CUE_CADENCE_LOW,
+                  CUE_CADENCE_HIGH, CUE_OVERSTRIDE, CUE_ACCENT, CUE_BEAT)
 _ALERT_BITS = const(0x78)          # 1 << CUE_HEEL_STRIKE .. 1 << CUE_OVERSTRIDE
+_MODE_BITS = const(0x1880)         # 1 << CUE_MODE_QUIET | 1 << CUE_MODE_METRONOME | 1 << CUE_MODE_ALERTS
 
 
 def ticks_diff(a, b):
@@ -252,10 +259,14 @@ class CueEngine:
         return True
 
     def request(self, kind, now_ms):
-        """UI feedback from the shell (CUE_MODE, CUE_RECORD_START/STOP, CUE_ERROR; any kind is
-        accepted): due at once, in every mode."""
+        """UI feedback from the shell (MODE_CUES, CUE_RECORD_START/STOP, CUE_ERROR; any kind is
+        accepted): due at once, in every mode. A mode cue replaces one still pending (only the
+        mode the runner ends up in is announced)."""
         if 0 < kind < CUE_COUNT:
-            self._pending |= 1 << kind
+            bit = 1 << kind
+            if bit & _MODE_BITS:
+                self._pending &= ~_MODE_BITS
+            self._pending |= bit
 
     # ---- metronome ---------------------------------------------------------------------
     def _start_metronome(self, now_ms):

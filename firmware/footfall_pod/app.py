@@ -371,7 +371,7 @@ class App:
         now = ticks_ms()
         if not self.cues.set_mode(mode, now):
             return False
-        self.cues.request(fq.CUE_MODE, now)
+        self.cues.request(fq.MODE_CUES[mode], now)
         self.log("mode " + fq.MODE_NAMES[mode])
         return True
 

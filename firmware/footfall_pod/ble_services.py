@@ -1,4 +1,4 @@
-"""The pod's GATT services, declared with the real adafruit_ble classes (REFERENCE 4.3).
+"""The pod's GATT services, declared with the real adafruit_ble classes.
 
 - RSCService (0x1814): RSC Measurement (notify, 4-10 bytes), RSC Feature (u16, read),
   Sensor Location (u8, read), SC Control Point (write + indicate, a packet buffer so every

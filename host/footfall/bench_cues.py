@@ -7,7 +7,7 @@ Prints figures; never asserts.
    Also the beat-to-beat interval error, and what a naive `next += 60000 // spm` scheduler
    would drift to in the same time (why the engine carries the remainder).
 2. Cost per call on the VM (tests/vm/vm_cues.py mode=bench, heap-locked), in us and in
-   empty-loop iterations, with the nRF52840 estimate of footfall.bench_vm (REFERENCE 6.3).
+   empty-loop iterations, with the nRF52840 estimate of footfall.bench_vm.
 """
 import json
 import shutil

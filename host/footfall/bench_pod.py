@@ -8,7 +8,7 @@ measured is the whole chain: the core's detection delay (the cue keys on its pro
 contact, EVENT_IC), the FIFO poll interval (imu_poll_ms), the I2C bus time of the reads and of the
 DRV2605L command, then the actuator's start time, which the simulation cannot see and which is
 added as a stated constant: an LRA driven by the DRV2605L reaches 90 % of its acceleration in
-about 10-20 ms (REFERENCE 3.3, TDK/Mouser; TI defines start time 0 -> 90 %); 20 ms is used.
+about 10-20 ms (TDK/Mouser; TI defines start time 0 -> 90 %); 20 ms is used.
   - simulated demo: the simulator's exact ICs (reference["ic_s"]);
   - PyShoe Vicon running trials (../shared/data): the Vicon stance onsets, which trail the
     true IC (footfall.windows: the first contact jolt by ~54 ms median), so latency against

@@ -9,7 +9,7 @@ warm-up pass, heap-locked; the best pass counts. The core's cost per sample is
 one empty-loop iteration (`for _ in range(n): pass`) on the same VM, a ratio that does not
 depend on the host machine.
 
-Device estimate (assumptions, REFERENCE 6.3): the ratio carries over to CircuitPython on the
+Device estimate (assumptions): the ratio carries over to CircuitPython on the
 nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
 1.6-3.5 us. CPU share = loop-equivalents x (1.6..3.5 us) x rate; the sensor read (I2C/FIFO)
 and the feeding loop itself are not included.
@@ -61,7 +61,7 @@ def main():
           f"{gross_us / loop_us:.1f} iterations)")
     print(f"  allocation during the timed passes: {r['mem_alloc_delta_locked']} bytes (heap_lock held)")
     lo, hi = DEVICE_LOOP_US
-    print(f"  nRF52840 estimate (1 loop iteration = {lo}-{hi} us on the device, REFERENCE 6.3; "
+    print(f"  nRF52840 estimate (1 loop iteration = {lo}-{hi} us on the device, estimated; "
           "core only, no I2C, no feeding loop):")
     print(f"    per sample {eq * lo:.0f}-{eq * hi:.0f} us")
     for hz in RATES_HZ:

@@ -89,6 +89,24 @@ class BleFailure(Exception):
     """A BLE operation failed (no device, timeout, the pod refused): one line for the user."""
 
 
+def radio_problem(exc):
+    """One line when `exc` means this machine has no usable Bluetooth (no radio, BlueZ or its
+    D-Bus not running, radio off, access denied), else None (a failure with a pod)."""
+    from bleak.exc import BleakBluetoothNotAvailableError, BleakDBusError, BleakError
+
+    if isinstance(exc, (FileNotFoundError, ConnectionRefusedError)):
+        # BlueZ is reached over the system D-Bus socket; no socket = no BlueZ here
+        return "no Bluetooth adapter found: the system D-Bus is not running (BlueZ needs it)"
+    if isinstance(exc, BleakBluetoothNotAvailableError):
+        reason = exc.args[1].name.lower().replace("_", " ") if len(exc.args) > 1 else "unknown"
+        return "no Bluetooth adapter found: %s (%s)" % (exc.args[0], reason)
+    if isinstance(exc, BleakDBusError) and "ServiceUnknown" in exc.dbus_error:
+        return "no Bluetooth adapter found: BlueZ (bluetoothd) is not running"
+    if isinstance(exc, BleakError) and "adapter" in str(exc).lower():
+        return "no Bluetooth adapter found: %s" % exc
+    return None
+
+
 async def find_address(timeout_s=None):
     """The first device advertising the Footfall or the RSC service."""
     from bleak import BleakScanner

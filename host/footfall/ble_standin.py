@@ -5,7 +5,7 @@ Install it with ``install()`` (puts this module in ``sys.modules["_bleio"]``) be
 importing ``adafruit_ble``; the REAL adafruit_ble classes (BLERadio, Service, Characteristic,
 StructCharacteristic, advertising) then build their GATT table on it, exactly as on the pod.
 
-What it models (CircuitPython 10, nRF port semantics, REFERENCE 4.3):
+What it models (CircuitPython 10, nRF port semantics):
 - UUID (16- and 128-bit, little-endian packing), Address, Attribute security modes,
   Characteristic property bits.
 - Characteristic.add_to_service with max_length / fixed_length checks: a local value that

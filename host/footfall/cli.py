@@ -8,11 +8,25 @@ from footfall.errors import InputError
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="footfall", description="Footfall host tools")
+    parser = argparse.ArgumentParser(
+        prog="footfall", description="Footfall: replay, report, export, evaluate and tune runs "
+        "recorded by the Footfall pod, and talk to the pod over Bluetooth.",
+        epilog="`footfall COMMAND --help` describes each command; docs/guide.md walks through "
+               "a first run.")
+    parser.add_argument("--version", action="version", version=f"footfall {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(f"footfall.commands.{name}").register(sub)
     return parser
+
+
+def _version():
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("footfall")
+    except PackageNotFoundError:          # run from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def main(argv=None):

@@ -501,18 +501,24 @@ class Evaluation:
         self.window_s = window_s
         self.label = label or detector
 
-    def run(self, recordings, detections=None):
-        """``detections``: optional precomputed {index: Detection} (e.g. from gaitmap)."""
+    def run(self, recordings, detections=None, progress=False):
+        """``detections``: optional precomputed {index: Detection} (e.g. from gaitmap);
+        ``progress``: a bar on stderr (a terminal only) over the recordings."""
+        from footfall.progress import Progress
+
         fn = DETECTORS.get(self.detector)
         scores = []
-        for i, rec in enumerate(recordings):
-            if detections is not None:
-                det = detections.get(i)
-                if det is None:
-                    continue
-            else:
-                det = fn(rec, self.settings)
-            scores.append(score_recording(rec, det, self.window_s))
+        with Progress(len(recordings), f"evaluate {self.detector}", "recordings",
+                      quiet=not progress) as bar:
+            for i, rec in enumerate(recordings):
+                bar.update(i)
+                if detections is not None:
+                    det = detections.get(i)
+                    if det is None:
+                        continue
+                else:
+                    det = fn(rec, self.settings)
+                scores.append(score_recording(rec, det, self.window_s))
         return self.from_scores(scores)
 
     def from_scores(self, scores):

@@ -7,38 +7,37 @@ def fmt(x, spec="{:.1f}"):
     return "-" if x is None else spec.format(x)
 
 
-#: (header, width, keys of the figure in a figures dict (:func:`footfall.evaluate.figure`), format)
+#: (header, keys of the figure in a figures dict (:func:`footfall.evaluate.figure`), format)
 COLUMNS = (
-    ("refIC", 5, ("reference_ics",), "{:d}"),
-    ("TP", 5, ("tp",), "{:d}"),
-    ("FP", 4, ("fp",), "{:d}"),
-    ("FN", 4, ("fn",), "{:d}"),
-    ("F1", 6, ("f1",), "{:.3f}"),
-    ("ICbias", 6, ("ic_error_ms", "bias"), "{:.1f}"),
-    ("ICmed", 6, ("ic_error_ms", "median"), "{:.1f}"),
-    ("ICiqr", 5, ("ic_error_ms", "iqr"), "{:.1f}"),
-    ("ICp5", 6, ("ic_error_ms", "p5"), "{:.0f}"),
-    ("ICp95", 6, ("ic_error_ms", "p95"), "{:.0f}"),
-    ("ICmax", 5, ("ic_error_ms", "max_abs"), "{:.0f}"),
-    ("TOF1", 5, ("to", "f1"), "{:.2f}"),
-    ("TObias", 6, ("to", "error_ms", "bias"), "{:.1f}"),
-    ("TOmed", 6, ("to", "error_ms", "median"), "{:.1f}"),
-    ("TOiqr", 5, ("to", "error_ms", "iqr"), "{:.1f}"),
-    ("GCTbs", 6, ("gct_error_ms", "bias"), "{:.1f}"),
-    ("GCTmd", 6, ("gct_error_ms", "median"), "{:.1f}"),
-    ("GCTiq", 5, ("gct_error_ms", "iqr"), "{:.1f}"),
-    ("GCTp5", 6, ("gct_error_ms", "p5"), "{:.0f}"),
-    ("GCTp95", 6, ("gct_error_ms", "p95"), "{:.0f}"),
-    ("dl50", 5, ("delay_ms", "p50"), "{:.0f}"),
-    ("dl95", 5, ("delay_ms", "p95"), "{:.0f}"),
-    ("cadS", 5, ("cadence_error_spm", "stride_median_abs"), "{:.2f}"),
-    ("cadR", 5, ("cadence_error_spm", "recording_mean_abs"), "{:.2f}"),
-    ("angB", 5, ("strike_angle_error_deg", "bias"), "{:.1f}"),
-    ("angRM", 5, ("strike_angle_error_deg", "rmse"), "{:.1f}"),
-    ("acc", 4, ("strike_accuracy",), "{:.2f}"),
+    ("refIC", ("reference_ics",), "{:d}"),
+    ("TP", ("tp",), "{:d}"),
+    ("FP", ("fp",), "{:d}"),
+    ("FN", ("fn",), "{:d}"),
+    ("F1", ("f1",), "{:.3f}"),
+    ("ICbias", ("ic_error_ms", "bias"), "{:.1f}"),
+    ("ICmed", ("ic_error_ms", "median"), "{:.1f}"),
+    ("ICiqr", ("ic_error_ms", "iqr"), "{:.1f}"),
+    ("ICp5", ("ic_error_ms", "p5"), "{:.0f}"),
+    ("ICp95", ("ic_error_ms", "p95"), "{:.0f}"),
+    ("ICmax", ("ic_error_ms", "max_abs"), "{:.0f}"),
+    ("TOF1", ("to", "f1"), "{:.2f}"),
+    ("TObias", ("to", "error_ms", "bias"), "{:.1f}"),
+    ("TOmed", ("to", "error_ms", "median"), "{:.1f}"),
+    ("TOiqr", ("to", "error_ms", "iqr"), "{:.1f}"),
+    ("GCTbs", ("gct_error_ms", "bias"), "{:.1f}"),
+    ("GCTmd", ("gct_error_ms", "median"), "{:.1f}"),
+    ("GCTiq", ("gct_error_ms", "iqr"), "{:.1f}"),
+    ("GCTp5", ("gct_error_ms", "p5"), "{:.0f}"),
+    ("GCTp95", ("gct_error_ms", "p95"), "{:.0f}"),
+    ("dl50", ("delay_ms", "p50"), "{:.0f}"),
+    ("dl95", ("delay_ms", "p95"), "{:.0f}"),
+    ("cadS", ("cadence_error_spm", "stride_median_abs"), "{:.2f}"),
+    ("cadR", ("cadence_error_spm", "recording_mean_abs"), "{:.2f}"),
+    ("angB", ("strike_angle_error_deg", "bias"), "{:.1f}"),
+    ("angRM", ("strike_angle_error_deg", "rmse"), "{:.1f}"),
+    ("acc", ("strike_accuracy",), "{:.2f}"),
 )
-NAME_WIDTH = 34
-HEADER = " ".join(["%-*s" % (NAME_WIDTH, "")] + ["%*s" % (w, h) for h, w, _f, _s in COLUMNS])
+HEADERS = [""] + [h for h, _k, _s in COLUMNS]
 LEGEND = ("times in ms, detected - reference (bias = mean; med, iqr, p5, p95 of the matched "
           "errors; max = max |error|, censored by the window); TOF1 = toe-off F1; GCT = "
           "contact-time error; dl50/dl95 = emission delay after the reference IC; cadS = "
@@ -48,8 +47,8 @@ LEGEND = ("times in ms, detected - reference (bias = mean; med, iqr, p5, p95 of 
 
 
 def row(name, d):
-    cells = ["%*s" % (w, fmt(figure(d, *keys), spec)) for _h, w, keys, spec in COLUMNS]
-    return " ".join(["%-*s" % (NAME_WIDTH, name[:NAME_WIDTH])] + cells)
+    """One table row: the name, then every column's figure as text."""
+    return [name] + [fmt(figure(d, *keys), spec) for _h, keys, spec in COLUMNS]
 
 
 def by_label(results, view):
@@ -61,23 +60,19 @@ def by_label(results, view):
 
 
 def format_report(ev, per_recording=True):
-    lines = ["detector: %s" % ev.label, HEADER]
+    from footfall.tables import text_table
+
+    rows = []
     if per_recording:
-        for s, d in ev.per_recording_:
-            lines.append(row(s.name, d))
-        lines.append("")
-    for k, d in ev.groups_.items():
-        lines.append(row(k + " (%d)" % d["recordings"], d))
-    lines.append(row("overall (%d)" % ev.overall_["recordings"], ev.overall_))
+        rows += [row(s.name, d) for s, d in ev.per_recording_] + [None]
+    rows += [row(k + " (%d)" % d["recordings"], d) for k, d in ev.groups_.items()]
+    rows.append(row("overall (%d)" % ev.overall_["recordings"], ev.overall_))
     for name in VIEWS:
         view = ev.views_.get(name) or {}
-        if not view:
-            continue
-        lines.append("")
-        lines.append("by %s:" % name)
-        for lab, d in view.items():
-            lines.append(row("  " + lab, d))
-    lines.append("")
+        if view:
+            rows += [None, ["by %s:" % name] + [""] * len(COLUMNS)]
+            rows += [row("  " + lab, d) for lab, d in view.items()]
+    lines = [text_table(HEADERS, rows, title="detector: %s" % ev.label), ""]
     lines.append(LEGEND)
     lines.append("matching windows (detected - reference, ms): "
                  + "; ".join(ev.overall_["windows_ms"]))
@@ -99,16 +94,19 @@ def format_report(ev, per_recording=True):
 
 def format_comparison(results):
     """Per dataset group and per strike class / speed band, one row per detector."""
-    lines = ["comparison (same recordings, same scoring):", HEADER]
+    from footfall.tables import text_table
+
+    rows = []
     evs = {name: ev for name, ev in results.items() if hasattr(ev, "groups_")}
     groups = sorted({g for ev in evs.values() for g in ev.groups_})
     for g in groups:
         for name, ev in evs.items():
             if g in ev.groups_:
-                lines.append(row("%s | %s" % (g, name), ev.groups_[g]))
+                rows.append(row("%s | %s" % (g, name), ev.groups_[g]))
     for view in ("strike", "speed"):
         for lab, figures in by_label(evs, view):
-            lines += [row("%s | %s" % (lab, name), d) for name, d in figures if d is not None]
+            rows += [row("%s | %s" % (lab, name), d) for name, d in figures if d is not None]
+    lines = [text_table(HEADERS, rows, title="comparison (same recordings, same scoring):")]
     for name, ev in results.items():
         if not hasattr(ev, "groups_"):
             lines.append("%s: not run (%s)" % (name, ev))

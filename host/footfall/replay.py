@@ -6,10 +6,9 @@ nothing: it advances its counter by the lost samples (``sample_count += lost``),
 skips the gap's filler rows and t jumps the same way. Every time it reports is the core's
 counter converted by ``Recording.time_of`` (the recording's own clock when it has one).
 """
-import sys
-
 from footfall_core import core as fc
 
+from .progress import Progress
 from .recording import check_sample_rate
 
 
@@ -33,7 +32,7 @@ def replay(recording, settings=None, progress=False):
     activity = [(time_of(0), fc.ACTIVITY_NAMES[fc.ACTIVITY_IDLE])]
     seen = 0
     cue_s = None                   # emission of the provisional IC of the landing in progress
-    bar = _Progress(len(recording)) if progress else None
+    bar = Progress(len(recording), "replay", "samples", min_total=200_000) if progress else None
     push = core.push
     for first, stop in recording.received_spans():
         rows = recording.raw[first:stop].tolist()   # Python ints, as the pod's core receives them
@@ -87,23 +86,3 @@ def _record(core, k, time_of):
         cadence_spm=cad / 10.0 if cad > 0 else None,
         emitted_s=time_of(core.emit_t[r]),
     )
-
-
-class _Progress:
-    """A plain progress bar on stderr (only when stderr is a terminal)."""
-
-    def __init__(self, total):
-        self.total = max(total, 1)
-        self.enabled = sys.stderr.isatty() and total > 200_000
-
-    def update(self, done):
-        if self.enabled:
-            pct = 100 * done // self.total
-            bar = "#" * (pct // 4)
-            sys.stderr.write(f"\rreplay [{bar:<25}] {pct:3d}%")
-            sys.stderr.flush()
-
-    def close(self):
-        if self.enabled:
-            sys.stderr.write("\r" + " " * 40 + "\r")
-            sys.stderr.flush()

@@ -42,6 +42,8 @@ import time
 
 import numpy as np
 
+from footfall.progress import Progress
+
 IQR_WEIGHT_PER_MS = 1e-3
 BIAS_WEIGHT_PER_MS = 1e-3
 GCT_WEIGHT_PER_MS = 1e-3
@@ -314,29 +316,6 @@ class Evaluator:
             self.pool.join()
 
 
-class Progress:
-    """`tune [#####     ] 40/150 settings, 95 s` on stderr, only when it is a terminal."""
-
-    def __init__(self, total, quiet=False, stream=None):
-        self.stream = stream or sys.stderr
-        self.total = max(1, total)
-        self.enabled = not quiet and self.stream.isatty()
-        self.t0 = time.monotonic()
-
-    def update(self, done):
-        if self.enabled:
-            frac = min(1.0, done / self.total)
-            bar = "#" * int(frac * 30)
-            self.stream.write(f"\rtune [{bar:<30}] {done}/{self.total} settings, "
-                              f"{time.monotonic() - self.t0:.0f} s ")
-            self.stream.flush()
-
-    def close(self):
-        if self.enabled:
-            self.stream.write("\r" + " " * 70 + "\r")
-            self.stream.flush()
-
-
 # ---- the whole run ---------------------------------------------------------------------------
 
 def run_searches(searches, ev, datasets, timing, budget=None, per_search_budget=None,
@@ -412,7 +391,7 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
     start = default_values()
     searches = [CoordinateSearch(tr, start) for tr in train] + [CoordinateSearch(everything, start)]
     ev = Evaluator(recordings, jobs)
-    progress = Progress(budget, quiet)
+    progress = Progress(budget, "tune", "settings", quiet=quiet)
     try:
         stopped = run_searches(searches, ev, datasets, timing, budget=budget,
                                time_limit_s=time_limit_s - (clock() - t0), clock=clock,

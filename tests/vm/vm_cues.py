@@ -11,7 +11,7 @@ import time
 from array import array
 
 from footfall_core.buzz import BuzzScheduler
-from footfall_core.cues import (MODE_ALERTS, MODE_METRONOME, MODE_QUIET, CUE_ERROR, CUE_MODE,
+from footfall_core.cues import (MODE_ALERTS, MODE_METRONOME, MODE_QUIET, CUE_ERROR, MODE_CUES,
                                 CUE_RECORD_START, CUE_RECORD_STOP, CueEngine, TICKS_MASK,
                                 ticks_diff)
 from footfall_core.settings import Settings
@@ -65,7 +65,7 @@ def run_session(engine, sched, log, st):
                 engine.request(CUE_RECORD_START, now)
             elif PHASES[p][1] != PHASES[phase][1]:
                 engine.set_mode(PHASES[p][1], now)
-                engine.request(CUE_MODE, now)
+                engine.request(MODE_CUES[PHASES[p][1]], now)
             phase = p
             if p == 0:
                 engine.set_mode(PHASES[0][1], now)

@@ -15,10 +15,11 @@ def register(sub):
     p = sub.add_parser("ble", help="BLE: RSC payloads, push settings, set the coaching mode")
     bsub = p.add_subparsers(dest="ble_command", required=True)
     d = bsub.add_parser("decode-rsc", help="decode an RSC Measurement payload (hex) to JSON")
-    d.add_argument("hex", help="payload bytes in hex, e.g. 0700030aa6a0039300000 (spaces/colons ok)")
+    d.add_argument("hex", help="payload bytes in hex, e.g. '07 8003 ac 7a00 39300000' "
+                   "(3.5 m/s, 172 steps/min, 1.22 m stride, 1234.5 m; spaces/colons ok)")
     d.set_defaults(func=run_decode)
     e = bsub.add_parser("encode-rsc", help="encode an RSC Measurement payload, printed as hex")
-    e.add_argument("--speed-mps", type=float, required=True)
+    e.add_argument("--speed-mps", type=float, required=True, help="speed, m/s (1/256 m/s steps)")
     e.add_argument("--cadence-spm", type=float, required=True, help="steps/min, both feet")
     e.add_argument("--stride-m", type=float, help="stride length, m (flag bit 0)")
     e.add_argument("--distance-m", type=float, help="total distance, m (flag bit 1)")
@@ -29,8 +30,12 @@ def register(sub):
     s.add_argument("--address", help="the pod's BLE address (default: scan)")
     s.set_defaults(func=run_push)
     m = bsub.add_parser("mode", help="set the pod's coaching mode over BLE")
-    m.add_argument("mode", choices=("quiet", "metronome", "alerts"))
-    m.add_argument("--spm", type=int, default=0, help="metronome target cadence, steps/min")
+    m.add_argument("mode", choices=("quiet", "metronome", "alerts"),
+                   help="quiet: record only; metronome: a beat per step; alerts: heel-strike "
+                        "and cadence cues")
+    m.add_argument("--spm", type=int, default=0,
+                   help="metronome target cadence, steps/min (default 0: keep the pod's "
+                        "metronome_spm)")
     m.add_argument("--address", help="the pod's BLE address (default: scan)")
     m.set_defaults(func=run_mode)
 
@@ -144,12 +149,15 @@ def ble_session(address, body, needs_footfall=True):
     from footfall_core import ble_format as bf
 
     async def main():
-        addr = address or await bc.find_address()
+        try:
+            addr = address or await bc.find_address()
+        except (BleakError, OSError) as exc:
+            raise InputError("scan", bc.radio_problem(exc) or "scan failed: %s" % exc) from None
         client = bc.make_client(addr)
         try:
             await client.connect()
         except (BleakError, asyncio.TimeoutError, OSError) as exc:
-            raise InputError(addr, "cannot connect: %s" % exc) from None
+            raise InputError(addr, bc.radio_problem(exc) or "cannot connect: %s" % exc) from None
         try:
             if needs_footfall and not bc.has_service(client, bf.FOOTFALL_SERVICE_UUID):
                 raise InputError(addr, "not a Footfall pod (no Footfall service)")

@@ -13,13 +13,15 @@ def register(sub):
     p = sub.add_parser("evaluate", help="score the core (or a baseline) against dataset references")
     p.add_argument("path", help="a dataset folder or file (pyshoe-vicon, fukuchi-rbds, "
                                 "davis-s999, ipol-walking, ...) or a folder holding several")
-    p.add_argument("--settings", help="settings file (name = integer lines)")
+    p.add_argument("--settings",
+                   help="settings file (name = integer lines; default: the pod's defaults)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--detector", choices=DETECTOR_CHOICES, default="footfall",
                    help="what to score (default: the pod's core)")
     p.add_argument("--rate", type=float, default=208,
                    help="sample rate of the virtual IMU of marker datasets (Hz, default 208)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the virtual mounts and noise")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the virtual mounts and noise (default 0)")
     p.add_argument("--summary-only", action="store_true", help="omit the per-recording rows")
     p.add_argument("--baselines", action="store_true",
                    help="also score the float reference, accel-peak, Falbriard 2018 and (when "
@@ -75,7 +77,7 @@ def run(args):
         except GaitmapUnavailable as exc:
             raise InputError(args.path, "gaitmap baseline unavailable: %s" % exc) from None
     else:
-        ev = Evaluation(args.detector, settings, window).run(recordings)
+        ev = Evaluation(args.detector, settings, window).run(recordings, progress=not args.json)
     others = _baselines(recordings, settings, args.detector, window) if args.baselines else {}
     loro_ev = _loro(recordings, args, window) if args.loro else None
     if args.json:

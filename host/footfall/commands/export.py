@@ -9,7 +9,8 @@ def register(sub):
     p.add_argument("trace", help="a .fft trace, a CSV (time_s,ax_g,...,gz_dps) or a PyShoe .mat")
     p.add_argument("--fit", metavar="OUT.fit", help="write a FIT activity file (garmin-fit-sdk)")
     p.add_argument("--csv", metavar="OUT.csv", help="write one row per stride")
-    p.add_argument("--settings", help="settings file (name = integer lines)")
+    p.add_argument("--settings",
+                   help="settings file (name = integer lines; default: the pod's defaults)")
     p.add_argument("--start-time", metavar="ISO8601",
                    help="run start (UTC) for FIT timestamps when the trace does not record it; "
                         "default: the file's modification time minus its duration")
@@ -32,7 +33,7 @@ def _parse_start(text):
 
 def run(args):
     from footfall import export
-    from footfall.io import load_recording
+    from footfall.progress import load_recording_shown as load_recording
     from footfall.replay import replay
 
     if not args.fit and not args.csv:

@@ -14,7 +14,8 @@ from footfall.errors import InputError
 def register(sub):
     p = sub.add_parser("live", help="live dashboard from a Footfall pod or any RSC footpod")
     p.add_argument("--address", help="BLE address (default: the first footpod found)")
-    p.add_argument("--duration", type=float, default=0.0, help="stop after this many seconds")
+    p.add_argument("--duration", type=float, default=0.0,
+                   help="stop after this many seconds (default 0: until Ctrl-C)")
     p.add_argument("--json", action="store_true",
                    help="print every notification as one JSON line instead of the dashboard")
     p.add_argument("--double-cadence", action="store_true",

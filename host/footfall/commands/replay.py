@@ -12,14 +12,15 @@ GAPS_LISTED = 10
 def register(sub):
     p = sub.add_parser("replay", help="run the pod's core over a recording")
     p.add_argument("trace", help="a .fft trace, a CSV (time_s,ax_g,...,gz_dps) or a PyShoe .mat")
-    p.add_argument("--settings", help="settings file (name = integer lines)")
+    p.add_argument("--settings",
+                   help="settings file (name = integer lines; default: the pod's defaults)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--summary-only", action="store_true", help="omit the per-stride table")
     p.set_defaults(func=run)
 
 
 def run(args):
-    from footfall.io import load_recording
+    from footfall.progress import load_recording_shown as load_recording
     from footfall.recording import format_rate
     from footfall.replay import replay
     from footfall.summary import format_summary, format_table, summarize

@@ -18,7 +18,8 @@ def register(sub):
     p = sub.add_parser("settings", help="write a validated settings.toml for the pod")
     p.add_argument("--from", dest="src", metavar="FILE", help="start from this settings file")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="change one setting (repeatable)")
+                   help="change one setting, in the unit its name ends with (repeatable; "
+                        "default: none)")
     p.add_argument("--out", help="write here (default: standard output)")
     p.add_argument("--defaults", action="store_true", help="print the default file and exit")
     p.add_argument("--push", metavar="FILE", help="write this settings file to the pod over BLE")

@@ -8,11 +8,14 @@ from footfall.commands.replay import STRIKE_KEYS
 def register(sub):
     p = sub.add_parser("sim", help="run the pod firmware (code.py) on the virtual pod over a recording")
     p.add_argument("trace", help="a .fft trace, a CSV or a PyShoe .mat (the emulated sensor runs at its rate)")
-    p.add_argument("--settings", help="settings.toml for the pod (name = integer lines)")
+    p.add_argument("--settings", help="settings.toml for the pod (name = integer lines; "
+                                      "default: the pod's defaults)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--press", action="append", default=[], metavar="T[:HELD]",
                    help="press the button T s into the trace for HELD s (default 0.2; 1.5 = long press)")
-    p.add_argument("--profile", choices=("xiao", "feather"), default="xiao", help="board profile")
+    p.add_argument("--profile", choices=("xiao", "feather"), default="xiao",
+                   help="board profile: Seeed XIAO nRF52840 Sense or Adafruit Feather nRF52840 "
+                        "Sense (default xiao)")
     p.set_defaults(func=run)
 
 
@@ -29,25 +32,41 @@ def _presses(values):
     return out
 
 
+def run_pod_with_progress(recording, **kwargs):
+    """footfall.virtualpod.run with a bar on stderr (a terminal only) over the simulated time."""
+    from footfall.progress import Progress
+    from footfall.virtualpod import run as run_pod
+
+    with Progress(int(recording.duration_s), "virtual pod", "s simulated",
+                  quiet=kwargs.pop("quiet", False)) as bar:
+        return run_pod(recording, probe=(2.0, lambda t_s, _roots: bar.update(t_s)), **kwargs)
+
+
 def run(args):
     from pathlib import Path
 
     from footfall.commands.settings_file import load_settings
-    from footfall.io import load_recording
-    from footfall.virtualpod import run as run_pod
+    from footfall.progress import load_recording_shown as load_recording
 
     text = None
     if args.settings:
         load_settings(args.settings)                 # the host checks it first: one-line error
         text = Path(args.settings).read_text(encoding="utf-8")
     rec = load_recording(args.trace)
-    out = run_pod(rec, settings_text=text, button_presses=_presses(args.press), profile=args.profile)
+    out = run_pod_with_progress(rec, settings_text=text, button_presses=_presses(args.press),
+                                profile=args.profile)
     out["strikes"] = [{k: s[k] for k in STRIKE_KEYS} for s in out["strikes"]]
     if args.json:
         json.dump(out, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return 0 if out["faults"]["crash"] is None else 1
     print(format_text(out))
+    if not out["cues"] and not args.press:
+        from footfall.commands.report import cue_note
+
+        note = cue_note(out, load_settings(args.settings))
+        if note:
+            print(note.replace("no cue timeline: ", "no cues: "))
     return 0 if out["faults"]["crash"] is None else 1
 
 

@@ -4,21 +4,34 @@ from pathlib import Path
 
 def register(sub):
     p = sub.add_parser("simulate", help="write a simulated sample run (the demo recording)")
-    p.add_argument("--out", required=True)
-    p.add_argument("--minutes", type=float, default=3.0)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--rate", type=int, default=208, choices=(104, 208, 416))
+    p.add_argument("--out", required=True, metavar="FILE.fft", help="the trace file to write")
+    p.add_argument("--minutes", type=float, default=3.0,
+                   help="length of the run, minutes, 0.1-240 (default 3; walking, running, "
+                        "standing)")
+    p.add_argument("--seed", type=int, default=1,
+                   help="random seed >= 0: the same seed writes the same run (default 1)")
+    p.add_argument("--rate", type=int, default=208, choices=(104, 208, 416),
+                   help="sample rate, Hz, as the pod records (default 208)")
     p.set_defaults(func=run)
 
 
+MAX_MINUTES = 240.0     # four hours: a marathon and then some, ~20 MB of trace at 208 Hz
+
+
 def run(args):
-    from footfall.io.trace_file import write_trace
+    from footfall.commands.output_file import write_output
+    from footfall.errors import InputError
+    from footfall.io.trace_file import encode_trace
     from footfall.simulate import demo_session
 
+    if not 0.1 <= args.minutes <= MAX_MINUTES:       # (NaN fails this too)
+        raise InputError("--minutes",
+                         f"expected 0.1 to {MAX_MINUTES:g} minutes, got {args.minutes}")
+    if args.seed < 0:
+        raise InputError("--seed", f"expected an integer >= 0, got {args.seed}")
     rec = demo_session(minutes=args.minutes, seed=args.seed, sample_rate_hz=args.rate)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_trace(rec, out)
+    write_output(out, encode_trace(rec))
     print(f"wrote {out}: {rec.duration_s:.0f} s at {rec.sample_rate_hz} Hz, "
           f"{len(rec.reference.get('ic_s', []))} simulated strides")
     return 0

@@ -81,7 +81,8 @@ def find_datasets(path):
     """[(name, path)] for a dataset folder/file, or for a folder holding dataset folders."""
     p = Path(path)
     if not p.exists():
-        raise InputError(path, "no such file or directory")
+        raise InputError(path, "no such file or directory (docs/datasets.md: where to get the "
+                               "datasets)")
     name = detect(p)
     if name:
         return [(name, p)]
@@ -90,7 +91,8 @@ def find_datasets(path):
         found = [(n, q) for n, q in found if n]
         if found:
             return found
-    raise InputError(path, "not a known dataset (%s) nor a folder of them" % KNOWN)
+    raise InputError(path, "not a known dataset (%s) nor a folder of them; docs/datasets.md "
+                           "says where to get them" % KNOWN)
 
 
 def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0, cache=True):

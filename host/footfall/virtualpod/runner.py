@@ -26,6 +26,11 @@ REPO = Path(__file__).resolve().parents[3]
 FIRMWARE_DIR = REPO / "firmware"
 LIB_DIR = REPO / "build" / "circuitpy" / "lib"
 
+POD_REQUIREMENTS = FIRMWARE_DIR / "requirements-circuitpython.txt"
+# one module of each pinned library: all present = the folder is complete
+_POD_LIB_MODULES = ("adafruit_lsm6ds", "adafruit_drv2605.py", "adafruit_ble", "adafruit_ticks.py",
+                    "adafruit_bus_device", "adafruit_register")
+
 PROFILES = {"xiao": "XIAO_NRF52840_SENSE", "feather": "FEATHER_NRF52840_SENSE"}
 # kept across a simulated deep-sleep reset (they model the hardware, not the firmware)
 _HARDWARE_MODULES = ("_vpod", "vtime", "vos", "lsm6ds_model", "drv2605_model")
@@ -69,6 +74,42 @@ def _settings_file_text(settings_text, rate_hz):
     return text
 
 
+def ensure_pod_lib(lib_dir=LIB_DIR):
+    """The folder holding the pod's Adafruit libraries; installs them there first when they are
+    missing (what `make pod-lib` does: pip, the pinned requirements, source only, no
+    dependencies). InputError (one line) when that cannot be done, e.g. offline."""
+    import shutil
+    import subprocess
+
+    from footfall.errors import InputError
+
+    lib_dir = Path(lib_dir)
+    if all((lib_dir / name).exists() for name in _POD_LIB_MODULES):
+        return lib_dir
+    if not POD_REQUIREMENTS.exists():
+        raise InputError(lib_dir, "the pod's Adafruit libraries are missing: run `make pod-lib`")
+    print(f"footfall: installing the pod's Adafruit libraries into {lib_dir} (pip, once)",
+          file=sys.stderr)
+    lib_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".pod-lib-", dir=lib_dir.parent))
+    try:
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                               "--no-compile", "--target", str(staging), "-r",
+                               str(POD_REQUIREMENTS)], capture_output=True, text=True)
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
+            raise InputError(lib_dir, f"cannot install the pod's Adafruit libraries ({last}); "
+                                      "run `make pod-lib` when online")
+        for extra in list(staging.glob("*.dist-info")) + [staging / "bin"]:
+            shutil.rmtree(extra, ignore_errors=True)
+        (staging / ".installed").touch()
+        shutil.rmtree(lib_dir, ignore_errors=True)
+        staging.rename(lib_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return lib_dir
+
+
 def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flash_dir=None,
         flash_kb=2048, profile="xiao", button_presses=(), button_held_at_boot_s=0.0,
         sensor_absent_s=0.0,
@@ -96,7 +137,12 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
     if not hasattr(recording, "raw"):
         recording = load_recording(recording)
     firmware_dir = Path(firmware_dir) if firmware_dir is not None else FIRMWARE_DIR
-    lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (LIB_DIR,))]
+    if not (firmware_dir / "code.py").is_file():
+        from footfall.errors import InputError
+
+        raise InputError(firmware_dir, "no pod firmware (code.py) here: the virtual pod runs "
+                                       "from a source checkout of Footfall (git clone, make demo)")
+    lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (ensure_pod_lib(),))]
     rate = int(recording.sample_rate_hz)
     samples = _fifo_order(recording)
     tmp = None
