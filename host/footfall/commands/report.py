@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from footfall.commands.output_file import write_output
+from footfall.commands.output_file import check_not_an_input, write_output
 from footfall.commands.settings_file import load_settings
 from footfall.errors import InputError, read_input_bytes
 
@@ -40,6 +40,8 @@ def run(args):
     from footfall.replay import replay
     from footfall.report import build_report
 
+    inputs = (args.trace, args.settings, args.sim_json)
+    check_not_an_input(args.out, inputs)
     settings = load_settings(args.settings)
     if args.sim and args.sim_json:
         raise InputError(args.sim_json, "give --sim or --sim-json, not both")
@@ -53,10 +55,10 @@ def run(args):
     strides, ics, activity, core = replay(rec, settings, progress=True)
     page, pngs, _captions = build_report(rec, strides, ics, activity, core, settings,
                                          Path(args.trace).name, sim=sim)
-    write_output(args.out, page)
+    write_output(args.out, page, inputs)
     print(f"wrote {args.out}: {len(page) // 1024} KB, plots: {', '.join(pngs)}")
     if args.png_dir:
         for name, png in pngs.items():
-            write_output(Path(args.png_dir) / f"{name}.png", png)
+            write_output(Path(args.png_dir) / f"{name}.png", png, inputs)
         print(f"wrote {len(pngs)} PNGs to {args.png_dir}")
     return 0

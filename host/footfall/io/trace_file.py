@@ -32,8 +32,6 @@ rest of the file is reported as skipped.
 import binascii
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
-
 import numpy as np
 
 from footfall_core import trace_format as tf
@@ -445,8 +443,10 @@ def encode_trace(recording, block_samples=256):
 
 def write_trace(recording, path, block_samples=256):
     """Write ``recording`` as a binary trace file; returns the number of bytes written."""
+    from ..commands.output_file import write_output    # temp file + rename
+
     data = encode_trace(recording, block_samples)
-    Path(path).write_bytes(data)
+    write_output(path, data)
     return len(data)
 
 
