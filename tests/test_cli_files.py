@@ -120,3 +120,30 @@ def test_a_trace_with_two_recordings_replays_both(tmp_path, trace, capsys):
     assert first["trace"] == str(two) and second["trace"] == str(two) + "#2"
     assert first["strikes"] == second["strikes"] and len(first["strikes"]) > 20
     assert first["gaps"] == second["gaps"] == [] and "damaged" not in captured.err
+
+
+def _header_trace(tmp_path, name, rate=208, accel_g=16, gyro_dps=2000):
+    """A trace whose header says what the arguments say (no header copy to repair it)."""
+    from footfall_core import trace_format as tf
+
+    header = bytearray(tf.HEADER_SIZE)
+    tf.pack_header(header, rate, accel_g, gyro_dps)
+    buf = bytearray(tf.BLOCK_OVERHEAD + tf.MAX_PAYLOAD)
+    off = tf.begin_block(buf, 0, tf.BLOCK_SAMPLES, 0)
+    for _ in range(300):
+        off = tf.append_sample(buf, off, 0, 0, 0, 0, 0, 2048)
+    path = tmp_path / name
+    path.write_bytes(bytes(header) + bytes(buf[:tf.finish_block(buf, 0, off)]))
+    return path
+
+
+@pytest.mark.parametrize("fields,problem", [
+    (dict(accel_g=0), "full scale of 0"), (dict(gyro_dps=0), "full scale of 0"),
+    (dict(rate=30000), "sample rate 30000 Hz is outside 50-1000 Hz"),
+    (dict(rate=0), "sample rate of 0 Hz")])
+@pytest.mark.parametrize("cmd", [["replay"], ["sim"], ["export", "--csv", "{d}/o.csv"]])
+def test_absurd_header_fields_are_one_line_errors(tmp_path, capsys, fields, problem, cmd):
+    path = _header_trace(tmp_path, "bad.fft", **fields)
+    argv = [cmd[0], str(path)] + [c.format(d=tmp_path) for c in cmd[1:]]
+    assert main(argv) == 2
+    one_line_error(capsys, "bad.fft", problem)

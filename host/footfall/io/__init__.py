@@ -60,6 +60,9 @@ def load_recordings(path, sample_rate_hz=None):
 
     if head.startswith(tf.MAGIC) or ext == ".fft":
         recordings = read_trace_parts(path)
+        for recording in recordings:     # the core runs at 50-1000 Hz: say so before anything
+            if sample_rate_hz is None:
+                check_sample_rate(recording.sample_rate_hz, recording.path)
     elif head.startswith(_MAT_MAGIC) or ext == ".mat":
         return [read_pyshoe(path, sample_rate_hz)]
     elif ext in (".csv", ".txt") or _looks_like_csv(head):
