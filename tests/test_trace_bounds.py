@@ -186,3 +186,20 @@ def test_fuzz_damaged_traces_read_within_bounds(flips, cut, junk, twice):
 @given(st.binary(min_size=0, max_size=2000))
 def test_fuzz_arbitrary_bytes_after_a_header(tail):
     _check_bounded(DATA[:tf.HEADER_SIZE] + tail)
+
+
+def test_event_markers_are_capped_by_what_the_file_could_hold(capsys):
+    from footfall.io.trace_file import MARKERS_FREE, MARKERS_PER_SAMPLES
+
+    buf = bytearray(tf.BLOCK_OVERHEAD + tf.MAX_PAYLOAD)
+    off = tf.begin_block(buf, 0, tf.BLOCK_EVENTS, 0)
+    for k in range(tf.MAX_PAYLOAD // tf.EVENT_SIZE):
+        off = tf.append_event(buf, off, tf.MARK_IC, k, 0)
+    events = bytes(buf[:tf.finish_block(buf, 0, off)])
+    data = DATA[:tf.HEADER_SIZE] + events * 40           # 27 k markers in 246 KB
+    (rec,) = decode_trace_parts(data, "events.fft")
+    cap = len(data) // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES) + MARKERS_FREE
+    assert len(rec.markers) == cap < 40 * (tf.MAX_PAYLOAD // tf.EVENT_SIZE)
+    assert "event markers past the %d" % cap in capsys.readouterr().err
+    # a real recording's markers are far below the cap: all kept
+    assert decode_trace(DATA).markers == sorted(REC.markers, key=lambda m: m.sample_index)

@@ -23,7 +23,8 @@ MAX_GAP_S, or more filler rows than the file could hold samples plus MAX_GAP_S):
 after it are a part of their own, its start time moved on by the hole when it is known.
 
 Work is bounded whatever the file claims: filler rows never exceed the samples the file's
-size could hold plus MAX_GAP_S of samples; candidate blocks are found by cheap vectorised
+size could hold plus MAX_GAP_S of samples; markers are kept up to one per MARKERS_PER_SAMPLES
+samples the file could hold (plus MARKERS_FREE); candidate blocks are found by cheap vectorised
 checks (sync, type, reserved byte, length) before any CRC, the CRC runs in C
 (``binascii.crc_hqx`` = CRC-16/CCITT-FALSE with init 0xFFFF), and the bytes spent on
 candidates that fail their CRC are capped at CRC_BUDGET_PER_BYTE per file byte: past that the
@@ -48,6 +49,11 @@ _TO_FILE = [COLUMNS.index(c) for c in tf.SAMPLE_AXES]
 _FREE_GAP_S = 60
 #: Longest hole (s) filled with rows; a longer one starts a new part.
 MAX_GAP_S = 600
+#: Markers kept per file: one per MARKERS_PER_SAMPLES samples the file could hold, plus
+#: MARKERS_FREE (the pod writes a few per stride, a stride lasts 40+ samples). Each marker is
+#: a Python object (~100 bytes from 9 in the file): the cap keeps memory near the file's size.
+MARKERS_PER_SAMPLES = 8
+MARKERS_FREE = 1024
 #: Bytes of CRC work allowed on candidate blocks that fail it, per byte of file (a safety
 #: net: with _SpanCrc a candidate costs at most 2 x _CRC_STEP bytes whatever its length).
 CRC_BUDGET_PER_BYTE = 64
@@ -113,6 +119,8 @@ def decode_trace_parts(data, path="<bytes>"):
     crc_budget = CRC_BUDGET_PER_BYTE * end + (1 << 16)
     filler_budget = end // tf.SAMPLE_SIZE + MAX_GAP_S * header[2]
     gave_up = 0
+    markers_left = end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES) + MARKERS_FREE
+    markers_dropped = 0
     ci, n_candidates = 0, len(candidates)   # candidates[ci] is the next one past pos
     while pos < end:
         found = _block_at(data, view, pos, end, crc)
@@ -174,6 +182,10 @@ def decode_trace_parts(data, path="<bytes>"):
             part.after_header = False
         else:
             for k in range(plen // tf.EVENT_SIZE):
+                if markers_left <= 0:
+                    markers_dropped += plen // tf.EVENT_SIZE - k
+                    break
+                markers_left -= 1
                 mkind, index, value = tf.unpack_event(data, poff + k * tf.EVENT_SIZE)
                 part.markers.append(Marker(sample_index=index - part.origin, kind=mkind,
                                            value=value))
@@ -190,6 +202,11 @@ def decode_trace_parts(data, path="<bytes>"):
         lost = sum(n for _, n in gaps)
         print("%s: warning: %d damaged or truncated bytes skipped; %d samples lost in %d gap(s)"
               % (path, skipped, lost, len(gaps)), file=sys.stderr)
+    if markers_dropped:
+        print("%s: warning: %d event markers past the %d a file of this size can plausibly "
+              "hold were not read" % (path, markers_dropped,
+                                      end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES)
+                                      + MARKERS_FREE), file=sys.stderr)
     if gave_up:
         print("%s: warning: too many damaged blocks; the last %d bytes were not searched"
               % (path, gave_up), file=sys.stderr)
