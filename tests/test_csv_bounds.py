@@ -105,3 +105,23 @@ def _check(text):
         return None
     assert rec.raw.dtype == np.int16 and rec.raw.shape[1] == 6 and len(rec) >= 2
     return rec
+
+
+@pytest.mark.parametrize("make,problem", [
+    (lambda: CANONICAL_HEADER + "\n" + "\n" * 2_000_000 + "0,0,0,1,0,0,0\n0.01,0,0,1,0,0,0\n", None),
+    (lambda: CANONICAL_HEADER + "\n0," + "1," * 1_000_000 + "\n", "wrong column count on line 2"),
+    (lambda: "a," * 1_000_000 + "\n", "header on line 1 is"),
+])
+def test_lines_that_cost_nothing_or_are_refused_before_splitting(make, problem):
+    text = make()
+    tracemalloc.start()
+    try:
+        try:
+            rec = parse_csv(text, "odd.csv")
+            assert problem is None and len(rec) == 2
+        except InputError as exc:
+            assert problem is not None and problem in str(exc)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * len(text) + 4_000_000

@@ -71,9 +71,10 @@ def read_csv(path, sample_rate_hz=None):
 def parse_csv(text, path="<csv>", sample_rate_hz=None):
     """Parse CSV text (see the module notes); ``path`` names the source in error messages.
 
-    Memory follows the file: lines are parsed CHUNK_CHARS at a time straight into one float64
-    array (8 bytes per value, about the size of the text), never held as Python strings all
-    at once."""
+    Memory follows the file: lines are parsed CHUNK_CHARS at a time into float64 arrays (8
+    bytes per value, about the size of the text), never held as Python strings all at once;
+    blank and comment lines cost nothing, a line with too many fields is refused before it
+    is split."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
@@ -82,7 +83,7 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
     last_line = text.count("\n") + (0 if ends_with_newline else 1)
 
     header_no = None
-    values = line_nos = None
+    blocks, block_nos = [], []          # float64 rows and their line numbers, chunk by chunk
     count = 0
     for first_no, lines in _line_chunks(text):
         rows, nos = [], []
@@ -91,12 +92,16 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
             if not stripped or stripped.startswith("#"):
                 continue
             if header_no is None:
+                if len(stripped) > MAX_HEADER_CHARS:
+                    raise InputError(path, "header on line %d is %d characters long (expected "
+                                     "%s)" % (no, len(stripped), CANONICAL_HEADER))
                 header_no = no
                 order, scales = _parse_header(stripped, path, no)
                 ncol = len(order)
-                values = np.empty((last_line - no, ncol), dtype=np.float64)
-                line_nos = np.empty(last_line - no, dtype=np.int64)
                 continue
+            if line.count(",") > ncol:      # refused before split() makes one string per field
+                raise InputError(path, "wrong column count on line %d: %d values, expected %d"
+                                 % (no, line.count(",") + 1, ncol))
             row = line.rstrip("\r").split(",")
             if len(row) != ncol:
                 if _cut_short(row, ncol, no, last_line, ends_with_newline, path):
@@ -122,15 +127,17 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
                 raise InputError(path, "non-numeric value %r on line %d (column %d)"
                                  % (row[bad].strip(), no, bad + 1))
             block = np.array(rows, dtype=np.float64).reshape(len(rows), ncol)
-        values[count:count + len(block)] = block
-        line_nos[count:count + len(block)] = nos
+        blocks.append(block)
+        block_nos.append(np.asarray(nos, dtype=np.int64))
         count += len(block)
     if header_no is None:
         raise InputError(path, "empty file (no header row)")
     del text
     if count < MIN_SAMPLES:
         raise InputError(path, "too few samples (%d; need at least %d)" % (count, MIN_SAMPLES))
-    values, line_nos = values[:count], line_nos[:count]
+    values = np.concatenate(blocks)
+    line_nos = np.concatenate(block_nos)
+    del blocks, block_nos
 
     finite = np.isfinite(values)
     if not finite.all():
@@ -168,6 +175,8 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
 
 #: Characters of text split into lines at a time (bounds the Python strings alive at once).
 CHUNK_CHARS = 1 << 18
+#: A header longer than this is not a header (split() would make one string per field).
+MAX_HEADER_CHARS = 4096
 
 
 def _line_chunks(text):
