@@ -203,3 +203,14 @@ def test_event_markers_are_capped_by_what_the_file_could_hold(capsys):
     assert "event markers past the %d" % cap in capsys.readouterr().err
     # a real recording's markers are far below the cap: all kept
     assert decode_trace(DATA).markers == sorted(REC.markers, key=lambda m: m.sample_index)
+
+
+def test_a_file_of_many_recordings_reads_a_bounded_number(capsys):
+    from footfall.io.trace_file import MAX_PARTS
+
+    tiny = encode_trace(make_recording(n=3, seed=1, markers=[]))
+    parts = decode_trace_parts(tiny * (MAX_PARTS + 10), "many.fft")
+    assert len(parts) == MAX_PARTS and all(len(p) == 3 for p in parts)
+    # (the 65th recording's file header was read: it matched, its copy restarted the indices)
+    assert parts[-1].skipped_bytes == 10 * len(tiny) - tf.HEADER_SIZE
+    assert "bytes were not read" in capsys.readouterr().err

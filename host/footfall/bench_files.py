@@ -5,7 +5,8 @@ Prints; never asserts. Inputs, each built here from a fixed seed:
 
 * trace: a simulated 10-minute run at 208 Hz; the same with a bad byte every 4 KB;
 * trace, crafted: 1 MB of plausible block headers (each claiming a full 6 KB payload); 1 MB of
-  random bytes after a header; 1 MB of CRC-valid event blocks; 6 KB of CRC-valid gap markers claiming 50 M and 2^31 samples;
+  random bytes after a header; 1 MB of CRC-valid event blocks; 1 MB of 599 s gap markers
+  (each a hole the reader may fill, together far more than the file could hold); 6 KB of CRC-valid gap markers claiming 50 M and 2^31 samples;
 * CSV: a simulated run as text (one row per sample), 2 and 20 minutes (memory per MB falls
   as files grow: the parser's per-chunk strings are a fixed cost); 2 minutes with an hour-long
   hole (filler capped, the clock keeps the hour).
@@ -109,6 +110,13 @@ def main():
     for lost in (50_000_000, 2**31 - 1 - 512):
         crafted = header + _blocks(0, rows) + _gap(256, lost) + _blocks(256 + lost, rows)
         measure("trace, gap marker of %d" % lost, crafted, _parts)
+
+    lost, holes, first = 599 * 208, bytearray(), 1
+    holes += _blocks(0, rows[:1])
+    while len(holes) < MB:            # 10-minute holes, one sample between: filler is capped
+        holes += _gap(first, lost) + _blocks(first + lost, rows[:1])
+        first += lost + 1
+    measure("trace, 1 MB of 599 s gap markers", header + bytes(holes), _parts)
 
     short = demo_session(minutes=2.0, seed=3, sample_rate_hz=208)
     measure("csv, 2 min at 208 Hz", csv_text(short), _csv)

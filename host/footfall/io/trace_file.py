@@ -22,7 +22,7 @@ differs from the current header), and a recording whose hole is too long to fill
 MAX_GAP_S, or more filler rows than the file could hold samples plus MAX_GAP_S): the samples
 after it are a part of their own, its start time moved on by the hole when it is known.
 
-Work is bounded whatever the file claims: filler rows never exceed the samples the file's
+Work is bounded whatever the file claims: at most MAX_PARTS recordings are read; filler rows never exceed the samples the file's
 size could hold plus MAX_GAP_S of samples; markers are kept up to one per MARKERS_PER_SAMPLES
 samples the file could hold (plus MARKERS_FREE); candidate blocks are found by cheap vectorised
 checks (sync, type, reserved byte, length) before any CRC, the CRC runs in C
@@ -54,6 +54,8 @@ MAX_GAP_S = 600
 #: a Python object (~100 bytes from 9 in the file): the cap keeps memory near the file's size.
 MARKERS_PER_SAMPLES = 8
 MARKERS_FREE = 1024
+#: Recordings read from one file; past this the rest of the file is not read (warned).
+MAX_PARTS = 64
 #: Bytes of CRC work allowed on candidate blocks that fail it, per byte of file (a safety
 #: net: with _SpanCrc a candidate costs at most 2 x _CRC_STEP bytes whatever its length).
 CRC_BUDGET_PER_BYTE = 64
@@ -92,6 +94,7 @@ class _Part:
     skipped_since: int = 0        # bytes skipped since the last SAMPLES block
     declared_lost: int = 0        # MARK_GAP values since the last SAMPLES block
     after_header: bool = False    # a header (or copy) came since the last SAMPLES block
+    start: int = 0                # file offset where this part began
 
     @property
     def rate(self):
@@ -123,6 +126,10 @@ def decode_trace_parts(data, path="<bytes>"):
     markers_dropped = 0
     ci, n_candidates = 0, len(candidates)   # candidates[ci] is the next one past pos
     while pos < end:
+        if len(parts) > MAX_PARTS:
+            gave_up = end - parts.pop().start
+            parts[-1].skipped += gave_up
+            break
         found = _block_at(data, view, pos, end, crc)
         if found[0] in ("none", "crc"):
             if found[0] == "crc":
@@ -139,7 +146,7 @@ def decode_trace_parts(data, path="<bytes>"):
             pos = nxt
             continue
         if found[0] == "header":        # a file header where a block was expected
-            part = _header_seen(parts, found[1], data[pos:pos + tf.HEADER_SIZE], False)
+            part = _header_seen(parts, found[1], data[pos:pos + tf.HEADER_SIZE], False, pos)
             pos = found[2]
             continue
         _kind, btype, first, poff, plen, nxt = found
@@ -150,10 +157,10 @@ def decode_trace_parts(data, path="<bytes>"):
                 fields = None
             if fields is not None:
                 part = _header_seen(parts, fields, data[poff:poff + tf.HEADER_SIZE],
-                                    first < part.next_index)
+                                    first < part.next_index, pos)
         elif btype == tf.BLOCK_SAMPLES:
             if first < part.next_index and part.after_header:     # indices start again
-                part = _Part(part.header, part.header_bytes)
+                part = _Part(part.header, part.header_bytes, start=pos)
                 parts.append(part)
             rate = part.rate
             allowed = (part.skipped_since // tf.SAMPLE_SIZE + part.declared_lost
@@ -168,7 +175,8 @@ def decode_trace_parts(data, path="<bytes>"):
                 print("%s: warning: a hole of %d samples (%.0f s) is too long to fill; the "
                       "samples after it are read as a recording of their own"
                       % (path, hole, hole / max(rate, 1)), file=sys.stderr)
-                part = _Part(part.header, part.header_bytes, origin=first, next_index=first)
+                part = _Part(part.header, part.header_bytes, origin=first, next_index=first,
+                             start=pos)
                 parts.append(part)
                 hole = 0
             filler_budget -= hole
@@ -208,15 +216,15 @@ def decode_trace_parts(data, path="<bytes>"):
                                       end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES)
                                       + MARKERS_FREE), file=sys.stderr)
     if gave_up:
-        print("%s: warning: too many damaged blocks; the last %d bytes were not searched"
-              % (path, gave_up), file=sys.stderr)
+        print("%s: warning: too many damaged blocks or recordings (more than %d); the last %d "
+              "bytes were not read" % (path, MAX_PARTS, gave_up), file=sys.stderr)
     if len(recordings) > 1:
         print("%s: holds %d recordings (%s)" % (path, len(recordings),
               ", ".join(r.path for r in recordings)), file=sys.stderr)
     return recordings
 
 
-def _header_seen(parts, fields, copy, restarts):
+def _header_seen(parts, fields, copy, restarts, pos):
     """A file header or HEADER block was read: the part that goes on from here. Another
     recording begins when the header differs or the indices restart (``restarts``); the same
     header may still begin one (concatenated pod files are alike), which the next SAMPLES
@@ -225,7 +233,7 @@ def _header_seen(parts, fields, copy, restarts):
     if part.empty():
         part.header, part.header_bytes = fields, copy
     elif restarts or copy != part.header_bytes:
-        part = _Part(fields, copy)
+        part = _Part(fields, copy, start=pos)
         parts.append(part)
     part.after_header = True
     return part
