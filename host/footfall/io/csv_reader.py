@@ -24,7 +24,7 @@ be 50-1000 Hz. ``sample_rate_hz`` overrides the column: rows uniform at that rat
 
 Values are checked against their units (warnings, not errors): at rest |acceleration| must
 read about 1 g, and a moving foot must turn at more than a few deg/s. Memory follows the
-file: lines are parsed in chunks straight into one float64 array.
+file: lines are parsed in chunks into float64 arrays (blank and comment lines cost nothing).
 
 A last line cut short (no final newline, too few columns or a partial number) is dropped
 with a warning on stderr; every other problem raises :class:`InputError`.
