@@ -61,6 +61,7 @@ demo: venv $(DEMO_TRACE)
 
 bench: venv pod-lib node_modules gaitmap-venv
 	$(PY) -m footfall.bench
+	$(PY) -m footfall.bench_files
 	$(PY) -m footfall.bench_vm
 	$(PY) -m footfall.bench_cues
 	$(PY) -m footfall.bench_accuracy

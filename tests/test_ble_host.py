@@ -63,8 +63,53 @@ def test_pull_resumes_a_partial_file(monkeypatch, tmp_path, pod_folder):
     monkeypatch.setattr(bc.FootfallClient, "read_chunk", spy)
     assert main(["pull", "--address", "AA:BB", "--out", str(out), "--name", "run-0001.fft"]) == 0
     assert (out / "run-0001.fft").read_bytes() == whole
-    assert reads[0] == (0, 5000) and not (out / "run-0001.fft.part").exists()
+    # the first bytes identify the recording; then the download goes on from the part's end
+    assert max(off for _i, off in reads if off < 5000) < bc.IDENTITY_BYTES
+    assert min(off for _i, off in reads if off >= bc.IDENTITY_BYTES) == 5000
+    assert not list(out.glob("*.part"))
     assert not (out / "run-0002.fft").exists()
+
+
+def test_pull_never_overwrites_another_recording_of_the_same_name(monkeypatch, tmp_path,
+                                                                  pod_folder, capsys):
+    """The pod's numbering started again: the local run-0001.fft (same name, same size) is an
+    older recording. It is kept; the pod's file is saved under its content identity."""
+    pod = Pod(folder=pod_folder)
+    use(monkeypatch, pod)
+    out = tmp_path / "out"
+    out.mkdir()
+    whole = (pod_folder / "run-0001.fft").read_bytes()
+    older = bytes(b ^ 0x55 for b in whole)
+    (out / "run-0001.fft").write_bytes(older)
+    assert main(["pull", "--address", "AA:BB", "--out", str(out), "--name", "run-0001.fft"]) == 0
+    assert (out / "run-0001.fft").read_bytes() == older
+    saved = out / ("run-0001-%s.fft" % bc.content_identity(whole[:bc.IDENTITY_BYTES]))
+    assert saved.read_bytes() == whole
+    assert str(saved) in capsys.readouterr().out
+    # pulling again finds the complete copy: nothing read past the identity bytes
+    reads = []
+    real = bc.FootfallClient.read_chunk
+
+    async def spy(self, index, offset, size):
+        reads.append(offset)
+        return await real(self, index, offset, size)
+
+    monkeypatch.setattr(bc.FootfallClient, "read_chunk", spy)
+    assert main(["pull", "--address", "AA:BB", "--out", str(out), "--name", "run-0001.fft"]) == 0
+    assert max(reads) < bc.IDENTITY_BYTES and len(list(out.iterdir())) == 2
+
+
+def test_pull_does_not_resume_a_part_of_another_recording(monkeypatch, tmp_path, pod_folder):
+    pod = Pod(folder=pod_folder)
+    use(monkeypatch, pod)
+    out = tmp_path / "out"
+    out.mkdir()
+    whole = (pod_folder / "run-0001.fft").read_bytes()
+    stale = bytes(b ^ 0xA5 for b in whole[:5000])          # an interrupted older download
+    (out / "run-0001.fft.part").write_bytes(stale)
+    assert main(["pull", "--address", "AA:BB", "--out", str(out), "--name", "run-0001.fft"]) == 0
+    assert (out / "run-0001.fft").read_bytes() == whole    # not a hybrid
+    assert (out / "run-0001.fft.part").read_bytes() == stale   # left as it was
 
 
 def test_pull_detects_a_corrupted_chunk_and_asks_again(monkeypatch, tmp_path, pod_folder):

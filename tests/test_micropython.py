@@ -157,3 +157,21 @@ def test_runner_exit_codes(tmp_path):
         p.write_text(src)
         r = subprocess.run(["node", str(RUNNER), str(p)], capture_output=True, text=True, timeout=60)
         assert r.returncode == want, (src, r.returncode, r.stderr)
+
+
+def test_vm_trace_writer_blocks_are_allocation_free_and_identical():
+    """The recorder's block calls (header copy, samples, events) under heap_lock() on the VM,
+    byte for byte what CPython writes."""
+    from footfall_core import trace_format as tf
+
+    rc, lines, err = run_vm("vm_trace.py")
+    s = heap_locked_summary(rc, lines, err, "trace writer")
+    assert rc == 0, err
+    header = bytearray(tf.HEADER_SIZE)
+    tf.pack_header(header, 208, 16, 2000, mount=tf.MOUNT_LACES, firmware_version="footfall-0.1")
+    hblock = bytearray(tf.HEADER_BLOCK_SIZE)
+    tf.pack_header_block(hblock, header, 123456)
+    assert bytes.fromhex(s["header_block"]) == bytes(hblock)
+    assert tf.unpack_header(bytes(hblock), tf.BLOCK_HEADER_SIZE) == tf.unpack_header(header)
+    assert tf.parse_block(bytes.fromhex(s["samples_block"]))[:2] == (tf.BLOCK_SAMPLES, 123456)
+    assert tf.parse_block(bytes.fromhex(s["events_block"]))[:2] == (tf.BLOCK_EVENTS, 123460)

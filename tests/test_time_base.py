@@ -16,7 +16,7 @@ from footfall.cli import main
 from footfall.errors import InputError
 from footfall.evaluation import match_indices
 from footfall.io import decode_trace, encode_trace, load_recording, parse_csv
-from footfall.io.timestamps import MAX_LOST_SAMPLES, time_base
+from footfall.io.timestamps import MAX_FILL_S, MAX_LOST_SAMPLES, time_base
 from footfall.recording import Recording
 from footfall.replay import replay
 from footfall.simulate import GaitSegment, simulate
@@ -252,21 +252,33 @@ def test_rates_outside_the_bounds_are_one_line_errors(tmp_path, rate, capsys):
         load_recording(path, sample_rate_hz=rate)
 
 
-def test_an_hour_long_hole_is_refused_without_allocating_it(tmp_path):
+def test_an_hour_long_hole_is_a_bounded_gap_on_the_files_clock(tmp_path, capsys):
     rows = ["%.4f,0,0,1,0,0,0" % (i / 1000) for i in range(500)]
     rows += ["%.4f,0,0,1,0,0,0" % (3600 + i / 1000) for i in range(500)]
     path = tmp_path / "hour.csv"
     path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
     tracemalloc.start()
     try:
-        with pytest.raises(InputError) as exc:
-            load_recording(path)
+        rec = load_recording(path)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert "hour.csv" in str(exc.value) and "line 502" in str(exc.value)
-    assert "hole longer than 600 s" in str(exc.value)
-    assert peak < 20e6
+    fill = int(MAX_FILL_S * 1000)
+    assert rec.gaps == [(500, fill)] and len(rec) == 1000 + fill     # marked, filler capped
+    assert rec.time_of(500 + fill) == pytest.approx(3600.0)          # the clock keeps the hour
+    assert rec.duration_s == pytest.approx(3600.5, abs=0.01)
+    err = capsys.readouterr().err
+    assert "hour.csv" in err and "line 502" in err and "longer than 600 s" in err
+    assert peak < 40e6
+
+
+def test_a_hole_of_days_is_refused_without_allocating_it(tmp_path):
+    rows = ["%.4f,0,0,1,0,0,0" % (i / 1000) for i in range(500)]
+    rows += ["%.4f,0,0,1,0,0,0" % (3 * 86400 + i / 1000) for i in range(500)]
+    path = tmp_path / "days.csv"
+    path.write_text(HEADER + "\n" + "\n".join(rows) + "\n")
+    with pytest.raises(InputError, match="days.csv: time jumps .* before line 502: a hole longer"):
+        load_recording(path)
 
 
 def test_many_long_holes_are_bounded_too():

@@ -191,6 +191,30 @@ def test_recording_rotates_and_equals_the_fed_samples(demo, tmp_path):
     assert set(ics_in_first) <= set(pod_ics) | {i for i in ics_in_first if i < 0}
     cue_marks = [m for m in files[0].markers if m.kind == 4]
     assert cue_marks and cue_marks[0].value == 8             # record-start cue, first thing
+    # the pod's files carry a header copy: one bad header byte loses nothing; two files
+    # written one after the other read back as two recordings, not as damage
+    from footfall.io.trace_file import decode_trace_parts
+    from footfall_core import trace_format as tf
+    data = [(tmp_path / "recordings" / r["name"]).read_bytes() for r in recs[:2]]
+    assert tf.unpack_header(data[0])[0] == tf.FORMAT_VERSION == 2
+    for d in data:
+        blocks, pos = [], tf.HEADER_SIZE
+        while pos < len(d):
+            blocks.append(tf.parse_block(d, pos))
+            pos = blocks[-1][4]
+        kinds = [b[0] for b in blocks]
+        n_samples = kinds.count(tf.BLOCK_SAMPLES)
+        assert kinds[0] == tf.BLOCK_HEADER and n_samples > tf.HEADER_REPEAT_BLOCKS
+        assert kinds.count(tf.BLOCK_HEADER) == 1 + n_samples // tf.HEADER_REPEAT_BLOCKS
+        assert all(d[b[2]:b[2] + tf.HEADER_SIZE] == d[:tf.HEADER_SIZE]
+                   for b in blocks if b[0] == tf.BLOCK_HEADER)
+    for pos in (4, 6, 20, 31):
+        bad = bytearray(data[0])
+        bad[pos] ^= 0x5A
+        np.testing.assert_array_equal(decode_trace_parts(bytes(bad))[0].raw, files[0].raw)
+    both = decode_trace_parts(data[0] + data[1])
+    assert len(both) == 2 and all(p.skipped_bytes == 0 and not p.gaps for p in both)
+    np.testing.assert_array_equal(both[1].raw, files[1].raw)
 
 
 def test_boot_with_button_held_leaves_the_drive_to_usb(demo, tmp_path):

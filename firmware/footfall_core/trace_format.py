@@ -1,4 +1,4 @@
-"""Footfall trace format ("FFTR", version 1): one definition for the pod and the host.
+"""Footfall trace format ("FFTR", version 2): one definition for the pod and the host.
 
 Runs unchanged on CircuitPython/MicroPython and CPython: integers only, no allocation on the
 per-sample path (``append_sample``/``append_event`` pack into a bytearray the caller owns).
@@ -8,8 +8,8 @@ File header (HEADER_SIZE = 32 bytes)::
 
     off size type  field
       0    4 4s    magic b"FFTR" (never changes; the version byte says what follows)
-      4    1 u8    format version (FORMAT_VERSION = 1; a reader rejects other versions)
-      5    1 u8    header length in bytes (32 for version 1; blocks start here)
+      4    1 u8    format version (FORMAT_VERSION = 2; readers take READ_VERSIONS = 1, 2)
+      5    1 u8    header length in bytes (32; blocks start here)
       6    2 u16   sample rate, Hz (integer, nominal ODR)
       8    4 u32   start time, Unix seconds of sample 0 (0 = unknown)
      12    2 u16   gyro full scale, deg/s (125..2000)
@@ -24,11 +24,11 @@ Block (BLOCK_OVERHEAD = 12 bytes + payload)::
 
     off size type  field
       0    2 2s    sync word SYNC = EB 90
-      2    1 u8    block type: BLOCK_SAMPLES 1, BLOCK_EVENTS 2
+      2    1 u8    block type: BLOCK_SAMPLES 1, BLOCK_EVENTS 2, BLOCK_HEADER 3 (version 2)
       3    1 u8    reserved, write 0
       4    2 u16   payload length n, bytes (<= MAX_PAYLOAD; a multiple of the record size)
       6    4 u32   first sample index (samples since the start of the recording);
-                   EVENTS: the number of samples recorded when the block was written
+                   EVENTS, HEADER: the number of samples recorded when the block was written
      10    n       payload
    10+n    2 u16   CRC-16/CCITT-FALSE of bytes [0, 10+n) (block header and payload)
 
@@ -37,6 +37,15 @@ LSM6DS3TR-C output registers and FIFO pattern (OUTX_L_G..OUTZ_H_XL), so FIFO byt
 copied in verbatim. Sample k of the block has index first_sample_index + k.
 
 EVENTS payload: n / 9 records ``kind u8, sample index u32, value int32`` (MARK_* kinds).
+
+HEADER payload (version 2): a copy of the 32-byte file header, with its own CRC. The writer
+puts one right after the file header and another every HEADER_REPEAT_BLOCKS SAMPLES blocks
+(44 bytes per 16 blocks of 3 KB: under 0.1 % of the flash), so one bad byte in the file header (or a bad sector at the start)
+does not lose the recording: a reader whose file header fails takes the first intact copy.
+A HEADER block whose first sample index is below the samples already read, or whose header
+differs, starts another recording; so does a complete file header (magic, CRC) where a block
+was expected: two traces written one after the other (``cat a.fft b.fft``) read as two
+recordings, not as damage. Version 1 files (no HEADER blocks) read as before.
 
 Lost samples: the writer keeps counting samples it lost (e.g. a FIFO overrun) and emits a
 MARK_GAP event (sample index = first lost sample, value = number lost); the next SAMPLES block
@@ -53,7 +62,8 @@ except ImportError:  # CPython
         return x
 
 MAGIC = b"FFTR"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)          # versions a reader accepts (version 1: no HEADER blocks)
 HEADER_SIZE = 32
 FW_VERSION_SIZE = 12
 
@@ -63,6 +73,9 @@ CRC_SIZE = 2
 BLOCK_OVERHEAD = 12             # block header + CRC, bytes
 BLOCK_SAMPLES = 1
 BLOCK_EVENTS = 2
+BLOCK_HEADER = 3                # payload: a copy of the file header (version 2)
+HEADER_BLOCK_SIZE = 44          # bytes of a HEADER block = BLOCK_OVERHEAD + HEADER_SIZE
+HEADER_REPEAT_BLOCKS = 16       # SAMPLES blocks between two HEADER blocks (writer's choice)
 
 SAMPLE_SIZE = 12                # bytes per six-axis sample
 SAMPLE_AXES = ("gx", "gy", "gz", "ax", "ay", "az")   # order inside a sample
@@ -154,7 +167,7 @@ def unpack_header(buf, offset=0):
      fw) = struct.unpack_from(_HEADER_FMT, buf, offset)
     if bytes(magic) != MAGIC:
         raise ValueError("not a Footfall trace (bad magic)")
-    if version != FORMAT_VERSION:
+    if version not in READ_VERSIONS:
         raise ValueError("unsupported trace format version %d" % version)
     if hlen < HEADER_SIZE or offset + hlen > len(buf):
         raise ValueError("bad header length %d" % hlen)
@@ -176,6 +189,16 @@ def begin_block(buf, offset, block_type, first_sample_index):
     """
     struct.pack_into(_BLOCK_FMT, buf, offset, SYNC, block_type, 0, 0, first_sample_index)
     return offset + _B_PAYLOAD
+
+
+def pack_header_block(buf, header, first_sample_index):
+    """Write a HEADER block holding ``header`` (HEADER_SIZE bytes, from pack_header) into
+    buf[0:HEADER_BLOCK_SIZE]; returns HEADER_BLOCK_SIZE. Allocates nothing when ``header``
+    is a bytearray or memoryview (a byte-wise copy)."""
+    begin_block(buf, 0, BLOCK_HEADER, first_sample_index)
+    for i in range(HEADER_SIZE):
+        buf[_B_PAYLOAD + i] = header[i]
+    return finish_block(buf, 0, _B_PAYLOAD + HEADER_SIZE)
 
 
 def append_sample(buf, offset, gx, gy, gz, ax, ay, az):
@@ -223,9 +246,11 @@ def parse_block(buf, offset=0, end=None):
         size = SAMPLE_SIZE
     elif btype == BLOCK_EVENTS:
         size = EVENT_SIZE
+    elif btype == BLOCK_HEADER:
+        size = HEADER_SIZE
     else:
         raise ValueError("unknown block type %d" % btype)
-    if n > MAX_PAYLOAD or n % size:
+    if n > MAX_PAYLOAD or n % size or (btype == BLOCK_HEADER and n != HEADER_SIZE):
         raise ValueError("bad payload length %d" % n)
     payload = offset + _B_PAYLOAD
     if payload + n + CRC_SIZE > end:

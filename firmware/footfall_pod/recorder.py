@@ -2,7 +2,8 @@
 
 Files are recordings/NNNN.fft, numbered on from the highest already there, so earlier files are
 never opened again. Each file is a complete trace (header, then CRC-checked blocks, sample
-indices from 0). Samples arrive in bursts straight from the sensor FIFO into the SAMPLES block
+indices from 0); a HEADER block (a copy of the header) follows the header and every
+tf.HEADER_REPEAT_BLOCKS SAMPLES blocks, so one bad byte in the header cannot lose the file. Samples arrive in bursts straight from the sensor FIFO into the SAMPLES block
 buffer (the FIFO's byte layout is the trace's sample layout); events (IC, TO, cue, button, gap)
 collect in an EVENTS block buffer. A block is written when full or when record_flush_ms has
 passed, then the file is flushed and os.sync()ed, so a power cut loses at most that much.
@@ -34,6 +35,7 @@ class Recorder:
         self._block_mv = memoryview(self.block)
         self._events_mv = memoryview(self.events)
         self.header = bytearray(tf.HEADER_SIZE)
+        self.header_block = bytearray(tf.HEADER_BLOCK_SIZE)   # the header's copy, as a block
         self.active = False
         self.file = None
         self.path = None
@@ -56,6 +58,7 @@ class Recorder:
         self.n_block = 0                # samples in the block buffer
         self.block_first = 0            # file sample index of the block's first sample
         self.n_events = 0
+        self.blocks_since_header = 0    # SAMPLES blocks written since the last HEADER block
         self.recorded = 0               # samples in the file (written or buffered), gaps included
         self.file_bytes = 0
         self.opened_ms = 0
@@ -123,6 +126,8 @@ class Recorder:
             tf.pack_header(self.header, self.rate_hz, 16, 2000, mount=tf.MOUNT_LACES,
                            firmware_version=FW_VERSION)
             f.write(self.header)
+            tf.pack_header_block(self.header_block, self.header, 0)
+            f.write(self.header_block)
             f.flush()
         except OSError as exc:
             self.stop_reason = "cannot write: " + repr(exc)
@@ -132,7 +137,7 @@ class Recorder:
         self.path = path
         self.files_written.append(path)
         self._reset_file_state(t)
-        self.file_bytes = tf.HEADER_SIZE
+        self.file_bytes = tf.HEADER_SIZE + tf.HEADER_BLOCK_SIZE
         self.opened_ms = now_ms
         self.flushed_ms = now_ms
         return True
@@ -218,7 +223,8 @@ class Recorder:
         """Write the buffered events and samples as blocks, flush, sync."""
         if self.file is None:
             return
-        need = _PAYLOAD + self.n_block * tf.SAMPLE_SIZE + tf.CRC_SIZE + len(self.events)
+        need = (_PAYLOAD + self.n_block * tf.SAMPLE_SIZE + tf.CRC_SIZE + len(self.events)
+                + tf.HEADER_BLOCK_SIZE)
         if self.free_bytes() - need < self.reserve_bytes:
             self.n_block = 0
             self.n_events = 0
@@ -239,6 +245,12 @@ class Recorder:
                 self.file_bytes += end
                 self.block_first += self.n_block
                 self.n_block = 0
+                self.blocks_since_header += 1
+                if self.blocks_since_header >= tf.HEADER_REPEAT_BLOCKS:
+                    tf.pack_header_block(self.header_block, self.header, self.block_first)
+                    self.file.write(self.header_block)
+                    self.file_bytes += tf.HEADER_BLOCK_SIZE
+                    self.blocks_since_header = 0
             self.file.flush()
             self.writes += 1
         except OSError as exc:

@@ -6,6 +6,7 @@ The byte layouts come from footfall_core.ble_format, the same file the pod packs
 backends wired to the pod's own services and advertisement on the _bleio stand-in there).
 """
 import asyncio
+import os
 import struct
 from pathlib import Path
 
@@ -254,19 +255,38 @@ class FootfallClient:
                          % (index, offset, CHUNK_RETRIES))
 
     async def download(self, rec, folder, progress=None):
-        """Fetch one recording into folder/name; resumes a folder/name.part. Returns the path."""
+        """Fetch one recording into folder; returns the path written (or already there).
+
+        A recording is known by its content identity (:func:`content_identity`: the trace
+        header's start time and a hash of its first IDENTITY_BYTES), not by its name: a
+        local file of that name holding another recording is kept and this one is saved as
+        NAME-IDENTITY; a partial download (NAME.IDENTITY.part) is resumed only by the same
+        recording. Every file is written to its .part and renamed when complete.
+        """
         folder = Path(folder)
+        head = await self.read_range(rec["index"], 0, min(IDENTITY_BYTES, rec["size"]))
+        ident = content_identity(head)
         final = folder / rec["name"]
-        if final.exists() and final.stat().st_size == rec["size"]:
-            return final                         # already complete
-        part = folder / (rec["name"] + ".part")
+        if final.exists() and not _holds(final, head, rec["size"]):
+            final = folder / ("%s-%s%s" % (final.stem, ident, final.suffix))
+        if final.exists():
+            if _holds(final, head, rec["size"]):
+                return final                     # already complete
+            raise BleFailure("%s exists and holds another recording" % final)
+        part = folder / ("%s.%s.part" % (rec["name"], ident))
+        legacy = folder / (rec["name"] + ".part")
+        if not part.exists() and legacy.exists() and _starts_with(legacy, head):
+            legacy.replace(part)                 # a partial download of this very recording
         offset = part.stat().st_size if part.exists() else 0
-        if offset > rec["size"]:
+        if offset and (offset > rec["size"] or not _starts_with(part, head[:offset])):
             part.unlink()
             offset = 0
         mtu = getattr(self.client, "mtu_size", 23) or 23
         size = max(mtu - 3 - bf.REC_READ_HEADER, 1)
         with open(part, "ab") as f:
+            if offset < len(head):
+                f.write(head[offset:])
+                offset = len(head)
             while offset < rec["size"]:
                 data = await self.read_chunk(rec["index"], offset, size)
                 if not data:
@@ -277,8 +297,54 @@ class FootfallClient:
                 offset += len(data)
                 if progress is not None:
                     progress(offset, rec["size"])
+            f.flush()
+            os.fsync(f.fileno())
+        if final.exists():                       # appeared meanwhile: never replaced
+            raise BleFailure("%s appeared during the download; kept %s" % (final, part))
         part.replace(final)
         return final
+
+    async def read_range(self, index, offset, length):
+        """length bytes of recording `index` from `offset`, chunk by chunk."""
+        mtu = getattr(self.client, "mtu_size", 23) or 23
+        size = max(mtu - 3 - bf.REC_READ_HEADER, 1)
+        out = bytearray()
+        while len(out) < length:
+            data = await self.read_chunk(index, offset + len(out), min(size, length - len(out)))
+            if not data:
+                raise BleFailure("recording %d: no data at %d" % (index, offset + len(out)))
+            out += data
+        return bytes(out[:length])
+
+
+#: Bytes at the start of a recording that identify it: header, its copy and the first samples
+#: (sensor noise makes them unique between recordings even when the pod has no clock).
+IDENTITY_BYTES = 512
+
+
+def content_identity(head):
+    """A recording's identity as a file-name part: "START-HASH", START the trace header's start
+    time (Unix s, 0 = unknown; 0 for a file that is not a trace) and HASH the first 12 hex
+    digits of the SHA-256 of its first IDENTITY_BYTES."""
+    import hashlib
+
+    from footfall_core import trace_format as tf
+
+    try:
+        start = tf.unpack_header(head)[7]
+    except ValueError:
+        start = 0
+    return "%d-%s" % (start, hashlib.sha256(head[:IDENTITY_BYTES]).hexdigest()[:12])
+
+
+def _starts_with(path, head):
+    with open(path, "rb") as f:
+        return f.read(len(head)) == head
+
+
+def _holds(path, head, size):
+    """path is a complete copy of the recording starting with head, of size bytes."""
+    return path.stat().st_size == size and _starts_with(path, head)
 
 
 def _check(status, what):

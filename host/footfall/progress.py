@@ -47,9 +47,21 @@ READING_SPINNER_BYTES = 4 << 20     # files larger than this (4 MB, ~25 min of C
 def load_recording_shown(path, stream=None):
     """footfall.io.load_recording, with a "reading FILE (N MB)" spinner on stderr while a
     large file is parsed (a terminal only; the readers give no partial progress)."""
-    import os
-
     from footfall.io import load_recording
+
+    return _shown(path, load_recording, stream)
+
+
+def load_recordings_shown(path, stream=None):
+    """footfall.io.load_recordings (every recording a trace holds), with the same spinner."""
+    from footfall.io import load_recordings
+
+    return _shown(path, load_recordings, stream)
+
+
+def _shown(path, load, stream):
+    import os
+    from pathlib import Path
 
     stream = stream or sys.stderr
     try:
@@ -57,10 +69,8 @@ def load_recording_shown(path, stream=None):
     except OSError:
         size = 0                       # the reader names the problem
     if size < READING_SPINNER_BYTES or not stream.isatty():
-        return load_recording(path)
+        return load(path)
     from rich.console import Console
 
-    from pathlib import Path
-
     with Console(file=stream).status(f"reading {Path(path).name} ({size / 1e6:.0f} MB)"):
-        return load_recording(path)
+        return load(path)

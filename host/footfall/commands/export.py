@@ -1,5 +1,5 @@
 """`footfall export TRACE --fit out.fit | --csv out.csv`: per-stride CSV or a FIT activity file."""
-from footfall.commands.output_file import write_output
+from footfall.commands.output_file import check_not_an_input, write_output
 from footfall.commands.settings_file import load_settings
 from footfall.errors import InputError
 
@@ -38,18 +38,22 @@ def run(args):
 
     if not args.fit and not args.csv:
         raise InputError(args.trace, "nothing to do: give --fit OUT.fit and/or --csv OUT.csv")
+    inputs = (args.trace, args.settings)
+    for out in (args.csv, args.fit):
+        if out is not None:
+            check_not_an_input(out, inputs)
     start_override = _parse_start(args.start_time)
     settings = load_settings(args.settings)
     rec = load_recording(args.trace)
     strides, _ics, activity, _core = replay(rec, settings, progress=True)
     if args.csv:
-        write_output(args.csv, export.csv_text(strides))
+        write_output(args.csv, export.csv_text(strides), inputs)
         print(f"wrote {args.csv}: {len(strides)} strides")
     if args.fit:
         start = export.start_time_unix_s(rec, args.trace, start_override)
         idle_s = settings.get("idle_after_ms") / 1000.0
         data = export.fit_bytes(strides, activity, rec.duration_s, start, idle_after_s=idle_s)
-        write_output(args.fit, data)
+        write_output(args.fit, data, inputs)
         print(f"wrote {args.fit}: {len(data)} bytes, {int(rec.duration_s) + 1} records, "
               f"{len(strides)} strides")
     return 0

@@ -1,8 +1,11 @@
 """`footfall pull [--address ADDR] [--out DIR]`: download the pod's recordings over BLE.
 
-Chunks are offset-addressed and CRC-checked (a bad chunk is asked for again); a transfer
-that breaks off leaves NAME.part, and the next pull resumes from its end. A file already
-complete in DIR is skipped. Each finished .fft is checked with the trace reader.
+Chunks are offset-addressed and CRC-checked (a bad chunk is asked for again). A recording is
+known by its content (the trace header's start time and a hash of its first bytes), not its
+name: a file already complete in DIR is skipped; a different file of the same name (the pod's
+numbering started again) is kept, and the new one saved as NAME-START-HASH.fft. A transfer
+that breaks off leaves NAME.START-HASH.part, which only the same recording resumes; the file
+is renamed into place when complete. Each finished .fft is checked with the trace reader.
 """
 import sys
 from pathlib import Path

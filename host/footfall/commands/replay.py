@@ -20,32 +20,41 @@ def register(sub):
 
 
 def run(args):
-    from footfall.progress import load_recording_shown as load_recording
+    from footfall.progress import load_recordings_shown as load_recordings
+
+    settings = load_settings(args.settings)
+    recordings = load_recordings(args.trace)     # a trace may hold several recordings
+    outputs = [_replay_one(rec, settings, args) for rec in recordings]
+    if args.json:
+        out = outputs[0] if len(outputs) == 1 else {"trace": str(args.trace),
+                                                     "recordings": outputs}
+        json.dump(out, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    return 0
+
+
+def _replay_one(rec, settings, args):
+    """Replay one recording; print its text report, or return its JSON object."""
     from footfall.recording import format_rate
     from footfall.replay import replay
     from footfall.summary import format_summary, format_table, summarize
 
-    settings = load_settings(args.settings)
-    rec = load_recording(args.trace)
     strides, _ics, activity, core = replay(rec, settings, progress=not args.json)
     summary = summarize(strides, activity, rec.duration_s, core.landings_)
     gaps = gap_list(rec)
     if args.json:
-        out = {"trace": str(args.trace), "sample_rate_hz": rec.sample_rate_hz,
-               "samples": len(rec), "gaps": gaps,
-               "strikes": [{k: s[k] for k in STRIKE_KEYS} for s in strides],
-               "activity": [{"t_s": t, "state": name} for t, name in activity],
-               "summary": summary}
-        json.dump(out, sys.stdout, indent=1)
-        sys.stdout.write("\n")
-        return 0
+        return {"trace": rec.path, "sample_rate_hz": rec.sample_rate_hz,
+                "samples": len(rec), "gaps": gaps,
+                "strikes": [{k: s[k] for k in STRIKE_KEYS} for s in strides],
+                "activity": [{"t_s": t, "state": name} for t, name in activity],
+                "summary": summary}
     if not args.summary_only:
         print(format_table(strides))
         print()
-    print(f"{args.trace}: {format_rate(rec.sample_rate_hz)} Hz, {len(rec)} samples")
+    print(f"{rec.path}: {format_rate(rec.sample_rate_hz)} Hz, {len(rec)} samples")
     print(format_gaps(gaps))
     print(format_summary(summary))
-    return 0
+    return None
 
 
 def gap_list(rec):

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from footfall.commands.output_file import write_output
+from footfall.commands.output_file import check_not_an_input, write_output
 from footfall.commands.settings_file import load_settings
 from footfall.errors import InputError, read_input_bytes
 
@@ -94,6 +94,8 @@ def _one(args, trace):
     from footfall.replay import replay
     from footfall.report import build_report
 
+    inputs = (trace, args.settings, args.sim_json)
+    check_not_an_input(args.out, inputs)
     settings = load_settings(args.settings)
     if args.sim and args.sim_json:
         raise InputError(args.sim_json, "give --sim or --sim-json, not both")
@@ -113,9 +115,9 @@ def _one(args, trace):
     strides, ics, activity, core = replay(rec, settings, progress=True)
     page, pngs, _captions = build_report(rec, strides, ics, activity, core, settings,
                                          Path(trace).name, sim=sim, cue_note=note, path=trace)
-    write_output(args.out, page)
+    write_output(args.out, page, inputs)
     print(f"wrote {args.out}: {len(page) // 1024} KB, plots: {', '.join(pngs)}")
-    _write_pngs(args.png_dir, pngs)
+    _write_pngs(args.png_dir, pngs, inputs)
     return 0
 
 
@@ -133,14 +135,15 @@ def _compare(args, traces):
         runs.append((Path(trace).name, facts, strides, activity))
     runs.sort(key=lambda r: (r[1]["start"] is None, r[1]["start"] or 0))
     page, pngs = build_comparison(runs)
-    write_output(args.out, page)
+    inputs = (*traces, args.settings)
+    write_output(args.out, page, inputs)
     print(f"wrote {args.out}: {len(runs)} runs compared, {len(page) // 1024} KB")
-    _write_pngs(args.png_dir, pngs)
+    _write_pngs(args.png_dir, pngs, inputs)
     return 0
 
 
-def _write_pngs(folder, pngs):
+def _write_pngs(folder, pngs, inputs):
     if folder:
         for name, png in pngs.items():
-            write_output(Path(folder) / f"{name}.png", png)
+            write_output(Path(folder) / f"{name}.png", png, inputs)
         print(f"wrote {len(pngs)} PNGs to {folder}")

@@ -7,7 +7,6 @@ DEFAULTS with each setting's range in a comment. `--defaults` prints the default
 is what firmware/settings.toml holds.
 """
 import sys
-from pathlib import Path
 
 HEADER = ("# Footfall pod settings: `name = integer` lines (valid TOML), read at boot.\n"
           "# Written by `footfall settings`; a bad line is logged on the pod and its default kept.\n"
@@ -63,7 +62,8 @@ def run(args):
             raise InputError("--set", problem)
     text = render(settings)
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        from footfall.commands.output_file import write_output
+        write_output(args.out, text, inputs=(args.src,))
         print(f"wrote {args.out}: {len(settings.values)} settings", file=sys.stderr)
     else:
         sys.stdout.write(text)

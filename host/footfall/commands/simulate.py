@@ -1,5 +1,12 @@
 """`footfall simulate --out FILE`: write a simulated sample run (the demo recording)."""
-from pathlib import Path
+import math
+
+from footfall.errors import InputError
+
+#: Shortest and longest run simulated, minutes: four hours is a marathon and then some
+#: (~20 MB of trace at 208 Hz; the samples are built in memory).
+MIN_MINUTES = 0.1
+MAX_MINUTES = 240.0
 
 
 def register(sub):
@@ -15,23 +22,18 @@ def register(sub):
     p.set_defaults(func=run)
 
 
-MAX_MINUTES = 240.0     # four hours: a marathon and then some, ~20 MB of trace at 208 Hz
-
-
 def run(args):
     from footfall.commands.output_file import write_output
-    from footfall.errors import InputError
     from footfall.io.trace_file import encode_trace
     from footfall.simulate import demo_session
 
-    if not 0.1 <= args.minutes <= MAX_MINUTES:       # (NaN fails this too)
-        raise InputError("--minutes",
-                         f"expected 0.1 to {MAX_MINUTES:g} minutes, got {args.minutes}")
-    if args.seed < 0:
-        raise InputError("--seed", f"expected an integer >= 0, got {args.seed}")
+    if not (math.isfinite(args.minutes) and MIN_MINUTES <= args.minutes <= MAX_MINUTES):
+        raise InputError("--minutes", f"{args.minutes:g} is outside {MIN_MINUTES:g}-"
+                         f"{MAX_MINUTES:g} minutes")
+    if not 0 <= args.seed < 2**32:
+        raise InputError("--seed", f"{args.seed} is outside 0-{2**32 - 1}")
     rec = demo_session(minutes=args.minutes, seed=args.seed, sample_rate_hz=args.rate)
-    out = Path(args.out)
-    write_output(out, encode_trace(rec))
-    print(f"wrote {out}: {rec.duration_s:.0f} s at {rec.sample_rate_hz} Hz, "
+    write_output(args.out, encode_trace(rec))
+    print(f"wrote {args.out}: {rec.duration_s:.0f} s at {rec.sample_rate_hz} Hz, "
           f"{len(rec.reference.get('ic_s', []))} simulated strides")
     return 0

@@ -3,18 +3,19 @@
 ``load_recording`` picks the reader from the content first (trace magic, MAT-file text header),
 then from the extension (.fft, .mat, .csv/.txt), then from a text first line with commas.
 """
+import sys
 from pathlib import Path
 
 from footfall_core import trace_format as tf
 
-from ..errors import InputError
+from ..errors import InputError, check_regular_file
 from ..recording import check_sample_rate
 from .csv_reader import parse_csv, read_csv
 from .pyshoe import (pyshoe_reference_gaps, pyshoe_reference_ic_s, pyshoe_reference_stance,
                      read_pyshoe)
-from .trace_file import decode_trace, encode_trace, read_trace, write_trace
+from .trace_file import decode_trace, encode_trace, read_trace, read_trace_parts, write_trace
 
-__all__ = ["load_recording", "read_trace", "write_trace", "decode_trace", "encode_trace",
+__all__ = ["load_recording", "load_recordings", "read_trace", "write_trace", "decode_trace", "encode_trace",
            "read_csv", "parse_csv", "read_pyshoe", "pyshoe_reference_gaps", "pyshoe_reference_ic_s",
            "pyshoe_reference_stance"]
 
@@ -26,8 +27,19 @@ def load_recording(path, sample_rate_hz=None):
 
     ``sample_rate_hz`` (Hz, 50-1000, e.g. 208 or 102.4) overrides the rate the file states or
     implies; the rows are then uniform at that rate (a CSV's time column is not used).
+    A trace holding several recordings (:func:`load_recordings`) gives its first, with a note.
     Raises InputError for a missing, unreadable, damaged or unknown file.
     """
+    recordings = load_recordings(path, sample_rate_hz)
+    if len(recordings) > 1:
+        print("%s: reading its first recording only (footfall replay reads each)" % path,
+              file=sys.stderr)
+    return recordings[0]
+
+
+def load_recordings(path, sample_rate_hz=None):
+    """Every recording in a file (see :func:`load_recording`): one, except for a trace that
+    holds several (concatenated, or split at a hole too long to fill)."""
     path = str(path)
     p = Path(path)
     if sample_rate_hz is not None:
@@ -36,10 +48,7 @@ def load_recording(path, sample_rate_hz=None):
         except (TypeError, ValueError):
             raise InputError(path, "sample rate must be a number of Hz, got %r"
                              % (sample_rate_hz,)) from None
-    if not p.exists():
-        raise InputError(path, "no such file")
-    if p.is_dir():
-        raise InputError(path, "is a directory, not a recording")
+    check_regular_file(path)
     try:
         with open(p, "rb") as f:
             head = f.read(512)
@@ -50,17 +59,21 @@ def load_recording(path, sample_rate_hz=None):
     ext = p.suffix.lower()
 
     if head.startswith(tf.MAGIC) or ext == ".fft":
-        recording = read_trace(path)
+        recordings = read_trace_parts(path)
+        for recording in recordings:     # the core runs at 50-1000 Hz: say so before anything
+            if sample_rate_hz is None:
+                check_sample_rate(recording.sample_rate_hz, recording.path)
     elif head.startswith(_MAT_MAGIC) or ext == ".mat":
-        return read_pyshoe(path, sample_rate_hz)
+        return [read_pyshoe(path, sample_rate_hz)]
     elif ext in (".csv", ".txt") or _looks_like_csv(head):
-        return read_csv(path, sample_rate_hz)
+        return [read_csv(path, sample_rate_hz)]
     else:
         raise InputError(path, "unknown format (not a Footfall trace, CSV or PyShoe .mat file)")
     if sample_rate_hz is not None:
-        recording.sample_rate_hz = sample_rate_hz
-        recording.time_s = None
-    return recording
+        for recording in recordings:
+            recording.sample_rate_hz = sample_rate_hz
+            recording.time_s = None
+    return recordings
 
 
 def _looks_like_csv(head):

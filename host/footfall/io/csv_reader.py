@@ -17,9 +17,14 @@ nominal rate is a pooled least-squares fit over the stretches between holes, sna
 exact known rate within 0.05 % and otherwise kept as measured (to 0.01 Hz: 102.4 Hz stays
 102.4); jitter around the grid is tolerated without inventing gaps; a hole (a step of more
 than 1.5 periods that shifts the grid) becomes filler rows and a ``Recording.gaps`` entry; a
-hole over 10 minutes is an InputError naming its line. ``Recording.time_s`` keeps the time
+hole over 10 minutes keeps 10 minutes of filler rows (the clock carries its true length), one
+over a day is an InputError naming its line. ``Recording.time_s`` keeps the time
 column (filler rows interpolated), ``reference["time_s"]`` the column as read. The rate must
 be 50-1000 Hz. ``sample_rate_hz`` overrides the column: rows uniform at that rate, no holes.
+
+Values are checked against their units (warnings, not errors): at rest |acceleration| must
+read about 1 g, and a moving foot must turn at more than a few deg/s. Memory follows the
+file: lines are parsed in chunks into float64 arrays (blank and comment lines cost nothing).
 
 A last line cut short (no final newline, too few columns or a partial number) is dropped
 with a warning on stderr; every other problem raises :class:`InputError`.
@@ -59,71 +64,90 @@ def read_csv(path, sample_rate_hz=None):
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(path, "not a text CSV file (byte %d is not UTF-8)" % exc.start) from None
+    del raw_bytes                       # keep one copy of the file in memory, not two
     return parse_csv(text, path, sample_rate_hz)
 
 
 def parse_csv(text, path="<csv>", sample_rate_hz=None):
-    """Parse CSV text (see the module notes); ``path`` names the source in error messages."""
+    """Parse CSV text (see the module notes); ``path`` names the source in error messages.
+
+    Memory follows the file: lines are parsed CHUNK_CHARS at a time into float64 arrays (8
+    bytes per value, about the size of the text), never held as Python strings all at once;
+    blank and comment lines cost nothing, a line with too many fields is refused before it
+    is split."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
         raise InputError(path, "empty file")
-    lines = text.split("\n")
-    ends_with_newline = lines[-1] == ""
-    if ends_with_newline:
-        lines.pop()
+    ends_with_newline = text.endswith("\n")
+    last_line = text.count("\n") + (0 if ends_with_newline else 1)
 
     header_no = None
-    rows, line_nos = [], []
-    for no, line in enumerate(lines, start=1):
-        line = line.rstrip("\r")
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
+    blocks, block_nos = [], []          # float64 rows and their line numbers, chunk by chunk
+    count = 0
+    for first_no, lines in _line_chunks(text):
+        rows, nos = [], []
+        for no, line in enumerate(lines, start=first_no):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            if header_no is None:
+                if len(stripped) > MAX_HEADER_CHARS:
+                    raise InputError(path, "header on line %d is %d characters long (expected "
+                                     "%s)" % (no, len(stripped), CANONICAL_HEADER))
+                header_no = no
+                order, scales = _parse_header(stripped, path, no)
+                ncol = len(order)
+                continue
+            if line.count(",") > ncol:      # refused before split() makes one string per field
+                raise InputError(path, "wrong column count on line %d: %d values, expected %d"
+                                 % (no, line.count(",") + 1, ncol))
+            row = line.rstrip("\r").split(",")
+            if len(row) != ncol:
+                if _cut_short(row, ncol, no, last_line, ends_with_newline, path):
+                    continue
+                raise InputError(path, "wrong column count on line %d: %d values, expected %d"
+                                 % (no, len(row), ncol))
+            rows.append(row)
+            nos.append(no)
+        if not rows:
             continue
-        if header_no is None:
-            header_no = no
-            order, scales = _parse_header(stripped, path, no)
-            continue
-        rows.append(line.split(","))
-        line_nos.append(no)
-    if header_no is None:
-        raise InputError(path, "empty file (no header row)")
-    ncol = len(order)
-
-    # A last line cut short by a truncated write: drop it, keep everything before it.
-    if rows and not ends_with_newline and line_nos[-1] == len(lines):
-        last = rows[-1]
-        if len(last) < ncol or (len(last) == ncol and _bad_value(last) is not None):
-            print("%s: warning: dropped truncated last line %d" % (path, line_nos[-1]),
-                  file=sys.stderr)
-            rows.pop()
-            line_nos.pop()
-
-    for row, no in zip(rows, line_nos):
-        if len(row) != ncol:
-            raise InputError(path, "wrong column count on line %d: %d values, expected %d"
-                             % (no, len(row), ncol))
-    if len(rows) < MIN_SAMPLES:
-        raise InputError(path, "too few samples (%d; need at least %d)"
-                         % (len(rows), MIN_SAMPLES))
-    try:
-        values = np.array(rows, dtype=np.float64)
-    except ValueError:
-        values = None
-    if values is None:
-        for row, no in zip(rows, line_nos):
-            bad = _bad_value(row)
-            if bad is not None:
+        try:
+            block = np.array(rows, dtype=np.float64)
+        except ValueError:
+            block = None
+        if block is None:
+            for k, (row, no) in enumerate(zip(rows, nos)):
+                bad = _bad_value(row)
+                if bad is None:
+                    continue
+                if _cut_short(row, ncol + 1, no, last_line, ends_with_newline, path):
+                    rows, nos = rows[:k], nos[:k]
+                    break
                 raise InputError(path, "non-numeric value %r on line %d (column %d)"
                                  % (row[bad].strip(), no, bad + 1))
-        raise InputError(path, "non-numeric value")   # unreachable: float() accepted all
+            block = np.array(rows, dtype=np.float64).reshape(len(rows), ncol)
+        blocks.append(block)
+        block_nos.append(np.asarray(nos, dtype=np.int64))
+        count += len(block)
+    if header_no is None:
+        raise InputError(path, "empty file (no header row)")
+    del text
+    if count < MIN_SAMPLES:
+        raise InputError(path, "too few samples (%d; need at least %d)" % (count, MIN_SAMPLES))
+    values = np.concatenate(blocks)
+    line_nos = np.concatenate(block_nos)
+    del blocks, block_nos
 
     finite = np.isfinite(values)
     if not finite.all():
         r, c = np.argwhere(~finite)[0]
         raise InputError(path, "NaN/inf value on line %d (column %d)" % (line_nos[r], c + 1))
+    del finite
 
-    data = values[:, order] * np.asarray(scales)
+    data = values[:, order]
+    data *= np.asarray(scales)
+    del values
     t = data[:, 0]
     dt = np.diff(t)
     bad_steps = np.flatnonzero(dt <= 0)
@@ -131,8 +155,12 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
         r = bad_steps[0] + 1
         what = "duplicated time" if dt[r - 1] == 0 else "non-monotonic time (goes back)"
         raise InputError(path, "%s on line %d" % (what, line_nos[r]))
+    del dt
 
+    _warn_implausible_units(data, path)
     raw = quantise_samples(data[:, 1:4], data[:, 4:7])
+    t = np.ascontiguousarray(t)
+    del data
     if sample_rate_hz is not None:       # the caller's rate replaces the time column
         return Recording(path, check_sample_rate(sample_rate_hz, path), raw, source_format="csv",
                          reference={"time_s": t})
@@ -143,6 +171,74 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
               % (path, len(base.gaps), lost), file=sys.stderr)
     return Recording(path, base.sample_rate_hz, base.place(raw), source_format="csv",
                      reference={"time_s": t}, gaps=base.gaps, time_s=base.time_s)
+
+
+#: Characters of text split into lines at a time (bounds the Python strings alive at once).
+CHUNK_CHARS = 1 << 18
+#: A header longer than this is not a header (split() would make one string per field).
+MAX_HEADER_CHARS = 4096
+
+
+def _line_chunks(text):
+    """(number of the first line, [lines]) for successive pieces of text cut at newlines."""
+    start, no = 0, 1
+    while start < len(text):
+        stop = text.find("\n", start + CHUNK_CHARS)
+        stop = len(text) if stop < 0 else stop + 1
+        lines = text[start:stop].split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        yield no, lines
+        no += len(lines)
+        start = stop
+
+
+def _cut_short(row, ncol, no, last_line, ends_with_newline, path):
+    """True (and a warning) when row is the file's last line, cut short by a truncated write:
+    too few values, or a partial number; a line with a newline after it never is."""
+    if ends_with_newline or no != last_line or len(row) > ncol:
+        return False
+    print("%s: warning: dropped truncated last line %d" % (path, no), file=sys.stderr)
+    return True
+
+
+#: At rest the accelerometer reads gravity: |a| of the quiet stretches (QUIET_ROWS rows whose
+#: |a| varies by less than QUIET_SPREAD of its mean; the unit does not matter) must lie in
+#: REST_G. m/s² under a _g header reads ~9.8 there, g under a m/s² header ~0.1.
+REST_G = (0.8, 1.25)
+QUIET_ROWS = 32
+QUIET_SPREAD = 0.05
+#: With the foot moving (std of |a| above MOTION_STD_G), the 99th percentile of |gyro| (deg/s)
+#: must exceed GYRO_P99_MIN_DPS: a stride turns the foot by hundreds of deg/s, while rad/s
+#: under a _dps header stays below ~15.
+MOTION_STD_G = 0.2
+GYRO_P99_MIN_DPS = 30.0
+
+
+def _warn_implausible_units(data, path):
+    """One-line warnings when the values do not look like the header's units (gravity reads
+    about 1 g at rest; a moving foot turns at more than a few deg/s)."""
+    accel = np.sqrt(np.einsum("ij,ij->i", data[:, 1:4], data[:, 1:4]))
+    windows = len(accel) // QUIET_ROWS
+    if windows:
+        w = accel[:windows * QUIET_ROWS].reshape(windows, QUIET_ROWS)
+        mean, spread = w.mean(axis=1), w.std(axis=1)
+        quiet = (mean > 0) & (spread < QUIET_SPREAD * mean)
+        if quiet.any():
+            rest = float(np.median(mean[quiet]))
+            low, high = REST_G
+            if not low <= rest <= high:
+                hint = (" (m/s² under a _g header?)" if 6.0 <= rest <= 15.0 else
+                        " (g under a m/s² header?)" if 0.05 <= rest <= 0.2 else "")
+                print("%s: warning: at rest |acceleration| reads %.3g g, not about 1 g as "
+                      "gravity gives%s" % (path, rest, hint), file=sys.stderr)
+                return
+    if float(np.std(accel)) > MOTION_STD_G:
+        gyro = np.sqrt(np.einsum("ij,ij->i", data[:, 4:7], data[:, 4:7]))
+        p99 = float(np.percentile(gyro, 99))
+        if p99 < GYRO_P99_MIN_DPS:
+            print("%s: warning: the foot moves but |rotation| stays below %.3g deg/s (99th "
+                  "percentile): rad/s under a _dps header?" % (path, p99), file=sys.stderr)
 
 
 def _parse_header(line, path, no):

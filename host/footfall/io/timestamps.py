@@ -17,13 +17,18 @@ Rules (one place, used by every reader that has timestamps):
   of KNOWN_RATES_HZ within KNOWN_RATE_TOLERANCE (0.05 %); otherwise it is kept as measured,
   rounded to 0.01 Hz (the core's unit): 102.4 stays 102.4, 97.3 stays 97.3.
 * **Bounds.** The rate must be 50-1000 Hz (:func:`footfall.recording.check_sample_rate`). A
-  step longer than MAX_HOLE_S (10 minutes) is an InputError naming its line (split the file
-  there); so is a file whose holes together would need more than MAX_LOST_SAMPLES filler
-  rows (2**23: ~170 MB of rows and clock). Nothing is allocated before these checks.
+  hole gets at most MAX_FILL_S (10 minutes) of filler rows: a longer one (an hour's pause in
+  a logger) is still one gap, its filler capped, and the clock of the rows around it keeps
+  the file's times, so every later time stays right; a warning names its line. A step longer
+  than MAX_HOLE_S (a day) is an InputError naming its line (split the file there); so is a
+  file whose holes together would need more filler rows than the file's own rows plus
+  MAX_FILL_S of samples (or than MAX_LOST_SAMPLES, 2**23). Nothing is allocated before these
+  checks, so memory follows the file's size, not the times it claims.
 * **Filling.** Each hole becomes ``n_lost`` rows that repeat the last sample before it and a
   gap entry (first_index, n_lost); the clock of those rows is interpolated linearly between
   the timestamps around the hole, so every later row keeps its own timestamp.
 """
+import sys
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +46,9 @@ HOLE_PERIODS = 1.5
 #: Rows each side of a candidate hole whose median grid offset decides it.
 HOLE_WINDOW = 8
 #: A single hole longer than this (s) is refused: the file should be split there.
-MAX_HOLE_S = 600.0
+MAX_HOLE_S = 86400.0
+#: Filler rows of one hole cover at most this (s); the clock carries the rest of a longer one.
+MAX_FILL_S = 600.0
 #: Filler rows all the holes of one file may add (bounds the memory a hostile file can claim).
 MAX_LOST_SAMPLES = 1 << 23
 
@@ -82,18 +89,28 @@ def time_base(time_s, path, line_numbers=None):
     too_long = candidates[dt[candidates] > MAX_HOLE_S]
     if too_long.size:
         i = int(too_long[0])
-        raise InputError(path, "time jumps %.1f s before %s: a hole longer than %d s "
+        raise InputError(path, "time jumps %.1f s before %s: a hole longer than %d h "
                          "(split the recording there)"
-                         % (dt[i], _where(i + 1, line_numbers), MAX_HOLE_S))
+                         % (dt[i], _where(i + 1, line_numbers), MAX_HOLE_S // 3600))
 
     rate = estimate_rate(rel, candidates)
     check_sample_rate(rate, path)
     period = 1.0 / rate
     lost = _lost_samples(rel, candidates, period)
+    cap = int(MAX_FILL_S * rate)
+    long_holes = np.flatnonzero(lost > cap)
+    if long_holes.size:
+        i = int(candidates[long_holes[0]])
+        print("%s: warning: %d hole(s) longer than %d s (the first, %.0f s, before %s): "
+              "each kept as a gap of %d s of filler rows, times from the file's clock"
+              % (path, long_holes.size, MAX_FILL_S, dt[i], _where(i + 1, line_numbers),
+                 MAX_FILL_S), file=sys.stderr)
+        lost = np.minimum(lost, cap)
     total = int(lost.sum())
-    if total > MAX_LOST_SAMPLES:
+    bound = min(MAX_LOST_SAMPLES, n + cap)
+    if total > bound:
         raise InputError(path, "the time column's holes would need %d filler samples (more "
-                         "than %d): split the recording" % (total, MAX_LOST_SAMPLES))
+                         "than %d): split the recording" % (total, bound))
     holes, hole_lost = candidates[lost > 0], lost[lost > 0]
     added = np.zeros(n, dtype=np.int64)
     added[holes + 1] = hole_lost
