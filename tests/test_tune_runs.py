@@ -169,3 +169,14 @@ def test_tune_run_cli_bad_options(tmp_path, capsys):
     assert main(["tune", str(tmp_path / "r.fft")]) == 2      # no running strides
     err = capsys.readouterr().err
     assert "needs --out" in err and "no running" in err
+
+
+def test_report_includes_the_cue_sections(tmp_path):
+    rec = cued_run("cadence", True, seed=6)
+    path = tmp_path / "run.fft"
+    write_trace(rec, path)
+    out = tmp_path / "r.html"
+    assert main(["report", str(path), "--out", str(out)]) == 0
+    page = out.read_text()
+    assert '<section id="what-if">' in page and "Did the cues work?" in page
+    assert "plausibility" in page

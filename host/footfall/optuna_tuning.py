@@ -308,3 +308,73 @@ def importance_text(result):
     for name, share in imp.items():
         lines.append(f"{name:<24} {share:.3f}")
     return "\n".join(lines) + "\n"
+
+
+class OptunaFoldTuner:
+    """``tune_fn`` for :func:`footfall.evaluate.loro` on Optuna: ``tuner(training_recordings)``
+    runs one in-memory TPE study (the defaults enqueued first, median pruning over
+    :data:`STAGES` replay stages) of ``budget`` trials on those recordings and returns the
+    best settings values. The interface of :class:`footfall.tuning.FoldTuner`: all folds
+    share one :class:`footfall.tuning.Evaluator` (the same seed gives every fold the same
+    first trials, replayed once), ``history_`` and ``evaluated_`` as there; a context
+    manager."""
+
+    def __init__(self, recordings, budget=40, jobs=2, time_limit_s=None, seed=0):
+        self.recordings = list(recordings)
+        self.index = {id(r): i for i, r in enumerate(self.recordings)}
+        self.datasets = [str(r.reference.get("dataset", "?")) for r in self.recordings]
+        self.timing = [tuning.timing_grade(r) for r in self.recordings]
+        self.budget = budget
+        self.time_limit_s = time_limit_s
+        self.seed = seed
+        self.evaluator = tuning.Evaluator(self.recordings, jobs)
+        self.history_ = []
+
+    def __call__(self, train):
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        idx = sorted(self.index[id(r)] for r in train)
+        s = _Study("fold", idx, self.datasets, optuna.storages.InMemoryStorage(), self.seed,
+                   True, 5)
+        t0 = time.monotonic()
+        space = search_space()
+        while s.trials_counted() < self.budget:
+            if self.time_limit_s is not None and time.monotonic() - t0 > self.time_limit_s:
+                break
+            trial = s.study.ask(space)
+            values = {k: int(v) for k, v in trial.params.items()}
+            if not _valid(values):
+                s.study.tell(trial, state=_state("FAIL"))
+                continue
+            key = tuning.settings_key(values)
+            for stage in range(len(s.stages)):
+                self.evaluator.evaluate_tasks([(key, i) for i in s.stages[stage]])
+                seen = sorted(i for st in s.stages[:stage + 1] for i in st)
+                value = tuning.objective(self.evaluator.cache[key], seen, self.datasets,
+                                         self.timing)
+                if stage + 1 == len(s.stages):
+                    s.study.tell(trial, value)
+                else:
+                    trial.report(value, stage)
+                    if trial.should_prune():
+                        s.study.tell(trial, state=_state("PRUNED"))
+                        break
+        values, score = s.best()
+        values = values or tuning.default_values()
+        self.history_.append({"train": len(idx), "values": dict(values), "score": score,
+                              "tried": s.trials_counted()})
+        return dict(values)
+
+    @property
+    def evaluated_(self):
+        return len(self.evaluator.cache)
+
+    def close(self):
+        self.evaluator.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -364,11 +364,15 @@ def build_report(recording, strides, ics, activity, core, settings, title, sim=N
     pngs = {name: _png(f) for name, f in figs.items()}
     captions = dict(FIGURE_CAPTIONS)
     captions["signals"] += " Shown: the " + pitch_desc + "."
-    page = _html(title, recording, summary, by_state, settings, pngs, captions)
+    from footfall.cue_report import cue_sections_html   # what-if, cue response, plausibility
+    from footfall_core.settings import Settings
+
+    page = _html(title, recording, summary, by_state, settings, pngs, captions,
+                 cue_sections_html(recording, settings or Settings()))
     return page, pngs, captions
 
 
-def _html(title, recording, summary, by_state, settings, pngs, captions):
+def _html(title, recording, summary, by_state, settings, pngs, captions, extra=""):
     esc = html.escape
     rows = [("strides", f"{summary['strides']}"),
             ("cadence, median (IQR)", _fmt(summary["cadence_spm_median"], " steps/min")
@@ -395,6 +399,7 @@ def _html(title, recording, summary, by_state, settings, pngs, captions):
         parts.append(f'<h2>{headings[name]}</h2><figure id="fig-{name}">'
                      f'<img alt="{esc(headings[name])}" src="data:image/png;base64,{data}">'
                      f"<figcaption>{esc(captions[name])}</figcaption></figure>")
+    parts.append(extra)
     parts.append('<p class="meta">Sources for the comparisons: Footfall developer reference '
                  "(cadence: van Oeveren 2017, Eur J Sport Sci 2020; retraining: Heiderscheit "
                  "2011, Willy 2016; strike classes: Mo et al. 2021; prevalence: Larson 2011). "
