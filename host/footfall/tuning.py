@@ -19,10 +19,15 @@ Cross-validation, :func:`make_folds`: the held-out unit is a runner, (dataset, s
 round-robin into ``n_folds`` folds (``n_folds=0``: one fold per runner, i.e. leave one runner
 out). Fold k's settings are tuned on the other folds only, then scored on fold k; the
 out-of-fold figures pool those held-out scores. The settings written out are tuned on
-everything. :class:`FoldTuner` is the same search as a ``tune_fn`` for
-:func:`footfall.evaluate.loro` (one search per fold, a budget per fold, one shared cache).
+everything. :data:`FoldTuner` is the search as a ``tune_fn`` for
+:func:`footfall.evaluate.loro` (one search per fold, a budget per fold, one shared cache):
+:class:`footfall.optuna_tuning.OptunaFoldTuner`; :class:`CoordinateFoldTuner` the same with
+the coordinate descent.
 
-Search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``: for
+:func:`tune` searches with Optuna (:mod:`footfall.optuna_tuning`) unless told
+``search="coordinate"``; the coordinate descent below is kept so ``make bench`` can compare.
+
+Coordinate search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``: for
 each setting in turn try the current value +- its step (kept inside the search range and
 DEFAULTS' limits), and move to the best one that raises the objective by at least
 ``MIN_GAIN`` (0.001) without lowering any training dataset's term by more than ``MAX_HARM``
@@ -493,8 +498,9 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
     }
 
 
-class FoldTuner:
-    """``tune_fn`` for :func:`footfall.evaluate.loro`: ``tuner(training_recordings)`` runs one
+class CoordinateFoldTuner:
+    """The coordinate-descent ``tune_fn`` for :func:`footfall.evaluate.loro` (kept for
+    comparison; :data:`FoldTuner` is the Optuna one): ``tuner(training_recordings)`` runs one
     :class:`CoordinateSearch` from the defaults on those recordings (the objective above) and
     returns its settings values.
 
@@ -597,3 +603,8 @@ def format_figures(result):
             lines.append(f"{ds:<14} {label:<18}{cells}")
     return "\n".join(lines)
 
+
+
+# The leave-one-runner-out tuner of `footfall evaluate --loro` and the accuracy tests: Optuna
+# (imported last: footfall.optuna_tuning builds on this module).
+from footfall.optuna_tuning import OptunaFoldTuner as FoldTuner  # noqa: E402
