@@ -180,3 +180,22 @@ def test_report_includes_the_cue_sections(tmp_path):
     page = out.read_text()
     assert '<section id="what-if">' in page and "Did the cues work?" in page
     assert "plausibility" in page
+
+
+def test_tune_run_push_reaches_the_pod(monkeypatch, tmp_path, capsys):
+    # the existing BLE path, to the pod's own services on the stand-in radio
+    from footfall import ble_client as bc
+    from tests.ble_pod import Pod, fake_bleak_backend
+
+    rec = cued_run("heel_strike", False, seed=8)
+    path = tmp_path / "run.fft"
+    write_trace(rec, path)
+    pod = Pod()
+    monkeypatch.setattr(bc, "BACKEND", fake_bleak_backend(pod))
+    out = tmp_path / "cues.toml"
+    assert main(["tune", str(path), "--out", str(out), "--push", "--address", "AA:BB"]) == 0
+    wanted = load_settings(out).values
+    got = pod.app.settings.values
+    for name in ("metronome_spm", "ramp_minutes", "cadence_low_spm", "heel_alert_n",
+                 "heel_alert_k", "alert_spacing_s"):
+        assert got[name] == wanted[name], name

@@ -104,6 +104,28 @@ class _Study:
         if not self.study.get_trials(deepcopy=False):
             self.study.enqueue_trial(tuning.default_values())
 
+    def ask_new(self, space, worker, attempts=50):
+        """A new trial with settings no other trial of the study holds (a worker seeded like
+        another, or a second enqueued default, would replay a setting twice) and that the pod
+        accepts; such asks are told FAIL, which the budget does not count. None if every
+        attempt was a repeat."""
+        from optuna.trial import TrialState
+
+        for _ in range(attempts):
+            trial = self.study.ask(space)
+            trial.set_user_attr("worker", worker)
+            values = {k: int(v) for k, v in trial.params.items()}
+            key = tuning.settings_key(values)
+            taken = {tuning.settings_key(t.params) for t in self.study.get_trials(
+                deepcopy=False, states=(TrialState.COMPLETE, TrialState.PRUNED,
+                                        TrialState.RUNNING))
+                     if t.number != trial.number and len(t.params) == len(values)}
+            if key in taken or not _valid(values):
+                self.study.tell(trial, state=TrialState.FAIL)
+                continue
+            return trial
+        return None
+
     def trials_counted(self):
         from optuna.trial import TrialState
 
@@ -170,13 +192,10 @@ def tune_optuna(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0,
             t_round = clock()
             in_flight = []
             for s in active:
-                trial = s.study.ask(space)
-                trial.set_user_attr("worker", worker)
-                values = {k: int(v) for k, v in trial.params.items()}
-                if not _valid(values):            # outside the pod's own rules: not replayed
-                    s.study.tell(trial, state=TrialState.FAIL)
-                    continue
-                in_flight.append((s, trial, tuning.settings_key(values)))
+                trial = s.ask_new(space, worker)
+                if trial is not None:
+                    values = {k: int(v) for k, v in trial.params.items()}
+                    in_flight.append((s, trial, tuning.settings_key(values)))
             for stage in range(max((len(s.stages) for s, _t, _k in in_flight), default=0)):
                 ev.evaluate_tasks([(key, i) for s, _t, key in in_flight
                                    if stage < len(s.stages) for i in s.stages[stage]])
