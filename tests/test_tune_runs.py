@@ -184,8 +184,15 @@ def test_report_includes_the_cue_sections(tmp_path):
 
 def test_tune_run_push_reaches_the_pod(monkeypatch, tmp_path, capsys):
     # the existing BLE path, to the pod's own services on the stand-in radio
+    import importlib
+
     from footfall import ble_client as bc
     from tests.ble_pod import Pod, fake_bleak_backend
+
+    # a virtual-pod run earlier in this process restores sys.modules to what it was before
+    # it, dropping the stand-in module it imported; the stand-in installs itself by its
+    # sys.modules entry, so make sure there is one
+    importlib.import_module("footfall.ble_standin")
 
     rec = cued_run("heel_strike", False, seed=8)
     path = tmp_path / "run.fft"
