@@ -1,5 +1,6 @@
-"""`footfall tune`: CV splitting, the objective, the search, the settings file, and a short
-real-data run (skips without ../shared/data)."""
+"""`footfall tune` on datasets: CV splitting, the objective, the coordinate search (kept for
+comparison), the settings file, and a short real-data run (skips without ../shared/data).
+The Optuna search: tests/test_tune_optuna.py."""
 import io
 import math
 import re
@@ -152,9 +153,10 @@ def sim_recordings():
     return recs, names
 
 
-def test_tune_out_of_fold_figures_come_from_held_out_folds(sim_recordings):
+@pytest.mark.parametrize("search", ["optuna", "coordinate"])
+def test_tune_out_of_fold_figures_come_from_held_out_folds(sim_recordings, search):
     recs, names = sim_recordings
-    result = tuning.tune(recs, names, n_folds=0, budget=12, jobs=2, quiet=True)
+    result = tuning.tune(recs, names, n_folds=0, budget=12, jobs=2, quiet=True, search=search)
     assert result["n_folds"] == 4                   # runners: simrun a, b, c; simwalk w
     assert result["evaluated"] <= 12
     # recompute the out-of-fold figures by hand: fold k's settings on fold k's recordings
@@ -244,6 +246,9 @@ def test_tune_cli_on_real_data(tmp_path, capsys):
     assert tomllib.loads(text).keys() == {n for n, *_ in tuning.TUNED}
     printed = capsys.readouterr().out
     assert "tuned, out-of-fold" in printed and "davis-s999" in printed
+    # beside the settings: the Optuna study (SQLite) and which settings matter
+    assert (tmp_path / "tuned.optuna.db").is_file()
+    assert (tmp_path / "tuned.importance.txt").read_text().startswith("# Which detection")
     assert load_settings(out) is not None
     assert not math.isnan(float(printed.split("tuned out-of-fold ")[1].split(",")[0]))
 

@@ -396,7 +396,7 @@ def render(results, timing, t_load, n_recs, gaitmap_note, check, rates, markers)
            "replayed sample by sample (in-sample: the defaults were chosen on this data); "
            "**%s** = settings tuned on every runner (in-sample, an upper bound); **%s** = "
            "leave-one-runner-out: for each runner (dataset, subject), settings tuned on all "
-           "other runners (`footfall.tuning` coordinate search, %d candidate settings per "
+           "other runners (`footfall.tuning.FoldTuner`, an Optuna TPE study, %d candidate settings per "
            "fold), scored on that runner only; the pooled held-out figures are the ones to "
            "believe. Baselines, fixed parameters: **float-reference** = the core's algorithm "
            "in float64, offline; **accel-peak** = `scipy.signal.find_peaks` on |a|; "

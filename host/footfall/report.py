@@ -647,7 +647,11 @@ def build_report(recording, strides, ics, activity, core, settings, title, sim=N
     pngs = {name: _png(f) for name, f in figs.items()}
     captions = dict(FIGURE_CAPTIONS)
     captions["signals"] += " Shown: the " + pitch_desc + "."
-    page = _html(title, recording, facts, settings, pngs, captions, cue_note)
+    from footfall.cue_report import cue_sections_html   # what-if, cue response, plausibility
+    from footfall_core.settings import Settings
+
+    page = _html(title, recording, facts, settings, pngs, captions, cue_note,
+                 cue_sections_html(recording, settings or Settings()))
     return page, pngs, captions
 
 
@@ -706,7 +710,7 @@ def _splits_table(rows):
             + "</table></div>")
 
 
-def _html(title, recording, facts, settings, pngs, captions, cue_note=None):
+def _html(title, recording, facts, settings, pngs, captions, cue_note=None, extra=""):
     esc = html.escape
     summary = facts["summary"]
     rows = [("strides", f"{summary['strides']}"),
@@ -741,6 +745,7 @@ def _html(title, recording, facts, settings, pngs, captions, cue_note=None):
         parts.append(f"<h2>{HEADINGS[name]}</h2>" + _figure_html(name, pngs[name], captions[name]))
     parts.append("<h2>What the numbers mean</h2>")
     parts += [f"<p>{para}</p>" for para in plain_summary(summary, facts["by_state"], settings)]
+    parts.append(extra)
     parts.append("<details><summary>Details: every figure, the raw signals, every stride"
                  + (", the cues" if "cues" in pngs else "") + "</summary>")
     parts.append('<div class="scroll"><table id="figures">' + "".join(

@@ -19,10 +19,15 @@ Cross-validation, :func:`make_folds`: the held-out unit is a runner, (dataset, s
 round-robin into ``n_folds`` folds (``n_folds=0``: one fold per runner, i.e. leave one runner
 out). Fold k's settings are tuned on the other folds only, then scored on fold k; the
 out-of-fold figures pool those held-out scores. The settings written out are tuned on
-everything. :class:`FoldTuner` is the same search as a ``tune_fn`` for
-:func:`footfall.evaluate.loro` (one search per fold, a budget per fold, one shared cache).
+everything. :data:`FoldTuner` is the search as a ``tune_fn`` for
+:func:`footfall.evaluate.loro` (one search per fold, a budget per fold, one shared cache):
+:class:`footfall.optuna_tuning.OptunaFoldTuner`; :class:`CoordinateFoldTuner` the same with
+the coordinate descent.
 
-Search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``: for
+:func:`tune` searches with Optuna (:mod:`footfall.optuna_tuning`) unless told
+``search="coordinate"``; the coordinate descent below is kept so ``make bench`` can compare.
+
+Coordinate search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``: for
 each setting in turn try the current value +- its step (kept inside the search range and
 DEFAULTS' limits), and move to the best one that raises the objective by at least
 ``MIN_GAIN`` (0.001) without lowering any training dataset's term by more than ``MAX_HARM``
@@ -272,6 +277,12 @@ _WORKER_RECS = None
 def _init_worker(recordings):
     global _WORKER_RECS
     _WORKER_RECS = recordings
+    try:        # Ctrl-C reaches the parent only: it stops the search and keeps the best so far
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ImportError, ValueError):
+        pass
 
 
 def _work(task):
@@ -286,6 +297,7 @@ class Evaluator:
     def __init__(self, recordings, jobs=2):
         self.recordings = recordings
         self.cache = {}
+        self.replays = 0            # (settings, recording) replays done
         self.jobs = max(1, int(jobs))
         # biggest recordings first, so the pool's tail is short
         self.order = sorted(range(len(recordings)), key=lambda i: -len(recordings[i]))
@@ -296,19 +308,38 @@ class Evaluator:
             self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(recordings,))
 
     def evaluate(self, keys):
-        keys = [k for k in dict.fromkeys(keys) if k not in self.cache]
-        if not keys:
+        """Replay every recording for each settings key (those not cached yet)."""
+        self.evaluate_tasks([(k, i) for k in dict.fromkeys(keys) for i in self.order])
+
+    def evaluate_tasks(self, tasks):
+        """Replay (settings key, recording index) pairs not cached yet; cache[key] is a list
+        with one RecordingScore (or None: not replayed) per recording."""
+        tasks = [(k, i) for k, i in dict.fromkeys(tasks)
+                 if self.cache.get(k, (None,) * (i + 1))[i] is None]
+        if not tasks:
             return
-        tasks = [(k, i) for k in keys for i in self.order]
-        results = {k: [None] * len(self.recordings) for k in keys}
+        tasks.sort(key=lambda t: -len(self.recordings[t[1]]))    # biggest first
+        for k, _i in tasks:
+            self.cache.setdefault(k, [None] * len(self.recordings))
         if self.pool is not None:
             it = self.pool.imap_unordered(_work, tasks, chunksize=1)
         else:
             _init_worker(self.recordings)
             it = map(_work, tasks)
         for key, i, metrics in it:
-            results[key][i] = metrics
-        self.cache.update(results)
+            self.cache[key][i] = metrics
+            self.replays += 1
+
+    def has(self, key, index):
+        row = self.cache.get(key)
+        return row is not None and all(row[i] is not None for i in index)
+
+    def terminate(self):
+        """Stop the workers at once (after Ctrl-C); later evaluations run in this process."""
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
 
     def close(self):
         if self.pool is not None:
@@ -379,8 +410,20 @@ def run_searches(searches, ev, datasets, timing, budget=None, per_search_budget=
 
 
 def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2, quiet=False,
-         clock=time.monotonic):
-    """Cross-validated tuning; returns a result dict (settings, figures, timing; see CLI)."""
+         clock=time.monotonic, search="optuna", **optuna_options):
+    """Cross-validated tuning; returns a result dict (settings, figures, timing; see CLI).
+
+    ``search="optuna"``: :func:`footfall.optuna_tuning.tune_optuna` (``optuna_options`` go
+    there: storage, study, seed, ...); ``"coordinate"``: the coordinate descent below, kept
+    for comparison (``make bench``)."""
+    if search == "optuna":
+        from footfall.optuna_tuning import tune_optuna
+
+        return tune_optuna(recordings, datasets, n_folds=n_folds, budget=budget,
+                           time_limit_s=time_limit_s, jobs=jobs, quiet=quiet, clock=clock,
+                           **optuna_options)
+    if search != "coordinate":
+        raise ValueError(f"unknown search {search!r}")
     t0 = clock()
     timing = [timing_grade(r) for r in recordings]
     units = cv_units(recordings, datasets)
@@ -396,6 +439,9 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
         stopped = run_searches(searches, ev, datasets, timing, budget=budget,
                                time_limit_s=time_limit_s - (clock() - t0), clock=clock,
                                progress=progress)
+    except KeyboardInterrupt:       # keep where every search stands (all fully evaluated)
+        stopped = "interrupted"
+        ev.terminate()
     finally:
         progress.close()
         ev.close()
@@ -406,6 +452,7 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
         for i in held[k]:
             oof_tuned[i] = ev.cache[searches[k].key()][i]
     return {
+        "search": "coordinate descent",
         "settings": dict(final.values),
         "defaults": start,
         "n_folds": n,
@@ -413,6 +460,7 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
         "fold_of": fold_of,
         "fold_settings": [dict(s.values) for s in searches[:-1]],
         "evaluated": len(ev.cache),
+        "replays": ev.replays,
         "stopped": stopped,
         "elapsed_s": clock() - t0,
         "figures": {
@@ -429,8 +477,9 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
     }
 
 
-class FoldTuner:
-    """``tune_fn`` for :func:`footfall.evaluate.loro`: ``tuner(training_recordings)`` runs one
+class CoordinateFoldTuner:
+    """The coordinate-descent ``tune_fn`` for :func:`footfall.evaluate.loro` (kept for
+    comparison; :data:`FoldTuner` is the Optuna one): ``tuner(training_recordings)`` runs one
     :class:`CoordinateSearch` from the defaults on those recordings (the objective above) and
     returns its settings values.
 
@@ -533,3 +582,8 @@ def format_figures(result):
             lines.append(f"{ds:<14} {label:<18}{cells}")
     return "\n".join(lines)
 
+
+
+# The leave-one-runner-out tuner of `footfall evaluate --loro` and the accuracy tests: Optuna
+# (imported last: footfall.optuna_tuning builds on this module).
+from footfall.optuna_tuning import OptunaFoldTuner as FoldTuner  # noqa: E402
