@@ -14,8 +14,10 @@ are built only for rare log lines and, while a serial console listens, one line 
 
 Never crashes: no sensor at boot -> LED error pattern, retried every SENSOR_RETRY_MS; an I2C
 error -> counted, logged, retried next pass (the sensor is rebuilt after I2C_REBUILD_AFTER in
-a row); FIFO overrun -> counted, the FIFO restarted, the lost time added to the sample counter
-and marked in the recording; any other exception in a pass -> logged and counted, the loop goes
+a row; the samples the restart loses are counted from the ticks since the last good read, added
+to the sample counter and marked as a gap in the recording); FIFO overrun -> counted, the FIFO
+restarted, the lost time added to the sample counter and marked in the recording; no sensor
+when idle sleep is due -> deep sleep on a timer (nothing to wake on motion); any other exception in a pass -> logged and counted, the loop goes
 on; corrupt settings -> defaults (settings_file); full flash -> recording stops (recorder).
 """
 import time
@@ -43,6 +45,7 @@ BURST_SAMPLES = const(64)           # samples per FIFO read when not recording (
 MAX_BURSTS = const(8)               # FIFO reads per pass at most (then the cues get a turn)
 SENSOR_RETRY_MS = const(1000)
 I2C_REBUILD_AFTER = const(20)       # consecutive I2C errors before the sensor is rebuilt
+NO_SENSOR_SLEEP_S = const(60)       # idle without a sensor: deep sleep this long, then retry
 _MAX_SLEEP_MS = const(250)
 _SLEEP_S = tuple([i / 1000 for i in range(_MAX_SLEEP_MS + 1)])   # no float made per pass
 _MARK_SHORT = const(1)              # MARK_USER values
@@ -74,6 +77,7 @@ class App:
         self.loop_errors = 0
         self.sensor_failures = 0
         self._i2c_run = 0               # consecutive I2C errors
+        self._restarting = False        # the sensor was dropped mid-run: count the lost time
         self._seen_strides = 0
         self._drv_first = False         # the next buzz-on edge is a pattern's first pulse
         self.battery_mv = 0
@@ -147,6 +151,10 @@ class App:
             return False
         self.sensor_ok = True
         self._i2c_run = 0
+        if self._restarting:
+            # the FIFO restarted empty: every sample since the last good read is gone
+            self._restarting = False
+            self.log("sensor restarted: about " + str(self._mark_lost()) + " samples lost")
         self._last_read_ms = ticks_ms()
         self.log("sensor LSM6DS3TR-C at " + str(self.imu.odr_hz) + " Hz ODR, core at "
                  + str(self.rate_hz) + " Hz, FIFO burst reads")
@@ -336,11 +344,20 @@ class App:
             self.log("sensor not answering: restarting it")
             self.imu = None
             self.sensor_ok = False
+            self._restarting = True
             self._sensor_retry_ms = now
 
     def _overrun(self, now):
-        """The FIFO overflowed: samples were lost. Count the lost time in samples from the
-        ticks since the last good read (the FIFO was restarted empty)."""
+        """The FIFO overflowed: samples were lost (the FIFO was restarted empty)."""
+        self._error_until_ms = ticks_ms() + 2000
+        lost = self._mark_lost()
+        self.log("sensor FIFO overrun: about " + str(lost) + " samples lost ("
+                 + str(self.imu.overruns) + " overruns)")
+
+    def _mark_lost(self):
+        """Samples never reached the pod: count them from the ticks since the last good read,
+        advance the sample counter (the core's clock stays true to wall time) and write a gap
+        marker in the recording. Returns the count."""
         now = ticks_ms()                  # the read that found it may have taken long
         lost = ticks_diff(now, self._last_read_ms) * self.rate_hz // 1000
         if lost < 1:
@@ -349,9 +366,7 @@ class App:
         self.sample_count += lost
         self.recorder.gap(lost, now)
         self._last_read_ms = now
-        self._error_until_ms = now + 2000
-        self.log("sensor FIFO overrun: about " + str(lost) + " samples lost ("
-                 + str(self.imu.overruns) + " overruns)")
+        return lost
 
     # ---- controls ----------------------------------------------------------------------
     def _on_press(self, press, now):
@@ -414,17 +429,21 @@ class App:
             self.deep_sleep()
 
     def deep_sleep(self):
-        """Sleep until the foot moves (LSM6DS wake-up on INT1); the pod restarts on waking."""
+        """Sleep until the foot moves (LSM6DS wake-up on INT1); the pod restarts on waking.
+        Without a sensor (or its INT1 pin) nothing can wake it on motion: it sleeps for
+        NO_SENSOR_SLEEP_S instead and looks for the sensor again at the restart."""
         import alarm
 
-        self.log("idle: deep sleep until motion")
         self.outputs.silence()
         self.led.update(controls.LED_OFF, 0)
         pin = self.profile.get("imu_int1")
         if self.imu is None or not pin:
-            return
-        self.imu.arm_wake(self.settings.values["wake_threshold_mg"])
-        wake = alarm.pin.PinAlarm(getattr(board, pin), value=True)
+            self.log("idle: deep sleep for " + str(NO_SENSOR_SLEEP_S) + " s (no sensor to wake on)")
+            wake = alarm.time.TimeAlarm(monotonic_time=time.monotonic() + NO_SENSOR_SLEEP_S)
+        else:
+            self.log("idle: deep sleep until motion")
+            self.imu.arm_wake(self.settings.values["wake_threshold_mg"])
+            wake = alarm.pin.PinAlarm(getattr(board, pin), value=True)
         alarm.exit_and_deep_sleep_until_alarms(wake)
 
     # ---- for BLE and the host ------------------------------------------------------------

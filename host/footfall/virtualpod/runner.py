@@ -200,7 +200,7 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
             except _vpod.DeepSleep as sleep:
                 world.ble.reboot()
                 world.deep_sleeps.append((world.now_us, repr(sleep.alarms)))
-                if len(boots) >= opt["max_boots"] or not sensor.advance_to_wake():
+                if len(boots) >= opt["max_boots"] or not _wake(world, sensor, sleep.alarms):
                     break
                 world.wake_alarm = sleep.alarms[0] if sleep.alarms else None
                 for name in list(sys.modules):
@@ -219,6 +219,19 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
                 del sys.modules[name]
         sys.modules.update(saved_modules)
     return _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt)
+
+
+def _wake(world, sensor, alarms):
+    """Let the deep sleep pass: until the sensor's wake-up interrupt (a PinAlarm) or the
+    time of a TimeAlarm. False when the trace ended first (the run is over)."""
+    import alarm
+
+    times = [a.monotonic_time for a in alarms if isinstance(a, alarm.time.TimeAlarm)]
+    if not times:
+        return sensor.advance_to_wake()
+    world.now_us = max(world.now_us, int(min(times) * 1e6))
+    sensor.update()
+    return not (sensor.started and sensor.next_k >= sensor.n)
 
 
 def _ble_json(world, ts):
