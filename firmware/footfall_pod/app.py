@@ -38,7 +38,7 @@ from footfall_pod.imu_fifo import ACCEL_RANGE_G, GYRO_RANGE_DPS, SAMPLE_BYTES, I
 from footfall_pod.log import Log
 from footfall_pod.outputs import Outputs
 from footfall_pod.recorder import Recorder
-from footfall_pod.settings_file import SETTINGS_PATH, load_settings, settings_text
+from footfall_pod.settings_file import load_settings, save_settings
 
 VERSION = "0.1.0"
 BURST_SAMPLES = const(64)           # samples per FIFO read when not recording (768 bytes)
@@ -467,12 +467,12 @@ class App:
         return None
 
     def save_settings(self):
-        """Write the current settings to settings.toml; returns an error string or None."""
+        """Write the current settings to settings.toml (a temp file, then renamed); returns
+        an error string or None."""
         if not self.writable:
             return "the drive is read-only"
         try:
-            with open(SETTINGS_PATH, "w") as f:
-                f.write(settings_text(self.settings))
+            save_settings(self.settings)
         except OSError as exc:
             return "cannot write settings: " + repr(exc)
         return None

@@ -89,12 +89,16 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
     every_s of simulated time while the firmware runs, roots = the firmware's globals (code.py's
     and its modules'), e.g. for reachable_bytes(roots). settings_text is written as settings.toml; a
     `sample_rate_hz = <recording rate>` line is added unless it sets one.
+    A recording at a rate the chip cannot run is resampled to the nearest one it can
+    (pod_recording); "sample_rate_hz" is then the pod's rate, "trace_rate_hz" the recording's.
     Returns the dict `footfall sim --json` prints (detail=True adds raw LED/PWM logs).
     """
     from footfall.io import load_recording
 
     if not hasattr(recording, "raw"):
         recording = load_recording(recording)
+    fed_rate = recording.sample_rate_hz
+    recording = pod_recording(recording)
     firmware_dir = Path(firmware_dir) if firmware_dir is not None else FIRMWARE_DIR
     lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (LIB_DIR,))]
     rate = int(recording.sample_rate_hz)
@@ -117,10 +121,23 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
                                   sensor_absent_s=sensor_absent_s, i2c_errors=i2c_errors,
                                   stalls=stalls, battery_mv=battery_mv, linger_s=linger_s,
                                   ticks_start_ms=ticks_start_ms, drv2605=drv2605,
-                                  max_boots=max_boots, detail=detail, probe=probe))
+                                  max_boots=max_boots, detail=detail, probe=probe,
+                                  fed_rate=fed_rate))
     finally:
         if tmp is not None:
             tmp.cleanup()
+
+
+def pod_recording(recording):
+    """The recording as the pod's sensor delivers it: the LSM6DS3TR-C runs only at 104, 208 or
+    416 Hz (footfall_core.settings.CHIP_RATES_HZ), so a recording at another rate is
+    resampled (Recording.resampled) to the nearest of them; times in seconds stay valid."""
+    from footfall_core.settings import CHIP_RATES_HZ
+
+    rate = recording.sample_rate_hz
+    if rate in CHIP_RATES_HZ:
+        return recording
+    return recording.resampled(min(CHIP_RATES_HZ, key=lambda r: abs(r - rate)))
 
 
 def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, opt):
@@ -364,7 +381,7 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
     buzzes.sort(key=lambda b: b["t_s"])
     recs = _recordings(flash_dir)
     out = {
-        "trace": str(recording.path), "sample_rate_hz": rate,
+        "trace": str(recording.path), "sample_rate_hz": rate, "trace_rate_hz": opt["fed_rate"],
         "samples": int(len(recording)), "samples_fed": int(sensor.next_k),
         "cues": cues, "strikes": strikes, "ics": ics, "buzzes": buzzes, "recordings": recs,
         "faults": {"fifo_overruns": sensor.overruns, "fifo_words_overwritten": sensor.overwritten_words,
