@@ -48,6 +48,7 @@ I2C_REBUILD_AFTER = const(20)       # consecutive I2C errors before the sensor i
 NO_SENSOR_SLEEP_S = const(60)       # idle without a sensor: deep sleep this long, then retry
 _MAX_SLEEP_MS = const(250)
 _SLEEP_S = tuple([i / 1000 for i in range(_MAX_SLEEP_MS + 1)])   # no float made per pass
+_OUTPUT_SETTINGS = ("drv2605_lra_on", "motor_duty_percent")   # besides output_*
 _MARK_SHORT = const(1)              # MARK_USER values
 _MARK_LONG = const(2)
 
@@ -78,6 +79,7 @@ class App:
         self.sensor_failures = 0
         self._i2c_run = 0               # consecutive I2C errors
         self._restarting = False        # the sensor was dropped mid-run: count the lost time
+        self._unsaved = False           # a setting changed (BLE): save the file this pass
         self._seen_strides = 0
         self._drv_first = False         # the next buzz-on edge is a pattern's first pulse
         self.battery_mv = 0
@@ -96,6 +98,7 @@ class App:
         hap = self.i2c
         if profile.get("haptic_scl") and profile["haptic_scl"] != profile["imu_scl"]:
             hap = self._bus(profile["haptic_scl"], profile["haptic_sda"])
+        self._hap_bus = hap
         self.outputs = Outputs(board, profile, self.settings, hap, self.log)
         self.button = controls.Button(getattr(board, profile["button"]), v["long_press_ms"])
         self.led = controls.StatusLed(board, profile)
@@ -193,6 +196,11 @@ class App:
         self.recorder.poll(now)
         if self.ble is not None:
             self.ble.poll(now)
+        if self._unsaved:
+            self._unsaved = False
+            problem = self.save_settings()
+            if problem is not None:
+                self.log("settings applied, not saved: " + problem)
         self._check_idle(now)
         # sleep until the first of: cue due, buzz edge, next FIFO poll, LED change (counted
         # from the end of this pass, which took bus time)
@@ -448,7 +456,9 @@ class App:
 
     # ---- for BLE and the host ------------------------------------------------------------
     def apply_setting(self, name, value):
-        """Change one setting now; returns an error string (old value kept) or None."""
+        """Change one setting now; the settings file is saved at the end of the loop pass
+        (once for all of a pass's changes) so it survives a restart. Returns an error string
+        (old value kept) or None."""
         problem = self.settings.set(name, value)
         if problem is not None:
             return problem
@@ -457,14 +467,24 @@ class App:
         v = self.settings.values
         self.poll_ms = self._poll_ms(v["imu_poll_ms"])
         self.button.long_press_ms = v["long_press_ms"]
+        if name.startswith("output_") or name in _OUTPUT_SETTINGS:
+            self._rebuild_outputs()
+        self._unsaved = True             # saved once after this loop pass's requests
         if name == "sample_rate_hz":
-            return "sample_rate_hz: takes effect after a restart"
+            self.log("sample_rate_hz: takes effect after a restart")
+            return None
         units = fc.CoreUnits(self.settings, self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS)
         if units.__dict__ != self.core.units.__dict__:
             # a detection setting: the core re-derives its units and recalibrates the mount
             self.core.configure(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS)
             self._seen_strides = 0
         return None
+
+    def _rebuild_outputs(self):
+        """The cue outputs as the settings now say (pins released first)."""
+        self.outputs.silence()
+        self.outputs.deinit()
+        self.outputs = Outputs(board, self.profile, self.settings, self._hap_bus, self.log)
 
     def save_settings(self):
         """Write the current settings to settings.toml (a temp file, then renamed); returns
