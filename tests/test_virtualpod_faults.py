@@ -1,7 +1,12 @@
 """Faults that lose samples on the virtual pod: every hole is marked, the sample counter stays
 on wall time, and replaying the written file gives the strides the pod computed."""
+import json
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, Phase, given, settings as hsettings, strategies as st
 
 from footfall.commands.replay import STRIKE_KEYS
 from footfall.io import read_trace
@@ -118,3 +123,69 @@ def test_no_sensor_idle_sleeps_on_a_timer_instead_of_flooding_the_log(tmp_path):
     assert sum("deep sleep" in ln for ln in log) == len(sleeps) < 10
     assert out["samples_fed"] == len(rec)                  # it found the sensor in the end
     assert len(out["strikes"]) > 10
+
+
+# ---- property: random fault schedules ---------------------------------------------------------
+FAULT_EXAMPLES = int(os.environ.get("FOOTFALL_FAULT_EXAMPLES", "8"))
+SOAK_STATS = []          # one dict per schedule tried (FOOTFALL_FAULT_STATS=path writes them)
+
+
+@pytest.fixture(scope="module")
+def short_run():
+    d = demo_session(minutes=1.0, seed=6, sample_rate_hz=104)
+    return Recording(path=d.path, sample_rate_hz=104, raw=d.raw[:40 * 104].copy())
+
+
+fault = st.one_of(
+    st.tuples(st.just("i2c"), st.floats(2.0, 35.0), st.integers(1, 60)),     # errors in a row
+    st.tuples(st.just("stall"), st.floats(2.0, 35.0), st.floats(0.05, 6.0)),  # > 3.3 s: overrun
+)
+schedule = st.fixed_dictionaries({
+    "faults": st.lists(fault, max_size=3),
+    "absent_s": st.sampled_from([0.0, 0.0, 2.5]),        # no sensor at power-on
+    "flash_kb": st.sampled_from([2048, 2048, 110]),      # 110: the flash fills up mid-run
+    "linger_s": st.sampled_from([2.5, 2.5, 0.3]),        # 0.3: power cut before the last flush
+})
+
+
+@hsettings(max_examples=FAULT_EXAMPLES, deadline=None, derandomize=True,
+           phases=[Phase.generate],             # no shrinking: each example is a pod run
+           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(plan=schedule)
+def test_every_hole_is_marked_and_replay_equals_the_pod(short_run, tmp_path_factory, plan):
+    flash = tmp_path_factory.mktemp("flash")
+    out = run(short_run, flash_dir=flash, flash_kb=plan["flash_kb"], linger_s=plan["linger_s"],
+              sensor_absent_s=plan["absent_s"],
+              i2c_errors=[(t, n) for kind, t, n in plan["faults"] if kind == "i2c"],
+              stalls=[(t, d) for kind, t, d in plan["faults"] if kind == "stall"],
+              settings_text="record_at_boot_on = 1\n")
+    assert out["faults"]["crash"] is None, out["faults"]["crash"]
+    assert out["samples_fed"] == out["samples"]
+    stats = {"plan": plan, "recordings": 0, "declared_gap_samples": 0, "true_lost_samples": 0,
+             "worst_index_error": 0, "i2c_errors": out["faults"]["i2c_errors_injected"],
+             "fifo_overruns": out["faults"]["fifo_overruns"],
+             "sensor_restarts": sum("sensor restarted" in x["line"] for x in out["log"]),
+             "flash_full": any("flash nearly full" in x["line"] for x in out["log"])}
+    for item in out["recordings"]:
+        f = read_trace(flash / "recordings" / item["name"])
+        if len(f) < 2 * f.sample_rate_hz:
+            continue
+        stats["recordings"] += 1
+        start = _file_start(f, short_run)
+        assert start == 0                                  # recording from the first sample
+        errs = index_errors(f, short_run, start)
+        # every intact stretch sits at its true index: the counter kept wall time
+        assert all(e is not None and abs(e) <= INDEX_TOLERANCE for e in errs), (plan, errs)
+        stats["worst_index_error"] = max([stats["worst_index_error"]] + [abs(e) for e in errs])
+        declared = sum(n for _, n in f.gaps)
+        stats["declared_gap_samples"] += declared
+        stats["true_lost_samples"] += declared + (errs[-1] - errs[0])
+        # replaying the written file gives the strides the pod computed (those the file ends
+        # after by more than the longest a stride waits to be emitted)
+        end_s = len(f) / f.sample_rate_hz - 2.0
+        pod = strikes_of([s for s in out["strikes"] if s["emitted_s"] < end_s])
+        again = strikes_of([s for s in replay(f)[0] if s["emitted_s"] < end_s])
+        assert again == pod, plan
+    SOAK_STATS.append(stats)
+    if os.environ.get("FOOTFALL_FAULT_STATS"):
+        Path(os.environ["FOOTFALL_FAULT_STATS"]).write_text(json.dumps(SOAK_STATS, indent=1))
