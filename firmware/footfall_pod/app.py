@@ -12,13 +12,15 @@ code.py builds one App for the board profile and calls run(). One loop pass:
 Nothing in the steady state allocates (preallocated buffers, no per-sample objects); strings
 are built only for rare log lines and, while a serial console listens, one line per stride.
 
-Never crashes: no sensor at boot -> LED error pattern, retried every SENSOR_RETRY_MS; an I2C
-error -> counted, logged, retried next pass (the sensor is rebuilt after I2C_REBUILD_AFTER in
-a row; the samples the restart loses are counted from the ticks since the last good read, added
-to the sample counter and marked as a gap in the recording); FIFO overrun -> counted, the FIFO
-restarted, the lost time added to the sample counter and marked in the recording; no sensor
-when idle sleep is due -> deep sleep on a timer (nothing to wake on motion); any other exception in a pass -> logged and counted, the loop goes
-on; corrupt settings -> defaults (settings_file); full flash -> recording stops (recorder).
+Never crashes, never loses samples unmarked: no sensor at boot -> LED error pattern, retried
+every SENSOR_RETRY_MS; an I2C error -> counted, logged, retried next pass (the sensor is
+rebuilt after I2C_REBUILD_AFTER in a row; the samples the restart loses are counted from the
+ticks since the last good read, added to the sample counter and marked as a gap in the
+recording); FIFO overrun -> counted, the FIFO restarted, the lost time added to the sample
+counter and marked in the recording; no sensor when idle sleep is due -> deep sleep on a timer
+(nothing can wake the pod on motion); any other exception in a pass -> logged and counted, the
+loop goes on; corrupt settings -> defaults (settings_file); full flash -> recording stops
+(recorder).
 """
 import time
 
@@ -446,7 +448,7 @@ class App:
         self.led.update(controls.LED_OFF, 0)
         pin = self.profile.get("imu_int1")
         if self.imu is None or not pin:
-            self.log("idle: deep sleep for " + str(NO_SENSOR_SLEEP_S) + " s (no sensor to wake on)")
+            self.log("idle: deep sleep for " + str(NO_SENSOR_SLEEP_S) + " s (no sensor to wake it)")
             wake = alarm.time.TimeAlarm(monotonic_time=time.monotonic() + NO_SENSOR_SLEEP_S)
         else:
             self.log("idle: deep sleep until motion")
