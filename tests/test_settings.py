@@ -175,3 +175,25 @@ def test_random_order_of_a_full_file_reads_the_same():
         random.Random(seed).shuffle(lines)
         t = Settings()
         assert apply_text(t, "\n".join(lines)) == [] and t.values == s.values
+
+
+def test_pod_save_keeps_the_files_comments_and_changes_values_only(tmp_path, pod_settings_file):
+    sf = pod_settings_file
+    path = tmp_path / "settings.toml"
+    original = render(Settings()) + "CIRCUITPY_BLE_NAME = \"pod\"\n"
+    path.write_text(original)
+    s = Settings()
+    assert s.update([("metronome_spm", 182), ("heel_alert_n", 5), ("heel_alert_k", 4),
+                     ("heel_clear_k", 2)]) == []
+    sf.save_settings(s, str(path))
+    saved = path.read_text()
+    old_lines, new_lines = original.splitlines(), saved.splitlines()
+    assert len(old_lines) == len(new_lines)
+    changed = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
+    assert [b.split("#")[0].strip() for _a, b in changed] == \
+        ["metronome_spm = 182", "heel_alert_n = 5", "heel_alert_k = 4", "heel_clear_k = 2"]
+    for a, b in changed:                       # the comment of meaning and unit stays
+        assert a.split("#", 1)[1] == b.split("#", 1)[1]
+    log = []
+    again = sf.load_settings(log.append, str(path))
+    assert log == [] and again.values == s.values

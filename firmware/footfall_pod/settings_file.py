@@ -1,7 +1,7 @@
 """settings.toml on the drive: the same `name = integer` lines as the host writes.
 
 CircuitPython reads its own CIRCUITPY_* keys from the same file; apply_text skips those lines
-and a save keeps them. Every bad line is logged with its line number and the default is kept
+and a save keeps them, as it keeps every comment (a save changes values only). Every bad line is logged with its line number and the default is kept
 for it, so a corrupt file never stops the pod.
 
 A save never leaves a half-written file: the text goes to SETTINGS_TMP first (flushed and
@@ -46,14 +46,29 @@ def load_settings(log, path=SETTINGS_PATH):
 
 
 def settings_text(settings, keep=""):
-    """The whole settings as file text (sorted names), after the CIRCUITPY_* lines of keep
-    (the file being replaced)."""
+    """The whole settings as file text. keep is the file being replaced: its lines stay as
+    they were (comments, CIRCUITPY_* keys, the order, each setting's comment of meaning and
+    unit) but for the values, which become the current ones; settings it lacks follow, sorted."""
     out = []
+    done = {}
+    values = settings.values
     for line in keep.split("\n"):
-        if line.strip().startswith("CIRCUITPY_"):
-            out.append(line.rstrip())
-    for name in sorted(settings.values):
-        out.append(name + " = " + str(settings.values[name]))
+        code = line.split("#")[0]
+        name = code.split("=")[0].strip() if "=" in code else ""
+        if name in values and name not in done:
+            head = name + " = " + str(values[name])
+            comment = line[len(code):]
+            if comment:
+                head = head + " " * (len(code) - len(head)) if len(code) > len(head) else head + "  "
+            out.append(head + comment)
+            done[name] = True
+        elif name not in values:
+            out.append(line.rstrip())      # comments, blank lines, CIRCUITPY_* keys
+    while out and out[-1] == "":
+        out.pop()
+    for name in sorted(values):
+        if name not in done:
+            out.append(name + " = " + str(values[name]))
     return "\n".join(out) + "\n"
 
 
