@@ -51,19 +51,22 @@ def solve_steps(capacity):
     """Steps of a spread solve at most: five passes over the buffer (peak, gravity twice,
     the vote twice), the axis, and one spare. 14 at 104 Hz, 24 at 208, 44 at 416: always
     fewer than the 0.25 s of samples between two tries."""
-    return 5 * ((capacity + STEP_SAMPLES - 1) // STEP_SAMPLES) + AXIS_ITERATIONS // AXIS_STEP_ITERATIONS + 1
-# the solve's state, self._st[...]: window samples (or power iterations) done in the current
-# pass; the frozen window's oldest slot and length; the buffer's peak gyro L1 (LSB); the
-# thresholds solve_begin was given (CoreUnits)
-_PART = 0
-_START = 1
-_N = 2
-_PEAK = 3
-_MOTION = 4
-_PUSHOFF = 5
-_LO = 6
-_HI = 7
-_QUIET = 8
+    passes = (capacity + STEP_SAMPLES - 1) // STEP_SAMPLES
+    return 5 * passes + AXIS_ITERATIONS // AXIS_STEP_ITERATIONS + 1
+
+
+# the solve's state, self._acc[8:17] (after a pass's sums): window samples (or power
+# iterations) done in the current pass; the frozen window's oldest slot and length; the
+# buffer's peak gyro L1 (LSB); the thresholds solve_begin was given (CoreUnits)
+_PART = 8
+_START = 9
+_N = 10
+_PEAK = 11
+_MOTION = 12
+_PUSHOFF = 13
+_LO = 14
+_HI = 15
+_QUIET = 16
 # solve phases
 _S_IDLE = 0
 _S_PEAK = 1
@@ -84,15 +87,13 @@ class MountCalibration:
         self._v = array("l", [0, 0, 0])
         self.level = False      # gravity came from a still foot: the pitch axis is kept level
         # spread solve: samples held while the buffer is frozen, and the passes' sums
-        self.max_held = solve_steps(capacity)
-        self.held = array("h", [0] * (6 * self.max_held))
-        # a pass's sums: gravity qx qy qz nq sx sy sz ns; the axis's matrix xx yy zz xy xz yz
-        # (< 2**15, between the gravity and the vote); the vote's votes, run, armed
-        self._acc = array("l", [0] * 8)
+        self.held = array("h", [0] * (6 * solve_steps(capacity)))
+        # 0-7, a pass's sums: gravity qx qy qz nq sx sy sz ns; the axis's matrix xx yy zz xy
+        # xz yz (< 2**15, between the gravity and the vote); the vote's votes, run, armed;
+        # 8-16 the solve's state (_PART ...): one array, as each attribute costs RAM
+        self._acc = array("l", [0] * 17)
         self.phase = _S_IDLE
         self.n_held = 0
-        # the solve's state (one array: each attribute costs RAM in the instance dict)
-        self._st = array("l", [0] * 9)       # _PART .. _QUIET below
         self.reset()
 
     def reset(self):
@@ -146,23 +147,23 @@ class MountCalibration:
         self.solve_begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples)
         done = 0
         while done == 0:
-            done = self.solve_step(self._st[_N])
+            done = self.solve_step(self._acc[_N])
         return done > 0
 
     # ---- the spread solve ----------------------------------------------------------------
     def solve_begin(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
         """Freeze the buffer as it is and start solving it; then solve_step once per sample
         (hold() each new sample meanwhile) until it returns +1 (solved) or -1 (undecided)."""
-        self._st[_MOTION] = motion_lsb
-        self._st[_PUSHOFF] = pushoff_lsb
-        self._st[_LO] = still_lo
-        self._st[_HI] = still_hi
-        self._st[_QUIET] = quiet_samples
-        self._st[_START] = self.oldest()
-        self._st[_N] = self.count
+        self._acc[_MOTION] = motion_lsb
+        self._acc[_PUSHOFF] = pushoff_lsb
+        self._acc[_LO] = still_lo
+        self._acc[_HI] = still_hi
+        self._acc[_QUIET] = quiet_samples
+        self._acc[_START] = self.oldest()
+        self._acc[_N] = self.count
         self.n_held = 0
-        self._st[_PEAK] = 0
-        self._st[_PART] = 0
+        self._acc[_PEAK] = 0
+        self._acc[_PART] = 0
         self.phase = _S_PEAK
 
     def hold(self, ax, ay, az, gx, gy, gz):
@@ -177,47 +178,47 @@ class MountCalibration:
         h[i + 4] = gy
         h[i + 5] = gz
         self.n_held += 1
-        return self.n_held < self.max_held
+        return self.n_held * 6 < len(self.held)
 
     def solve_step(self, samples):
         """Go on with the solve over at most `samples` buffer samples (one whole pass and
         more, when a caller must finish now). Returns 0 (not yet), +1 (solved: axis signed,
         gravity known) or -1 (undecided; try again later)."""
         ph = self.phase
-        n = self._st[_N]
-        k0 = self._st[_PART]
+        n = self._acc[_N]
+        k0 = self._acc[_PART]
         k1 = k0 + samples
         if k1 > n:
             k1 = n
         if ph == _S_AXIS:
-            # the power iteration, AXIS_STEP_ITERATIONS a step (self._st[_PART] counts them)
-            done = self._st[_PART]
+            # the power iteration, AXIS_STEP_ITERATIONS a step (self._acc[_PART] counts them)
+            done = self._acc[_PART]
             count = AXIS_ITERATIONS - done
             if count > AXIS_STEP_ITERATIONS:
                 count = AXIS_STEP_ITERATIONS
             if (done == 0 and not self._axis_begin()) or not self._axis_iterate(count):
                 self.phase = _S_IDLE
                 return -1
-            self._st[_PART] = done + count
-            if self._st[_PART] < AXIS_ITERATIONS:
+            self._acc[_PART] = done + count
+            if self._acc[_PART] < AXIS_ITERATIONS:
                 return 0
             self._axis_end()
-            self._st[_PART] = 0
+            self._acc[_PART] = 0
             self._start_vote(_S_VOTE_STRICT)
             return 0
         if ph == _S_PEAK:
-            self._st[_PEAK] = self._peak_part(k0, k1, self._st[_PEAK])
+            self._acc[_PEAK] = self._peak_part(k0, k1, self._acc[_PEAK])
         elif ph == _S_GRAVITY_EIGHTH or ph == _S_GRAVITY_QUARTER:
             self._gravity_part(self._quiet(ph), k0, k1)
         elif ph == _S_VOTE_STRICT or ph == _S_VOTE_LOOSE:
             self._vote_part(self._quiet(ph), self._need_quiet(ph), k0, k1)
         else:
             return -1
-        self._st[_PART] = k1
+        self._acc[_PART] = k1
         if k1 < n:
             return 0
         # a pass is complete
-        self._st[_PART] = 0
+        self._acc[_PART] = 0
         if ph == _S_PEAK:
             self._start_gravity(_S_GRAVITY_EIGHTH)
         elif ph == _S_GRAVITY_EIGHTH or ph == _S_GRAVITY_QUARTER:
@@ -244,18 +245,18 @@ class MountCalibration:
         threshold), or a quarter of it on the second try (a sprinter's stance is never that
         quiet)."""
         if ph == _S_GRAVITY_EIGHTH or ph == _S_VOTE_STRICT:
-            return _at_least(self._st[_PEAK] >> 3, self._st[_MOTION])
+            return _at_least(self._acc[_PEAK] >> 3, self._acc[_MOTION])
         if ph == _S_GRAVITY_QUARTER:
-            return self._st[_PEAK] >> 2
-        return _at_least(self._st[_PEAK] >> 2, self._st[_MOTION])
+            return self._acc[_PEAK] >> 2
+        return _at_least(self._acc[_PEAK] >> 2, self._acc[_MOTION])
 
     def _need_quiet(self, ph):
         """The strict vote wants quiet spells twice as long as the loose one."""
-        return 2 * self._st[_QUIET] if ph == _S_VOTE_STRICT else self._st[_QUIET]
+        return 2 * self._acc[_QUIET] if ph == _S_VOTE_STRICT else self._acc[_QUIET]
 
     def _start_gravity(self, ph):
         a = self._acc
-        for i in range(8):
+        for i in range(8):      # the sums only (8.. is the solve's state)
             a[i] = 0
         self.phase = ph
 
@@ -274,7 +275,7 @@ class MountCalibration:
         a = self.axis
         x, y, z = a[0], a[1], a[2]
         self.solve_begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples)
-        n = self._st[_N]
+        n = self._acc[_N]
         self.solve_step(n)                     # the peak
         done = self.solve_step(n)              # gravity, an eighth of the peak
         if self.phase == _S_GRAVITY_QUARTER:
@@ -386,7 +387,7 @@ class MountCalibration:
 
     def _slot(self, k):
         """Buffer slot of the frozen window's k-th sample."""
-        return (self._st[_START] + k) % self.capacity
+        return (self._acc[_START] + k) % self.capacity
 
     def _peak_part(self, k0, k1, peak):
         """The largest gyro L1 (LSB) of window samples k0..k1-1 and peak."""
@@ -405,8 +406,8 @@ class MountCalibration:
         samples (gyro L1 < quiet) and over the still ones (also |a| ~ 1 g)."""
         b = self.buf
         acc = self._acc
-        lo = self._st[_LO]
-        hi = self._st[_HI]
+        lo = self._acc[_LO]
+        hi = self._acc[_HI]
         qx = acc[0]
         qy = acc[1]
         qz = acc[2]
@@ -460,7 +461,7 @@ class MountCalibration:
         b = self.buf
         a = self.axis
         acc = self._acc
-        pushoff_lsb = self._st[_PUSHOFF]
+        pushoff_lsb = self._acc[_PUSHOFF]
         votes = acc[0]
         run = acc[1]
         armed = acc[2]

@@ -54,7 +54,7 @@ def main():
             spent = 0
             for _ in range(reps):
                 m.phase = phase
-                m._st[0] = part if part > 0 else 0
+                m._acc[8] = part if part > 0 else 0
                 micropython.heap_lock()
                 t1 = time.ticks_us()
                 m.solve_step(STEP_SAMPLES)

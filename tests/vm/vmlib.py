@@ -24,7 +24,7 @@ def core_init_temporaries(rate_hz):
     reclaims nothing inside one run of this wasm build, so the construction delta counts
     them; subtract this for the live estimate."""
     temp = list_cost(6 * buffer_samples(rate_hz * 100)) + list_cost(6) + 3 * list_cost(3)   # MountCalibration
-    temp += list_cost(6 * solve_steps(buffer_samples(rate_hz * 100))) + list_cost(8) + list_cost(9)                                     # ... its solve
+    temp += list_cost(6 * solve_steps(buffer_samples(rate_hz * 100))) + list_cost(17)                                     # ... its solve
     temp += 8 * list_cost(STRIDE_RING) + list_cost(40) + list_cost(8) + 2 * list_cost(5)  # StrideCore
     return temp
 
