@@ -25,12 +25,21 @@ def load_pod_ble():
     # tests (the virtual pod's negative controls) find libraries they removed on purpose
     saved = list(sys.path)
     sys.path[:0] = [str(POD_LIB), str(REPO / "firmware")]
+    # adafruit_ticks needs CircuitPython's micropython module (const) while it is imported
+    had_micropython = "micropython" in sys.modules
+    if not had_micropython:
+        import types
+        shim = types.ModuleType("micropython")
+        shim.const = lambda x: x
+        sys.modules["micropython"] = shim
     try:
         from adafruit_ble.advertising.standard import ProvideServicesAdvertisement  # noqa: F401
         from footfall_pod import ble_link
         from footfall_pod import ble_services  # noqa: F401
     finally:
         sys.path[:] = saved
+        if not had_micropython:
+            del sys.modules["micropython"]
     return ble_standin, adapter, ble_link
 
 

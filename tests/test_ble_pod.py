@@ -109,6 +109,8 @@ def test_sc_control_point_procedures():
     pod = Pod()
     watch = pod.adapter.central_connect("watch")
     phone = pod.adapter.central_connect("phone") if pod.poll() is None else None
+    watch.pair()
+    phone.pair()
     watch.subscribe(RSC_CP)
     phone.subscribe(RSC_CP)
     assert sc(pod, watch, [4]) == bytes([0x10, 4, 1, 1, 2])       # supported locations
@@ -134,6 +136,7 @@ def test_sc_control_point_procedures():
 def test_sc_bad_requests_leave_state_unchanged(payload, expect):
     pod = Pod()
     watch = pod.adapter.central_connect("watch")
+    watch.pair()
     watch.subscribe(RSC_CP)
     pod.link.speed.distance_cm = 777
     before = snapshot(pod)
@@ -144,6 +147,7 @@ def test_sc_bad_requests_leave_state_unchanged(payload, expect):
 def test_sc_oversize_write_refused_by_the_stack():
     pod = Pod()
     watch = pod.adapter.central_connect("watch")
+    watch.pair()
     watch.subscribe(RSC_CP)
     before = snapshot(pod)
     with pytest.raises(pod.standin.AttError) as e:
@@ -156,6 +160,7 @@ def test_sc_oversize_write_refused_by_the_stack():
 def test_calibration_on_a_known_distance(demo):
     pod = Pod(demo)
     watch = pod.adapter.central_connect("watch")
+    watch.pair()
     watch.subscribe(RSC_CP)
     watch.subscribe(0x2A53)
     pod.run(20)
@@ -285,3 +290,58 @@ def test_a_ble_fault_never_reaches_the_loop(demo):
     pod.link.rsc = None                                          # break the link on purpose
     pod.run(10)
     assert pod.link.errors > 0 and "NoneType" in pod.link.last_error
+
+
+def test_a_burst_of_requests_between_two_polls_is_answered_in_full(phone_pod):
+    """The most one central can write during a 600 ms loop pass (one write per 7.5 ms
+    connection event: 80) all wait in the packet buffer and are all answered, in order."""
+    pod, phone = phone_pod
+    k = key_of("metronome_spm")
+    for seq in range(80):
+        phone.write(bf.FOOTFALL_CONTROL_UUID, bytes([bf.OP_SETTING_GET, seq, k]))
+    pod.poll()
+    got = phone.notifications(bf.FOOTFALL_CONTROL_UUID)
+    assert [(r[1], r[2]) for r in got] == [(seq, bf.STATUS_OK) for seq in range(80)]
+    buffers = [lst for c in pod.adapter.services for ch in c.characteristics for lst in ch._listeners
+               if hasattr(lst, "dropped")]
+    assert buffers and all(b.dropped == 0 for b in buffers)
+    # beyond the ring's 984 bytes the stack drops the OLDEST packets (CircuitPython's
+    # PacketBuffer does, without telling the firmware): of 300 requests of 2 + 3 bytes, the
+    # last 196 are answered
+    for seq in range(80, 380):
+        phone.write(bf.FOOTFALL_CONTROL_UUID, bytes([bf.OP_SETTING_GET, seq & 0xFF, k]))
+    pod.poll()
+    later = phone.notifications(bf.FOOTFALL_CONTROL_UUID)[80:]
+    assert [r[1] for r in later] == [seq & 0xFF for seq in range(380 - 984 // 5, 380)]
+
+
+def test_sc_control_point_needs_an_encrypted_link(demo):
+    """Calibration and distance change the speed and distance every central gets: an unpaired
+    central's write is refused by the stack and nothing changes."""
+    pod = Pod(demo)
+    watch = pod.adapter.central_connect("watch")
+    watch.subscribe(RSC_CP)
+    pod.run(10)
+    before = snapshot(pod)
+    for payload in ([2], [1, 0x10, 0x27, 0, 0], [3, 2]):
+        with pytest.raises(pod.standin.AttError) as e:
+            watch.write(RSC_CP, bytes(payload))
+        assert e.value.code == 0x05
+    pod.poll()
+    assert watch.notifications(RSC_CP) == [] and snapshot(pod) == before
+
+
+@pytest.mark.parametrize("start_ms", [0, (1 << 29) - 2500])
+def test_stopping_sends_zero_speed_at_1_hz_across_the_tick_wrap(start_ms):
+    """ticks_ms wraps at 2**29 ms: the keepalive counts with ticks_diff, so a wrap in the
+    middle of a stop changes nothing."""
+    pod = Pod()
+    watch = pod.adapter.central_connect("watch")
+    watch.subscribe(0x2A53)
+    pod.link._last_stride_ms = start_ms
+    pod.link._last_rsc_ms = start_ms
+    pod.link.speed.speed_q8 = 700
+    for t in range(0, 6001, 50):
+        pod.link.poll((start_ms + t) & ((1 << 29) - 1))
+    got = [bf.unpack_rsc(x) for x in watch.notifications(0x2A53)]
+    assert len(got) == 3 and all(g[1] == 0 for g in got)          # 4, 5, 6 s: one a second

@@ -555,9 +555,15 @@ def test_zero_switches_a_band_side_off_and_passes_the_order_check():
     assert s.set("cadence_low_spm", 240) is None         # no upper side to be below
     assert s.set("cadence_high_spm", 230) is not None    # ... until it is turned back on
     assert s.set("heel_clear_k", 0) is None
-    errors = apply_text(s, "heel_alert_k = 4\nheel_alert_n = 4\nheel_clear_k = 4\nramp_minutes = x\n")
-    assert len(errors) == 2 and "line 3" in errors[0] and "line 4" in errors[1]
+    errors = apply_text(s, "heel_alert_k = 4\nheel_alert_n = 4\nramp_minutes = x\n")
+    assert len(errors) == 1 and "line 3" in errors[0]
     assert (s.get("heel_alert_k"), s.get("heel_alert_n"), s.get("heel_clear_k")) == (4, 4, 0)
+    # the file is one set: clear 4 and k 4 break "clear below k" together, so neither is
+    # taken (which one was meant is unknown), and n 4 then breaks "k at most n" with k 7
+    s = Settings()
+    errors = apply_text(s, "heel_alert_k = 4\nheel_alert_n = 4\nheel_clear_k = 4\n")
+    assert [e[:7] for e in errors] == ["line 1:", "line 2:", "line 3:"]
+    assert (s.get("heel_alert_k"), s.get("heel_alert_n"), s.get("heel_clear_k")) == (7, 10, 3)
 
 
 # ---- buzz patterns and the scheduler -------------------------------------------------------

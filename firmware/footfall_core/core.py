@@ -56,7 +56,7 @@ except ImportError:  # CPython
 
 from footfall_core.fixedmath import accel_sq16
 from footfall_core.fixedmath import isqrt as _isqrt
-from footfall_core.mount import MountCalibration, buffer_samples
+from footfall_core.mount import STEP_SAMPLES, MountCalibration, buffer_samples
 from footfall_core.settings import CoreUnits, Settings, ms_to_samples
 
 # push() flags
@@ -652,8 +652,22 @@ class StrideCore:
 
 
     def _calibrate(self, t, ax, ay, az, gx, gy, gz):
+        """Not calibrated: buffer the sample; from calibration_motion of foot motion on, solve
+        the mount every 0.25 s of samples. A solve is spread over the samples that follow it
+        (mount.solve_step, STEP_SAMPLES of the buffer each; the buffer frozen, the new
+        samples held aside), so no sample carries a whole solve; it ends as if done at once
+        when it began: the same result, the same replay, the next try at the same sample."""
         m = self.mount
         u = self.units
+        if m.phase:
+            more = m.hold(ax, ay, az, gx, gy, gz)
+            if m.wait > 0:
+                m.wait -= 1
+            done = m.solve_step(STEP_SAMPLES)
+            if not more or m.wait == 0:
+                while done == 0:                   # the next try is due: finish now
+                    done = m.solve_step(m.capacity)
+            return self._solved(t, done)
         m.add(ax, ay, az, gx, gy, gz, u.motion_lsb)
         if m.motion < u.calibration_motion:
             return 0
@@ -661,20 +675,36 @@ class StrideCore:
             m.wait -= 1
             return 0
         m.wait = ms_to_samples(250, u.rate_chz)    # undecided: retry after 0.25 s of samples
-        if not m.solve(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
-                       ms_to_samples(15, u.rate_chz)):     # a quiet spell for the sign vote
+        m.solve_begin(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
+                      ms_to_samples(15, u.rate_chz))     # a quiet spell for the sign vote
+        return self._solved(t, m.solve_step(STEP_SAMPLES))
+
+    def _solved(self, t, done):
+        """After a solve step at sample t: 0 going on; -1 undecided (the held samples go into
+        the buffer, as they came); +1 calibrated: the buffer, then the held samples, are
+        replayed through the detector, oldest first."""
+        m = self.mount
+        if done == 0:
+            return 0
+        held = m.n_held
+        m.n_held = 0
+        h = m.held
+        if done < 0:
+            motion = self.units.motion_lsb
+            for k in range(held):
+                i = k * 6
+                m.add(h[i], h[i + 1], h[i + 2], h[i + 3], h[i + 4], h[i + 5], motion)
             return 0
         self._ux = m.axis[0]
         self._uy = m.axis[1]
         self._uz = m.axis[2]
         self.calibrated = True
         self.calibrations += 1
-        # replay the buffered samples through the detector (oldest first)
         flags = EVENT_CALIBRATED
         b = m.buf
         slot = m.oldest()
         n = m.count
-        t0 = t - n + 1
+        t0 = t - held - n + 1                      # the buffer ends where the solve began
         self._reset_stride(t0)
         self._setting_up = False                   # the replay must not feed the mount
         for k in range(n):
@@ -684,4 +714,8 @@ class StrideCore:
             if not self.calibrated:
                 break                              # the replay itself found a slip
         self._setting_up = True                    # refining from here (or calibrating again,
-        return flags                               # if the replay found a slip)
+        t0 = t - held + 1                          # if the replay found a slip)
+        for k in range(held):                      # then the samples that came meanwhile
+            i = k * 6
+            flags |= self.push(t0 + k, h[i], h[i + 1], h[i + 2], h[i + 3], h[i + 4], h[i + 5])
+        return flags

@@ -15,6 +15,13 @@ moment is the heel rise of push-off, i.e. toes-down, which we define as negative
 "Quiet" is relative to the buffer's peak rotation (an eighth for 30 ms, or if that finds no
 vote, a quarter for 15 ms), so a sprinter's short, never-still stance counts too.
 Integer only; the buffer is preallocated; none of this runs per sample once done.
+
+The first solve is spread over samples (solve_begin, then one solve_step per sample): each
+pass over the buffer is cut into steps of STEP_SAMPLES, the axis's power iteration into steps
+of AXIS_STEP_ITERATIONS, so no single sample carries a whole solve (up to five passes over
+2.2 s of samples). The buffer is frozen meanwhile: the samples that
+arrive wait in a small side buffer (hold) and go in afterwards, in order, so the result, and
+every sample's path, are those of a solve done at once when it began.
 """
 from array import array
 
@@ -35,6 +42,39 @@ def _at_least(level, floor):
 
 
 STILL_SAMPLES = 20     # still samples needed to trust gravity for levelling the pitch axis
+STEP_SAMPLES = 128     # buffer samples a step of a spread solve goes through
+AXIS_ITERATIONS = 30   # power iterations for the pitch axis
+AXIS_STEP_ITERATIONS = 10   # ... per step of a spread solve
+
+
+def solve_steps(capacity):
+    """Steps of a spread solve at most: five passes over the buffer (peak, gravity twice,
+    the vote twice), the axis, and one spare. 14 at 104 Hz, 24 at 208, 44 at 416: always
+    fewer than the 0.25 s of samples between two tries."""
+    passes = (capacity + STEP_SAMPLES - 1) // STEP_SAMPLES
+    return 5 * passes + AXIS_ITERATIONS // AXIS_STEP_ITERATIONS + 1
+
+
+# the solve's state, self._acc[8:17] (after a pass's sums): window samples (or power
+# iterations) done in the current pass; the frozen window's oldest slot and length; the
+# buffer's peak gyro L1 (LSB); the thresholds solve_begin was given (CoreUnits)
+_PART = 8
+_START = 9
+_N = 10
+_PEAK = 11
+_MOTION = 12
+_PUSHOFF = 13
+_LO = 14
+_HI = 15
+_QUIET = 16
+# solve phases
+_S_IDLE = 0
+_S_PEAK = 1
+_S_GRAVITY_EIGHTH = 2
+_S_GRAVITY_QUARTER = 3
+_S_AXIS = 4
+_S_VOTE_STRICT = 5
+_S_VOTE_LOOSE = 6
 
 
 class MountCalibration:
@@ -46,6 +86,14 @@ class MountCalibration:
         self.gravity = array("l", [0, 0, 0])                 # gravity direction, Q13
         self._v = array("l", [0, 0, 0])
         self.level = False      # gravity came from a still foot: the pitch axis is kept level
+        # spread solve: samples held while the buffer is frozen, and the passes' sums
+        self.held = array("h", [0] * (6 * solve_steps(capacity)))
+        # 0-7, a pass's sums: gravity qx qy qz nq sx sy sz ns; the axis's matrix xx yy zz xy
+        # xz yz (< 2**15, between the gravity and the vote); the vote's votes, run, armed;
+        # 8-16 the solve's state (_PART ...): one array, as each attribute costs RAM
+        self._acc = array("l", [0] * 17)
+        self.phase = _S_IDLE
+        self.n_held = 0
         self.reset()
 
     def reset(self):
@@ -53,6 +101,8 @@ class MountCalibration:
         self.head = 0           # next write slot
         self.motion = 0         # gyro-active samples accumulated into the moment matrix
         self.wait = 0           # samples to wait before the next attempt to finish
+        self.phase = _S_IDLE    # no spread solve under way
+        self.n_held = 0
         m = self.moment
         for i in range(6):
             m[i] = 0
@@ -91,54 +141,173 @@ class MountCalibration:
         return (self.head - self.count) % self.capacity
 
     def solve(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
-        """Try to finish: returns True when axis (signed) and gravity are known.
+        """Try to finish, all at once: returns True when axis (signed) and gravity are known.
         still_lo < accel_sq16(a) < still_hi: |a| ~ 1 g (CoreUnits); quiet_samples: how long a
         quiet spell must last before the sign vote trusts it (~15 ms)."""
-        peak = self._gyro_peak()
-        if not self._gravity_and_axis(peak, motion_lsb, still_lo, still_hi):
-            return False
-        sign = self._vote(peak, motion_lsb, pushoff_lsb, quiet_samples)
-        if sign > 0:          # the push-off came out positive: flip so toes-down is negative
-            self._turn_over()
-        return sign != 0
+        self.solve_begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples)
+        done = 0
+        while done == 0:
+            done = self.solve_step(self._acc[_N])
+        return done > 0
+
+    # ---- the spread solve ----------------------------------------------------------------
+    def solve_begin(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
+        """Freeze the buffer as it is and start solving it; then solve_step once per sample
+        (hold() each new sample meanwhile) until it returns +1 (solved) or -1 (undecided)."""
+        self._acc[_MOTION] = motion_lsb
+        self._acc[_PUSHOFF] = pushoff_lsb
+        self._acc[_LO] = still_lo
+        self._acc[_HI] = still_hi
+        self._acc[_QUIET] = quiet_samples
+        self._acc[_START] = self.oldest()
+        self._acc[_N] = self.count
+        self.n_held = 0
+        self._acc[_PEAK] = 0
+        self._acc[_PART] = 0
+        self.phase = _S_PEAK
+
+    def hold(self, ax, ay, az, gx, gy, gz):
+        """A sample that arrives while the buffer is frozen; False when the side buffer is
+        full (then finish the solve now)."""
+        h = self.held
+        i = self.n_held * 6
+        h[i] = ax
+        h[i + 1] = ay
+        h[i + 2] = az
+        h[i + 3] = gx
+        h[i + 4] = gy
+        h[i + 5] = gz
+        self.n_held += 1
+        return self.n_held * 6 < len(self.held)
+
+    def solve_step(self, samples):
+        """Go on with the solve over at most `samples` buffer samples (one whole pass and
+        more, when a caller must finish now). Returns 0 (not yet), +1 (solved: axis signed,
+        gravity known) or -1 (undecided; try again later)."""
+        ph = self.phase
+        n = self._acc[_N]
+        k0 = self._acc[_PART]
+        k1 = k0 + samples
+        if k1 > n:
+            k1 = n
+        if ph == _S_AXIS:
+            # the power iteration, AXIS_STEP_ITERATIONS a step (self._acc[_PART] counts them)
+            done = self._acc[_PART]
+            count = AXIS_ITERATIONS - done
+            if count > AXIS_STEP_ITERATIONS:
+                count = AXIS_STEP_ITERATIONS
+            if (done == 0 and not self._axis_begin()) or not self._axis_iterate(count):
+                self.phase = _S_IDLE
+                return -1
+            self._acc[_PART] = done + count
+            if self._acc[_PART] < AXIS_ITERATIONS:
+                return 0
+            self._axis_end()
+            self._acc[_PART] = 0
+            self._start_vote(_S_VOTE_STRICT)
+            return 0
+        if ph == _S_PEAK:
+            self._acc[_PEAK] = self._peak_part(k0, k1, self._acc[_PEAK])
+        elif ph == _S_GRAVITY_EIGHTH or ph == _S_GRAVITY_QUARTER:
+            self._gravity_part(self._quiet(ph), k0, k1)
+        elif ph == _S_VOTE_STRICT or ph == _S_VOTE_LOOSE:
+            self._vote_part(self._quiet(ph), self._need_quiet(ph), k0, k1)
+        else:
+            return -1
+        self._acc[_PART] = k1
+        if k1 < n:
+            return 0
+        # a pass is complete
+        self._acc[_PART] = 0
+        if ph == _S_PEAK:
+            self._start_gravity(_S_GRAVITY_EIGHTH)
+        elif ph == _S_GRAVITY_EIGHTH or ph == _S_GRAVITY_QUARTER:
+            if self._gravity_end():
+                self.phase = _S_AXIS
+            elif ph == _S_GRAVITY_EIGHTH:
+                self._start_gravity(_S_GRAVITY_QUARTER)
+            else:
+                self.phase = _S_IDLE
+                return -1
+        else:
+            sign = self._vote_end()
+            if sign == 0 and ph == _S_VOTE_STRICT:
+                self._start_vote(_S_VOTE_LOOSE)
+                return 0
+            self.phase = _S_IDLE
+            if sign > 0:      # the push-off came out positive: flip so toes-down is negative
+                self._turn_over()
+            return 1 if sign != 0 else -1
+        return 0
+
+    def _quiet(self, ph):
+        """The pass's quiet level: an eighth of the buffer's peak rotation (at least the motion
+        threshold), or a quarter of it on the second try (a sprinter's stance is never that
+        quiet)."""
+        if ph == _S_GRAVITY_EIGHTH or ph == _S_VOTE_STRICT:
+            return _at_least(self._acc[_PEAK] >> 3, self._acc[_MOTION])
+        if ph == _S_GRAVITY_QUARTER:
+            return self._acc[_PEAK] >> 2
+        return _at_least(self._acc[_PEAK] >> 2, self._acc[_MOTION])
+
+    def _need_quiet(self, ph):
+        """The strict vote wants quiet spells twice as long as the loose one."""
+        return 2 * self._acc[_QUIET] if ph == _S_VOTE_STRICT else self._acc[_QUIET]
+
+    def _start_gravity(self, ph):
+        a = self._acc
+        for i in range(8):      # the sums only (8.. is the solve's state)
+            a[i] = 0
+        self.phase = ph
+
+    def _start_vote(self, ph):
+        a = self._acc
+        a[0] = 0              # votes
+        a[1] = 0              # quiet run, samples
+        a[2] = 0              # armed (1) after a long enough quiet run
+        self.phase = ph
 
     def refine(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
         """Solve gravity and the axis again from a fuller buffer and moment (after the first,
-        early solve). The sign follows the earlier axis unless the vote on this fuller buffer
-        says otherwise. Returns 0 (kept), 1 (updated) or -1 (updated and turned over)."""
+        early solve), all at once. The sign follows the earlier axis unless the vote on this
+        fuller buffer says otherwise. Returns 0 (kept), 1 (updated) or -1 (updated and turned
+        over)."""
         a = self.axis
         x, y, z = a[0], a[1], a[2]
-        peak = self._gyro_peak()
-        if not self._gravity_and_axis(peak, motion_lsb, still_lo, still_hi):
+        self.solve_begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples)
+        n = self._acc[_N]
+        self.solve_step(n)                     # the peak
+        done = self.solve_step(n)              # gravity, an eighth of the peak
+        if self.phase == _S_GRAVITY_QUARTER:
+            done = self.solve_step(n)
+        while done == 0 and self.phase == _S_AXIS:
+            done = self.solve_step(n)
+        if done < 0 or self.phase != _S_VOTE_STRICT:
+            self.phase = _S_IDLE
             a[0], a[1], a[2] = x, y, z
             return 0
         if a[0] * x + a[1] * y + a[2] * z < 0:     # Q13 x Q13, < 3 * 2**26
             self._turn_over()
-        if self._vote(peak, motion_lsb, pushoff_lsb, quiet_samples) > 0:
+        # the vote: only a positive one (push-offs toes-up) turns the axis over
+        done = 0
+        while done == 0:
+            done = self._vote_only_step(n)
+        return done
+
+    def _vote_only_step(self, n):
+        """refine's vote: the strict pass, then the loose one if undecided; +1 kept in sign,
+        -1 turned over (toes-down came out positive). 0 while passes remain."""
+        ph = self.phase
+        self._vote_part(self._quiet(ph), self._need_quiet(ph), 0, n)
+        sign = self._vote_end()
+        if sign == 0 and ph == _S_VOTE_STRICT:
+            self._start_vote(_S_VOTE_LOOSE)
+            return 0
+        self.phase = _S_IDLE
+        if sign > 0:
             self._turn_over()  # the fuller buffer's push-offs come out positive
             return -1
         return 1
-
-    def _gravity_and_axis(self, peak, motion_lsb, still_lo, still_hi):
-        """Gravity from samples quieter than an eighth of the buffer's peak rotation (running
-        mid-stance is never silent; at least the motion threshold), else a quarter of it (a
-        sprinter's stance is never that quiet); then the principal axis, unsigned."""
-        if not self._gravity(_at_least(peak >> 3, motion_lsb), still_lo, still_hi) and \
-                not self._gravity(peak >> 2, still_lo, still_hi):
-            return False
-        return self._principal_axis()
-
-    def _vote(self, peak, motion_lsb, pushoff_lsb, quiet_samples):
-        """The sign vote after quiet spells of 2 x quiet_samples below an eighth of the peak;
-        if none decides, after spells half as long below a quarter of it (a sprinter's stance
-        is never quieter than 14-19 % of the swing's rotation, foot markers at 9.5 m/s). The
-        strict vote first: the looser one also hears lulls in swing."""
-        sign = self._toes_down_sign(_at_least(peak >> 3, motion_lsb), pushoff_lsb,
-                                    2 * quiet_samples)
-        if sign == 0:
-            sign = self._toes_down_sign(_at_least(peak >> 2, motion_lsb), pushoff_lsb,
-                                        quiet_samples)
-        return sign
 
     def _turn_over(self):
         a = self.axis
@@ -147,6 +316,11 @@ class MountCalibration:
         a[2] = -a[2]
 
     def _principal_axis(self):
+        """The moment matrix's principal eigenvector (power iteration), unsigned, into axis."""
+        return self._axis_begin() and self._axis_iterate(AXIS_ITERATIONS) and self._axis_end()
+
+    def _axis_begin(self):
+        """The power iteration's matrix (entries < 2**15) and start vector."""
         m = self.moment
         big = 0
         for k in range(6):
@@ -157,29 +331,45 @@ class MountCalibration:
         shift = 0
         while (big >> shift) > 0x7FFF:      # entries < 2**15 so M v < 3 * 2**28
             shift += 1
-        xx = m[0] >> shift
-        yy = m[1] >> shift
-        zz = m[2] >> shift
-        xy = m[3] >> shift
-        xz = m[4] >> shift
-        yz = m[5] >> shift
+        mx = self._acc
+        for k in range(6):
+            mx[k] = m[k] >> shift
+        xx = mx[0]
+        yy = mx[1]
+        zz = mx[2]
         v = self._v
         # start on the dominant diagonal axis
         v[0] = 8192 if (xx >= yy and xx >= zz) else 0
         v[1] = 8192 if (yy > xx and yy >= zz) else 0
         v[2] = 8192 if (v[0] == 0 and v[1] == 0) else 0
-        level = self.level
-        if level and not self._horizontal(v):
+        if self.level and not self._horizontal(v):
             v[0] = 8192 - v[0]   # started on the vertical axis: start on another one
             if not self._horizontal(v):
                 return False
-        for _ in range(30):
+        return True
+
+    def _axis_iterate(self, count):
+        """count power iterations (kept in the level plane when levelled)."""
+        mx = self._acc
+        xx = mx[0]
+        yy = mx[1]
+        zz = mx[2]
+        xy = mx[3]
+        xz = mx[4]
+        yz = mx[5]
+        v = self._v
+        level = self.level
+        for _ in range(count):
             x = xx * v[0] + xy * v[1] + xz * v[2]
             y = xy * v[0] + yy * v[1] + yz * v[2]
             z = xz * v[0] + yz * v[1] + zz * v[2]
             if not unit_q13(v, x, y, z) or (level and not self._horizontal(v)):
                 return False
+        return True
+
+    def _axis_end(self):
         a = self.axis
+        v = self._v
         a[0] = v[0]
         a[1] = v[1]
         a[2] = v[2]
@@ -195,13 +385,15 @@ class MountCalibration:
         return unit_q13(v, v[0] - ((d * g[0]) >> 13), v[1] - ((d * g[1]) >> 13),
                         v[2] - ((d * g[2]) >> 13))
 
-    def _gyro_peak(self):
-        """The buffer's largest gyro L1 (LSB)."""
+    def _slot(self, k):
+        """Buffer slot of the frozen window's k-th sample."""
+        return (self._acc[_START] + k) % self.capacity
+
+    def _peak_part(self, k0, k1, peak):
+        """The largest gyro L1 (LSB) of window samples k0..k1-1 and peak."""
         b = self.buf
-        n = self.count
-        peak = 0
-        slot = self.oldest()
-        for _ in range(n):
+        slot = self._slot(k0)
+        for _ in range(k1 - k0):
             i = slot * 6
             l1 = abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5])
             if l1 > peak:
@@ -209,16 +401,23 @@ class MountCalibration:
             slot = (slot + 1) % self.capacity
         return peak
 
-    def _gravity(self, quiet, lo, hi):
-        """Gravity direction (Q13): the mean accel over the still samples (quiet gyro and
-        |a| ~ 1 g) if there are STILL_SAMPLES of them, else over the quiet ones
-        (running: the foot is never still, and its mid-stance accel is only roughly gravity).
-        Sets ``level`` when the still estimate was used. False if no sample was quiet."""
+    def _gravity_part(self, quiet, k0, k1):
+        """Sums for the gravity estimate over window samples k0..k1-1: accel over the quiet
+        samples (gyro L1 < quiet) and over the still ones (also |a| ~ 1 g)."""
         b = self.buf
-        qx = qy = qz = nq = 0                        # sums over quiet samples
-        sx = sy = sz = ns = 0                        # ... over still samples
-        slot = self.oldest()
-        for _ in range(self.count):
+        acc = self._acc
+        lo = self._acc[_LO]
+        hi = self._acc[_HI]
+        qx = acc[0]
+        qy = acc[1]
+        qz = acc[2]
+        nq = acc[3]
+        sx = acc[4]
+        sy = acc[5]
+        sz = acc[6]
+        ns = acc[7]
+        slot = self._slot(k0)
+        for _ in range(k1 - k0):
             i = slot * 6
             if abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5]) < quiet:
                 x = b[i]
@@ -234,22 +433,40 @@ class MountCalibration:
                     sz += z
                     ns += 1
             slot = (slot + 1) % self.capacity
+        acc[0] = qx
+        acc[1] = qy
+        acc[2] = qz
+        acc[3] = nq
+        acc[4] = sx
+        acc[5] = sy
+        acc[6] = sz
+        acc[7] = ns
+
+    def _gravity_end(self):
+        """Gravity direction (Q13): the mean accel over the still samples if there are
+        STILL_SAMPLES of them, else over the quiet ones (running: the foot is never still,
+        and its mid-stance accel is only roughly gravity). Sets ``level`` when the still
+        estimate was used. False if no sample was quiet."""
+        acc = self._acc
+        ns = acc[7]
+        nq = acc[3]
         self.level = ns >= STILL_SAMPLES
         if self.level:
-            return unit_q13(self.gravity, sx // ns, sy // ns, sz // ns)
-        return nq > 0 and unit_q13(self.gravity, qx // nq, qy // nq, qz // nq)
+            return unit_q13(self.gravity, acc[4] // ns, acc[5] // ns, acc[6] // ns)
+        return nq > 0 and unit_q13(self.gravity, acc[0] // nq, acc[1] // nq, acc[2] // nq)
 
-    def _toes_down_sign(self, quiet, pushoff_lsb, need_quiet):
-        """Vote over the buffer: sign of the first big pitch excursion after a quiet spell of
-        need_quiet samples. Returns +1, -1 or 0 (undecided)."""
+    def _vote_part(self, quiet, need_quiet, k0, k1):
+        """The sign vote over window samples k0..k1-1: the sign of the first big pitch
+        excursion after each quiet spell of need_quiet samples."""
         b = self.buf
         a = self.axis
-        n = self.count
-        votes = 0
-        run = 0
-        armed = False
-        slot = self.oldest()
-        for _ in range(n):
+        acc = self._acc
+        pushoff_lsb = self._acc[_PUSHOFF]
+        votes = acc[0]
+        run = acc[1]
+        armed = acc[2]
+        slot = self._slot(k0)
+        for _ in range(k1 - k0):
             i = slot * 6
             gx = b[i + 3]
             gy = b[i + 4]
@@ -257,14 +474,21 @@ class MountCalibration:
             if abs(gx) + abs(gy) + abs(gz) < quiet:
                 run += 1
                 if run >= need_quiet:
-                    armed = True
+                    armed = 1
             else:
                 run = 0
                 w = (a[0] * gx + a[1] * gy + a[2] * gz) >> 13
                 if armed and (w > pushoff_lsb or w < -pushoff_lsb):
                     votes += 1 if w > 0 else -1
-                    armed = False
+                    armed = 0
             slot = (slot + 1) % self.capacity
+        acc[0] = votes
+        acc[1] = run
+        acc[2] = armed
+
+    def _vote_end(self):
+        """+1, -1 or 0 (undecided) from the votes."""
+        votes = self._acc[0]
         if votes > 0:
             return 1
         if votes < 0:

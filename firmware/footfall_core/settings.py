@@ -1,108 +1,142 @@
 """Settings of the detection core: defined once, in physical units, converted once to integers.
 
 Every tunable lives in DEFAULTS with its unit in its name (`_ms`, `_dps`, `_g`, `_deg`, `_spm`).
-`Settings` validates a change and keeps the old value on error; `CoreUnits` converts the
+`Settings` validates changes as a whole set (cross-field ORDER_RULES, whatever the order of
+the lines) and keeps the old value of whatever is rejected; `CoreUnits` converts the
 physical values once into the raw integer units the per-sample code compares against
 (gyro LSB, accel LSB, samples), so nothing is scaled per sample (pbio style).
 Runs unchanged on CircuitPython and CPython: integers only, no float, no `/`.
 """
 
-# name: (default, minimum, maximum)   all integers, unit in the name
+# name: (default, minimum, maximum)   all integers, unit in the name. The comment after each
+# entry is the setting's meaning and the comment lines above a group its heading: the
+# commented settings.toml (`footfall settings`) and docs/settings.md are generated from them
+# (host/footfall/settings_doc.py), so they cost the pod no RAM.
 DEFAULTS = {
-    # Mount calibration
-    "calibration_motion_ms": (600, 300, 5000),     # gyro-active time needed to find the pitch axis (~1 running stride)
-    "motion_threshold_dps": (100, 20, 1000),       # |gyro|_1 above this counts as foot motion
-    "slip_angle_deg": (35, 5, 90),                 # gravity moved this much in the pod frame -> recalibrate
-    "slip_strides": (10, 1, 50),                    # ... on this many consecutive strides
-    # Stride events (the foot's pitch rate w carries them; core.py says how)
-    "swing_threshold_dps": (50, 20, 1500),        # toes-up swing lobe must exceed this ...
+    # Mount calibration (how the pod sits on the shoe)
+    "calibration_motion_ms": (600, 300, 5000),     # foot-motion time needed to find the pitch axis (about one running stride)
+    "motion_threshold_dps": (100, 20, 1000),       # gyro |x|+|y|+|z| above this counts as foot motion
+    "slip_angle_deg": (35, 5, 90),                 # gravity moved this far in the pod's frame: the pod slipped, recalibrate ...
+    "slip_strides": (10, 1, 50),                   # ... once that is seen on this many strides in a row
+    # Stride events (found in the foot's pitch rate; docs/detection.md says how)
+    "swing_threshold_dps": (50, 20, 1500),         # a swing's toes-up pitch-rate lobe must exceed this ...
     "swing_fraction_percent": (25, 0, 100),        # ... and this share of recent swing peaks (slow walks swing weakly)
     "swing_lobe_ms": (40, 0, 300),                 # ... for this long in a row (a sprint's swing lobe lasts ~100 ms)
-    "min_swing_ms": (0, 0, 600),                   # a landing search opens no sooner after the last one
+    "min_swing_ms": (0, 0, 600),                   # a landing search opens no sooner than this after the last one
     "landing_pitch_deg": (30, 5, 90),              # the sole must be back within this of flat to land
-    "landing_arm_percent": (25, 5, 95),            # the swing lobe has faded below this share of its peak
-    "landing_drop_dps": (40, 10, 1000),            # a landing rotates the foot toes-down faster than this
-    "landing_rise_percent": (25, 5, 90),           # ... and the ground stops it: w back this share from its minimum
-    "slope_window_ms": (10, 4, 40),                # span of the steepest fall of w (a heel landing's contact)
+    "landing_arm_percent": (25, 5, 95),            # the landing search opens once the swing lobe has faded below this share of its peak
+    "landing_drop_dps": (40, 10, 1000),            # a landing rotates the foot toes-down faster than this ...
+    "landing_rise_percent": (25, 5, 90),           # ... and the ground stops it: the pitch rate comes back this share from its minimum
+    "slope_window_ms": (10, 4, 40),                # span of the steepest fall of the pitch rate (a heel landing's contact)
     "impact_sharp_mg": (2000, 300, 32000),         # a sharp impact: accel second difference over 2 x 5 ms above this
-    "landing_timeout_ms": (350, 50, 1000),         # no landing this long after the lobe faded: wait for a swing
-    "landing_still_ms": (80, 10, 500),             # the foot this long at rest (flat, |a| ~ 1 g) has landed
-    "flat_threshold_dps": (60, 10, 500),           # |pitch rate| below this = foot flat (mid-stance)
-    "pushoff_threshold_dps": (60, 30, 1500),       # toes-down push-off trough must exceed this
+    "landing_timeout_ms": (350, 50, 1000),         # no landing this long after the lobe faded: wait for the next swing
+    "landing_still_ms": (80, 10, 500),             # a foot at rest this long (flat, |a| about 1 g) has landed
+    "flat_threshold_dps": (60, 10, 500),           # pitch rate below this = foot flat (mid-stance)
+    "pushoff_threshold_dps": (60, 30, 1500),       # the toes-down push-off trough must exceed this ...
     "pushoff_pitch_deg": (10, 0, 45),              # ... with the sole this far toes-down of its flattest (a heel slap's rebound is not)
     "toe_off_delay_ms": (8, 0, 40),                # the toes leave the ground this long after the push-off trough
-    "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact (sprinting: ~100 ms)
-    "max_contact_ms": (1500, 300, 5000),           # longer = stopped, the stride is dropped
-    "min_stride_ms": (400, 200, 1500),             # 300 spm, faster than any human
-    "max_stride_ms": (2500, 1000, 6000),           # slower than a slow walk: treat as a new start
-    # Strike classification (Mo et al. 2021 ROC cut-offs, REFERENCE 1.3), angle in 0.1 deg
-    "rearfoot_above_ddeg": (74, -300, 400),        # strike angle > 7.4 deg: rearfoot
-    "forefoot_below_ddeg": (-8, -400, 300),        # strike angle < -0.8 deg: forefoot
+    "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact (sprinting: about 100 ms)
+    "max_contact_ms": (1500, 300, 5000),           # a longer contact means stopped: the stride is dropped
+    "min_stride_ms": (400, 200, 1500),             # shortest stride (400 ms = 300 steps/min, faster than any human)
+    "max_stride_ms": (2500, 1000, 6000),           # a longer stride is a stop: the next one is a new start
+    # Strike classification (strike-angle cut-offs of Mo et al. 2021, by ROC analysis)
+    "rearfoot_above_ddeg": (74, -300, 400),        # strike angle above this: rearfoot strike (74 = 7.4 degrees)
+    "forefoot_below_ddeg": (-8, -400, 300),        # strike angle below this: forefoot strike (-8 = -0.8 degrees); between: midfoot
     # Activity
-    "running_duty_percent": (50, 20, 80),          # contact / stride below this = flight phase = running
+    "running_duty_percent": (50, 20, 80),          # ground contact below this share of the stride (a flight phase) = running
     "idle_after_ms": (3000, 1000, 60000),          # no stride for this long = idle
-    # Speed and distance (footfall_core/speed.py; BLE RSC speed, stride length, distance)
-    "contact_length_mm": (800, 300, 1500),         # running: ground covered during contact (speed = this / GCT)
+    # Speed and distance (sent over BLE: speed, stride length, distance)
+    "contact_length_mm": (800, 300, 1500),         # running: ground covered during one contact (speed = this / contact time)
     "walk_stride_mm": (1400, 400, 2500),           # walking: one foot's stride length
-    "speed_scale_permille": (1000, 500, 2000),     # runner's calibration factor (a calibration run sets it)
-    # Cue engine (footfall_core/cues.py): metronome, alerts with faded feedback
-    "cue_mode_at_boot": (0, 0, 2),                 # 0 quiet (record only), 1 metronome, 2 alerts
-    "metronome_spm": (170, 100, 240),              # target cadence: a beat per step, steps/min
-    "metronome_accent": (1, 0, 1),                 # 1: every 2nd beat accented, on the instrumented foot
-    "ramp_percent": (5, 0, 30),                    # ramp: from the measured cadence up this much ...
+    "speed_scale_permille": (1000, 500, 2000),     # your speed calibration factor, 1000 = 1.0 (a calibration run sets it)
+    # Cues: metronome, and alerts with faded feedback
+    "cue_mode_at_boot": (0, 0, 2),                 # cue mode at power-on: 0 quiet (record only), 1 metronome, 2 alerts
+    "metronome_spm": (170, 100, 240),              # metronome target cadence: one beat per step
+    "metronome_accent": (1, 0, 1),                 # 1: every 2nd beat accented, on the instrumented foot; 0: all beats alike
+    "ramp_percent": (5, 0, 30),                    # metronome ramp: from your measured cadence up this much ...
     "ramp_minutes": (0, 0, 60),                    # ... over this long, then hold (0 = no ramp)
     "alert_min_activity": (2, 1, 2),               # alerts while 1 walking or running, 2 running only
-    "heel_alert_n": (10, 1, 16),                   # heel-strike window, strides (overstride shares it)
-    "heel_alert_k": (7, 1, 16),                    # alert at >= k of the last n strides rearfoot ...
-    "heel_clear_k": (3, 0, 15),                    # ... clear at <= this many
-    "cadence_low_spm": (160, 0, 250),              # alert below this cadence (0 = off)
-    "cadence_high_spm": (200, 0, 300),             # alert above this cadence (0 = off)
-    "cadence_hysteresis_spm": (3, 0, 20),          # clears only this far back inside the band
-    "cadence_alert_strides": (3, 1, 16),           # strides in a row out of (back in) the band
-    "overstride_angle_deg": (0, 0, 45),            # strike angle above this = overstride (0 = off)
+    "heel_alert_n": (10, 1, 16),                   # heel-strike alert window, in strides (the overstride alert shares it)
+    "heel_alert_k": (7, 1, 16),                    # heel-strike alert when at least this many of the last heel_alert_n strides are rearfoot ...
+    "heel_clear_k": (3, 0, 15),                    # ... and cleared when at most this many are
+    "cadence_low_spm": (160, 0, 250),              # cadence alert below this (0 = off)
+    "cadence_high_spm": (200, 0, 300),             # cadence alert above this (0 = off)
+    "cadence_hysteresis_spm": (3, 0, 20),          # a cadence alert clears only this far back inside the band
+    "cadence_alert_strides": (3, 1, 16),           # strides in a row out of (or back in) the cadence band before the alert changes
+    "overstride_angle_deg": (0, 0, 45),            # strike angle above this = overstride alert (0 = off)
     "alert_spacing_s": (20, 5, 300),               # least moving time between two cues of one alert
-    "fade_period_s": (60, 10, 600),                # each compliant period doubles the spacing; a relapse this long resets it
-    "fade_max_doublings": (3, 0, 4),               # spacing grows to at most 2^this x (0 = no fading)
-    # Pod (firmware/footfall_pod: sensor, outputs, recording, controls, power); _on = 0/1 switch
-    "sample_rate_hz": (208, 100, 420),             # core rate; the chip runs at the nearest ODR of 104/208/416 Hz
-    "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO this often, at least a sample period (adds to cue latency)
+    "fade_period_s": (60, 10, 600),                # each compliant period this long doubles the alert spacing; a relapse this long resets it
+    "fade_max_doublings": (3, 0, 4),               # the alert spacing grows to at most 2^this times (0 = no fading)
+    # Pod: sensor, outputs, recording, button, power
+    "sample_rate_hz": (208, 104, 416),             # sensor and core rate: 104, 208 or 416 only (the chip's output data rates)
+    "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO this often, at least one sample period (adds to cue latency)
     "ic_tap_on": (0, 0, 1),                        # a short tap at every detected landing (landing drills)
     "output_drv2605_on": (1, 0, 1),                # DRV2605L haptic driver on the I2C header
-    "drv2605_lra_on": (1, 0, 1),                   # it drives an LRA (1) or an ERM coin motor (0)
+    "drv2605_lra_on": (1, 0, 1),                   # the DRV2605L drives an LRA (1) or an ERM coin motor (0)
     "output_motor_on": (0, 0, 1),                  # plain vibration motor on a PWM pin
-    "motor_duty_percent": (80, 10, 100),           # its drive strength
+    "motor_duty_percent": (80, 10, 100),           # the plain motor's drive strength
     "output_piezo_on": (0, 0, 1),                  # piezo beeper on a PWM pin (a pitch per cue)
     "record_at_boot_on": (0, 0, 1),                # start recording at power-on (else: long press)
-    "record_file_max_kb": (1024, 16, 16384),       # a new file beyond this size ...
+    "record_file_max_kb": (1024, 16, 16384),       # start a new recording file beyond this size ...
     "record_file_max_min": (30, 1, 240),           # ... or this age
-    "record_flush_ms": (2000, 250, 10000),         # buffered samples reach the flash at least this often
+    "record_flush_ms": (2000, 250, 10000),         # buffered samples reach the flash at least this often (a power cut loses at most this)
     "record_reserve_kb": (64, 8, 1024),            # stop recording when less flash than this is free
     "long_press_ms": (1000, 300, 5000),            # button held this long = start/stop recording
     "idle_sleep_min": (10, 0, 240),                # deep sleep after this long without strides (0 = never)
-    "wake_threshold_mg": (500, 250, 15750),        # accel jump that wakes the pod (LSM6DS wake-up, 250 mg steps)
-    "battery_low_mv": (3500, 3000, 4200),          # LED shows low battery below this
+    "wake_threshold_mg": (500, 250, 15750),        # accel jump that wakes the pod from deep sleep (250 mg steps)
+    "battery_low_mv": (3500, 3000, 4200),          # the LED shows low battery below this
 }
 
-# Cue settings that must stay ordered: (lower, upper, strict); a 0 (= off/none) skips the check.
-CUE_ORDER = (("heel_alert_k", "heel_alert_n", False), ("heel_clear_k", "heel_alert_k", True),
-             ("cadence_low_spm", "cadence_high_spm", True))
+# The sample rates the LSM6DS3TR-C runs (its output data rates), Hz; no other is accepted
+CHIP_RATES_HZ = (104, 208, 416)
+CHOICES = {"sample_rate_hz": CHIP_RATES_HZ}
+
+# Settings that must stay ordered, checked on the whole set (so the order in which a file or
+# a command line gives them never matters): (lower, upper, strict, zero_is_off); with
+# zero_is_off a 0 (= off/none) on either side skips the check.
+ORDER_RULES = (("forefoot_below_ddeg", "rearfoot_above_ddeg", True, False),
+               ("heel_alert_k", "heel_alert_n", False, True),
+               ("heel_clear_k", "heel_alert_k", True, True),
+               ("cadence_low_spm", "cadence_high_spm", True, True))
 
 
-def _order_problem(values, name, value):
-    for lower, upper, strict in CUE_ORDER:
-        if name == lower:
-            other = values[upper]
-            if value and other and (value > other or (strict and value == other)):
-                return name + ": must be " + ("below " if strict else "at most ") + upper
-        elif name == upper:
-            other = values[lower]
-            if value and other and (value < other or (strict and value == other)):
-                return name + ": must be " + ("above " if strict else "at least ") + lower
+def value_problem(name, value):
+    """One value on its own: None, or a one-line error (unknown, not an integer, range)."""
+    if name not in DEFAULTS:
+        return "unknown setting " + repr(name)
+    if isinstance(value, bool) or not isinstance(value, int):
+        return name + ": expected an integer, got " + repr(value)
+    low = DEFAULTS[name][1]
+    high = DEFAULTS[name][2]
+    if value < low or value > high:
+        return name + ": " + str(value) + " outside " + str(low) + ".." + str(high)
+    choices = CHOICES.get(name)
+    if choices is not None and value not in choices:
+        return (name + ": " + str(value) + " is not one of "
+                + ", ".join([str(c) for c in choices]))
     return None
 
 
+def rule_problem(values, rule, name=None):
+    """One ORDER_RULES rule on a whole set of values: None, or a one-line error told from
+    the side of `name` (one of the rule's two settings; default the lower one)."""
+    lower, upper, strict, zero_is_off = rule
+    lo = values[lower]
+    hi = values[upper]
+    if zero_is_off and (lo == 0 or hi == 0):
+        return None
+    if lo < hi or (lo == hi and not strict):
+        return None
+    if name == upper:
+        return (upper + ": " + str(hi) + " must be " + ("above " if strict else "at least ")
+                + lower + " (" + str(lo) + ")")
+    return (lower + ": " + str(lo) + " must be " + ("below " if strict else "at most ")
+            + upper + " (" + str(hi) + ")")
+
+
 class Settings:
-    """Current physical settings. `set` returns None or a one-line error (old value kept)."""
+    """Current physical settings. `set` and `update` return one-line errors and keep the old
+    value of anything rejected."""
 
     def __init__(self):
         self.values = {}
@@ -110,23 +144,39 @@ class Settings:
             self.values[name] = DEFAULTS[name][0]
 
     def set(self, name, value):
-        if name not in DEFAULTS:
-            return "unknown setting " + repr(name)
-        if isinstance(value, bool) or not isinstance(value, int):
-            return name + ": expected an integer, got " + repr(value)
-        low = DEFAULTS[name][1]
-        high = DEFAULTS[name][2]
-        if value < low or value > high:
-            return name + ": " + str(value) + " outside " + str(low) + ".." + str(high)
-        if name == "forefoot_below_ddeg" and value >= self.values["rearfoot_above_ddeg"]:
-            return name + ": must be below rearfoot_above_ddeg"
-        if name == "rearfoot_above_ddeg" and value <= self.values["forefoot_below_ddeg"]:
-            return name + ": must be above forefoot_below_ddeg"
-        problem = _order_problem(self.values, name, value)
-        if problem is not None:
-            return problem
-        self.values[name] = value
-        return None
+        """Change one setting; None, or the one-line error (old value kept)."""
+        errors = self.update(((name, value),))
+        return errors[0][1] if errors else None
+
+    def update(self, changes):
+        """Apply (name, value) pairs as one set: each value checked on its own, then the
+        ORDER_RULES on the whole resulting set, whatever the pairs' order. Whatever breaks a
+        rule keeps its old value (the old set obeyed every rule, so this ends). Returns
+        [(name, one-line error)] for what was not applied, in the order found."""
+        errors = []
+        new = dict(self.values)
+        for name, value in changes:
+            problem = value_problem(name, value)
+            if problem is None:
+                new[name] = value
+            else:
+                errors.append((name, problem))
+        broken = True
+        while broken:
+            broken = False
+            for rule in ORDER_RULES:
+                problem = rule_problem(new, rule)
+                if problem is not None:
+                    broken = True
+                    # blame the side(s) that changed; restore them
+                    for name in rule[:2]:
+                        if new[name] != self.values[name]:
+                            errors.append((name, rule_problem(new, rule, name)))
+                    for name in rule[:2]:
+                        new[name] = self.values[name]
+        for name in DEFAULTS:
+            self.values[name] = new[name]
+        return errors
 
     def get(self, name):
         return self.values[name]
@@ -228,16 +278,23 @@ def _cos_q14(deg):
 
 
 def apply_text(settings, text):
-    """Apply `name = integer` lines (a TOML subset the pod can parse; '#' comments).
+    """Apply `name = integer` lines (a TOML subset the pod can parse; '#' comments), all as
+    one set (Settings.update), so the order of the lines never matters. A leading UTF-8 byte
+    order mark is skipped, as are `[table]` lines and CircuitPython's own CIRCUITPY_* keys
+    (they share the file on the pod).
 
     Returns a list of one-line errors, one per bad line; bad values keep the old value.
     """
-    errors = []
+    errors = []                     # "line N: ..." texts, sorted by N at the end
+    changes = []
+    line_of = {}
     lineno = 0
+    if text.startswith("\ufeff"):
+        text = text[1:]
     for line in text.split("\n"):
         lineno += 1
         line = line.split("#")[0].strip()
-        if not line or line.startswith("["):
+        if not line or line.startswith("[") or line.startswith("CIRCUITPY_"):
             continue
         if "=" not in line:
             errors.append("line " + str(lineno) + ": expected name = value")
@@ -250,7 +307,12 @@ def apply_text(settings, text):
         except ValueError:
             errors.append("line " + str(lineno) + ": " + name + ": not an integer: " + value)
             continue
-        problem = settings.set(name, number)
-        if problem is not None:
-            errors.append("line " + str(lineno) + ": " + problem)
-    return errors
+        changes.append((name, number))
+        line_of[name] = lineno
+    for name, problem in settings.update(changes):
+        errors.append("line " + str(line_of.get(name, 0)) + ": " + problem)
+    return sorted(errors, key=_line_number)
+
+
+def _line_number(error):
+    return int(error[5:error.index(":")])

@@ -12,11 +12,15 @@ code.py builds one App for the board profile and calls run(). One loop pass:
 Nothing in the steady state allocates (preallocated buffers, no per-sample objects); strings
 are built only for rare log lines and, while a serial console listens, one line per stride.
 
-Never crashes: no sensor at boot -> LED error pattern, retried every SENSOR_RETRY_MS; an I2C
-error -> counted, logged, retried next pass (the sensor is rebuilt after I2C_REBUILD_AFTER in
-a row); FIFO overrun -> counted, the FIFO restarted, the lost time added to the sample counter
-and marked in the recording; any other exception in a pass -> logged and counted, the loop goes
-on; corrupt settings -> defaults (settings_file); full flash -> recording stops (recorder).
+Never crashes, never loses samples unmarked: no sensor at boot -> LED error pattern, retried
+every SENSOR_RETRY_MS; an I2C error -> counted, logged, retried next pass (the sensor is
+rebuilt after I2C_REBUILD_AFTER in a row; the samples the restart loses are counted from the
+ticks since the last good read, added to the sample counter and marked as a gap in the
+recording); FIFO overrun -> counted, the FIFO restarted, the lost time added to the sample
+counter and marked in the recording; no sensor when idle sleep is due -> deep sleep on a timer
+(nothing can wake the pod on motion); any other exception in a pass -> logged and counted, the
+loop goes on; corrupt settings -> defaults (settings_file); full flash -> recording stops
+(recorder).
 """
 import time
 
@@ -36,15 +40,17 @@ from footfall_pod.imu_fifo import ACCEL_RANGE_G, GYRO_RANGE_DPS, SAMPLE_BYTES, I
 from footfall_pod.log import Log
 from footfall_pod.outputs import Outputs
 from footfall_pod.recorder import Recorder
-from footfall_pod.settings_file import SETTINGS_PATH, load_settings, settings_text
+from footfall_pod.settings_file import load_settings, save_settings
 
 VERSION = "0.1.0"
 BURST_SAMPLES = const(64)           # samples per FIFO read when not recording (768 bytes)
 MAX_BURSTS = const(8)               # FIFO reads per pass at most (then the cues get a turn)
 SENSOR_RETRY_MS = const(1000)
 I2C_REBUILD_AFTER = const(20)       # consecutive I2C errors before the sensor is rebuilt
+NO_SENSOR_SLEEP_S = const(60)       # idle without a sensor: deep sleep this long, then retry
 _MAX_SLEEP_MS = const(250)
 _SLEEP_S = tuple([i / 1000 for i in range(_MAX_SLEEP_MS + 1)])   # no float made per pass
+_OUTPUT_SETTINGS = ("drv2605_lra_on", "motor_duty_percent")   # besides output_*
 _MARK_SHORT = const(1)              # MARK_USER values
 _MARK_LONG = const(2)
 
@@ -74,6 +80,8 @@ class App:
         self.loop_errors = 0
         self.sensor_failures = 0
         self._i2c_run = 0               # consecutive I2C errors
+        self._restarting = False        # the sensor was dropped mid-run: count the lost time
+        self._unsaved = False           # a setting changed (BLE): save the file this pass
         self._seen_strides = 0
         self._drv_first = False         # the next buzz-on edge is a pattern's first pulse
         self.battery_mv = 0
@@ -92,6 +100,7 @@ class App:
         hap = self.i2c
         if profile.get("haptic_scl") and profile["haptic_scl"] != profile["imu_scl"]:
             hap = self._bus(profile["haptic_scl"], profile["haptic_sda"])
+        self._hap_bus = hap
         self.outputs = Outputs(board, profile, self.settings, hap, self.log)
         self.button = controls.Button(getattr(board, profile["button"]), v["long_press_ms"])
         self.led = controls.StatusLed(board, profile)
@@ -147,6 +156,10 @@ class App:
             return False
         self.sensor_ok = True
         self._i2c_run = 0
+        if self._restarting:
+            # the FIFO restarted empty: every sample since the last good read is gone
+            self._restarting = False
+            self.log("sensor restarted: about " + str(self._mark_lost()) + " samples lost")
         self._last_read_ms = ticks_ms()
         self.log("sensor LSM6DS3TR-C at " + str(self.imu.odr_hz) + " Hz ODR, core at "
                  + str(self.rate_hz) + " Hz, FIFO burst reads")
@@ -185,6 +198,11 @@ class App:
         self.recorder.poll(now)
         if self.ble is not None:
             self.ble.poll(now)
+        if self._unsaved:
+            self._unsaved = False
+            problem = self.save_settings()
+            if problem is not None:
+                self.log("settings applied, not saved: " + problem)
         self._check_idle(now)
         # sleep until the first of: cue due, buzz edge, next FIFO poll, LED change (counted
         # from the end of this pass, which took bus time)
@@ -336,11 +354,20 @@ class App:
             self.log("sensor not answering: restarting it")
             self.imu = None
             self.sensor_ok = False
+            self._restarting = True
             self._sensor_retry_ms = now
 
     def _overrun(self, now):
-        """The FIFO overflowed: samples were lost. Count the lost time in samples from the
-        ticks since the last good read (the FIFO was restarted empty)."""
+        """The FIFO overflowed: samples were lost (the FIFO was restarted empty)."""
+        self._error_until_ms = ticks_ms() + 2000
+        lost = self._mark_lost()
+        self.log("sensor FIFO overrun: about " + str(lost) + " samples lost ("
+                 + str(self.imu.overruns) + " overruns)")
+
+    def _mark_lost(self):
+        """Samples never reached the pod: count them from the ticks since the last good read,
+        advance the sample counter (the core's clock stays true to wall time) and write a gap
+        marker in the recording. Returns the count."""
         now = ticks_ms()                  # the read that found it may have taken long
         lost = ticks_diff(now, self._last_read_ms) * self.rate_hz // 1000
         if lost < 1:
@@ -349,9 +376,7 @@ class App:
         self.sample_count += lost
         self.recorder.gap(lost, now)
         self._last_read_ms = now
-        self._error_until_ms = now + 2000
-        self.log("sensor FIFO overrun: about " + str(lost) + " samples lost ("
-                 + str(self.imu.overruns) + " overruns)")
+        return lost
 
     # ---- controls ----------------------------------------------------------------------
     def _on_press(self, press, now):
@@ -414,22 +439,28 @@ class App:
             self.deep_sleep()
 
     def deep_sleep(self):
-        """Sleep until the foot moves (LSM6DS wake-up on INT1); the pod restarts on waking."""
+        """Sleep until the foot moves (LSM6DS wake-up on INT1); the pod restarts on waking.
+        Without a sensor (or its INT1 pin) nothing can wake it on motion: it sleeps for
+        NO_SENSOR_SLEEP_S instead and looks for the sensor again at the restart."""
         import alarm
 
-        self.log("idle: deep sleep until motion")
         self.outputs.silence()
         self.led.update(controls.LED_OFF, 0)
         pin = self.profile.get("imu_int1")
         if self.imu is None or not pin:
-            return
-        self.imu.arm_wake(self.settings.values["wake_threshold_mg"])
-        wake = alarm.pin.PinAlarm(getattr(board, pin), value=True)
+            self.log("idle: deep sleep for " + str(NO_SENSOR_SLEEP_S) + " s (no sensor to wake it)")
+            wake = alarm.time.TimeAlarm(monotonic_time=time.monotonic() + NO_SENSOR_SLEEP_S)
+        else:
+            self.log("idle: deep sleep until motion")
+            self.imu.arm_wake(self.settings.values["wake_threshold_mg"])
+            wake = alarm.pin.PinAlarm(getattr(board, pin), value=True)
         alarm.exit_and_deep_sleep_until_alarms(wake)
 
     # ---- for BLE and the host ------------------------------------------------------------
     def apply_setting(self, name, value):
-        """Change one setting now; returns an error string (old value kept) or None."""
+        """Change one setting now; the settings file is saved at the end of the loop pass
+        (once for all of a pass's changes) so it survives a restart. Returns an error string
+        (old value kept) or None."""
         problem = self.settings.set(name, value)
         if problem is not None:
             return problem
@@ -438,8 +469,12 @@ class App:
         v = self.settings.values
         self.poll_ms = self._poll_ms(v["imu_poll_ms"])
         self.button.long_press_ms = v["long_press_ms"]
+        if name.startswith("output_") or name in _OUTPUT_SETTINGS:
+            self._rebuild_outputs()
+        self._unsaved = True             # saved once after this loop pass's requests
         if name == "sample_rate_hz":
-            return "sample_rate_hz: takes effect after a restart"
+            self.log("sample_rate_hz: takes effect after a restart")
+            return None
         units = fc.CoreUnits(self.settings, self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS)
         if units.__dict__ != self.core.units.__dict__:
             # a detection setting: the core re-derives its units and recalibrates the mount
@@ -447,13 +482,19 @@ class App:
             self._seen_strides = 0
         return None
 
+    def _rebuild_outputs(self):
+        """The cue outputs as the settings now say (pins released first)."""
+        self.outputs.silence()
+        self.outputs.deinit()
+        self.outputs = Outputs(board, self.profile, self.settings, self._hap_bus, self.log)
+
     def save_settings(self):
-        """Write the current settings to settings.toml; returns an error string or None."""
+        """Write the current settings to settings.toml (a temp file, then renamed); returns
+        an error string or None."""
         if not self.writable:
             return "the drive is read-only"
         try:
-            with open(SETTINGS_PATH, "w") as f:
-                f.write(settings_text(self.settings))
+            save_settings(self.settings)
         except OSError as exc:
             return "cannot write settings: " + repr(exc)
         return None

@@ -11,6 +11,7 @@ Neither blocks. A BLE fault is counted in ``errors`` and never stops the pod.
 from array import array
 
 from adafruit_ble import BLERadio
+from adafruit_ticks import ticks_diff
 from adafruit_ble.advertising.standard import ProvideServicesAdvertisement
 from adafruit_ble.services.standard import BatteryService
 from adafruit_ble.services.standard.device_info import DeviceInfoService
@@ -185,15 +186,17 @@ class BleLink:
             packets.write(out[:m])
 
     def _keepalive(self, now_ms):
+        """Stopped: zero speed and cadence once a second. Times are ticks_ms values, which
+        wrap (2**29 ms), so only their ticks_diff is meaningful."""
         last = self._last_stride_ms
-        if last is not None and now_ms - last > _STOPPED_MS:
+        if last is not None and ticks_diff(now_ms, last) > _STOPPED_MS:
             if self.speed.speed_q8 or self.speed.stride_cm >= 0:
                 self.speed.stop()
                 self._running = False
-            if now_ms - self._last_rsc_ms >= _KEEPALIVE_MS:
+            if ticks_diff(now_ms, self._last_rsc_ms) >= _KEEPALIVE_MS:
                 self._send_rsc(now_ms, 0)
         lb = self._last_battery_ms
-        if lb is None or now_ms - lb >= _BATTERY_MS:
+        if lb is None or ticks_diff(now_ms, lb) >= _BATTERY_MS:
             self._last_battery_ms = now_ms
             mv = getattr(self.app, "battery_mv", None)
             if mv:

@@ -2,7 +2,8 @@
 
 - RSCService (0x1814): RSC Measurement (notify, 4-10 bytes), RSC Feature (u16, read),
   Sensor Location (u8, read), SC Control Point (write + indicate, a packet buffer so every
-  write is seen as one request).
+  write is seen as one request; its writes need an encrypted link, because calibration and
+  distance changes alter what the pod sends to every central).
 - FootfallService (128-bit UUIDs in footfall_core/ble_format.py): per-stride and cue-event
   notifications,
   an open control channel (reads: info, settings, mode, recordings) and a secure one whose
@@ -18,7 +19,12 @@ from adafruit_ble.uuid import StandardUUID, VendorUUID
 
 from footfall_core import ble_format as bf
 
-PACKETS_QUEUED = 4              # requests buffered per characteristic between two polls
+# Requests buffered per characteristic between two polls. CircuitPython's PacketBuffer is a
+# byte ring of PACKETS_QUEUED x (2 + max_packet_size) bytes: 984 bytes on a control channel,
+# room for 109 requests of at most 9 bytes, 80 on the SC Control Point (11 of its longest).
+# Writes need a response, so a central sends at most one per connection event (>= 7.5 ms):
+# two centrals fill it only if one loop pass lasted over 400 ms (a pass sleeps <= 250 ms).
+PACKETS_QUEUED = 4
 
 
 class PacketCharacteristic(ComplexCharacteristic):
@@ -48,6 +54,7 @@ class RSCService(Service):
     control_point = PacketCharacteristic(uuid=StandardUUID(bf.SC_CONTROL_POINT_UUID16),
                                          properties=Characteristic.WRITE | Characteristic.INDICATE,
                                          read_perm=Attribute.NO_ACCESS,
+                                         write_perm=Attribute.ENCRYPT_NO_MITM,
                                          max_length=bf.SC_CP_MAX)
 
 

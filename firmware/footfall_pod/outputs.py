@@ -66,6 +66,14 @@ class Outputs:
         if self.piezo is not None:
             self.piezo.duty_cycle = 0
 
+    def deinit(self):
+        """Release the PWM pins (before Outputs is rebuilt with other settings)."""
+        for pwm in (self.motor, self.piezo):
+            if pwm is not None:
+                pwm.deinit()
+        self.motor = None
+        self.piezo = None
+
     def silence(self):
         """Everything off now (sleep, errors): also stops a DRV2605L effect."""
         self.off()

@@ -45,6 +45,36 @@ def run_vm_bench(minutes=10.0, rate=208, reps=3):
     return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
 
 
+def run_mount_bench(rate=208, reps=300):
+    """The mount solver's cost per loop pass while moving and not calibrated (VM figures)."""
+    from footfall.simulate import GaitSegment, simulate
+
+    rec = simulate([GaitSegment("run", 6, speed_mps=3.5)], sample_rate_hz=rate, seed=3)
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "input.bin"
+        np.ascontiguousarray(np.asarray(rec.raw, dtype="<i2")).tofile(path)
+        p = subprocess.run(["node", str(RUNNER), str(REPO / "tests" / "vm" / "vm_mount_bench.py"),
+                            "--input", str(path), "--arg", f"rate={rate}", "--arg", f"reps={reps}"],
+                           capture_output=True, text=True, timeout=900, cwd=REPO)
+    if p.returncode != 0:
+        raise RuntimeError(f"VM mount bench failed (exit {p.returncode}):\n{p.stderr}")
+    return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
+
+
+def print_mount_bench():
+    lo, hi = DEVICE_LOOP_US
+    print("Mount solver while moving, not yet calibrated (a try every 0.25 s), per loop pass:")
+    for rate in RATES_HZ:
+        r = run_mount_bench(rate)
+        whole = r["whole_us"] / r["loop_us"]
+        worst_name = max(r["steps_us"], key=r["steps_us"].get)
+        worst = r["steps_us"][worst_name] / r["loop_us"]
+        print(f"  {rate:>3} Hz, {r['buffer']} buffered samples: whole solve {whole:.0f} empty-loop "
+              f"iterations ({whole * lo / 1000:.1f}-{whole * hi / 1000:.1f} ms on the nRF52840); "
+              f"spread over {r['steps']} samples, largest step ({worst_name}) {worst:.0f} "
+              f"iterations ({worst * lo / 1000:.2f}-{worst * hi / 1000:.2f} ms)")
+
+
 def main():
     if shutil.which("node") is None or not VM_PKG.is_dir():
         print("MicroPython VM bench: skipped (run `make node_modules`)")
@@ -71,6 +101,7 @@ def main():
           f"construction) -> live ~{r['core_live_bytes_est']} B (target <= 8192); instance "
           f"attributes: {r['core_attrs_built']} after construction, "
           f"{r['core_attrs_after_run']} after the run (equal: push() creates none)")
+    print_mount_bench()
     return 0
 
 

@@ -251,21 +251,32 @@ class Characteristic:
 
 
 class PacketBuffer:
-    """Whole incoming packets in a FIFO; outgoing packets to the last writer/subscriber."""
+    """Whole incoming packets in a FIFO; outgoing packets to the last writer/subscriber.
+
+    As CircuitPython's ports keep them: a byte ring of buffer_size x (2 + max_packet_size)
+    bytes, each packet a u16 length then its bytes; a packet that does not fit makes room by
+    dropping the OLDEST packets (``dropped`` counts them: the firmware cannot see them)."""
 
     def __init__(self, characteristic, *, buffer_size, max_packet_size=None):
         self.characteristic = characteristic
         self.buffer_size = buffer_size
         self.max_packet_size = max_packet_size or characteristic.max_length
+        self.capacity = buffer_size * (2 + self.max_packet_size)
         self._packets = []
         self._conn = None
         self._deinited = False
+        self.dropped = 0
         characteristic._listeners.append(self)
 
     def _incoming(self, conn, data):
         self._conn = conn
-        if len(self._packets) < self.buffer_size:
-            self._packets.append(bytes(data))      # a full FIFO drops, like the device
+        need = 2 + len(data)
+        if need > self.capacity:
+            return
+        while self.capacity - sum(2 + len(p) for p in self._packets) < need:
+            self._packets.pop(0)
+            self.dropped += 1
+        self._packets.append(bytes(data))
 
     def _subscribed(self, conn):
         self._conn = conn

@@ -35,16 +35,12 @@ ZIP_TIME = (2020, 1, 1, 0, 0, 0)     # fixed timestamp for every zip entry
 
 
 def default_settings_text():
-    """settings.toml text with every default of footfall_core.settings (sorted, commented)."""
-    from footfall_core.settings import DEFAULTS
+    """settings.toml text with every default of footfall_core.settings, each line commented
+    with its meaning, unit and range (what `footfall settings --defaults` prints)."""
+    from footfall.commands.settings import render
+    from footfall_core.settings import Settings
 
-    lines = ["# Footfall pod settings: `name = integer`, physical units in the name.",
-             "# Every value has a valid range; a bad line is logged and its default kept.",
-             "# Written by `make bundle` from footfall_core.settings.DEFAULTS."]
-    for name in sorted(DEFAULTS):
-        default, low, high = DEFAULTS[name]
-        lines.append(f"{name} = {default}    # {low}..{high}")
-    return "\n".join(lines) + "\n"
+    return render(Settings())
 
 
 def _shipped(path):

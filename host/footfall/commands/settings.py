@@ -1,16 +1,18 @@
 """`footfall settings`: write a validated settings.toml for the pod.
 
 Starts from the defaults (or --from FILE, e.g. tuning output), applies --set name=value
-changes, validates everything with the pod's own Settings (footfall_core/settings.py) and
-writes every setting as `name = integer` lines (valid TOML the pod parses), grouped as in
-DEFAULTS with each setting's range in a comment. `--defaults` prints the default file, which
-is what firmware/settings.toml holds.
+changes as one set (the pod's own Settings.update: each value, then the cross-field rules on
+the whole set, so the order of the --set options never matters) and writes every setting as
+`name = integer` lines (valid TOML the pod parses), grouped as in DEFAULTS, each with its
+meaning, unit and range in a comment (footfall.settings_doc). `--defaults` prints the default
+file, which is what firmware/settings.toml holds.
 """
 import sys
 
 HEADER = ("# Footfall pod settings: `name = integer` lines (valid TOML), read at boot.\n"
           "# Written by `footfall settings`; a bad line is logged on the pod and its default kept.\n"
-          "# CircuitPython's own CIRCUITPY_* keys may be added to this file; the pod skips them.\n")
+          "# CircuitPython's own CIRCUITPY_* keys may be added to this file; the pod skips them.\n"
+          "# Each line: name = value  # meaning [unit; allowed range]. docs/settings.md has more.\n")
 
 
 def register(sub):
@@ -27,13 +29,11 @@ def register(sub):
 
 
 def render(settings):
-    """The settings as file text: every key in DEFAULTS order, range in a comment."""
-    from footfall_core.settings import DEFAULTS
+    """The settings as file text: every key in DEFAULTS order, meaning, unit and range in a
+    comment."""
+    from footfall.settings_doc import settings_toml
 
-    lines = [HEADER.rstrip("\n")]
-    for name, (_default, low, high) in DEFAULTS.items():
-        lines.append(f"{name} = {settings.values[name]}".ljust(40) + f"# {low}..{high}")
-    return "\n".join(lines) + "\n"
+    return settings_toml(settings, HEADER)
 
 
 def run(args):
@@ -48,6 +48,7 @@ def run(args):
         from footfall.commands.ble import push_file
         return push_file(args.push, args.address)
     settings = load_settings(args.src)
+    changes = []
     for item in args.set:
         name, eq, value = item.partition("=")
         name = name.strip()
@@ -57,9 +58,10 @@ def run(args):
             number = None
         if number is None:
             raise InputError("--set", f"{item!r}: expected name=integer")
-        problem = settings.set(name, number)
-        if problem is not None:
-            raise InputError("--set", problem)
+        changes.append((name, number))
+    problems = settings.update(changes)
+    if problems:
+        raise InputError("--set", problems[0][1])
     text = render(settings)
     if args.out:
         from footfall.commands.output_file import write_output

@@ -130,12 +130,16 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
     every_s of simulated time while the firmware runs, roots = the firmware's globals (code.py's
     and its modules'), e.g. for reachable_bytes(roots). settings_text is written as settings.toml; a
     `sample_rate_hz = <recording rate>` line is added unless it sets one.
+    A recording at a rate the chip cannot run is resampled to the nearest one it can
+    (pod_recording); "sample_rate_hz" is then the pod's rate, "trace_rate_hz" the recording's.
     Returns the dict `footfall sim --json` prints (detail=True adds raw LED/PWM logs).
     """
     from footfall.io import load_recording
 
     if not hasattr(recording, "raw"):
         recording = load_recording(recording)
+    fed_rate = recording.sample_rate_hz
+    recording = pod_recording(recording)
     firmware_dir = Path(firmware_dir) if firmware_dir is not None else FIRMWARE_DIR
     if not (firmware_dir / "code.py").is_file():
         from footfall.errors import InputError
@@ -163,10 +167,23 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
                                   sensor_absent_s=sensor_absent_s, i2c_errors=i2c_errors,
                                   stalls=stalls, battery_mv=battery_mv, linger_s=linger_s,
                                   ticks_start_ms=ticks_start_ms, drv2605=drv2605,
-                                  max_boots=max_boots, detail=detail, probe=probe))
+                                  max_boots=max_boots, detail=detail, probe=probe,
+                                  fed_rate=fed_rate))
     finally:
         if tmp is not None:
             tmp.cleanup()
+
+
+def pod_recording(recording):
+    """The recording as the pod's sensor delivers it: the LSM6DS3TR-C runs only at 104, 208 or
+    416 Hz (footfall_core.settings.CHIP_RATES_HZ), so a recording at another rate is
+    resampled (Recording.resampled) to the nearest of them; times in seconds stay valid."""
+    from footfall_core.settings import CHIP_RATES_HZ
+
+    rate = recording.sample_rate_hz
+    if rate in CHIP_RATES_HZ:
+        return recording
+    return recording.resampled(min(CHIP_RATES_HZ, key=lambda r: abs(r - rate)))
 
 
 def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, opt):
@@ -246,7 +263,7 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
             except _vpod.DeepSleep as sleep:
                 world.ble.reboot()
                 world.deep_sleeps.append((world.now_us, repr(sleep.alarms)))
-                if len(boots) >= opt["max_boots"] or not sensor.advance_to_wake():
+                if len(boots) >= opt["max_boots"] or not _wake(world, sensor, sleep.alarms):
                     break
                 world.wake_alarm = sleep.alarms[0] if sleep.alarms else None
                 for name in list(sys.modules):
@@ -265,6 +282,19 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
                 del sys.modules[name]
         sys.modules.update(saved_modules)
     return _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt)
+
+
+def _wake(world, sensor, alarms):
+    """Let the deep sleep pass: until the sensor's wake-up interrupt (a PinAlarm) or the
+    time of a TimeAlarm. False when the trace ended first (the run is over)."""
+    import alarm
+
+    times = [a.monotonic_time for a in alarms if isinstance(a, alarm.time.TimeAlarm)]
+    if not times:
+        return sensor.advance_to_wake()
+    world.now_us = max(world.now_us, int(min(times) * 1e6))
+    sensor.update()
+    return not (sensor.started and sensor.next_k >= sensor.n)
 
 
 def _ble_json(world, ts):
@@ -397,7 +427,7 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
     buzzes.sort(key=lambda b: b["t_s"])
     recs = _recordings(flash_dir)
     out = {
-        "trace": str(recording.path), "sample_rate_hz": rate,
+        "trace": str(recording.path), "sample_rate_hz": rate, "trace_rate_hz": opt["fed_rate"],
         "samples": int(len(recording)), "samples_fed": int(sensor.next_k),
         "cues": cues, "strikes": strikes, "ics": ics, "buzzes": buzzes, "recordings": recs,
         "faults": {"fifo_overruns": sensor.overruns, "fifo_words_overwritten": sensor.overwritten_words,

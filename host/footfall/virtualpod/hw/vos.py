@@ -52,6 +52,8 @@ def remove(path):
 def rename(a, b):
     if _vpod.world.fs_readonly:
         raise OSError(30)
+    if _os.path.exists(b):
+        raise OSError(17)           # EEXIST: FatFs f_rename never replaces a file
     _os.rename(a, b)
 
 
