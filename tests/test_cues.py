@@ -282,6 +282,22 @@ def test_ramp_before_any_cadence_runs_from_the_target():
     assert e.metronome_dspm == 1700 and e._ramp_latched == 0
 
 
+def test_ramp_starts_from_the_running_cadence_not_a_warm_up_walk():
+    e = CueEngine(settings(metronome_spm=172, ramp_minutes=5, ramp_percent=8))
+    e.set_mode(C.MODE_METRONOME, 0)
+    walk_ms = 30000
+
+    def activity(el):
+        return fc.ACTIVITY_WALKING if el < walk_ms else fc.ACTIVITY_RUNNING
+
+    def cadence(el):
+        return 1100 if el < walk_ms else 1600
+
+    stride_clock(e, 0, 6 * 60000, cadence, activity=activity)
+    assert e._ramp_c0 == 1600                      # not the walk's 110 spm
+    assert e.metronome_dspm == 1728                # 160 spm + 8 %, held after 5 min
+
+
 def test_ramp_end_is_clamped_to_the_metronome_range():
     e = CueEngine(settings(ramp_minutes=1, ramp_percent=30))
     e.set_mode(C.MODE_METRONOME, 0)

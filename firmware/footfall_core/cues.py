@@ -16,7 +16,7 @@ Modes
              first). A beat more than BEAT_LATE_MS late (the loop stalled) is skipped, never
              played late. The metronome plays whatever the activity (it is how a run starts).
              Ramp (ramp_minutes > 0): the tempo starts at the runner's measured cadence (the
-             core's, latched on the RAMP_LATCH_STRIDES-th moving stride; the target until then),
+             core's, latched on the RAMP_LATCH_STRIDES-th running stride; the target until then),
              rises linearly by ramp_percent over ramp_minutes from set_mode, then holds.
   ALERTS     heel strike (>= heel_alert_k of the last heel_alert_n strides rearfoot; clears at
              <= heel_clear_k), cadence below/above the band (cadence_alert_strides strides in
@@ -81,7 +81,7 @@ CUE_IDLE_MS = const(1000)          # ms_until_due() when nothing is scheduled
 METRONOME_START_MS = const(600)    # first beat this long after set_mode (after the mode cue)
 BEAT_LATE_MS = const(50)           # a beat later than this is skipped, not played late
 _STALL_MS = const(4000)            # the loop stalled this long: restart the grid at now
-RAMP_LATCH_STRIDES = const(3)      # the ramp starts from the cadence of the 3rd moving stride
+RAMP_LATCH_STRIDES = const(3)      # the ramp starts from the cadence of the 3rd running stride
 ALERT_GAP_MS = const(2000)         # between any two alert cues (one message at a time)
 _PHASE_FLIPS = const(3)            # instrumented-foot strikes on the unaccented beat in a row
 _MIN_DSPM = const(1000)            # metronome tempo range, 0.1 spm (= metronome_spm range)
@@ -94,6 +94,7 @@ _WINDOW_MAX = const(16)            # longest alert window, strides (a 16-bit mas
 
 # the core's codes (footfall_core.core), repeated here so the cue engine does not import it
 _ACTIVITY_IDLE = const(0)
+_ACTIVITY_RUNNING = const(2)       # footfall_core.core ACTIVITY_RUNNING
 _STRIKE_REARFOOT = const(0)
 
 # alerts, by priority
@@ -155,7 +156,7 @@ class CueEngine:
         self._ramp_t0 = 0           # ticks when the ramp started (set_mode)
         self._ramp_c0 = 0           # ramp start tempo, 0.1 spm
         self._ramp_end = 0          # ramp end tempo, 0.1 spm
-        self._ramp_seen = 0         # moving strides with a known cadence since set_mode
+        self._ramp_seen = 0         # running strides with a known cadence since set_mode
         self._ramp_done = 0
         self._ramp_latched = 0
         self._pending = 0           # bit k set: cue kind k is due now
@@ -424,7 +425,9 @@ class CueEngine:
         mode = self.mode
         if mode == MODE_METRONOME:
             if activity > _ACTIVITY_IDLE:
-                if self._ramp_ms and not self._ramp_latched and cadence > 0:
+                # the ramp starts from the running cadence: a warm-up walk is not latched
+                if (self._ramp_ms and not self._ramp_latched and cadence > 0
+                        and activity >= _ACTIVITY_RUNNING):
                     self._ramp_seen += 1
                     if self._ramp_seen >= RAMP_LATCH_STRIDES:
                         self._ramp_latched = 1

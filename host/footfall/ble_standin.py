@@ -638,7 +638,10 @@ def install_listener(clock):
     return listener
 
 
+_THIS_MODULE = sys.modules[__name__]     # held here: a virtual-pod run restores sys.modules
+
+
 def install():
     """Make this module the `_bleio` that `import _bleio` (adafruit_ble) finds."""
-    sys.modules["_bleio"] = sys.modules[__name__]
-    return sys.modules[__name__]
+    sys.modules["_bleio"] = _THIS_MODULE
+    return _THIS_MODULE
