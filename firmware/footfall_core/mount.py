@@ -120,15 +120,17 @@ class MountCalibration:
     def add(self, ax, ay, az, gx, gy, gz, motion_lsb):
         """Store one raw sample; accumulate the gyro moment when the foot moves."""
         b = self.buf
-        i = self.head * 6
+        cap = self.capacity
+        h = self.head
+        i = h * 6
         b[i] = ax
         b[i + 1] = ay
         b[i + 2] = az
         b[i + 3] = gx
         b[i + 4] = gy
         b[i + 5] = gz
-        self.head = (self.head + 1) % self.capacity
-        if self.count < self.capacity:
+        self.head = h + 1 if h + 1 < cap else 0
+        if self.count < cap:
             self.count += 1
         if abs(gx) + abs(gy) + abs(gz) > motion_lsb:
             x = (gx + 32) >> 6   # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
@@ -417,12 +419,14 @@ class MountCalibration:
         """The largest gyro L1 (LSB) of window samples k0..k1-1 and peak."""
         b = self.buf
         slot = self._slot(k0)
+        cap = self.capacity     # locals: the loop runs up to STEP_SAMPLES times a step
+        ab = abs
         for _ in range(k1 - k0):
             i = slot * 6
-            l1 = abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5])
+            l1 = ab(b[i + 3]) + ab(b[i + 4]) + ab(b[i + 5])
             if l1 > peak:
                 peak = l1
-            slot = (slot + 1) % self.capacity
+            slot = (slot + 1) % cap
         return peak
 
     def _gravity_part(self, quiet, k0, k1):
@@ -441,9 +445,12 @@ class MountCalibration:
         sz = acc[6]
         ns = acc[7]
         slot = self._slot(k0)
+        cap = self.capacity     # locals: the loop runs up to STEP_SAMPLES times a step
+        ab = abs
+        sq = accel_sq16
         for _ in range(k1 - k0):
             i = slot * 6
-            if abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5]) < quiet:
+            if ab(b[i + 3]) + ab(b[i + 4]) + ab(b[i + 5]) < quiet:
                 x = b[i]
                 y = b[i + 1]
                 z = b[i + 2]
@@ -451,12 +458,12 @@ class MountCalibration:
                 qy += y
                 qz += z
                 nq += 1
-                if lo < accel_sq16(x, y, z) < hi:
+                if lo < sq(x, y, z) < hi:
                     sx += x
                     sy += y
                     sz += z
                     ns += 1
-            slot = (slot + 1) % self.capacity
+            slot = (slot + 1) % cap
         acc[0] = qx
         acc[1] = qy
         acc[2] = qz
@@ -489,12 +496,14 @@ class MountCalibration:
         run = acc[1]
         armed = acc[2]
         slot = self._slot(k0)
+        cap = self.capacity     # locals: the loop runs up to STEP_SAMPLES times a step
+        ab = abs
         for _ in range(k1 - k0):
             i = slot * 6
             gx = b[i + 3]
             gy = b[i + 4]
             gz = b[i + 5]
-            if abs(gx) + abs(gy) + abs(gz) < quiet:
+            if ab(gx) + ab(gy) + ab(gz) < quiet:
                 run += 1
                 if run >= need_quiet:
                     armed = 1
@@ -504,7 +513,7 @@ class MountCalibration:
                 if armed and (w > pushoff_lsb or w < -pushoff_lsb):
                     votes += 1 if w > 0 else -1
                     armed = 0
-            slot = (slot + 1) % self.capacity
+            slot = (slot + 1) % cap
         acc[0] = votes
         acc[1] = run
         acc[2] = armed
