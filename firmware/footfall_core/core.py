@@ -135,8 +135,9 @@ class StrideCore:
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
         self._hist = array("l", [0] * _H_SIZE)            # landing history (_H_*)
         self._cand = array("l", [0] * 8)                  # contact candidates (_C_*)
-        self._intervals = array("h", [0] * _INTERVALS)    # accepted IC-IC intervals, samples (<= max_stride, < 6100)
-        self._sorted = array("h", [0] * _INTERVALS)
+        # accepted IC-IC intervals, samples (<= max_stride, < 6100), then the same sorted for
+        # the median (one array: each one costs RAM)
+        self._intervals = array("h", [0] * (2 * _INTERVALS))
         self.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
 
     # ---- configuration -------------------------------------------------------------
@@ -188,6 +189,7 @@ class StrideCore:
         self.calibrated = False
         self._setting_up = True     # not calibrated yet, or calibrated early and refining
         self.mount.reset()
+        self._retry_wait = 0        # samples to wait before the next mount solve may begin
         self._ux = 0
         self._uy = 0
         self._uz = 0
@@ -595,18 +597,18 @@ class StrideCore:
         n = self._n_intervals
         if n > _INTERVALS:
             n = _INTERVALS
-        s = self._sorted
-        iv = self._intervals
+        s = self._intervals             # the sorted copy: s[_INTERVALS:]
         for i in range(n):              # insertion sort of <= 5 values, no allocation
-            v = iv[i]
-            j = i
-            while j > 0 and s[j - 1] > v:
+            v = s[i]
+            j = _INTERVALS + i
+            while j > _INTERVALS and s[j - 1] > v:
                 s[j] = s[j - 1]
                 j -= 1
             s[j] = v
+        m = _INTERVALS + (n >> 1)
         if n & 1:
-            return s[n >> 1]
-        return (s[(n >> 1) - 1] + s[n >> 1] + 1) >> 1   # even count: mean of the middle two
+            return s[m]
+        return (s[m - 1] + s[m] + 1) >> 1   # even count: mean of the middle two
 
     def _check_slip(self):
         """Gravity seen at mid-stance far from the calibrated one, stride after stride:
@@ -637,7 +639,7 @@ class StrideCore:
         m = self.mount
         u = self.units
         m.add(ax, ay, az, gx, gy, gz, u.motion_lsb)
-        if m.motion < 2 * u.calibration_motion:
+        if not m.moved(2 * u.calibration_motion):
             return
         self._setting_up = False
         done = m.refine(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
@@ -654,46 +656,46 @@ class StrideCore:
     def _calibrate(self, t, ax, ay, az, gx, gy, gz):
         """Not calibrated: buffer the sample; from calibration_motion of foot motion on, solve
         the mount every 0.25 s of samples. A solve is spread over the samples that follow it
-        (mount.solve_step, STEP_SAMPLES of the buffer each; the buffer frozen, the new
-        samples held aside), so no sample carries a whole solve; it ends as if done at once
-        when it began: the same result, the same replay, the next try at the same sample."""
+        (mount.solve_step, STEP_SAMPLES of the buffer each; the new samples go into the ring
+        outside the window being solved, their moment deferred), so no sample carries a whole
+        solve; it ends as if done at once over that window when it began: the same result,
+        the same replay, the next try at the same sample."""
         m = self.mount
         u = self.units
         if m.phase:
-            more = m.hold(ax, ay, az, gx, gy, gz)
-            if m.wait > 0:
-                m.wait -= 1
+            more = m.arrive(ax, ay, az, gx, gy, gz)
+            if self._retry_wait > 0:
+                self._retry_wait -= 1
             done = m.solve_step(STEP_SAMPLES)
-            if not more or m.wait == 0:
+            if not more or self._retry_wait == 0:
                 while done == 0:                   # the next try is due: finish now
                     done = m.solve_step(m.capacity)
             return self._solved(t, done)
         m.add(ax, ay, az, gx, gy, gz, u.motion_lsb)
-        if m.motion < u.calibration_motion:
+        if not m.moved(u.calibration_motion):
             return 0
-        if m.wait > 0:
-            m.wait -= 1
+        if self._retry_wait > 0:
+            self._retry_wait -= 1
             return 0
-        m.wait = ms_to_samples(250, u.rate_chz)    # undecided: retry after 0.25 s of samples
+        self._retry_wait = ms_to_samples(250, u.rate_chz)   # undecided: retry after 0.25 s
         m.solve_begin(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
                       ms_to_samples(15, u.rate_chz))     # a quiet spell for the sign vote
         return self._solved(t, m.solve_step(STEP_SAMPLES))
 
     def _solved(self, t, done):
-        """After a solve step at sample t: 0 going on; -1 undecided (the held samples go into
-        the buffer, as they came); +1 calibrated: the buffer, then the held samples, are
-        replayed through the detector, oldest first."""
+        """After a solve step at sample t: 0 going on; -1 undecided (the samples that arrived
+        meanwhile are added again, as they came, for their moment); +1 calibrated: the
+        buffer, then those samples, are replayed through the detector, oldest first."""
         m = self.mount
         if done == 0:
             return 0
-        held = m.n_held
-        m.n_held = 0
-        h = m.held
+        arrived = m.rewind()                       # they sit from m.head on, oldest first
+        b = m.buf
         if done < 0:
             motion = self.units.motion_lsb
-            for k in range(held):
-                i = k * 6
-                m.add(h[i], h[i + 1], h[i + 2], h[i + 3], h[i + 4], h[i + 5], motion)
+            for _ in range(arrived):
+                i = m.head * 6                     # the same values into the same slot
+                m.add(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], motion)
             return 0
         self._ux = m.axis[0]
         self._uy = m.axis[1]
@@ -701,10 +703,9 @@ class StrideCore:
         self.calibrated = True
         self.calibrations += 1
         flags = EVENT_CALIBRATED
-        b = m.buf
         slot = m.oldest()
         n = m.count
-        t0 = t - held - n + 1                      # the buffer ends where the solve began
+        t0 = t - arrived - n + 1                   # the buffer ends where the solve began
         self._reset_stride(t0)
         self._setting_up = False                   # the replay must not feed the mount
         for k in range(n):
@@ -714,8 +715,10 @@ class StrideCore:
             if not self.calibrated:
                 break                              # the replay itself found a slip
         self._setting_up = True                    # refining from here (or calibrating again,
-        t0 = t - held + 1                          # if the replay found a slip)
-        for k in range(held):                      # then the samples that came meanwhile
-            i = k * 6
-            flags |= self.push(t0 + k, h[i], h[i + 1], h[i + 2], h[i + 3], h[i + 4], h[i + 5])
+        t0 = t - arrived + 1                       # if the replay found a slip)
+        slot = m.head
+        for k in range(arrived):                   # then the samples that came meanwhile:
+            i = slot * 6                           # while refining, each is added again into
+            flags |= self.push(t0 + k, b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5])
+            slot = (slot + 1) % m.capacity         # its own slot (the head stays at or before it)
         return flags

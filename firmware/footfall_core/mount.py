@@ -19,11 +19,19 @@ Integer only; the buffer is preallocated; none of this runs per sample once done
 The first solve is spread over samples (solve_begin, then one solve_step per sample): each
 pass over the buffer is cut into steps of STEP_SAMPLES, the axis's power iteration into steps
 of AXIS_STEP_ITERATIONS, so no single sample carries a whole solve (up to five passes over
-2.2 s of samples). The buffer is frozen meanwhile: the samples that
-arrive wait in a small side buffer (hold) and go in afterwards, in order, so the result, and
-every sample's path, are those of a solve done at once when it began.
+2.2 s of samples). The samples that arrive meanwhile go into the ring itself (arrive), and the
+solve reads only the newest samples they cannot reach: the ring keeps solve_steps(capacity)
+slots in reserve for them (all of the buffer while that many slots are still free). Their
+gyro moment waits until the solve ends (rewind, then add again in order), so the axis is
+the one a solve done at once when it began finds from the same window.
 """
 from array import array
+
+try:
+    from micropython import const
+except ImportError:  # CPython
+    def const(x):
+        return x
 
 from footfall_core.fixedmath import accel_sq16, unit_q13
 
@@ -50,65 +58,100 @@ AXIS_STEP_ITERATIONS = 10   # ... per step of a spread solve
 def solve_steps(capacity):
     """Steps of a spread solve at most: five passes over the buffer (peak, gravity twice,
     the vote twice), the axis, and one spare. 14 at 104 Hz, 24 at 208, 44 at 416: always
-    fewer than the 0.25 s of samples between two tries."""
+    fewer than the 0.25 s of samples between two tries. As many ring slots are kept free
+    for the samples that arrive during a spread solve."""
     passes = (capacity + STEP_SAMPLES - 1) // STEP_SAMPLES
     return 5 * passes + AXIS_ITERATIONS // AXIS_STEP_ITERATIONS + 1
 
 
-# the solve's state, self._acc[8:17] (after a pass's sums): window samples (or power
-# iterations) done in the current pass; the frozen window's oldest slot and length; the
-# buffer's peak gyro L1 (LSB); the thresholds solve_begin was given (CoreUnits)
-_PART = 8
-_START = 9
-_N = 10
-_PEAK = 11
-_MOTION = 12
-_PUSHOFF = 13
-_LO = 14
-_HI = 15
-_QUIET = 16
+# self._acc: 0-7 a pass's sums (gravity: qx qy qz nq sx sy sz ns, and ns >= STILL_SAMPLES
+# keeps the pitch axis level until the axis is found; the axis's matrix xx yy zz xy xz yz,
+# entries < 2**15, between the gravity and the vote; the vote's votes, run, armed); then
+# the solve's state: window samples (or power iterations) done in the current pass; the
+# window's oldest slot and length (the samples that arrive meanwhile go in from the slot
+# after it); the window's peak gyro L1 (LSB); the thresholds solve_begin was given
+# (CoreUnits); then the gyro moment matrix xx yy zz xy xz yz of gyro>>6 (sums < 2**29) and
+# the gyro-active samples accumulated into it. One array: each attribute, each array costs
+# RAM in the instance.
+_STILL_N = const(7)
+_PART = const(8)
+_START = const(9)
+_N = const(10)
+_PEAK = const(11)
+_MOTION = const(12)
+_PUSHOFF = const(13)
+_LO = const(14)
+_HI = const(15)
+_QUIET = const(16)
+_M = const(17)          # the moment matrix, _M .. _M + 5
+_MOVED = const(23)
+_ACC_SIZE = const(24)
 # solve phases
-_S_IDLE = 0
-_S_PEAK = 1
-_S_GRAVITY_EIGHTH = 2
-_S_GRAVITY_QUARTER = 3
-_S_AXIS = 4
-_S_VOTE_STRICT = 5
-_S_VOTE_LOOSE = 6
+_S_IDLE = const(0)
+_S_PEAK = const(1)
+_S_GRAVITY_EIGHTH = const(2)
+_S_GRAVITY_QUARTER = const(3)
+_S_AXIS = const(4)
+_S_VOTE_STRICT = const(5)
+_S_VOTE_LOOSE = const(6)
 
 
 class MountCalibration:
     def __init__(self, capacity):
         self.capacity = capacity                              # samples the buffer holds
         self.buf = array("h", [0] * (6 * capacity))          # ax ay az gx gy gz, raw LSB
-        self.moment = array("l", [0] * 6)                    # xx yy zz xy xz yz of gyro>>6
         self.axis = array("l", [0, 0, 0])                    # pitch axis, Q13, toes-up positive
         self.gravity = array("l", [0, 0, 0])                 # gravity direction, Q13
-        self._v = array("l", [0, 0, 0])
-        self.level = False      # gravity came from a still foot: the pitch axis is kept level
-        # spread solve: samples held while the buffer is frozen, and the passes' sums
-        self.held = array("h", [0] * (6 * solve_steps(capacity)))
-        # 0-7, a pass's sums: gravity qx qy qz nq sx sy sz ns; the axis's matrix xx yy zz xy
-        # xz yz (< 2**15, between the gravity and the vote); the vote's votes, run, armed;
-        # 8-16 the solve's state (_PART ...): one array, as each attribute costs RAM
-        self._acc = array("l", [0] * 17)
-        self.phase = _S_IDLE
-        self.n_held = 0
+        self._acc = array("l", [0] * _ACC_SIZE)               # sums and state (_PART ...)
+        self.head = 0           # next write slot (reset keeps it: see rewind)
         self.reset()
 
     def reset(self):
         self.count = 0          # samples in the buffer (<= capacity)
-        self.head = 0           # next write slot
-        self.motion = 0         # gyro-active samples accumulated into the moment matrix
-        self.wait = 0           # samples to wait before the next attempt to finish
         self.phase = _S_IDLE    # no spread solve under way
-        self.n_held = 0
-        m = self.moment
-        for i in range(6):
-            m[i] = 0
+        a = self._acc
+        for i in range(_ACC_SIZE):
+            a[i] = 0
+
+    def moved(self, samples):
+        """At least `samples` gyro-active samples have gone into the moment matrix."""
+        return self._acc[_MOVED] >= samples
 
     def add(self, ax, ay, az, gx, gy, gz, motion_lsb):
         """Store one raw sample; accumulate the gyro moment when the foot moves."""
+        b = self.buf
+        cap = self.capacity
+        h = self.head
+        i = h * 6
+        b[i] = ax
+        b[i + 1] = ay
+        b[i + 2] = az
+        b[i + 3] = gx
+        b[i + 4] = gy
+        b[i + 5] = gz
+        self.head = h + 1 if h + 1 < cap else 0
+        if self.count < cap:
+            self.count += 1
+        if abs(gx) + abs(gy) + abs(gz) > motion_lsb:
+            x = (gx + 32) >> 6   # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
+            y = (gy + 32) >> 6
+            z = (gz + 32) >> 6
+            m = self._acc
+            m[_M] += x * x
+            m[_M + 1] += y * y
+            m[_M + 2] += z * z
+            m[_M + 3] += x * y
+            m[_M + 4] += x * z
+            m[_M + 5] += y * z
+            m[_MOVED] += 1
+            if m[_M] + m[_M + 1] + m[_M + 2] > 0x10000000:   # keep sums far below 2**30
+                for k in range(_M, _M + 6):
+                    m[k] >>= 1
+
+    def arrive(self, ax, ay, az, gx, gy, gz):
+        """A sample that comes while a spread solve runs: into the ring, in the reserve the
+        solve's window leaves free; its moment waits for rewind. False once the reserve is
+        used up (then finish the solve now)."""
         b = self.buf
         i = self.head * 6
         b[i] = ax
@@ -118,33 +161,35 @@ class MountCalibration:
         b[i + 4] = gy
         b[i + 5] = gz
         self.head = (self.head + 1) % self.capacity
-        if self.count < self.capacity:
-            self.count += 1
-        if abs(gx) + abs(gy) + abs(gz) > motion_lsb:
-            x = (gx + 32) >> 6   # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
-            y = (gy + 32) >> 6
-            z = (gz + 32) >> 6
-            m = self.moment
-            m[0] += x * x
-            m[1] += y * y
-            m[2] += z * z
-            m[3] += x * y
-            m[4] += x * z
-            m[5] += y * z
-            self.motion += 1
-            if m[0] + m[1] + m[2] > 0x10000000:   # keep sums far below 2**30
-                for k in range(6):
-                    m[k] >>= 1
+        return self.arrived() < solve_steps(self.capacity)
+
+    def arrived(self):
+        """Samples that arrived since solve_begin (they follow the window in the ring)."""
+        a = self._acc
+        return (self.head - a[_START] - a[_N]) % self.capacity
+
+    def rewind(self):
+        """After a spread solve: the head back to the first sample that arrived meanwhile, the
+        count to the older samples the arrivals left (count was not raised by them). The
+        arrivals stay in their slots, oldest first from head: add each one again, with its
+        own values, in order (its slot is then head) to give it its moment. Returns how
+        many arrived."""
+        n = self.arrived()
+        self.head = (self.head - n) % self.capacity
+        if self.count > self.capacity - n:
+            self.count = self.capacity - n
+        return n
 
     def oldest(self):
         """Buffer slot of the oldest sample."""
         return (self.head - self.count) % self.capacity
 
     def solve(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
-        """Try to finish, all at once: returns True when axis (signed) and gravity are known.
-        still_lo < accel_sq16(a) < still_hi: |a| ~ 1 g (CoreUnits); quiet_samples: how long a
-        quiet spell must last before the sign vote trusts it (~15 ms)."""
-        self.solve_begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples)
+        """Try to finish, all at once, over the whole buffer: returns True when axis (signed)
+        and gravity are known. still_lo < accel_sq16(a) < still_hi: |a| ~ 1 g (CoreUnits);
+        quiet_samples: how long a quiet spell must last before the sign vote trusts it
+        (~15 ms)."""
+        self._begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples, self.count)
         done = 0
         while done == 0:
             done = self.solve_step(self._acc[_N])
@@ -152,33 +197,27 @@ class MountCalibration:
 
     # ---- the spread solve ----------------------------------------------------------------
     def solve_begin(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
-        """Freeze the buffer as it is and start solving it; then solve_step once per sample
-        (hold() each new sample meanwhile) until it returns +1 (solved) or -1 (undecided)."""
-        self._acc[_MOTION] = motion_lsb
-        self._acc[_PUSHOFF] = pushoff_lsb
-        self._acc[_LO] = still_lo
-        self._acc[_HI] = still_hi
-        self._acc[_QUIET] = quiet_samples
-        self._acc[_START] = self.oldest()
-        self._acc[_N] = self.count
-        self.n_held = 0
-        self._acc[_PEAK] = 0
-        self._acc[_PART] = 0
-        self.phase = _S_PEAK
+        """Start solving the newest samples the arrivals cannot reach (all of them while the
+        ring has solve_steps(capacity) free slots); then arrive() each new sample and
+        solve_step once per sample until it returns +1 (solved) or -1 (undecided), then
+        rewind."""
+        n = self.capacity - solve_steps(self.capacity)
+        self._begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples,
+                    self.count if self.count < n else n)
 
-    def hold(self, ax, ay, az, gx, gy, gz):
-        """A sample that arrives while the buffer is frozen; False when the side buffer is
-        full (then finish the solve now)."""
-        h = self.held
-        i = self.n_held * 6
-        h[i] = ax
-        h[i + 1] = ay
-        h[i + 2] = az
-        h[i + 3] = gx
-        h[i + 4] = gy
-        h[i + 5] = gz
-        self.n_held += 1
-        return self.n_held * 6 < len(self.held)
+    def _begin(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples, n):
+        """Start a solve over the newest n samples of the ring."""
+        a = self._acc
+        a[_MOTION] = motion_lsb
+        a[_PUSHOFF] = pushoff_lsb
+        a[_LO] = still_lo
+        a[_HI] = still_hi
+        a[_QUIET] = quiet_samples
+        a[_START] = (self.head - n) % self.capacity
+        a[_N] = n
+        a[_PEAK] = 0
+        a[_PART] = 0
+        self.phase = _S_PEAK
 
     def solve_step(self, samples):
         """Go on with the solve over at most `samples` buffer samples (one whole pass and
@@ -202,7 +241,6 @@ class MountCalibration:
             self._acc[_PART] = done + count
             if self._acc[_PART] < AXIS_ITERATIONS:
                 return 0
-            self._axis_end()
             self._acc[_PART] = 0
             self._start_vote(_S_VOTE_STRICT)
             return 0
@@ -274,7 +312,7 @@ class MountCalibration:
         over)."""
         a = self.axis
         x, y, z = a[0], a[1], a[2]
-        self.solve_begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples)
+        self._begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples, self.count)
         n = self._acc[_N]
         self.solve_step(n)                     # the peak
         done = self.solve_step(n)              # gravity, an eighth of the peak
@@ -315,34 +353,30 @@ class MountCalibration:
         a[1] = -a[1]
         a[2] = -a[2]
 
-    def _principal_axis(self):
-        """The moment matrix's principal eigenvector (power iteration), unsigned, into axis."""
-        return self._axis_begin() and self._axis_iterate(AXIS_ITERATIONS) and self._axis_end()
-
     def _axis_begin(self):
-        """The power iteration's matrix (entries < 2**15) and start vector."""
-        m = self.moment
+        """The power iteration's matrix (entries < 2**15, from the moment) and start vector
+        (the iteration runs in axis itself)."""
+        mx = self._acc
         big = 0
-        for k in range(6):
-            if abs(m[k]) > big:
-                big = abs(m[k])
+        for k in range(_M, _M + 6):
+            if abs(mx[k]) > big:
+                big = abs(mx[k])
         if big == 0:
             return False
         shift = 0
         while (big >> shift) > 0x7FFF:      # entries < 2**15 so M v < 3 * 2**28
             shift += 1
-        mx = self._acc
         for k in range(6):
-            mx[k] = m[k] >> shift
+            mx[k] = mx[_M + k] >> shift
         xx = mx[0]
         yy = mx[1]
         zz = mx[2]
-        v = self._v
+        v = self.axis
         # start on the dominant diagonal axis
         v[0] = 8192 if (xx >= yy and xx >= zz) else 0
         v[1] = 8192 if (yy > xx and yy >= zz) else 0
         v[2] = 8192 if (v[0] == 0 and v[1] == 0) else 0
-        if self.level and not self._horizontal(v):
+        if mx[_STILL_N] >= STILL_SAMPLES and not self._horizontal(v):
             v[0] = 8192 - v[0]   # started on the vertical axis: start on another one
             if not self._horizontal(v):
                 return False
@@ -357,22 +391,14 @@ class MountCalibration:
         xy = mx[3]
         xz = mx[4]
         yz = mx[5]
-        v = self._v
-        level = self.level
+        v = self.axis
+        level = mx[_STILL_N] >= STILL_SAMPLES
         for _ in range(count):
             x = xx * v[0] + xy * v[1] + xz * v[2]
             y = xy * v[0] + yy * v[1] + yz * v[2]
             z = xz * v[0] + yz * v[1] + zz * v[2]
             if not unit_q13(v, x, y, z) or (level and not self._horizontal(v)):
                 return False
-        return True
-
-    def _axis_end(self):
-        a = self.axis
-        v = self._v
-        a[0] = v[0]
-        a[1] = v[1]
-        a[2] = v[2]
         return True
 
     def _horizontal(self, v):
@@ -393,12 +419,14 @@ class MountCalibration:
         """The largest gyro L1 (LSB) of window samples k0..k1-1 and peak."""
         b = self.buf
         slot = self._slot(k0)
+        cap = self.capacity     # locals: the loop runs up to STEP_SAMPLES times a step
+        ab = abs
         for _ in range(k1 - k0):
             i = slot * 6
-            l1 = abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5])
+            l1 = ab(b[i + 3]) + ab(b[i + 4]) + ab(b[i + 5])
             if l1 > peak:
                 peak = l1
-            slot = (slot + 1) % self.capacity
+            slot = (slot + 1) % cap
         return peak
 
     def _gravity_part(self, quiet, k0, k1):
@@ -417,9 +445,12 @@ class MountCalibration:
         sz = acc[6]
         ns = acc[7]
         slot = self._slot(k0)
+        cap = self.capacity     # locals: the loop runs up to STEP_SAMPLES times a step
+        ab = abs
+        sq = accel_sq16
         for _ in range(k1 - k0):
             i = slot * 6
-            if abs(b[i + 3]) + abs(b[i + 4]) + abs(b[i + 5]) < quiet:
+            if ab(b[i + 3]) + ab(b[i + 4]) + ab(b[i + 5]) < quiet:
                 x = b[i]
                 y = b[i + 1]
                 z = b[i + 2]
@@ -427,12 +458,12 @@ class MountCalibration:
                 qy += y
                 qz += z
                 nq += 1
-                if lo < accel_sq16(x, y, z) < hi:
+                if lo < sq(x, y, z) < hi:
                     sx += x
                     sy += y
                     sz += z
                     ns += 1
-            slot = (slot + 1) % self.capacity
+            slot = (slot + 1) % cap
         acc[0] = qx
         acc[1] = qy
         acc[2] = qz
@@ -445,13 +476,12 @@ class MountCalibration:
     def _gravity_end(self):
         """Gravity direction (Q13): the mean accel over the still samples if there are
         STILL_SAMPLES of them, else over the quiet ones (running: the foot is never still,
-        and its mid-stance accel is only roughly gravity). Sets ``level`` when the still
-        estimate was used. False if no sample was quiet."""
+        and its mid-stance accel is only roughly gravity). With the still estimate the axis
+        is kept level (acc[_STILL_N] keeps ns through the axis). False if no sample was quiet."""
         acc = self._acc
         ns = acc[7]
         nq = acc[3]
-        self.level = ns >= STILL_SAMPLES
-        if self.level:
+        if ns >= STILL_SAMPLES:
             return unit_q13(self.gravity, acc[4] // ns, acc[5] // ns, acc[6] // ns)
         return nq > 0 and unit_q13(self.gravity, acc[0] // nq, acc[1] // nq, acc[2] // nq)
 
@@ -466,12 +496,14 @@ class MountCalibration:
         run = acc[1]
         armed = acc[2]
         slot = self._slot(k0)
+        cap = self.capacity     # locals: the loop runs up to STEP_SAMPLES times a step
+        ab = abs
         for _ in range(k1 - k0):
             i = slot * 6
             gx = b[i + 3]
             gy = b[i + 4]
             gz = b[i + 5]
-            if abs(gx) + abs(gy) + abs(gz) < quiet:
+            if ab(gx) + ab(gy) + ab(gz) < quiet:
                 run += 1
                 if run >= need_quiet:
                     armed = 1
@@ -481,7 +513,7 @@ class MountCalibration:
                 if armed and (w > pushoff_lsb or w < -pushoff_lsb):
                     votes += 1 if w > 0 else -1
                     armed = 0
-            slot = (slot + 1) % self.capacity
+            slot = (slot + 1) % cap
         acc[0] = votes
         acc[1] = run
         acc[2] = armed

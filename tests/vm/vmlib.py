@@ -3,7 +3,9 @@ import gc
 from array import array
 
 from footfall_core.core import STRIDE_RING
-from footfall_core.mount import buffer_samples, solve_steps
+from footfall_core.mount import buffer_samples
+
+ACC_SIZE = 24      # MountCalibration._acc: its sums and state (mount._ACC_SIZE)
 
 
 def read_input():
@@ -23,9 +25,8 @@ def core_init_temporaries(rate_hz):
     """Bytes of the [0] * n initialiser lists StrideCore() builds and drops. gc.collect()
     reclaims nothing inside one run of this wasm build, so the construction delta counts
     them; subtract this for the live estimate."""
-    temp = list_cost(6 * buffer_samples(rate_hz * 100)) + list_cost(6) + 3 * list_cost(3)   # MountCalibration
-    temp += list_cost(6 * solve_steps(buffer_samples(rate_hz * 100))) + list_cost(17)                                     # ... its solve
-    temp += 8 * list_cost(STRIDE_RING) + list_cost(40) + list_cost(8) + 2 * list_cost(5)  # StrideCore
+    temp = list_cost(6 * buffer_samples(rate_hz * 100)) + 2 * list_cost(3) + list_cost(ACC_SIZE)   # MountCalibration
+    temp += 8 * list_cost(STRIDE_RING) + list_cost(40) + list_cost(8) + list_cost(10)  # StrideCore
     return temp
 
 
