@@ -289,6 +289,21 @@ def test_fifo_overrun_is_counted_marked_and_resynchronised(demo, tmp_path):
     before = [s for s in strikes_of(out["strikes"]) if s["to_s"] < 39.0]
     assert before == [s for s in replay_strikes(demo) if s["to_s"] < 39.0]
     assert len([s for s in out["strikes"] if s["ic_s"] > 50.0]) > 20
+    # across the gap too: replaying the pod's own recording (the gap marked where the pod
+    # skipped it) gives every stride the pod found, speed and distance included
+    own = read_trace(tmp_path / "recordings" / rec["name"])
+    start = _find(demo.raw[:first + 208], own.raw[:first])      # fed row of the file's row 0
+    assert start >= 0
+
+    def in_samples(s, offset):
+        return {k: (round(v * 208) - offset if k.endswith("_s") else v) for k, v in s.items()}
+
+    pod = [in_samples(s, start) for s in strikes_of(out["strikes"])]
+    mine = [in_samples(s, 0) for s in replay_strikes(own)]
+    after = [s for s in mine if s["ic_s"] > first]
+    assert len(after) > 20 and after[-1]["distance_m"] > after[0]["distance_m"] > 0
+    assert all(s["speed_mps"] for s in after[3:])
+    assert mine == pod
 
 
 def test_full_flash_stops_recording_cleanly_and_keeps_older_files(demo, tmp_path):

@@ -4,7 +4,7 @@ import sys
 
 from footfall.commands.settings_file import load_settings
 
-STRIKE_KEYS = ("ic_s", "to_s", "gct_ms", "swing_ms", "strike_angle_deg", "strike", "cadence_spm")
+from footfall.detector import STRIDE_KEYS as STRIKE_KEYS
 #: Gaps listed one per line in the text output; the rest are counted.
 GAPS_LISTED = 10
 

@@ -290,20 +290,11 @@ def _exec_file(path, namespace=None):
     exec(code, g)
 
 
-def _strike_record(fields, offset, time_of):
-    """A console stride line as replay's stride dict (pod counter + offset = recording row)."""
-    from footfall_core import core as fc
-
-    k, ic, to, gct, swing, angle, strike, cad, emit = fields
-    return dict(ic_s=time_of(ic + offset), to_s=time_of(to + offset), gct_ms=gct,
-                swing_ms=swing if swing >= 0 else None, strike_angle_deg=angle / 10.0,
-                strike=fc.STRIKE_NAMES[strike], cadence_spm=cad / 10.0 if cad > 0 else None,
-                emitted_s=time_of(emit + offset))
-
-
 def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt):
+    from footfall.detector import stride_from_record
     from footfall_core.buzz import DRV_EFFECT, PATTERNS, PIEZO_HZ
     from footfall_core.cues import CUE_NAMES
+    from footfall_core.pipeline import STRIDE_FIELDS
 
     t0 = sensor.start_us
 
@@ -324,8 +315,8 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         parts = line.split()
         if not parts:
             continue
-        if parts[0] == "S" and len(parts) == 10:
-            strikes.append(_strike_record([int(x) for x in parts[1:]], off, recording.time_of))
+        if parts[0] == "S" and len(parts) == 1 + len(STRIDE_FIELDS):
+            strikes.append(stride_from_record([int(x) for x in parts[1:]], recording.time_of, off))
         elif parts[0] == "I" and len(parts) == 3:
             ics.append({"ic_s": recording.time_of(int(parts[1]) + off),
                         "emitted_s": recording.time_of(int(parts[2]) + off),
