@@ -244,24 +244,10 @@ def cue_figure(cues, strides, duration_s):
 # ---- words ---------------------------------------------------------------------------------
 
 def run_figures(strides, activity):
-    """Medians per activity: {"running"/"walking": {n, cadence, cadence_iqr, gct, duty}}."""
-    out = {}
-    for state in ("running", "walking"):
-        ss = [s for s in strides if activity_at(activity, s["ic_s"]) == state]
-        if not ss:
-            continue
-        cad = np.array([s["cadence_spm"] for s in ss if s["cadence_spm"]], dtype=float)
-        gct = np.array([s["gct_ms"] for s in ss], dtype=float)
-        duty = np.array([s["gct_ms"] / (s["gct_ms"] + s["swing_ms"]) for s in ss
-                         if s["swing_ms"]], dtype=float)
-        out[state] = {
-            "n": len(ss),
-            "cadence": float(np.median(cad)) if len(cad) else None,
-            "cadence_iqr": float(np.subtract(*np.percentile(cad, [75, 25]))) if len(cad) else None,
-            "gct": float(np.median(gct)),
-            "duty": float(np.median(duty)) * 100 if len(duty) else None,
-        }
-    return out
+    """Medians per activity the pod labelled each stride with (footfall.summary)."""
+    from footfall.summary import activity_figures
+
+    return activity_figures(strides)
 
 
 def plain_summary(summary, by_state, settings):
@@ -274,6 +260,13 @@ def plain_summary(summary, by_state, settings):
              f"{a['walking'] / 60:.1f} min, standing or stopped {a['idle'] / 60:.1f} min. "
              "A stride is one landing of the foot wearing the pod to its next landing; a step "
              "counts both feet, so steps are twice the strides.")
+    if summary["distance_m"]:
+        from footfall.summary import format_pace
+
+        p.append(f"<b>Distance: {summary['distance_m'] / 1000:.2f} km</b> in "
+                 f"{summary['moving_time_s'] / 60:.1f} min of running and walking: average pace "
+                 f"<b>{format_pace(summary['pace_s_per_km'])}</b> ({summary['speed_mps']} m/s), "
+                 f"fastest stride {summary['max_speed_mps']} m/s.")
     run = by_state.get("running")
     if run and run["cadence"]:
         c = run["cadence"]
@@ -370,11 +363,12 @@ def build_report(recording, strides, ics, activity, core, settings, title, sim=N
 
 def _html(title, recording, summary, by_state, settings, pngs, captions):
     esc = html.escape
-    rows = [("strides", f"{summary['strides']}"),
-            ("cadence, median (IQR)", _fmt(summary["cadence_spm_median"], " steps/min")
-             + (f" ({summary['cadence_spm_iqr']:.1f})" if summary["cadence_spm_iqr"] else "")),
-            ("ground contact time, median", _fmt(summary["gct_ms_median"], " ms")),
-            ("strike angle, median", _fmt(summary["strike_angle_deg_median"], " deg")),
+    from footfall.summary import headline_lines
+
+    rows = [("strides", f"{summary['strides']}")]
+    rows += [(f"{label} ({definition})", text) for label, text, definition
+             in headline_lines(summary)]
+    rows += [("strike angle, median", _fmt(summary["strike_angle_deg_median"], " deg")),
             ("strikes", ", ".join(f"{k} {v}" for k, v in summary["strike_counts"].items())),
             ("running / walking / idle", " / ".join(
                 f"{summary['activity_s'][k]:.0f} s" for k in ("running", "walking", "idle")))]

@@ -19,22 +19,23 @@ def register(sub):
 
 
 def run(args):
+    from footfall.detector import FootfallDetector
     from footfall.io import load_recording
     from footfall.recording import format_rate
-    from footfall.replay import replay
-    from footfall.summary import format_summary, format_table, summarize
+    from footfall.summary import HEADLINE, format_summary, format_table
 
     settings = load_settings(args.settings)
     rec = load_recording(args.trace)
-    strides, _ics, activity, core = replay(rec, settings, progress=not args.json)
-    summary = summarize(strides, activity, rec.duration_s, core.landings_)
+    det = FootfallDetector(settings, progress=not args.json).detect(rec)
+    strides, summary = det.stride_list_, det.summary_
     gaps = gap_list(rec)
     if args.json:
         out = {"trace": str(args.trace), "sample_rate_hz": rec.sample_rate_hz,
                "samples": len(rec), "gaps": gaps,
                "strikes": [{k: s[k] for k in STRIKE_KEYS} for s in strides],
-               "activity": [{"t_s": t, "state": name} for t, name in activity],
-               "summary": summary}
+               "activity": [{"t_s": t, "state": name} for t, name in det.activity_changes_],
+               "summary": summary,
+               "definitions": {key: definition for key, _l, _u, definition in HEADLINE}}
         json.dump(out, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return 0
