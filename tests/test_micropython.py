@@ -60,7 +60,7 @@ def write_raw(raw, path):
     return path
 
 
-def cpython_run(raw, rate, accel_range_g, gyro_range_dps):
+def cpython_run(raw, rate, accel_range_g, gyro_range_dps, gap_at=-1, gap_len=0):
     """The same collection as tests/vm/vm_replay.py, on CPython: stride records read out as
     soon as they complete, plus a rolling hash of every non-zero push() result."""
     pipe = StridePipeline(int(rate * 100), accel_range_g, gyro_range_dps)
@@ -68,6 +68,10 @@ def cpython_run(raw, rate, accel_range_g, gyro_range_dps):
     record = [0] * len(STRIDE_FIELDS)
     strides, seen, h, nf = [], 0, 0, 0
     for i, r in enumerate(np.asarray(raw).tolist()):
+        if gap_at <= i < gap_at + gap_len:
+            if i == gap_at:
+                pipe.gap()
+            continue
         fl = pipe.push(i, r[0], r[1], r[2], r[3], r[4], r[5])
         if fl:
             h = (h * 31 + fl * 7919 + (i & 0xFFFF)) & 0xFFFFF
@@ -78,7 +82,7 @@ def cpython_run(raw, rate, accel_range_g, gyro_range_dps):
             strides.append(list(record))
             seen += 1
             k = pipe.next_stride()
-    return strides, {"distance_cm": pipe.speed.distance_cm, "flag_hash": h, "flagged": nf, "ic_count": core.ic_count,
+    return strides, {"distance_cm": pipe.speed.distance_cm, "gaps": pipe.gaps, "flag_hash": h, "flagged": nf, "ic_count": core.ic_count,
                      "calibrations": core.calibrations, "activity": core.activity, "strides": seen}
 
 
@@ -116,6 +120,25 @@ def test_vm_bit_identical_and_allocation_free(name, which, tmp_path):
     assert len(cp_strides) > 5, "too few strides to compare"
     assert vm_strides == cp_strides
     assert sum(1 for x in cp_strides if x[STRIDE_FIELDS.index("speed_source")]) > len(cp_strides) // 2
+    for key, value in cp.items():
+        assert s[key] == value, key
+
+
+def test_vm_pipeline_across_a_gap(tmp_path):
+    """Samples lost mid-run (the pod skips them and calls gap()): the VM's records equal
+    CPython's across the gap, heap-locked."""
+    from footfall.simulate import demo_session
+    rec = demo_session(minutes=1.0, seed=1, sample_rate_hz=208)
+    gap_at, gap_len = 30 * 208 + 17, 3 * 208
+    path = write_raw(rec.raw, tmp_path / "input.bin")
+    rc, lines, err = run_vm("vm_replay.py", path, rate=208, gap_at=gap_at, gap_len=gap_len)
+    s = heap_locked_summary(rc, lines, err, "demo with a gap")
+    assert rc == 0, err
+    vm_strides = [x["stride"] for x in lines if "stride" in x]
+    cp_strides, cp = cpython_run(rec.raw, 208, 16, 2000, gap_at, gap_len)
+    assert s["gaps"] == 1 and vm_strides == cp_strides
+    ic = STRIDE_FIELDS.index("ic_t")
+    assert sum(1 for x in cp_strides if x[ic] > gap_at + gap_len) > 15
     for key, value in cp.items():
         assert s[key] == value, key
 

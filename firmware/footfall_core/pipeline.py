@@ -45,23 +45,32 @@ SPEED_TIMING = const(2)          # the timing model (contact length / GCT, walki
 SPEED_SOURCE_NAMES = ("none", "trajectory", "timing")
 
 
+def _whole_hz(rate_chz):
+    """The rate in whole Hz (at least 1) for the trajectory, which runs whole-Hz rates."""
+    hz = rate_chz // 100
+    return hz if hz > 0 else 1
+
+
 class StridePipeline:
     def __init__(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000, settings=None):
         """sample_rate_chz: the sample rate in 0.01 Hz (20800 = 208 Hz)."""
         self.core = StrideCore(sample_rate_chz, accel_range_g, gyro_range_dps, settings)
         self.settings = self.core.settings
         self.speed = StrideSpeed(self.settings)
-        self.trajectory = FootTrajectory(sample_rate_chz // 100, accel_range_g, gyro_range_dps)
+        self.trajectory = FootTrajectory(_whole_hz(sample_rate_chz), accel_range_g,
+                                         gyro_range_dps)
         # per-stride results next to the core's ring (slot = stride number & 7)
         self.speed_q8 = array("l", [0] * STRIDE_RING)       # 1/256 m/s (0 unknown)
         self.stride_cm = array("l", [0] * STRIDE_RING)      # one foot's stride, cm (-1 unknown)
         self.distance_cm = array("l", [0] * STRIDE_RING)    # total distance after it, cm
         self.activity = array("b", [0] * STRIDE_RING)       # ACTIVITY_* after it
         self.speed_source = array("b", [0] * STRIDE_RING)   # SPEED_*
+        self.timing_q8 = array("l", [0] * STRIDE_RING)      # the timing model's speed, 1/256
+                                                            # m/s (0 none), whichever was used
         self._reset_counts()
 
     def _reset_counts(self):
-        self.rate_hz = self.core.units.rate_chz // 100   # the trajectory runs whole-Hz rates
+        self.rate_hz = _whole_hz(self.core.units.rate_chz)   # the trajectory's whole-Hz rate
         self.derived = 0            # strides whose speed and distance are known
         self.read = 0               # strides handed out by next_stride()
         self.missed = 0             # strides overwritten before next_stride() read them
@@ -74,7 +83,7 @@ class StridePipeline:
         """A new sensor set-up or detection settings: the core recalibrates, the trajectory
         waits for new axes, stride numbers start again at 0 (distance is kept)."""
         self.core.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
-        self.trajectory.configure(sample_rate_chz // 100, accel_range_g, gyro_range_dps)
+        self.trajectory.configure(_whole_hz(sample_rate_chz), accel_range_g, gyro_range_dps)
         self.trajectory.ready = False
         self.speed.configure()
         self._reset_counts()
@@ -116,13 +125,16 @@ class StridePipeline:
         self._prev_ic_t = ic_t
         sp = self.speed
         tr = self.trajectory
+        running = core.activity == ACTIVITY_RUNNING
+        model = sp.timing_q8(gct, stride_ms, running)
+        self.timing_q8[r] = model * sp.scale // 1000 if model > 0 else 0   # < 2**16 x 2000
         source = SPEED_NONE
         if tr.segments != self._segments:            # a stride measured by integration
             self._segments = tr.segments
             sp.update_length(tr.stride_cm, tr.stride_samples * 1000 // rate)
             source = SPEED_TRAJECTORY
-        elif stride_ms > 0:                          # none: the timing model
-            sp.update(gct, stride_ms, core.activity == ACTIVITY_RUNNING)
+        elif model >= 0:                             # none: the timing model
+            sp.update(gct, stride_ms, running)
             source = SPEED_TIMING
         if source == SPEED_NONE:
             self.speed_q8[r] = 0
@@ -167,10 +179,11 @@ class StridePipeline:
         out[11] = self.stride_cm[r]
         out[12] = self.distance_cm[r]
         out[13] = self.speed_source[r]
+        out[14] = self.timing_q8[r]
 
 
 # The fields of record(), in order (units as in StrideCore and above; times are the core's
 # sample counter).
 STRIDE_FIELDS = ("stride", "ic_t", "to_t", "gct_ms", "swing_ms", "angle_ddeg", "strike",
                  "cadence_dspm", "emit_t", "activity", "speed_q8", "stride_cm", "distance_cm",
-                 "speed_source")
+                 "speed_source", "timing_q8")

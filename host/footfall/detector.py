@@ -49,6 +49,8 @@ STRIDE_COLUMNS = (
     ("distance_m", "f8", "m", "total distance after this stride"),
     ("speed_source", "U10", "", "trajectory (foot-trajectory integration), timing (contact "
      "time model) or none"),
+    ("timing_speed_mps", "f8", "m/s", "the timing model's speed for this stride, whichever "
+     "source was used (for comparison; NaN: none)"),
 )
 STRIDE_DTYPE = np.dtype([(name, dt) for name, dt, _u, _m in STRIDE_COLUMNS])
 #: the columns on which replay and the pod agree exactly (emitted_s too, but the virtual pod
@@ -80,6 +82,7 @@ def stride_from_record(values, time_of, offset=0):
         stride_length_m=stride_cm / 100.0 if known and stride_cm >= 0 else None,
         distance_m=v["distance_cm"] / 100.0,
         speed_source=SPEED_SOURCE_NAMES[v["speed_source"]],
+        timing_speed_mps=v["timing_q8"] / 256.0 if v["timing_q8"] > 0 else None,
     )
 
 

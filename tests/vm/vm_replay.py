@@ -19,6 +19,8 @@ S_I = 0             # next sample index
 S_SEEN = 1          # strides copied out
 S_HASH = 2          # rolling hash of (t, flags) for every non-zero flags
 S_FLAGGED = 3       # samples with non-zero flags
+S_GAP = 4           # first sample of a gap (-1 none): samples the pod lost, skipped like it
+S_GAP_LEN = 5
 
 
 def feed(pipe, raw, stop, out, rec, cap, st):
@@ -29,6 +31,11 @@ def feed(pipe, raw, stop, out, rec, cap, st):
     h = st[S_HASH]
     nf = st[S_FLAGGED]
     while i < stop:
+        if i == st[S_GAP]:
+            pipe.gap()
+            i += st[S_GAP_LEN]
+            if i >= stop:
+                break
         st[S_I] = i                       # where we were if a MemoryError escapes
         j = i * 6
         fl = pipe.push(i, raw[j], raw[j + 1], raw[j + 2], raw[j + 3], raw[j + 4], raw[j + 5])
@@ -61,7 +68,8 @@ def main():
     cap = n // 40 + 64                                # a stride takes >= min_stride (0.4 s)
     out = array("l", bytearray(4 * FIELDS * cap))
     rec = array("l", bytearray(4 * FIELDS))
-    st = array("l", [0, 0, 0, 0])
+    st = array("l", [0, 0, 0, 0, int(VM_ARGS.get("gap_at", "-1")),  # noqa: F821
+                     int(VM_ARGS.get("gap_len", "0"))])  # noqa: F821
 
     # Pipeline RAM: the construction delta minus the temporary initialiser lists (see vmlib).
     temp = pipeline_init_temporaries(rate)
@@ -115,7 +123,7 @@ def main():
         "failed_at": st[S_I] if error is not None else -1, "error": error,
         "mem_alloc_delta": delta, "negative_control": control, "pipeline_alloc_bytes": footprint, "pipeline_temp_bytes": temp,
         "pipeline_live_bytes_est": footprint - temp, "core_attrs": len(core.__dict__),
-        "pipeline_attrs": len(pipe.__dict__), "distance_cm": pipe.speed.distance_cm,
+        "pipeline_attrs": len(pipe.__dict__), "distance_cm": pipe.speed.distance_cm, "gaps": pipe.gaps,
         "strides": st[S_SEEN], "overflow": st[S_SEEN] > cap, "flag_hash": st[S_HASH],
         "flagged": st[S_FLAGGED], "ic_count": core.ic_count, "calibrations": core.calibrations,
         "calibrated_at_warm_end": core.calibrated, "activity": core.activity,
