@@ -38,7 +38,8 @@ def test_json_output_shape_and_content(trace, sim_run, capsys):
     assert len(strikes) >= 0.95 * len(sim_run.reference["ic_s"])
     assert set(strikes[0]) == {"ic_s", "to_s", "gct_ms", "swing_ms", "strike_angle_deg", "strike",
                                "cadence_spm", "activity", "speed_mps", "pace_s_per_km",
-                               "stride_length_m", "distance_m", "speed_source"}
+                               "stride_length_m", "distance_m", "speed_source",
+                               "timing_speed_mps"}
     assert all(s["strike"] in ("rearfoot", "midfoot", "forefoot") for s in strikes)
     summary = out["summary"]
     assert summary["strides"] == len(strikes) and summary["main_activity"] == "running"
