@@ -10,15 +10,15 @@ the Vicon reference disagrees with itself (its own floor).
 """
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
+from footfall.datasets import SHARED_DATA
 from footfall.evaluate import Evaluation
 from footfall.evaluation import recording_cadence_error
 from footfall.replay import replay
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = SHARED_DATA
 RATES_HZ = (102.4, 104, 200, 416)   # the pod's ODRs (200 = PyShoe's own), a logger's 102.4
 SELF_MATCH_S = 0.2      # the reference against itself: onsets at 0.3 vs 0.5 m/s of one track
 

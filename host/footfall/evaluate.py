@@ -53,11 +53,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from footfall_core.core import STRIKE_NAMES
+
 from .evaluation import (error_stats, in_span, local_cadence_errors, match_in_span_indices,
                          recording_cadence_error)
 from .windows import contact_kinds, reference_kind, windows_s
 
-STRIKES = ("rearfoot", "midfoot", "forefoot")
+STRIKES = STRIKE_NAMES              # the core's strike classes, by code
 UNLABELLED = "unlabelled"
 WALKING = "walking"
 UNKNOWN_SPEED = "running, speed unknown"

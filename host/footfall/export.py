@@ -36,6 +36,8 @@ import io
 
 import numpy as np
 
+from footfall_core.core import STRIKE_NAMES
+
 #: (column, unit, meaning) of the per-stride CSV, in order.
 CSV_COLUMNS = (
     ("stride", "", "stride number, from 1"),
@@ -56,7 +58,7 @@ CSV_COLUMNS = (
     ("stride_length_m", "m", "one foot's stride, IC to IC of the same foot; empty when unknown"),
     ("distance_m", "m", "the pod's total distance after this stride"),
 )
-STRIKE_CODES = {"rearfoot": 0, "midfoot": 1, "forefoot": 2}
+STRIKE_CODES = {name: code for code, name in enumerate(STRIKE_NAMES)}   # the core's STRIKE_*
 #: FIT time 0 = 1989-12-31T00:00:00Z = Unix 631065600.
 FIT_EPOCH_UNIX_S = 631065600
 

@@ -81,9 +81,7 @@ def vm_cost(minutes=4.0, rate=208):
 
 
 def main():
-    from pathlib import Path
-
-    from footfall.datasets import load_dataset
+    from footfall.datasets import SHARED_DATA, load_dataset
 
     cost = vm_cost()
     if cost is None:
@@ -96,7 +94,7 @@ def main():
               + "  ".join("%d Hz: CPU %.1f-%.1f %%" % (hz, eq * 1.6e-4 * hz, eq * 3.5e-4 * hz)
                           for hz in (104, 208, 416)))
 
-    data = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    data = SHARED_DATA
     print("Speed from the pod's own code (median per trial; error vs the treadmill belt)")
     print("  zupt  = foot-trajectory integration with zero-velocity resets (footfall_core/trajectory.py)")
     print("  model = timing fallback, contact_length_mm / GCT, uncalibrated default (800 mm)")

@@ -9,6 +9,8 @@ else those it labelled walking (each stride carries the pod's activity at that s
 """
 import numpy as np
 
+from footfall_core.core import ACTIVITY_NAMES, STRIKE_NAMES
+
 #: (summary key, label, unit, definition), in the order they are shown
 HEADLINE = (
     ("distance_m", "distance", "m", "the pod's distance after the last stride: the sum of its "
@@ -60,7 +62,7 @@ def activity_figures(strides):
 
 def activity_seconds(activity, duration_s):
     """Seconds in each activity state, from the pod's change list [(t_s, state)]."""
-    state_s = {"idle": 0.0, "walking": 0.0, "running": 0.0}
+    state_s = {name: 0.0 for name in ACTIVITY_NAMES}
     for k, (t, name) in enumerate(activity):
         end = activity[k + 1][0] if k + 1 < len(activity) else duration_s
         state_s[name] += max(0.0, end - t)
@@ -70,7 +72,7 @@ def activity_seconds(activity, duration_s):
 def summarize(strides, activity, duration_s, landings=()):
     """The headline figures (``HEADLINE``) and the rest of a run's summary. ``landings``: the
     core's refined contacts [(ic_s, refined_s, cue_s)] (FootfallDetector.landings_)."""
-    counts = {"rearfoot": 0, "midfoot": 0, "forefoot": 0}
+    counts = {name: 0 for name in STRIKE_NAMES}
     for s in strides:
         counts[s["strike"]] += 1
     state_s = activity_seconds(activity, duration_s)
