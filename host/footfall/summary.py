@@ -15,7 +15,8 @@ from footfall_core.core import ACTIVITY_NAMES, STRIKE_NAMES
 HEADLINE = (
     ("distance_m", "distance", "m", "the pod's distance after the last stride: the sum of its "
      "stride lengths"),
-    ("moving_time_s", "moving time", "s", "time the pod's activity was running or walking"),
+    ("moving_time_s", "moving time", "s", "the time the measured strides took (each stride's "
+     "length / its speed)"),
     ("speed_mps", "average speed", "m/s", "distance / moving time"),
     ("pace_s_per_km", "average pace", "s/km", "moving time per km (1000 / average speed)"),
     ("max_speed_mps", "fastest stride", "m/s", "the highest single-stride speed"),
@@ -79,7 +80,8 @@ def summarize(strides, activity, duration_s, landings=()):
     by_activity = activity_figures(strides)
     main = next((a for a in ACTIVITIES if a in by_activity), None)
     fig = by_activity.get(main, {})
-    moving = state_s["running"] + state_s["walking"]
+    moving = sum(s["stride_length_m"] / s["speed_mps"] for s in strides
+                 if s.get("speed_mps") and s.get("stride_length_m"))
     distance = strides[-1]["distance_m"] if strides and "distance_m" in strides[-1] else 0.0
     speed = distance / moving if moving > 0 and distance > 0 else None
     speeds = [s["speed_mps"] for s in strides if s.get("speed_mps")]
