@@ -76,7 +76,13 @@ def test_sim_command_json(tmp_path, demo, demo_out, capsys):
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"cues", "strikes", "recordings"}
     assert out["strikes"] == strikes_of(demo_out["strikes"])
-    assert out["strikes"] == strikes_of(json.loads(_replay_json(path, capsys))["strikes"])
+    replayed = json.loads(_replay_json(path, capsys))
+    assert out["strikes"] == strikes_of(replayed["strikes"])
+    # the same headline figures from the pod's records as from replay's
+    keys = ("strides", "distance_m", "moving_time_s", "speed_mps", "pace_s_per_km",
+            "cadence_spm", "contact_ms", "stride_length_m")
+    assert {k: out["summary"][k] for k in keys} == {k: replayed["summary"][k] for k in keys}
+    assert out["summary"]["distance_m"] > 100
 
 
 def _replay_json(path, capsys):
