@@ -105,6 +105,27 @@ def test_firmware_from_an_unpacked_circuitpy_folder(tmp_path, demo):
     assert strikes_of(out["strikes"]) == replay_strikes(short)
 
 
+def test_firmware_shipped_with_the_package(tmp_path, demo):
+    """What an installed package holds (setuptools' build_py: packages and package data) is
+    enough to run the firmware: code.py, boot.py, settings.toml, footfall_core, footfall_pod."""
+    import subprocess
+    import sys
+
+    from footfall.virtualpod.runner import REPO, shipped_firmware
+
+    site = tmp_path / "site"
+    p = subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q",
+                        "build_py", "--build-lib", str(site)], cwd=REPO / "host",
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert (site / "footfall" / "firmware" / "code.py").is_file()
+    drive = shipped_firmware(tmp_path / "drive", site=site)
+    short = _head(demo, 40.0)
+    out = run(short, firmware_dir=drive)
+    no_crash(out)
+    assert strikes_of(out["strikes"]) == replay_strikes(short)
+
+
 def _head(rec, seconds):
     from footfall.recording import Recording
 

@@ -23,8 +23,59 @@ import numpy as np
 
 HW_DIR = Path(__file__).resolve().parent / "hw"
 REPO = Path(__file__).resolve().parents[3]
-FIRMWARE_DIR = REPO / "firmware"
-LIB_DIR = REPO / "build" / "circuitpy" / "lib"
+FIRMWARE_DIR = REPO / "firmware"                     # in a checkout
+LIB_DIR = REPO / "build" / "circuitpy" / "lib"       # `make pod-lib` (a checkout)
+#: where an installed package looks for the pod's Adafruit libraries, unless
+#: $FOOTFALL_POD_LIB names a folder
+USER_LIB_DIR = Path.home() / ".cache" / "footfall" / "circuitpy-lib"
+
+
+def shipped_firmware(drive, site=None):
+    """Lay out the firmware shipped in the package as a CIRCUITPY drive in ``drive``: code.py,
+    boot.py and settings.toml at its root (package data of footfall.firmware), footfall_core
+    and footfall_pod under lib/. ``site``: the folder holding the installed packages (default:
+    wherever Python finds them). Returns the drive's path."""
+    import importlib.util
+    import shutil
+
+    drive = Path(drive)
+    (drive / "lib").mkdir(parents=True, exist_ok=True)
+
+    def package_dir(name):
+        if site is not None:
+            return Path(site).joinpath(*name.split("."))
+        if name == "footfall.firmware":
+            return shipped_file("code.py").parent
+        return Path(importlib.util.find_spec(name).submodule_search_locations[0])
+
+    for name in ("code.py", "boot.py", "settings.toml"):
+        shutil.copyfile(package_dir("footfall.firmware") / name, drive / name)
+    for pkg in ("footfall_core", "footfall_pod"):
+        shutil.copytree(package_dir(pkg), drive / "lib" / pkg, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    return drive
+
+
+def pod_lib_dir():
+    """The pod's Adafruit libraries: the checkout's build/circuitpy/lib, $FOOTFALL_POD_LIB or
+    USER_LIB_DIR, whichever holds them; an InputError saying how to get them otherwise."""
+    from footfall.errors import InputError
+
+    for d in (LIB_DIR, os.environ.get("FOOTFALL_POD_LIB"), USER_LIB_DIR):
+        if d and (Path(d) / "adafruit_lsm6ds").is_dir():
+            return Path(d)
+    reqs = shipped_file("requirements-circuitpython.txt")
+    raise InputError("the pod's Adafruit libraries",
+                     f"not found; install them with `pip install --no-deps --target "
+                     f"{USER_LIB_DIR} -r {reqs}` (or `make pod-lib` in a checkout)")
+
+
+def shipped_file(name):
+    """A file of the firmware folder: the checkout's, else the installed package's copy
+    (footfall/firmware/, package data; a folder without __init__.py, found by path)."""
+    if (FIRMWARE_DIR / name).is_file():
+        return FIRMWARE_DIR / name
+    return Path(__file__).resolve().parents[1] / "firmware" / name
 
 PROFILES = {"xiao": "XIAO_NRF52840_SENSE", "feather": "FEATHER_NRF52840_SENSE"}
 # kept across a simulated deep-sleep reset (they model the hardware, not the firmware)
@@ -95,11 +146,17 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
 
     if not hasattr(recording, "raw"):
         recording = load_recording(recording)
-    firmware_dir = Path(firmware_dir) if firmware_dir is not None else FIRMWARE_DIR
-    lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (LIB_DIR,))]
+    lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (pod_lib_dir(),))]
     rate = int(recording.sample_rate_hz)
     samples = _fifo_order(recording)
-    tmp = None
+    tmp = drive = None
+    if firmware_dir is not None:
+        firmware_dir = Path(firmware_dir)
+    elif (FIRMWARE_DIR / "code.py").is_file():
+        firmware_dir = FIRMWARE_DIR
+    else:                                   # an installed package: the firmware it ships
+        drive = tempfile.TemporaryDirectory(prefix="footfall-firmware-")
+        firmware_dir = shipped_firmware(drive.name)
     if flash_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="footfall-vpod-")
         flash_dir = tmp.name
@@ -121,6 +178,8 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
     finally:
         if tmp is not None:
             tmp.cleanup()
+        if drive is not None:
+            drive.cleanup()
 
 
 def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, opt):
