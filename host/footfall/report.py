@@ -263,8 +263,10 @@ def plain_summary(summary, by_state, settings):
     if summary["distance_m"]:
         from footfall.summary import format_pace
 
-        p.append(f"<b>Distance: {summary['distance_m'] / 1000:.2f} km</b> in "
-                 f"{summary['moving_time_s'] / 60:.1f} min of running and walking: average pace "
+        d = summary["distance_m"]
+        dist = f"{d / 1000:.2f} km" if d >= 1000 else f"{d:.0f} m"
+        p.append(f"<b>Distance: {dist}</b> in "
+                 f"{summary['moving_time_s'] / 60:.1f} min of measured strides: average pace "
                  f"<b>{format_pace(summary['pace_s_per_km'])}</b> ({summary['speed_mps']} m/s), "
                  f"fastest stride {summary['max_speed_mps']} m/s.")
     run = by_state.get("running")
