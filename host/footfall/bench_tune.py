@@ -9,7 +9,6 @@ machine's load average is printed too: on a shared machine the wall time stretch
 import os
 import resource
 import time
-from pathlib import Path
 
 BENCH_BUDGET = 16
 
@@ -23,8 +22,9 @@ def _cpu_s():
 def main():
     from footfall import tuning
     from footfall.commands.tune import load_all
+    from footfall.datasets import SHARED_DATA
 
-    data = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    data = SHARED_DATA
     print("footfall tune over ../shared/data")
     if not data.is_dir():
         print(f"  skipped: {data} is absent")
