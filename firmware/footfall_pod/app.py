@@ -262,7 +262,7 @@ class App:
 
     def _push(self, b, off, n, now):
         """Decode n samples (int16 LE, gyro then accel) from b[off:] into the pipeline."""
-        push = self.pipeline.push
+        pipe = self.pipeline        # (pipe.push() each time: a bound method would allocate)
         t = self.sample_count
         any_event = False
         for k in range(n):
@@ -285,7 +285,7 @@ class App:
                 ay -= 65536
             if az > 32767:
                 az -= 65536
-            flags = push(t, ax, ay, az, gx, gy, gz)
+            flags = pipe.push(t, ax, ay, az, gx, gy, gz)
             if flags:
                 self._on_flags(flags, t, now)
                 any_event = True
