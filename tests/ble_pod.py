@@ -3,8 +3,8 @@ from build/circuitpy/lib, over the _bleio stand-in) fed by the real StrideCore a
 and a bleak backend wired to it, so host code talks to pod code through the real byte paths.
 
 PodApp stands in for firmware/footfall_pod/app.py with the same attributes BleLink uses
-(core, cues, settings, apply_setting, set_mode, recorder, battery_mv); its parts are the
-real core, settings and cue engine, not mocks.
+(pipeline, core, cues, settings, apply_setting, set_mode, recorder, battery_mv); its parts
+are the real stride pipeline, settings and cue engine, not mocks.
 """
 import asyncio
 import sys
@@ -56,11 +56,12 @@ class Recorder:
 
 class PodApp:
     def __init__(self, rate_hz=208, folder=None):
-        from footfall_core import core as fc
         from footfall_core.cues import CueEngine
+        from footfall_core.pipeline import StridePipeline
         from footfall_core.settings import Settings
         self.settings = Settings()
-        self.core = fc.StrideCore(rate_hz * 100, 16, 2000, self.settings)
+        self.pipeline = StridePipeline(rate_hz * 100, 16, 2000, self.settings)
+        self.core = self.pipeline.core
         self.cues = CueEngine(self.settings)
         self.recorder = Recorder(folder) if folder is not None else None
         self.battery_mv = 3900
@@ -94,25 +95,23 @@ class Pod:
         self.raw = recording.raw.tolist() if recording is not None else []
         self.rate = rate
         self.t = 0
-        self.seen = 0
         self.cues = []
 
     def run(self, seconds, poll_every=4):
         """Feed `seconds` of samples through the core; strides and polls as the App does."""
-        core, app, link = self.app.core, self.app, self.link
+        app, link = self.app, self.link
+        pipe, core = app.pipeline, app.core
         end = min(len(self.raw), self.t + int(seconds * self.rate))
         while self.t < end:
-            ax, ay, az, gx, gy, gz = self.raw[self.t]
-            core.push(self.t, ax, ay, az, gx, gy, gz)
-            link.on_sample(ax, ay, az, gx, gy, gz)
+            pipe.push(self.t, *self.raw[self.t])
             now = self.t * 1000 // self.rate
             app.now_ms = now
-            while self.seen < core.stride_count:
-                r = self.seen & 7
+            r = pipe.next_stride()
+            while r >= 0:
                 app.cues.on_stride(now, core.strike[r], core.cadence_dspm[r], core.gct_ms[r],
-                                   core.angle_ddeg[r], core.activity)
-                link.on_stride(self.seen, now)
-                self.seen += 1
+                                   core.angle_ddeg[r], pipe.activity[r])
+                link.on_stride(r, now)
+                r = pipe.next_stride()
             if self.t % poll_every == 0:
                 while True:
                     kind = app.cues.next_cue(now)

@@ -1,9 +1,7 @@
 """Where the public development recordings live (../shared/data), and a skip when they don't."""
-from pathlib import Path
-
 import pytest
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+from footfall.datasets import SHARED_DATA
 
 
 def shared_path(*parts):

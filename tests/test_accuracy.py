@@ -151,21 +151,20 @@ def test_real_strides_do_not_depend_on_the_mount(seed, mirror):
     from footfall.evaluation import match_events
     from footfall.io import load_recording
     from footfall.recording import Recording
-    from footfall.replay import detected_ics, replay
+    from footfall.detector import FootfallDetector
 
     turn = Rotation.random(random_state=seed).as_matrix()
     same = total = 0
     for f in sorted(shared_path("pyshoe-vicon").glob("2017-11-2*.mat")):
         rec = load_recording(f)
-        strides, _ics, _act, core = replay(rec)
-        before = detected_ics(strides, core.landings_)
+        det = FootfallDetector().detect(rec)
+        before, core = det.contacts_s_, det.pipeline_.core
         m, sign = turn, 1.0
         if mirror:      # reflect about the plane normal to the pitch axis: vector accel keeps
             n = np.array([core._ux, core._uy, core._uz]) / 8192.0   # the reflection, the
             m, sign = turn @ (np.eye(3) - 2 * np.outer(n, n)), -1.0   # pseudovector gyro flips
         moved = Recording.from_physical(f, 200, rec.accel_g() @ m.T, sign * (rec.gyro_dps() @ m.T))
-        strides, _ics, _act, core = replay(moved)
-        after = detected_ics(strides, core.landings_)
+        after = FootfallDetector().detect(moved).contacts_s_
         pairs, _fp, _fn = match_events(after, before, 0.011)
         same += len(pairs)
         total += max(len(before), len(after))

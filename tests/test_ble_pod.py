@@ -73,11 +73,17 @@ def test_two_centrals_both_get_notifications(demo):
     assert last[0] == k and last[2] == core.gct_ms[r] and last[4] == core.angle_ddeg[r]
     assert last[5] == core.strike[r] and last[7] == core.cadence_dspm[r]
     assert abs(last[1] - core.ic_t[r] * 1000 / rate) < 1
+    # ... and the pipeline's speed, stride length and activity for it (the link computes none)
+    pipe = pod.app.pipeline
+    assert last[6] == pipe.activity[r] and last[8] == pipe.speed_q8[r] > 0
+    assert last[9] == pipe.stride_cm[r] > 0
     # RSC: cadence in steps/min (both feet) = the core's 0.1 spm rounded; running bit set
     flags, speed, cad, stride_cm, dist = bf.unpack_rsc(w[-1])
     assert cad == (core.cadence_dspm[r] + 5) // 10 and flags & bf.RSC_FLAG_RUNNING
     assert flags & bf.RSC_FLAG_STRIDE and flags & bf.RSC_FLAG_DISTANCE
     assert stride_cm > 0 and speed > 0 and dist > 0
+    assert speed == pipe.speed_q8[r] and stride_cm == pipe.stride_cm[r]
+    assert dist == pipe.distance_cm[r] // 10
     watch.disconnect()
     pod.poll()
     assert pod.adapter.advertising                               # room for another again

@@ -37,11 +37,22 @@ def test_json_output_shape_and_content(trace, sim_run, capsys):
     strikes = out["strikes"]
     assert len(strikes) >= 0.95 * len(sim_run.reference["ic_s"])
     assert set(strikes[0]) == {"ic_s", "to_s", "gct_ms", "swing_ms", "strike_angle_deg", "strike",
-                               "cadence_spm"}
+                               "cadence_spm", "activity", "speed_mps", "pace_s_per_km",
+                               "stride_length_m", "distance_m", "speed_source",
+                               "timing_speed_mps"}
     assert all(s["strike"] in ("rearfoot", "midfoot", "forefoot") for s in strikes)
-    assert out["summary"]["strides"] == len(strikes)
+    summary = out["summary"]
+    assert summary["strides"] == len(strikes) and summary["main_activity"] == "running"
+    assert set(out["definitions"]) >= {"cadence_spm", "contact_ms", "distance_m", "pace_s_per_km"}
     ref_cad = 120 / np.median(np.diff(sim_run.reference["ic_s"]))
-    assert abs(out["summary"]["cadence_spm_median"] - ref_cad) <= 2
+    assert abs(summary["cadence_spm"] - ref_cad) <= 2
+    # distance and pace against the simulator's truth (30 s at 3.5 m/s, 105 m)
+    assert summary["distance_m"] == strikes[-1]["distance_m"]
+    assert 0.85 * 105 < summary["distance_m"] < 1.1 * 105
+    run = [s for s in strikes if s["activity"] == "running" and s["speed_mps"]]
+    assert len(run) > 10
+    assert abs(np.median([s["speed_mps"] for s in run]) / 3.5 - 1) < 0.1
+    assert all(abs(s["pace_s_per_km"] * s["speed_mps"] - 1000) < 1 for s in run)
 
 
 def test_csv_gives_the_same_strides_as_the_trace(tmp_path, trace, sim_run, capsys):

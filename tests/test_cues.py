@@ -293,15 +293,27 @@ def test_ramp_starts_from_the_running_cadence_not_a_warm_up_walk():
     def cadence(el):
         return 1100 if el < walk_ms else 1600
 
-    stride_clock(e, 0, 6 * 60000, cadence, activity=activity)
+    stride_clock(e, 0, 6 * 60000, cadence, activity=activity, period=750)
     assert e._ramp_c0 == 1600                      # not the walk's 110 spm
     assert e.metronome_dspm == 1728                # 160 spm + 8 %, held after 5 min
+
+
+def test_ramp_waits_for_a_cadence_the_stride_time_confirms():
+    # running strides of 750 ms (160 spm) while the core's median still says 110 spm
+    e = CueEngine(settings(metronome_spm=172, ramp_minutes=5, ramp_percent=8))
+    e.set_mode(C.MODE_METRONOME, 0)
+
+    def cadence(el):
+        return 1100 if el < 6000 else 1600
+
+    stride_clock(e, 0, 20000, cadence, period=750)
+    assert e._ramp_c0 == 1600
 
 
 def test_ramp_end_is_clamped_to_the_metronome_range():
     e = CueEngine(settings(ramp_minutes=1, ramp_percent=30))
     e.set_mode(C.MODE_METRONOME, 0)
-    stride_clock(e, 0, 120000, 2300)
+    stride_clock(e, 0, 120000, 2300, period=522)      # 230 spm strides
     assert e.metronome_dspm == 2400
 
 

@@ -2,6 +2,7 @@
 and the per-stride CSV round-trips."""
 import datetime as dt
 
+import numpy as np
 import pytest
 from garmin_fit_sdk import Decoder, Stream
 
@@ -10,6 +11,7 @@ from footfall.cli import main
 from footfall.io.trace_file import write_trace
 from footfall.replay import replay
 from footfall.simulate import GaitSegment, simulate
+from footfall.summary import summarize
 
 START = "2026-05-01T07:30:00Z"
 
@@ -69,18 +71,36 @@ def test_fit_round_trip(tmp_path, run):
             assert dev[export.DEV_STRIKE_CLASS] == export.STRIKE_CODES[want["strike"]]
         else:
             assert got["cadence"] == 0 and "stance_time" not in got
-    assert with_stride >= 15            # the run and the walk
 
-    # the activity type follows the core's state; the session totals match the strides
+        # distance and speed in every record: the pod's total and the latest stride's speed
+        assert got["distance"] == pytest.approx(want["distance_m"], abs=0.01)
+        assert got["enhanced_speed"] == pytest.approx(want["speed_mps"], abs=0.001)
+    assert with_stride >= 15            # the run and the walk
+    distances = [r["distance"] for r in records]
+    assert distances == sorted(distances) and distances[-1] == strides[-1]["distance_m"] > 50
+    assert max(r["enhanced_speed"] for r in records) > 2.5
+
+    # the activity type follows the core's state; the session carries the headline figures
+    # the CLI shows (footfall.summary): median running cadence and contact, distance, speed
     assert {r["activity_type"] for r in records} >= {"running", "walking"}
     session = m["session_mesgs"][0]
     assert session["sport"] == "running"
     assert session["total_strides"] == len(strides)
-    running = [s for s in strides if export.activity_at(activity, s["ic_s"]) == "running"]
+    summary = summarize(strides, activity, rec.duration_s)
+    running = [s for s in strides if s["activity"] == "running"]
     assert 0 < len(running) < len(strides)
     cad = [s["cadence_spm"] for s in running if s["cadence_spm"]]
+    assert summary["cadence_spm"] == pytest.approx(np.median(cad), abs=0.05)
     assert 2 * (session["avg_running_cadence"] + session["avg_fractional_cadence"]) == \
-        pytest.approx(sum(cad) / len(cad), abs=2 / 128)
+        pytest.approx(summary["cadence_spm"], abs=2 / 128)
+    assert session["avg_stance_time"] == pytest.approx(summary["contact_ms"], abs=0.05)
+    for mesg in (session, m["lap_mesgs"][0]):
+        assert mesg["total_distance"] == pytest.approx(summary["distance_m"], abs=0.01)
+        assert mesg["enhanced_avg_speed"] == pytest.approx(summary["speed_mps"], abs=0.001)
+        assert mesg["enhanced_max_speed"] == pytest.approx(summary["max_speed_mps"], abs=0.001)
+        assert mesg["total_moving_time"] == pytest.approx(summary["moving_time_s"], abs=0.001)
+    # the speed is plausible against the simulator's truth (3.2 m/s run, 1.4 m/s walk)
+    assert 2.5 < summary["by_activity"]["running"]["speed"] < 4.0
     assert m["lap_mesgs"][0]["total_elapsed_time"] == pytest.approx(rec.duration_s, abs=1e-3)
     assert m["activity_mesgs"][0]["num_sessions"] == 1
 

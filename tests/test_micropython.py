@@ -1,5 +1,6 @@
-"""The unmodified core on the real MicroPython VM (npm @micropython/micropython-webassembly-pyscript
-under Node): bit-identical strides, zero allocation, core RAM, hostile samples.
+"""The unmodified stride pipeline (core, trajectory, speed, activity) on the real MicroPython VM
+(npm @micropython/micropython-webassembly-pyscript under Node): bit-identical stride records,
+zero allocation, RAM, hostile samples.
 
 Run by `make micropython` (part of `make test`), which installs the VM with `npm ci` and sets
 FOOTFALL_VM=1. A plain `pytest` skips this file unless FOOTFALL_VM=1.
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from footfall_core import core as fc
+from footfall_core.pipeline import STRIDE_FIELDS, StridePipeline
 
 REPO = Path(__file__).resolve().parents[1]
 RUNNER = REPO / "tests" / "vm" / "run.mjs"
@@ -60,22 +61,29 @@ def write_raw(raw, path):
     return path
 
 
-def cpython_run(raw, rate, accel_range_g, gyro_range_dps):
-    """The same collection as tests/vm/vm_replay.py, on CPython: strides read out as soon as
-    they complete, plus a rolling hash of every non-zero push() result."""
-    core = fc.StrideCore(rate * 100, accel_range_g, gyro_range_dps)
+def cpython_run(raw, rate, accel_range_g, gyro_range_dps, gap_at=-1, gap_len=0):
+    """The same collection as tests/vm/vm_replay.py, on CPython: stride records read out as
+    soon as they complete, plus a rolling hash of every non-zero push() result."""
+    pipe = StridePipeline(int(rate * 100), accel_range_g, gyro_range_dps)
+    core = pipe.core
+    record = [0] * len(STRIDE_FIELDS)
     strides, seen, h, nf = [], 0, 0, 0
     for i, r in enumerate(np.asarray(raw).tolist()):
-        fl = core.push(i, r[0], r[1], r[2], r[3], r[4], r[5])
+        if gap_at <= i < gap_at + gap_len:
+            if i == gap_at:
+                pipe.gap()
+            continue
+        fl = pipe.push(i, r[0], r[1], r[2], r[3], r[4], r[5])
         if fl:
             h = (h * 31 + fl * 7919 + (i & 0xFFFF)) & 0xFFFFF
             nf += 1
-        while seen < core.stride_count:
-            k = seen & (fc.STRIDE_RING - 1)
-            strides.append([core.ic_t[k], core.to_t[k], core.gct_ms[k], core.swing_ms[k],
-                            core.angle_ddeg[k], core.strike[k], core.cadence_dspm[k], core.emit_t[k]])
+        k = pipe.next_stride()
+        while k >= 0:
+            pipe.record(k, record)
+            strides.append(list(record))
             seen += 1
-    return strides, {"flag_hash": h, "flagged": nf, "ic_count": core.ic_count,
+            k = pipe.next_stride()
+    return strides, {"distance_cm": pipe.speed.distance_cm, "gaps": pipe.gaps, "flag_hash": h, "flagged": nf, "ic_count": core.ic_count,
                      "calibrations": core.calibrations, "activity": core.activity, "strides": seen}
 
 
@@ -112,19 +120,40 @@ def test_vm_bit_identical_and_allocation_free(name, which, tmp_path):
     cp_strides, cp = cpython_run(raw, rec.sample_rate_hz, rec.accel_range_g, rec.gyro_range_dps)
     assert len(cp_strides) > 5, "too few strides to compare"
     assert vm_strides == cp_strides
+    assert sum(1 for x in cp_strides if x[STRIDE_FIELDS.index("speed_source")]) > len(cp_strides) // 2
     for key, value in cp.items():
         assert s[key] == value, key
 
 
-def test_vm_core_ram(tmp_path):
+def test_vm_pipeline_across_a_gap(tmp_path):
+    """Samples lost mid-run (the pod skips them and calls gap()): the VM's records equal
+    CPython's across the gap, heap-locked."""
+    from footfall.simulate import demo_session
+    rec = demo_session(minutes=1.0, seed=1, sample_rate_hz=208)
+    gap_at, gap_len = 30 * 208 + 17, 3 * 208
+    path = write_raw(rec.raw, tmp_path / "input.bin")
+    rc, lines, err = run_vm("vm_replay.py", path, rate=208, gap_at=gap_at, gap_len=gap_len)
+    s = heap_locked_summary(rc, lines, err, "demo with a gap")
+    assert rc == 0, err
+    vm_strides = [x["stride"] for x in lines if "stride" in x]
+    cp_strides, cp = cpython_run(rec.raw, 208, 16, 2000, gap_at, gap_len)
+    assert s["gaps"] == 1 and vm_strides == cp_strides
+    ic = STRIDE_FIELDS.index("ic_t")
+    assert sum(1 for x in cp_strides if x[ic] > gap_at + gap_len) > 15
+    for key, value in cp.items():
+        assert s[key] == value, key
+
+
+def test_vm_pipeline_ram(tmp_path):
     from footfall.simulate import demo_session
     rec = demo_session(minutes=0.2, seed=2, sample_rate_hz=208)
     rc, lines, err = run_vm("vm_replay.py", write_raw(rec.raw, tmp_path / "input.bin"), rate=208)
     s = [x["summary"] for x in lines if "summary" in x][0]
-    print(f"\ncore RAM on the VM: {s['core_alloc_bytes']} B allocated by StrideCore(), of which "
-          f"{s['core_temp_bytes']} B temporary initialiser lists; live ~{s['core_live_bytes_est']} B")
+    print(f"\npipeline RAM on the VM: {s['pipeline_alloc_bytes']} B allocated by StridePipeline(), "
+          f"of which {s['pipeline_temp_bytes']} B temporary initialiser lists; live "
+          f"~{s['pipeline_live_bytes_est']} B")
     assert rc == 0, err
-    assert 0 < s["core_live_bytes_est"] < s["core_alloc_bytes"]   # figure reported, target 8 KB
+    assert 0 < s["pipeline_live_bytes_est"] < s["pipeline_alloc_bytes"]   # figure reported
 
 
 def test_vm_hostile_samples_never_raise_nor_allocate(tmp_path):

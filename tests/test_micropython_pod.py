@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from footfall.replay import replay
+from footfall.detector import FootfallDetector
 from footfall.simulate import demo_session
 from footfall.virtualpod.runner import HW_DIR, LIB_DIR
 
@@ -67,13 +67,17 @@ def demo():
 
 
 def _cpython_last(rec):
-    strides = replay(rec)[3]
-    core = strides
+    """The last 8 stride records of the pipeline replay ran (core record, activity, speed,
+    stride length, distance, speed source), as tests/vm/vm_pod.py reads the pod's."""
+    pipe = FootfallDetector().detect(rec).pipeline_
+    core = pipe.core
     last = []
     for k in range(max(0, core.stride_count - 8), core.stride_count):
         r = k & 7
         last.append([core.ic_t[r], core.to_t[r], core.gct_ms[r], core.swing_ms[r],
-                     core.angle_ddeg[r], core.strike[r], core.cadence_dspm[r]])
+                     core.angle_ddeg[r], core.strike[r], core.cadence_dspm[r],
+                     pipe.activity[r], pipe.speed_q8[r], pipe.stride_cm[r],
+                     pipe.distance_cm[r], pipe.speed_source[r]])
     return core.stride_count, last
 
 
@@ -88,7 +92,7 @@ def test_vm_pod_loop_heap_locked_and_identical(vm_lib, demo, tmp_path, mode):
     assert out["alloc_bytes"] == 0
     assert out["lock_control"] is True
     n, last = _cpython_last(demo)
-    assert out["strides"] == n and out["last_strides"] == last
+    assert out["strides"] == n == out["strides_read"] and out["last_strides"] == last
     assert out["haptic_goes"] > 25
     if mode == "metronome":
         assert out["cue_counts"][1] + out["cue_counts"][2] > 150

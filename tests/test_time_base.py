@@ -21,6 +21,7 @@ from footfall.recording import Recording
 from footfall.replay import replay
 from footfall.simulate import GaitSegment, simulate
 from footfall_core import core as fc
+from footfall_core import pipeline as fp
 
 HEADER = "time_s,ax_g,ay_g,az_g,gx_dps,gy_dps,gz_dps"
 
@@ -224,6 +225,7 @@ def spy_on_pushes(monkeypatch):
                 depth[0] -= 1
 
     monkeypatch.setattr(fc, "StrideCore", SpyCore)
+    monkeypatch.setattr(fp, "StrideCore", SpyCore)     # (the pipeline builds the core)
     return pushed
 
 

@@ -79,7 +79,13 @@ def test_sim_command_json(tmp_path, demo, demo_out, capsys):
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"cues", "strikes", "recordings"}
     assert out["strikes"] == strikes_of(demo_out["strikes"])
-    assert out["strikes"] == strikes_of(json.loads(_replay_json(path, capsys))["strikes"])
+    replayed = json.loads(_replay_json(path, capsys))
+    assert out["strikes"] == strikes_of(replayed["strikes"])
+    # the same headline figures from the pod's records as from replay's
+    keys = ("strides", "distance_m", "moving_time_s", "speed_mps", "pace_s_per_km",
+            "cadence_spm", "contact_ms", "stride_length_m")
+    assert {k: out["summary"][k] for k in keys} == {k: replayed["summary"][k] for k in keys}
+    assert out["summary"]["distance_m"] > 100
 
 
 def _replay_json(path, capsys):
@@ -98,6 +104,27 @@ def test_firmware_from_an_unpacked_circuitpy_folder(tmp_path, demo):
                         ignore=shutil.ignore_patterns("__pycache__"))
     short = _head(demo, 40.0)
     out = run(short, firmware_dir=drive, lib_dirs=(LIB_DIR,))
+    no_crash(out)
+    assert strikes_of(out["strikes"]) == replay_strikes(short)
+
+
+def test_firmware_shipped_with_the_package(tmp_path, demo):
+    """What an installed package holds (setuptools' build_py: packages and package data) is
+    enough to run the firmware: code.py, boot.py, settings.toml, footfall_core, footfall_pod."""
+    import subprocess
+    import sys
+
+    from footfall.virtualpod.runner import REPO, shipped_firmware
+
+    site = tmp_path / "site"
+    p = subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()", "-q",
+                        "build_py", "--build-lib", str(site)], cwd=REPO / "host",
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert (site / "footfall" / "firmware" / "code.py").is_file()
+    drive = shipped_firmware(tmp_path / "drive", site=site)
+    short = _head(demo, 40.0)
+    out = run(short, firmware_dir=drive)
     no_crash(out)
     assert strikes_of(out["strikes"]) == replay_strikes(short)
 
@@ -317,6 +344,21 @@ def test_fifo_overrun_is_counted_marked_and_resynchronised(demo, tmp_path):
     before = [s for s in strikes_of(out["strikes"]) if s["to_s"] < 39.0]
     assert before == [s for s in replay_strikes(demo) if s["to_s"] < 39.0]
     assert len([s for s in out["strikes"] if s["ic_s"] > 50.0]) > 20
+    # across the gap too: replaying the pod's own recording (the gap marked where the pod
+    # skipped it) gives every stride the pod found, speed and distance included
+    own = read_trace(tmp_path / "recordings" / rec["name"])
+    start = _find(demo.raw[:first + 208], own.raw[:first])      # fed row of the file's row 0
+    assert start >= 0
+
+    def in_samples(s, offset):
+        return {k: (round(v * 208) - offset if k.endswith("_s") else v) for k, v in s.items()}
+
+    pod = [in_samples(s, start) for s in strikes_of(out["strikes"])]
+    mine = [in_samples(s, 0) for s in replay_strikes(own)]
+    after = [s for s in mine if s["ic_s"] > first]
+    assert len(after) > 20 and after[-1]["distance_m"] > after[0]["distance_m"] > 0
+    assert all(s["speed_mps"] for s in after[3:])
+    assert mine == pod
 
 
 def test_full_flash_stops_recording_cleanly_and_keeps_older_files(demo, tmp_path):

@@ -161,7 +161,7 @@ class StrideCore:
         self._slip_count = 0
         self._last_interval = 0
         self._cadence_dspm = 0
-        self._run_score = 0
+        self._other_n = 0           # strides in a row whose duty factor says the other activity
         self._swing_expect = 0      # EMA of recent swing peaks (pitch rate, gyro LSB)
         # Every attribute the event paths write exists from here on: creating one inside
         # push() would grow the instance dict, which allocates on the device.
@@ -532,19 +532,23 @@ class StrideCore:
         self._prev_to_t = to
         self.stride_count += 1
         flags |= EVENT_STRIDE
-        # activity from the duty factor: a flight phase means running
-        # (a score saturating at +-3 strides gives hysteresis against odd strides)
+        # activity from the duty factor: a flight phase means running. Decided here only;
+        # from idle the first stride decides, after that two strides in a row of the other
+        # kind (one odd stride, e.g. a missed landing's doubled interval, changes nothing)
         stride = self._last_interval
         if stride > 0:
             if (to - ic) * 100 < u.running_duty_percent * stride:
-                if self._run_score < 3:
-                    self._run_score += 1
-            elif self._run_score > -3:
-                self._run_score -= 1
-            act = ACTIVITY_RUNNING if self._run_score > 0 else ACTIVITY_WALKING
-            if act != self.activity:
-                self.activity = act
-                flags |= EVENT_ACTIVITY
+                act = ACTIVITY_RUNNING
+            else:
+                act = ACTIVITY_WALKING
+            if act == self.activity:
+                self._other_n = 0
+            else:
+                self._other_n += 1
+                if self._other_n >= 2 or self.activity == ACTIVITY_IDLE:
+                    self._other_n = 0
+                    self.activity = act
+                    flags |= EVENT_ACTIVITY
         self._check_slip()
         return flags
 
@@ -574,6 +578,7 @@ class StrideCore:
             self._n_intervals = 0      # a stop: the old cadence no longer holds
             self._cadence_dspm = 0
             return
+        self._last_interval = d        # the activity's duty factor, even when the median rejects it
         n = self._n_intervals
         if n >= 3:
             med = self._median()
@@ -584,7 +589,6 @@ class StrideCore:
                 self._n_intervals = 0      # three misfits in a row: the pace really changed
                 n = 0
         self._rejected = 0
-        self._last_interval = d
         iv = self._intervals
         iv[n % _INTERVALS] = d
         self._n_intervals = n + 1

@@ -16,7 +16,8 @@ Modes
              first). A beat more than BEAT_LATE_MS late (the loop stalled) is skipped, never
              played late. The metronome plays whatever the activity (it is how a run starts).
              Ramp (ramp_minutes > 0): the tempo starts at the runner's measured cadence (the
-             core's, latched on the RAMP_LATCH_STRIDES-th running stride; the target until then),
+             core's, latched on the RAMP_LATCH_STRIDES-th running stride whose own duration confirms it
+             within 10 %; the target until then),
              rises linearly by ramp_percent over ramp_minutes from set_mode, then holds.
   ALERTS     heel strike (>= heel_alert_k of the last heel_alert_n strides rearfoot; clears at
              <= heel_clear_k), cadence below/above the band (cadence_alert_strides strides in
@@ -95,6 +96,10 @@ _WINDOW_MAX = const(16)            # longest alert window, strides (a 16-bit mas
 # the core's codes (footfall_core.core), repeated here so the cue engine does not import it
 _ACTIVITY_IDLE = const(0)
 _ACTIVITY_RUNNING = const(2)       # footfall_core.core ACTIVITY_RUNNING
+# a stride (two steps) of dt ms at cadence C (0.1 spm) gives C x dt = 1 200 000 exactly; the
+# ramp latches a cadence only within 10 % of that
+_ONE_STRIDE_X_DSPM_LOW = const(1080000)
+_ONE_STRIDE_X_DSPM_HIGH = const(1320000)
 _STRIKE_REARFOOT = const(0)
 
 # alerts, by priority
@@ -425,9 +430,12 @@ class CueEngine:
         mode = self.mode
         if mode == MODE_METRONOME:
             if activity > _ACTIVITY_IDLE:
-                # the ramp starts from the running cadence: a warm-up walk is not latched
+                # the ramp starts from the running cadence: a warm-up walk is not latched, nor
+                # a cadence that this stride's own duration does not confirm (the core's median
+                # still holding the walk's); cadence x dt <= 4000 x 2500 = 1e7
                 if (self._ramp_ms and not self._ramp_latched and cadence > 0
-                        and activity >= _ACTIVITY_RUNNING):
+                        and activity >= _ACTIVITY_RUNNING
+                        and _ONE_STRIDE_X_DSPM_LOW <= cadence * dt <= _ONE_STRIDE_X_DSPM_HIGH):
                     self._ramp_seen += 1
                     if self._ramp_seen >= RAMP_LATCH_STRIDES:
                         self._ramp_latched = 1

@@ -49,20 +49,28 @@ class StrideSpeed:
         self.walk_stride_mm = v["walk_stride_mm"]
         self.scale = v["speed_scale_permille"]
 
-    def update(self, gct_ms, stride_ms, running):
-        """One completed stride: GCT and stride time (ms, IC to IC of the same foot)."""
+    def timing_q8(self, gct_ms, stride_ms, running):
+        """The timing model's speed for one stride, 1/256 m/s before the runner's scale, or
+        -1 when it gives none (no stride time, or running without a contact time)."""
         if stride_ms <= 0:
-            return
+            return -1
         if stride_ms > _STRIDE_MS_MAX:
             stride_ms = _STRIDE_MS_MAX
         if running:
             if gct_ms <= 0:
-                return
+                return -1
             raw_q8 = self.contact_mm * 256 // gct_ms           # <= 1500*256
         else:
             raw_q8 = self.walk_stride_mm * 256 // stride_ms     # mm/ms = m/s
-        if raw_q8 > _SPEED_Q8_MAX:
-            raw_q8 = _SPEED_Q8_MAX
+        return raw_q8 if raw_q8 < _SPEED_Q8_MAX else _SPEED_Q8_MAX
+
+    def update(self, gct_ms, stride_ms, running):
+        """One completed stride: GCT and stride time (ms, IC to IC of the same foot)."""
+        raw_q8 = self.timing_q8(gct_ms, stride_ms, running)
+        if raw_q8 < 0:
+            return
+        if stride_ms > _STRIDE_MS_MAX:
+            stride_ms = _STRIDE_MS_MAX
         if running:
             raw_cm = raw_q8 * stride_ms // 2560                # q8 m/s x ms -> cm (<= 2.6e5)
         else:

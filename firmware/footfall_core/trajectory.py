@@ -112,6 +112,10 @@ class FootTrajectory:
         self.ready = True
         self._n = -1                                         # wait for the next still foot
 
+    def wait_still(self):
+        """Samples were lost: drop the segment in progress, start at the next still foot."""
+        self._n = -1
+
     def push(self, ax, ay, az, gx, gy, gz):
         """One raw sample; returns True when a stride segment completed (read the attributes)."""
         if not self.ready:

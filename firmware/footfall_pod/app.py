@@ -1,10 +1,11 @@
-"""The pod application: sensor FIFO -> detection core -> cues, outputs, recording, controls.
+"""The pod application: sensor FIFO -> stride pipeline -> cues, outputs, recording, controls.
 
 code.py builds one App for the board profile and calls run(). One loop pass:
   1. due cues and buzz edges (so a metronome beat starts on time, before any bus traffic);
-  2. the sensor FIFO: whole samples in bursts, each pushed into StrideCore with its sample
-     counter as time (never the loop's clock); completed strides go to the cue engine, the
-     recording and BLE; a detected IC can tap (ic_tap_on);
+  2. the sensor FIFO: whole samples in bursts, each pushed into the StridePipeline (the core,
+     trajectory, speed and activity; footfall_core/pipeline.py) with its sample counter as time
+     (never the loop's clock); completed strides, read through the pipeline, go to the cue
+     engine, the recording and BLE; a detected IC can tap (ic_tap_on);
   3. cues again (a stride may have raised an alert), button, LED, battery, recording flush,
      BLE, idle sleep;
   4. sleep until the next cue or buzz edge, the next FIFO poll or the LED's next change,
@@ -23,6 +24,7 @@ loop goes on; corrupt settings -> defaults (settings_file); full flash -> record
 (recorder).
 """
 import time
+from array import array
 
 import board
 import digitalio
@@ -34,6 +36,7 @@ from micropython import const
 from footfall_core import core as fc
 from footfall_core import cues as fq
 from footfall_core import trace_format as tf
+from footfall_core.pipeline import STRIDE_FIELDS, StridePipeline
 from footfall_core.buzz import BuzzScheduler
 from footfall_pod import controls
 from footfall_pod.imu_fifo import ACCEL_RANGE_G, GYRO_RANGE_DPS, SAMPLE_BYTES, ImuFifo
@@ -68,8 +71,10 @@ class App:
         v = self.settings.values
         self.rate_hz = v["sample_rate_hz"]
         self.poll_ms = self._poll_ms(v["imu_poll_ms"])
-        self.core = fc.StrideCore(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS,
-                                 self.settings)
+        self.pipeline = StridePipeline(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS,
+                                       self.settings)
+        self.core = self.pipeline.core
+        self._record = array("l", [0] * len(STRIDE_FIELDS))   # one stride record (console)
         self.cues = fq.CueEngine(self.settings)
         self.buzz = BuzzScheduler()
         self.recorder = Recorder(self.settings, self.rate_hz, self.log)
@@ -82,7 +87,6 @@ class App:
         self._i2c_run = 0               # consecutive I2C errors
         self._restarting = False        # the sensor was dropped mid-run: count the lost time
         self._unsaved = False           # a setting changed (BLE): save the file this pass
-        self._seen_strides = 0
         self._drv_first = False         # the next buzz-on edge is a pattern's first pulse
         self.battery_mv = 0
         self.sensor_ok = False
@@ -275,9 +279,8 @@ class App:
         return events
 
     def _push(self, b, off, n, now):
-        """Decode n samples (int16 LE, gyro then accel) from b[off:] into the core."""
-        core = self.core
-        ble = self.ble
+        """Decode n samples (int16 LE, gyro then accel) from b[off:] into the pipeline."""
+        pipe = self.pipeline        # (pipe.push() each time: a bound method would allocate)
         t = self.sample_count
         any_event = False
         for k in range(n):
@@ -300,9 +303,7 @@ class App:
                 ay -= 65536
             if az > 32767:
                 az -= 65536
-            flags = core.push(t, ax, ay, az, gx, gy, gz)
-            if ble is not None:
-                ble.on_sample(ax, ay, az, gx, gy, gz)   # BLE: foot-trajectory speed
+            flags = pipe.push(t, ax, ay, az, gx, gy, gz)
             if flags:
                 self._on_flags(flags, t, now)
                 any_event = True
@@ -326,23 +327,25 @@ class App:
                 if self.console:
                     print("I", core.last_ic_t, t)
         if flags & (fc.EVENT_STRIDE | fc.EVENT_CALIBRATED):
-            while self._seen_strides < core.stride_count:
-                self._on_stride(self._seen_strides, now)
-                self._seen_strides += 1
+            r = self.pipeline.next_stride()
+            while r >= 0:
+                self._on_stride(r, now)
+                r = self.pipeline.next_stride()
         if flags & fc.EVENT_ACTIVITY:
             self._last_motion_ms = now
 
-    def _on_stride(self, k, now):
+    def _on_stride(self, r, now):
+        """Stride record in ring slot r (stride number pipeline.read - 1) is complete."""
         core = self.core
-        r = k & (fc.STRIDE_RING - 1)
+        p = self.pipeline
         self.cues.on_stride(now, core.strike[r], core.cadence_dspm[r], core.gct_ms[r],
-                            core.angle_ddeg[r], core.activity)
+                            core.angle_ddeg[r], p.activity[r])
         self.recorder.event(tf.MARK_TO, core.to_t[r], core.gct_ms[r])
         if self.ble is not None:
-            self.ble.on_stride(k, now)
+            self.ble.on_stride(r, now)
         if self.console:
-            print("S", k, core.ic_t[r], core.to_t[r], core.gct_ms[r], core.swing_ms[r],
-                  core.angle_ddeg[r], core.strike[r], core.cadence_dspm[r], core.emit_t[r])
+            p.record(r, self._record)
+            print("S", *self._record)       # the record's fields, STRIDE_FIELDS order
 
     def _i2c_error(self, exc, now):
         self.i2c_errors += 1
@@ -374,6 +377,7 @@ class App:
             lost = 1
         self.lost_samples += lost
         self.sample_count += lost
+        self.pipeline.gap()
         self.recorder.gap(lost, now)
         self._last_read_ms = now
         return lost
@@ -478,8 +482,7 @@ class App:
         units = fc.CoreUnits(self.settings, self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS)
         if units.__dict__ != self.core.units.__dict__:
             # a detection setting: the core re-derives its units and recalibrates the mount
-            self.core.configure(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS)
-            self._seen_strides = 0
+            self.pipeline.configure(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS)
         return None
 
     def _rebuild_outputs(self):

@@ -1,9 +1,9 @@
 """BLE on the pod: a standard footpod (RSC), the Footfall service, battery and device info.
 
 code.py does ``app.ble = BleLink(app)``; the App then calls
-  on_sample(ax, ay, az, gx, gy, gz)  after each core.push (foot-trajectory integration:
-                        stride length and speed; footfall_core/trajectory.py),
-  on_stride(k, now_ms)  after each completed stride k (reads the core's stride ring), and
+  on_stride(r, now_ms)  after each completed stride (ring slot r, read through the App's
+                        StridePipeline: the core's record with the pipeline's speed, stride
+                        length, distance and activity; the link only packs and sends them), and
   poll(now_ms)          once per loop pass: answers queued requests and keeps advertising
                         while fewer than MAX_CENTRALS are connected (a watch and a phone).
 Neither blocks. A BLE fault is counted in ``errors`` and never stops the pod.
@@ -17,9 +17,7 @@ from adafruit_ble.services.standard import BatteryService
 from adafruit_ble.services.standard.device_info import DeviceInfoService
 
 from footfall_core import ble_format as bf
-from footfall_core.core import ACTIVITY_RUNNING, STRIDE_RING
-from footfall_core.speed import StrideSpeed
-from footfall_core.trajectory import FootTrajectory
+from footfall_core.core import ACTIVITY_RUNNING
 from footfall_pod.ble_control import ControlHandler
 from footfall_pod.ble_services import FootfallService, RSCService
 
@@ -56,11 +54,7 @@ class BleLink:
                                       software_revision=FIRMWARE, hardware_revision="nRF52840")
         self.advertisement = ProvideServicesAdvertisement(self.rsc, self.footfall)
         self.advertisement.appearance = bf.APPEARANCE_ON_SHOE
-        self.speed = StrideSpeed(app.settings)
-        u = app.core.units
-        self.trajectory = FootTrajectory(u.rate_chz // 100, u.accel_range_g, u.gyro_range_dps)
-        self._calibrations = 0
-        self._segments_seen = 0
+        self.speed = app.pipeline.speed     # distance and calibration state (SC Control Point)
         self.control = ControlHandler(app, self.speed)
         # preallocated buffers; the per-stride path packs into these
         self._rsc = bytearray(bf.RSC_MEASUREMENT_MAX)
@@ -75,7 +69,6 @@ class BleLink:
         self._resp = bytearray(bf.CONTROL_MAX)
         self._event = bytearray(bf.EVENT_SIZE)
         self._cue_seen = None       # the cue engine's per-kind counts already reported
-        self._prev_ic_t = -1
         self._last_stride_ms = None
         self._last_rsc_ms = 0
         self._last_battery_ms = None
@@ -87,56 +80,26 @@ class BleLink:
         self.last_error = None
         self.poll(0)
 
-    # ---- per sample ------------------------------------------------------------------
-    def on_sample(self, ax, ay, az, gx, gy, gz):
-        try:
-            core = self.app.core
-            if core.calibrations != self._calibrations:     # (re)calibrated: new axes
-                self._calibrations = core.calibrations
-                u = core.units
-                tr = self.trajectory
-                if tr.rate != u.rate_chz // 100 or tr.accel_range_g != u.accel_range_g:
-                    tr.configure(u.rate_chz // 100, u.accel_range_g, u.gyro_range_dps)
-                tr.set_axes(core.mount.axis, core.mount.gravity)
-            self.trajectory.push(ax, ay, az, gx, gy, gz)
-        except Exception as exc:  # noqa: BLE001 - the pod never crashes on BLE
-            self._fault(exc)
-
     # ---- per stride ------------------------------------------------------------------
-    def on_stride(self, k, now_ms):
+    def on_stride(self, r, now_ms):
         try:
-            self._stride_update(k, now_ms)
+            self._stride_update(r, now_ms)
         except Exception as exc:  # noqa: BLE001 - the pod never crashes on BLE
             self._fault(exc)
 
-    def _stride_update(self, k, now_ms):
-        core = self.app.core
-        r = k & (STRIDE_RING - 1)
-        rate = core.units.rate_chz // 100     # the pod runs whole-Hz rates
+    def _stride_update(self, r, now_ms):
+        p = self.app.pipeline
+        core = p.core
+        rate = p.rate_hz
         ic_t = core.ic_t[r]
-        gct = core.gct_ms[r]
         cad = core.cadence_dspm[r]
-        if cad > 0:
-            stride_ms = 1200000 // cad               # 0.1 steps/min (both feet) -> ms per stride
-        elif self._prev_ic_t >= 0 and ic_t > self._prev_ic_t:
-            stride_ms = (ic_t - self._prev_ic_t) * 1000 // rate
-        else:
-            stride_ms = 0
-        self._prev_ic_t = ic_t
-        running = stride_ms > 0 and gct * 100 < core.settings.values["running_duty_percent"] * stride_ms
-        sp = self.speed
-        tr = self.trajectory
-        if tr.segments != self._segments_seen:             # a stride measured by integration
-            self._segments_seen = tr.segments
-            sp.update_length(tr.stride_cm, tr.stride_samples * 1000 // rate)
-        else:                                               # none: the timing model
-            sp.update(gct, stride_ms, running)
-        self._running = running
+        self._running = p.activity[r] == ACTIVITY_RUNNING
         self._last_stride_ms = now_ms
         ic_ms = (ic_t // rate) * 1000 + (ic_t % rate) * 1000 // rate
-        bf.pack_stride(self._stride, k, ic_ms, gct, core.swing_ms[r], core.angle_ddeg[r],
-                       core.strike[r], core.activity, cad, sp.speed_q8,
-                       sp.stride_cm if sp.stride_cm > 0 else 0)
+        stride_cm = p.stride_cm[r]
+        bf.pack_stride(self._stride, p.read - 1, ic_ms, core.gct_ms[r], core.swing_ms[r],
+                       core.angle_ddeg[r], core.strike[r], p.activity[r], cad, p.speed_q8[r],
+                       stride_cm if stride_cm > 0 else 0)
         self.footfall.stride = self._stride
         self.strides_sent += 1
         self._send_rsc(now_ms, (cad + 5) // 10)

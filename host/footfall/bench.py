@@ -1,4 +1,5 @@
-"""`make bench`: the PyShoe real shoe IMU at the pod's three rates, and host replay speed.
+"""`make bench`: the PyShoe real shoe IMU at the pod's three rates, the activity label's lag
+after a change (simulator), and host replay speed.
 
 Benchmarks print; they never assert. Detection is scored by :mod:`footfall.evaluate` with its
 matching windows (:mod:`footfall.windows`: the Vicon stance onset trails the impact, so
@@ -9,15 +10,15 @@ the Vicon reference disagrees with itself (its own floor).
 """
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
+from footfall.datasets import SHARED_DATA
 from footfall.evaluate import Evaluation
 from footfall.evaluation import recording_cadence_error
 from footfall.replay import replay
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = SHARED_DATA
 RATES_HZ = (102.4, 104, 200, 416)   # the pod's ODRs (200 = PyShoe's own), a logger's 102.4
 SELF_MATCH_S = 0.2      # the reference against itself: onsets at 0.3 vs 0.5 m/s of one track
 
@@ -60,6 +61,22 @@ def replay_speed():
     return len(rec), rec.duration_s, dt, len(strides)
 
 
+def activity_lag_rows(seeds=(1, 2, 3)):
+    """footfall.evaluation.activity_lags on 3-minute demo runs (stand, walk, runs, walk, run)."""
+    from footfall.detector import FootfallDetector
+    from footfall.evaluation import activity_lags
+    from footfall.simulate import demo_session
+
+    rows = []
+    for seed in seeds:
+        rec = demo_session(minutes=3.0, seed=seed, sample_rate_hz=208)
+        det = FootfallDetector().detect(rec)
+        for x in activity_lags(rec.reference["activity"], det.activity_changes_,
+                               det.stride_list_):
+            rows.append(dict(x, seed=seed))
+    return rows
+
+
 def main():
     if not (SHARED / "pyshoe-vicon").is_dir():
         print(f"PyShoe accuracy: skipped, {SHARED / 'pyshoe-vicon'} is absent")
@@ -85,6 +102,10 @@ def main():
             floor = reference_cadence_floor(pyshoe_recordings(activity))
             print(f"  the reference against itself (onsets at 0.3 vs 0.5 m/s), per trial: mean "
                   f"{floor['mean_abs']} spm, max {floor['max_abs']} spm")
+    print("activity recognised after a change, demo runs (seeds 1-3, simulator truth):")
+    for x in activity_lag_rows():
+        print(f"  {x['from']:>7} -> {x['to']:<7} at {x['at_s']:6.1f} s (seed {x['seed']}): "
+              f"{x['lag_s']} s later, after {x['strides']} strides of the new activity")
     n, dur, dt, ns = replay_speed()
     print(f"host replay (CPython, one core): {n} samples in {dt:.2f} s = {n / dt:,.0f} samples/s "
           f"= {dur / dt:.0f}x real time at 208 Hz ({ns} strides)")

@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 
 from footfall import targets, windows
-from footfall.datasets import find_datasets, load_dataset
+from footfall.datasets import SHARED_DATA, find_datasets, load_dataset
 from footfall.evaluate import STRIKES, Evaluation, figure, loro, runner_of
 from footfall.evaluate_text import by_label, fmt
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared" / "data"
+SHARED = SHARED_DATA
 RESULTS = REPO / "bench" / "results.md"
 LORO_BUDGET = 40            # candidate settings scored per LORO fold
 RATES = (102.4, 104, 208, 416)   # the pod's three ODRs, and a research logger's 102.4 Hz

@@ -18,12 +18,13 @@ set tempo, t0 + n x 60 / spm, over a whole run.
 """
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
+from footfall.datasets import SHARED_DATA
+
 MOTOR_START_MS = 20.0       # LRA + DRV2605L, 0 -> 90 % acceleration, upper end of 10-20 ms
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = SHARED_DATA
 
 
 def _window_s(kind, activity=None):

@@ -14,7 +14,6 @@ machine the wall time stretches.
 import os
 import resource
 import time
-from pathlib import Path
 
 BENCH_BUDGET = 60
 SEARCHES = ("coordinate", "optuna")
@@ -41,8 +40,9 @@ def compare(recordings, names, budget=BENCH_BUDGET, n_folds=5, jobs=2):
 
 def main():
     from footfall.commands.tune import load_all
+    from footfall.datasets import SHARED_DATA
 
-    data = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    data = SHARED_DATA
     print(f"footfall tune over ../shared/data: Optuna vs coordinate descent, "
           f"budget {BENCH_BUDGET} settings, 5 folds by runner, 2 processes")
     if not data.is_dir():

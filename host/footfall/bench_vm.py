@@ -89,7 +89,12 @@ def main():
     print(f"  core: {core_us:.2f} us/sample = {eq:.1f} empty-loop iterations "
           f"(empty loop {loop_us * 1000:.0f} ns; feeding loop incl. core {gross_us:.2f} us = "
           f"{gross_us / loop_us:.1f} iterations)")
-    print(f"  allocation during the timed passes: {r['mem_alloc_delta_locked']} bytes (heap_lock held)")
+    pipe_us = (r["pipeline_loop_us"] - r["harness_us"]) / n
+    print(f"  stride pipeline (core + foot trajectory per sample, speed and activity per stride): "
+          f"{pipe_us:.2f} us/sample = {pipe_us / loop_us:.1f} empty-loop iterations, of which "
+          f"{(pipe_us - core_us) / loop_us:.1f} beyond the core")
+    print(f"  allocation during the timed passes: core {r['mem_alloc_delta_locked']} bytes, "
+          f"pipeline {r['pipeline_mem_alloc_delta_locked']} bytes (heap_lock held)")
     lo, hi = DEVICE_LOOP_US
     print(f"  nRF52840 estimate (1 loop iteration = {lo}-{hi} us on the device, estimated; "
           "core only, no I2C, no feeding loop):")

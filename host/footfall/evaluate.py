@@ -5,7 +5,7 @@ Detectors (:data:`DETECTORS`; each maps a Recording to a :class:`Detection`):
 
 * ``footfall``: the pod's causal fixed-point core, replayed sample by sample
   (:func:`footfall.replay.replay`). Detected ICs are every contact it found (see
-  :func:`footfall.replay.detected_ics`); delay = emission time - reference IC.
+  ``FootfallDetector.contacts_s_``); delay = emission time - reference IC.
 * ``float-reference``: the same algorithm in float64 (:mod:`footfall.reference`), offline.
 * ``accel-peak``: :class:`footfall.baselines.AccelPeakDetector`, ``scipy.signal.find_peaks`` on
   |a| (fixed, documented parameters, no per-dataset fitting).
@@ -53,11 +53,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from footfall_core.core import STRIKE_NAMES
+
 from .evaluation import (error_stats, in_span, local_cadence_errors, match_in_span_indices,
                          recording_cadence_error)
 from .windows import contact_kinds, reference_kind, windows_s
 
-STRIKES = ("rearfoot", "midfoot", "forefoot")
+STRIKES = STRIKE_NAMES              # the core's strike classes, by code
 UNLABELLED = "unlabelled"
 WALKING = "walking"
 UNKNOWN_SPEED = "running, speed unknown"
@@ -79,13 +81,12 @@ class Detection:
 
 
 def detect_footfall(rec, settings=None):
-    from .replay import detected_ics, replay
+    from .detector import FootfallDetector
 
-    strides, _ics, _act, core = replay(rec, settings)
-    return Detection(ic_s=np.asarray(detected_ics(strides, core.landings_)),
-                     to_s=np.asarray([s["to_s"] for s in strides]),
-                     emitted_s={round(ic, 6): cue for ic, _landed, cue in core.landings_
-                                if cue is not None}, strides=strides)
+    det = FootfallDetector(settings).detect(rec)
+    return Detection(ic_s=np.asarray(det.contacts_s_), to_s=det.strides_["to_s"],
+                     emitted_s={round(ic, 6): cue for ic, _landed, cue in det.landings_
+                                if cue is not None}, strides=det.stride_list_)
 
 
 def detect_float_reference(rec, settings=None):
@@ -97,7 +98,7 @@ def detect_float_reference(rec, settings=None):
     strides = [{"ic_s": s["ic_t"] / rate, "to_s": s["to_t"] / rate, "gct_ms": s["gct_ms"],
                 "strike_angle_deg": s["strike_angle_deg"], "strike": s["strike"]} for s in out]
     add_offline_cadence(strides)
-    # every IC it found, as the core's detections are counted (detected_ics)
+    # every IC it found, as the core's detections are counted (contacts_s_)
     return Detection(ic_s=np.asarray(sorted(i / rate for i in getattr(ref, "ic_t_", []))),
                      to_s=np.asarray([s["to_s"] for s in strides]), strides=strides)
 

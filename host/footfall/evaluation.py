@@ -169,3 +169,22 @@ def recording_cadence_error(strides, reference_ic_s, window):
     if not pairs:
         return None
     return float(np.median([a for a, _ in pairs]) - np.median([b for _, b in pairs]))
+
+
+def activity_lags(truth, changes, strides):
+    """How late the pod recognises each change between walking and running (or a start from
+    standing) against the truth [(start_s, end_s, state)] (the simulator's). ``changes``: the
+    pod's [(t_s, state)]; ``strides``: its stride dicts. Per truth change into walking or
+    running: {"from", "to", "at_s", "lag_s" (None: never recognised), "strides": strides of
+    the new activity that began after the change and were complete when it was recognised}."""
+    out = []
+    for (_a0, _b0, before), (start, end, after) in zip(truth[:-1], truth[1:]):
+        if after not in ("walking", "running") or before == after:
+            continue
+        seen = [t for t, state in changes if state == after and start - 0.5 <= t < end]
+        lag = seen[0] - start if seen else None
+        n = (sum(1 for s in strides if s["ic_s"] >= start and s["emitted_s"] <= seen[0] + 1e-9)
+             if seen else None)
+        out.append({"from": before, "to": after, "at_s": round(start, 2),
+                    "lag_s": None if lag is None else round(lag, 2), "strides": n})
+    return out

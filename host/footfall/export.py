@@ -14,14 +14,17 @@ types and scales come from the SDK's ``Profile``):
   ``cadence`` is strides/min (one foot, FIT's running convention: steps/min / 2) with the
   remainder in ``fractional_cadence`` (1/128 strides/min), ``stance_time`` = GCT (ms, scale 10),
   ``stance_time_percent`` = GCT / stride time (scale 100), ``activity_type`` running/walking
-  from the core's activity state, and developer fields ``strike_angle`` (float32, deg, + = toes
+  from the core's activity state, ``distance`` (the pod's total, m) and ``speed`` (the latest
+  stride's, m/s; 0 when stopped), and developer fields ``strike_angle`` (float32, deg, + = toes
   up) and ``strike_class`` (uint8: 0 rearfoot, 1 midfoot, 2 forefoot; the core's STRIKE_*
   codes). A second with no stride in the last ``idle_after_ms`` (3 s by default) gets
   cadence 0 and no stride fields (stopped);
-* one ``lap`` and one ``session`` (sport running, or walking when the core saw more walking
-  than running) with total_cycles (= total_strides, all strides) and, over the strides taken
-  while the core's activity was that sport, avg_cadence (= avg_running_cadence, strides/min),
-  avg_fractional_cadence, avg_stance_time, avg_stance_time_percent; then ``activity``.
+* one ``lap`` and one ``session`` (sport: the run's main activity, footfall.summary) with
+  total_cycles (all strides), total_distance, total_moving_time, avg_speed (distance /
+  moving time), max_speed,
+  avg_cadence (strides/min) + avg_fractional_cadence and avg_stance_time (medians over the
+  strides of the main activity), max_cadence, avg_stance_time_percent: the headline figures
+  of footfall.summary, the same the CLI and the report show; then ``activity``.
 
 Start time: the trace header's start time (Unix seconds); if the trace does not know it (0),
 the caller's ``start_time`` or else the file's modification time minus its duration (a
@@ -32,6 +35,8 @@ import datetime as dt
 import io
 
 import numpy as np
+
+from footfall_core.core import STRIKE_NAMES
 
 #: (column, unit, meaning) of the per-stride CSV, in order.
 CSV_COLUMNS = (
@@ -47,8 +52,13 @@ CSV_COLUMNS = (
     ("cadence_spm", "steps/min", "both feet, median of the last five IC-IC intervals; empty "
                                  "before three intervals"),
     ("emitted_s", "s", "when the pod completed the stride record (at toe-off confirmation)"),
+    ("activity", "", "running / walking / idle as the pod decided it at this stride"),
+    ("speed_mps", "m/s", "this stride's speed; empty when unknown"),
+    ("pace_s_per_km", "s/km", "1000 / speed; empty when unknown"),
+    ("stride_length_m", "m", "one foot's stride, IC to IC of the same foot; empty when unknown"),
+    ("distance_m", "m", "the pod's total distance after this stride"),
 )
-STRIKE_CODES = {"rearfoot": 0, "midfoot": 1, "forefoot": 2}
+STRIKE_CODES = {name: code for code, name in enumerate(STRIKE_NAMES)}   # the core's STRIKE_*
 #: FIT time 0 = 1989-12-31T00:00:00Z = Unix 631065600.
 FIT_EPOCH_UNIX_S = 631065600
 
@@ -66,7 +76,10 @@ def stride_rows(strides):
                      "gct_ms": s["gct_ms"], "swing_ms": swing, "stride_ms": stride_ms,
                      "stance_percent": stance, "strike_angle_deg": s["strike_angle_deg"],
                      "strike": s["strike"], "cadence_spm": s["cadence_spm"],
-                     "emitted_s": round(s["emitted_s"], 4)})
+                     "emitted_s": round(s["emitted_s"], 4), "activity": s["activity"],
+                     "speed_mps": None if s["speed_mps"] is None else round(s["speed_mps"], 3),
+                     "pace_s_per_km": s["pace_s_per_km"], "stride_length_m": s["stride_length_m"],
+                     "distance_m": s["distance_m"]})
     return rows
 
 
@@ -89,7 +102,7 @@ def read_stride_csv(text):
         for k, v in raw.items():
             if v == "":
                 row[k] = None
-            elif k == "strike":
+            elif k in ("strike", "activity"):
                 row[k] = v
             else:
                 row[k] = float(v) if any(ch in v for ch in ".eE") else int(v)
@@ -153,18 +166,21 @@ def fit_cadence(spm):
 def per_second_records(strides, activity, duration_s, idle_after_s=3.0):
     """The 1 Hz record values (seconds from the trace start), latest completed stride each second.
 
-    Returns a list of dicts: t_s, cadence_spm (0 when stopped or not yet known), and when a
-    recent stride exists gct_ms, stance_percent, strike_angle_deg, strike, activity.
+    Returns a list of dicts: t_s, cadence_spm (0 when stopped or not yet known), speed_mps (0
+    when stopped), distance_m (the pod's total by then), and when a recent stride exists
+    gct_ms, stance_percent, strike_angle_deg, strike, activity.
     """
     rows = stride_rows(strides)
     emitted = np.array([s["emitted_s"] for s in strides]) if strides else np.zeros(0)
     out = []
     for t in range(0, int(np.floor(duration_s)) + 1):
         k = int(np.searchsorted(emitted, t, side="right")) - 1
-        rec = {"t_s": t, "cadence_spm": 0.0, "activity": activity_at(activity, t)}
+        rec = {"t_s": t, "cadence_spm": 0.0, "activity": activity_at(activity, t),
+               "speed_mps": 0.0, "distance_m": strides[k]["distance_m"] if k >= 0 else 0.0}
         if k >= 0 and t - emitted[k] <= idle_after_s:
             s, row = strides[k], rows[k]
             rec.update(cadence_spm=s["cadence_spm"] or 0.0, gct_ms=s["gct_ms"],
+                       speed_mps=s["speed_mps"] or 0.0,
                        stance_percent=row["stance_percent"],
                        strike_angle_deg=s["strike_angle_deg"], strike=s["strike"])
         out.append(rec)
@@ -207,6 +223,8 @@ def fit_bytes(strides, activity, duration_s, start_unix_s, serial_number=1,
         mesg = {"mesg_num": M("record"),
                 "timestamp": start + dt.timedelta(seconds=r["t_s"]),
                 "cadence": cad, "fractional_cadence": frac,
+                "distance": float(r["distance_m"]), "speed": float(r["speed_mps"]),
+                "enhanced_speed": float(r["speed_mps"]),
                 "activity_type": act_type[r["activity"]]}
         if "gct_ms" in r:
             mesg["stance_time"] = float(r["gct_ms"])
@@ -234,25 +252,33 @@ def fit_bytes(strides, activity, duration_s, start_unix_s, serial_number=1,
 
 
 def session_totals(strides, activity, duration_s):
-    """Lap/session summary fields (FIT names and units) over all strides with known values."""
+    """Lap/session summary fields (FIT names and units): the headline figures of
+    :func:`footfall.summary.summarize`, the same the CLI and the report show (cadence and
+    contact time: medians over the strides of the main activity; average speed: distance /
+    moving time), plus totals and maxima."""
     from footfall.summary import summarize
 
     summ = summarize(strides, activity, duration_s)
-    a = summ["activity_s"]
-    sport = "walking" if a["walking"] > a["running"] else "running"
-    out = {"sport": sport, "total_cycles": len(strides)}
-    # averages over the strides of the session's sport (a run's warm-up walk is not its pace)
-    strides = [s for s in strides if activity_at(activity, s["ic_s"]) == sport] or strides
-    cad = [s["cadence_spm"] for s in strides if s["cadence_spm"]]
-    if cad:
-        whole, frac = fit_cadence(float(np.mean(cad)))
+    sport = summ["main_activity"] or "running"
+    out = {"sport": sport, "total_cycles": len(strides),
+           "total_distance": float(summ["distance_m"]),
+           "total_moving_time": float(summ["moving_time_s"])}
+    if summ["speed_mps"]:
+        out["avg_speed"] = out["enhanced_avg_speed"] = float(summ["speed_mps"])
+    if summ["max_speed_mps"]:
+        out["max_speed"] = out["enhanced_max_speed"] = float(summ["max_speed_mps"])
+    if summ["cadence_spm"]:
+        whole, frac = fit_cadence(float(summ["cadence_spm"]))
         out["avg_cadence"] = whole
         out["avg_fractional_cadence"] = frac
-    if strides:
-        out["avg_stance_time"] = float(np.mean([s["gct_ms"] for s in strides]))
-        pct = [r["stance_percent"] for r in stride_rows(strides) if r["stance_percent"]]
-        if pct:
-            out["avg_stance_time_percent"] = float(np.mean(pct))
+    cad = [s["cadence_spm"] for s in strides if s["cadence_spm"]]
+    if cad:
+        out["max_cadence"] = fit_cadence(float(max(cad)))[0]
+    if summ["contact_ms"]:
+        out["avg_stance_time"] = float(summ["contact_ms"])
+    duty = summ["by_activity"].get(sport, {}).get("duty")
+    if duty:
+        out["avg_stance_time_percent"] = float(duty)
     return out
 
 

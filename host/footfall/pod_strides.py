@@ -1,23 +1,18 @@
 """A recording's strides as the pod hands them to its cue engine and its BLE link.
 
-:func:`pod_strides` replays the recording sample by sample through the core
-(footfall_core.core.StrideCore), the foot trajectory (footfall_core.trajectory) and the speed
-model (footfall_core.speed), in the order the pod runs them (firmware/footfall_pod/app.py,
-ble_link.py): per completed stride, the values ``CueEngine.on_stride`` receives (strike,
-cadence, contact time, strike angle, the core's activity when the stride completed) and the
-pod's speed and stride length (the stride measured by foot-trajectory integration when one
-completed since the last stride, else the contact-time model). Gaps advance the sample
-counter as on the pod. Times are the recording's clock (``Recording.time_of``).
+:func:`pod_strides` runs the pod's stride pipeline (footfall_core.pipeline through
+footfall.detector.FootfallDetector, gaps as on the pod) and keeps, per completed stride, the
+values ``CueEngine.on_stride`` receives (strike, cadence, contact time, strike angle, the
+activity when the stride completed, in the core's integer units) and the pipeline's stride
+length. Times are the recording's clock (``Recording.time_of``).
 """
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from footfall_core import core as fc
-from footfall_core.speed import StrideSpeed
-from footfall_core.trajectory import FootTrajectory
 
-from .recording import check_sample_rate
+from .detector import FootfallDetector
 
 RUNNING = fc.ACTIVITY_RUNNING
 REARFOOT = fc.STRIKE_REARFOOT
@@ -65,50 +60,20 @@ class PodStrides:
 
 def pod_strides(recording, settings=None):
     """Replay `recording` as the pod runs it; a :class:`PodStrides`."""
-    from footfall_core.settings import Settings
+    t = FootfallDetector(settings).detect(recording).strides_
 
-    check_sample_rate(recording.sample_rate_hz, recording.path)
-    settings = settings or Settings()
-    core = fc.StrideCore(recording.sample_rate_chz, recording.accel_range_g,
-                         recording.gyro_range_dps, settings)
-    rate = max(1, int(round(recording.sample_rate_hz)))
-    traj = FootTrajectory(rate, recording.accel_range_g, recording.gyro_range_dps)
-    speed = StrideSpeed(settings)
-    duty = settings.values["running_duty_percent"]
-    time_of = recording.time_of
-    rows, cal, seen, segs, prev_ic = [], 0, 0, 0, -1
-    for first, stop in recording.received_spans():
-        t = first
-        for ax, ay, az, gx, gy, gz in recording.raw[first:stop].tolist():
-            flags = core.push(t, ax, ay, az, gx, gy, gz)
-            if core.calibrations != cal:
-                cal = core.calibrations
-                traj.set_axes(core.mount.axis, core.mount.gravity)
-            traj.push(ax, ay, az, gx, gy, gz)
-            if flags & (fc.EVENT_STRIDE | fc.EVENT_CALIBRATED):
-                while seen < core.stride_count:
-                    r = seen & (fc.STRIDE_RING - 1)
-                    cad, gct, ic = core.cadence_dspm[r], core.gct_ms[r], core.ic_t[r]
-                    if cad > 0:
-                        stride_ms = 1200000 // cad
-                    elif 0 <= prev_ic < ic:
-                        stride_ms = (ic - prev_ic) * 1000 // rate
-                    else:
-                        stride_ms = 0
-                    prev_ic = ic
-                    if traj.segments != segs:          # measured by integration
-                        segs = traj.segments
-                        speed.update_length(traj.stride_cm, traj.stride_samples * 1000 // rate)
-                    else:                               # the contact-time model
-                        speed.update(gct, stride_ms, stride_ms > 0 and gct * 100 < duty * stride_ms)
-                    rows.append((time_of(ic), int(round(time_of(t) * 1000)), core.strike[r], cad,
-                                 gct, core.angle_ddeg[r], core.activity,
-                                 max(0, speed.stride_cm) / 100.0))
-                    seen += 1
-            t += 1
-    cols = list(zip(*rows)) if rows else [()] * 8
-    ints = [np.asarray(c, dtype=np.int64) for c in cols[1:7]]
+    def ints(values, scale=1):
+        v = np.nan_to_num(np.asarray(values, dtype=float) * scale, nan=0.0)
+        return np.rint(v).astype(np.int64)
+
+    codes = {name: k for k, name in enumerate(fc.STRIKE_NAMES)}
+    states = {name: k for k, name in enumerate(fc.ACTIVITY_NAMES)}
     return PodStrides(path=str(recording.path), duration_s=float(recording.duration_s),
-                      ic_s=np.asarray(cols[0], dtype=float), emit_ms=ints[0], strike=ints[1],
-                      cadence_dspm=ints[2], gct_ms=ints[3], angle_ddeg=ints[4],
-                      activity=ints[5], stride_m=np.asarray(cols[7], dtype=float))
+                      ic_s=np.asarray(t["ic_s"], dtype=float),
+                      emit_ms=ints(t["emitted_s"], 1000),
+                      strike=np.array([codes[x] for x in t["strike"]], dtype=np.int64),
+                      cadence_dspm=ints(t["cadence_spm"], 10), gct_ms=ints(t["gct_ms"]),
+                      angle_ddeg=ints(t["strike_angle_deg"], 10),
+                      activity=np.array([states[x] for x in t["activity"]], dtype=np.int64),
+                      stride_m=np.maximum(np.nan_to_num(np.asarray(t["stride_length_m"],
+                                                                   dtype=float)), 0.0))

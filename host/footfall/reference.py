@@ -6,10 +6,11 @@ between the two (the fixed-point error). Not used by the pod.
 """
 import numpy as np
 
+from footfall_core.core import STRIKE_NAMES
 from footfall_core.mount import STILL_SAMPLES, buffer_samples
 from footfall_core.settings import Settings, ms_to_samples
 
-STRIKES = ("rearfoot", "midfoot", "forefoot")
+STRIKES = STRIKE_NAMES              # the core's strike classes, by code
 STILL_A2_G2 = (1 - 19 / 128, 1 + 27 / 128)   # |a|^2 of a foot at rest, g^2 (CoreUnits.still_*)
 SWING_SLEW_DPS_PER_S = 100e3                  # a swing's pitch rate changes slower (swing_slew)
 

@@ -453,24 +453,10 @@ def strike_distribution_figure(strides, settings):
 # ---- words ---------------------------------------------------------------------------------
 
 def run_figures(strides, activity):
-    """Medians per activity: {"running"/"walking": {n, cadence, cadence_iqr, gct, duty}}."""
-    out = {}
-    for state in ("running", "walking"):
-        ss = [s for s in strides if activity_at(activity, s["ic_s"]) == state]
-        if not ss:
-            continue
-        cad = np.array([s["cadence_spm"] for s in ss if s["cadence_spm"]], dtype=float)
-        gct = np.array([s["gct_ms"] for s in ss], dtype=float)
-        duty = np.array([s["gct_ms"] / (s["gct_ms"] + s["swing_ms"]) for s in ss
-                         if s["swing_ms"]], dtype=float)
-        out[state] = {
-            "n": len(ss),
-            "cadence": float(np.median(cad)) if len(cad) else None,
-            "cadence_iqr": float(np.subtract(*np.percentile(cad, [75, 25]))) if len(cad) else None,
-            "gct": float(np.median(gct)),
-            "duty": float(np.median(duty)) * 100 if len(duty) else None,
-        }
-    return out
+    """Medians per activity the pod labelled each stride with (footfall.summary)."""
+    from footfall.summary import activity_figures
+
+    return activity_figures(strides)
 
 
 def plain_summary(summary, by_state, settings):
@@ -483,6 +469,15 @@ def plain_summary(summary, by_state, settings):
              f"{a['walking'] / 60:.1f} min, standing or stopped {a['idle'] / 60:.1f} min. "
              "A stride is one landing of the foot wearing the pod to its next landing; a step "
              "counts both feet, so steps are twice the strides.")
+    if summary["distance_m"]:
+        from footfall.summary import format_pace
+
+        d = summary["distance_m"]
+        dist = f"{d / 1000:.2f} km" if d >= 1000 else f"{d:.0f} m"
+        p.append(f"<b>Distance: {dist}</b> in "
+                 f"{summary['moving_time_s'] / 60:.1f} min of measured strides: average pace "
+                 f"<b>{format_pace(summary['pace_s_per_km'])}</b> ({summary['speed_mps']} m/s), "
+                 f"fastest stride {summary['max_speed_mps']} m/s.")
     run = by_state.get("running")
     if run and run["cadence"]:
         c = run["cadence"]
@@ -611,7 +606,7 @@ def _when(start):
 
 def run_facts(recording, strides, activity, core, settings, path=None):
     """Everything the page shows about one run, as numbers (no HTML)."""
-    from footfall.summary import summarize
+    from footfall.summary import format_pace, summarize
 
     summary = summarize(strides, activity, recording.duration_s, core.landings_)
     by_state = run_figures(strides, activity)
@@ -621,12 +616,11 @@ def run_facts(recording, strides, activity, core, settings, path=None):
     moving_s = summary.get("moving_time_s") or (a["running"] + a["walking"])
     n = len(strides)
     mix = {k: (100.0 * v / n if n else 0.0) for k, v in summary["strike_counts"].items()}
-    run = by_state.get("running") or by_state.get("walking") or {}
+    # the headline figures exactly as footfall.summary defines them (CLI, report and FIT alike)
     return {"summary": summary, "by_state": by_state, "distance_m": distance, "start": start,
             "start_source": start_source, "duration_s": recording.duration_s,
-            "moving_s": moving_s,
-            "pace": pace(distance / moving_s) if distance and moving_s > 0 else "-",
-            "cadence": run.get("cadence"), "gct": run.get("gct"), "mix": mix,
+            "moving_s": moving_s, "pace": format_pace(summary.get("pace_s_per_km")),
+            "cadence": summary.get("cadence_spm"), "gct": summary.get("contact_ms"), "mix": mix,
             "strides": n, "splits": splits(strides, activity, recording.duration_s)}
 
 
@@ -713,13 +707,12 @@ def _splits_table(rows):
 def _html(title, recording, facts, settings, pngs, captions, cue_note=None, extra=""):
     esc = html.escape
     summary = facts["summary"]
-    rows = [("strides", f"{summary['strides']}"),
-            ("cadence, median (IQR)", _fmt(summary.get("cadence_spm_median",
-                                                        summary.get("cadence_spm")), " steps/min")
-             + (f" ({summary['cadence_spm_iqr']:.1f})" if summary["cadence_spm_iqr"] else "")),
-            ("ground contact time, median", _fmt(summary.get("gct_ms_median",
-                                                             summary.get("contact_ms")), " ms")),
-            ("strike angle, median", _fmt(summary["strike_angle_deg_median"], " deg")),
+    from footfall.summary import headline_lines
+
+    rows = [("strides", f"{summary['strides']}")]
+    rows += [(f"{label} ({definition})", text) for label, text, definition
+             in headline_lines(summary)]
+    rows += [("strike angle, median", _fmt(summary["strike_angle_deg_median"], " deg")),
             ("strikes", ", ".join(f"{k} {v}" for k, v in summary["strike_counts"].items())),
             ("running / walking / idle", " / ".join(
                 minsec(summary["activity_s"][k]) for k in ("running", "walking", "idle"))),

@@ -129,12 +129,14 @@ import numpy as np
 from scipy.interpolate import make_interp_spline
 from scipy.signal import firwin, resample_poly
 
+from footfall_core.core import STRIKE_NAMES
+
 from .recording import Recording
 
 G = 9.81                                  # m/s^2
 KINDS = ("run", "walk", "stand", "walk_in_place", "noise")
 GAIT_KINDS = ("run", "walk", "walk_in_place")
-STRIKES = ("rearfoot", "midfoot", "forefoot")
+STRIKES = STRIKE_NAMES              # the core's strike classes, by code
 RFS_MIN_DEG = 7.4                         # Mo et al.: RFS > 7.4 deg
 FFS_MAX_DEG = -0.8                        # Mo et al.: FFS < -0.8 deg
 

@@ -1,48 +1,22 @@
-"""Speed and stride length as the pod computes them (footfall_core trajectory + speed model),
-scored against recordings with a speed reference. `python -m footfall.speed_eval` prints the
-figures (part of `make bench`).
+"""Speed and stride length as the pod computes them (footfall_core/pipeline.py: trajectory and
+speed model), scored against recordings with a speed reference. `python -m footfall.speed_eval`
+prints the figures (part of `make bench`).
 
-pod_speeds(rec) runs the core sample by sample exactly as the pod does and, per completed
-stride, the BLE link's choice: the stride measured by foot-trajectory integration (ZUPT) when
-one completed since the previous stride, else the timing model (contact length / GCT). It
-returns both estimates so each can be scored.
+pod_speeds(rec) runs the pod's stride pipeline (FootfallDetector) and returns, per completed
+stride, the speed measured by foot-trajectory integration (ZUPT) when the pipeline used it,
+and the timing model's estimate (contact length / GCT, walking stride), which the pipeline
+reports for every stride, so each method can be scored.
 """
 import numpy as np
 
-from footfall_core import core as fc
-from footfall_core.settings import Settings
-from footfall_core.speed import StrideSpeed
-from footfall_core.trajectory import FootTrajectory
+from footfall.detector import FootfallDetector
 
 
 def pod_speeds(rec, settings=None):
-    """[(ic_s, zupt speed m/s or None, timing-model speed m/s)] per completed stride."""
-    settings = settings or Settings()
-    rate = rec.sample_rate_hz
-    core = fc.StrideCore(rec.sample_rate_chz, rec.accel_range_g, rec.gyro_range_dps, settings)
-    traj = FootTrajectory(rate, rec.accel_range_g, rec.gyro_range_dps)
-    zupt, model = StrideSpeed(settings), StrideSpeed(settings)
-    cal, seen, segs, out = 0, 0, 0, []
-    duty = settings.values["running_duty_percent"]
-    for t, (ax, ay, az, gx, gy, gz) in enumerate(rec.raw.tolist()):
-        core.push(t, ax, ay, az, gx, gy, gz)
-        if core.calibrations != cal:
-            cal = core.calibrations
-            traj.set_axes(core.mount.axis, core.mount.gravity)
-        traj.push(ax, ay, az, gx, gy, gz)
-        while seen < core.stride_count:
-            r = seen & (fc.STRIDE_RING - 1)
-            cad, gct = core.cadence_dspm[r], core.gct_ms[r]
-            stride_ms = 1200000 // cad if cad > 0 else 0
-            model.update(gct, stride_ms, stride_ms > 0 and gct * 100 < duty * stride_ms)
-            z = None
-            if traj.segments != segs:
-                segs = traj.segments
-                zupt.update_length(traj.stride_cm, traj.stride_samples * 1000 // rate)
-                z = zupt.speed_q8 / 256.0
-            out.append((core.ic_t[r] / rate, z, model.speed_q8 / 256.0 if stride_ms else None))
-            seen += 1
-    return out
+    """[(ic_s, zupt speed m/s or None, timing-model speed m/s or None)] per completed stride."""
+    det = FootfallDetector(settings).detect(rec)
+    return [(s["ic_s"], s["speed_mps"] if s["speed_source"] == "trajectory" else None,
+             s["timing_speed_mps"]) for s in det.stride_list_]
 
 
 def belt_errors(recs):
@@ -79,6 +53,7 @@ def vm_cost(minutes=4.0, rate=208):
 
     from footfall.bench_vm import REPO, RUNNER, VM_PKG
     from footfall.simulate import demo_session
+    from footfall_core import core as fc
 
     if shutil.which("node") is None or not VM_PKG.is_dir():
         return None
@@ -106,9 +81,7 @@ def vm_cost(minutes=4.0, rate=208):
 
 
 def main():
-    from pathlib import Path
-
-    from footfall.datasets import load_dataset
+    from footfall.datasets import SHARED_DATA, load_dataset
 
     cost = vm_cost()
     if cost is None:
@@ -121,7 +94,7 @@ def main():
               + "  ".join("%d Hz: CPU %.1f-%.1f %%" % (hz, eq * 1.6e-4 * hz, eq * 3.5e-4 * hz)
                           for hz in (104, 208, 416)))
 
-    data = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    data = SHARED_DATA
     print("Speed from the pod's own code (median per trial; error vs the treadmill belt)")
     print("  zupt  = foot-trajectory integration with zero-velocity resets (footfall_core/trajectory.py)")
     print("  model = timing fallback, contact_length_mm / GCT, uncalibrated default (800 mm)")

@@ -1,19 +1,90 @@
-"""Per-stride table and run summary of a replay (host side, numpy allowed)."""
+"""The headline figures of a run, each defined once (``HEADLINE``), and the per-stride table.
+
+`footfall replay`, `footfall report` and the FIT session of `footfall export` all take their
+figures from :func:`summarize`, so the same run shows the same cadence, contact time, distance
+and pace everywhere; each place that shows one states its definition from ``HEADLINE``.
+
+"The strides of the main activity": the strides the pod labelled running when any were,
+else those it labelled walking (each stride carries the pod's activity at that stride).
+"""
 import numpy as np
 
+from footfall_core.core import ACTIVITY_NAMES, STRIKE_NAMES
 
-def summarize(strides, activity, duration_s, landings=()):
-    """Headline figures of a replay. ``landings``: the core's refined contacts
-    [(ic_s, refined_s, cue_s)] (``core.landings_`` of :func:`footfall.replay.replay`)."""
-    cad = np.array([s["cadence_spm"] for s in strides if s["cadence_spm"]], dtype=float)
-    gct = np.array([s["gct_ms"] for s in strides], dtype=float)
-    counts = {"rearfoot": 0, "midfoot": 0, "forefoot": 0}
-    for s in strides:
-        counts[s["strike"]] += 1
-    state_s = {"idle": 0.0, "walking": 0.0, "running": 0.0}
+#: (summary key, label, unit, definition), in the order they are shown
+HEADLINE = (
+    ("distance_m", "distance", "m", "the pod's distance after the last stride: the sum of its "
+     "stride lengths"),
+    ("moving_time_s", "moving time", "s", "the time the measured strides took (each stride's "
+     "length / its speed)"),
+    ("speed_mps", "average speed", "m/s", "distance / moving time"),
+    ("pace_s_per_km", "average pace", "s/km", "moving time per km (1000 / average speed)"),
+    ("max_speed_mps", "fastest stride", "m/s", "the highest single-stride speed"),
+    ("cadence_spm", "cadence", "steps/min", "median of the per-stride cadence (both feet) over "
+     "the strides of the main activity"),
+    ("contact_ms", "contact time", "ms", "median ground contact time over the strides of the "
+     "main activity"),
+    ("stride_length_m", "stride length", "m", "median stride length (one foot, IC to IC) over "
+     "the strides of the main activity"),
+)
+ACTIVITIES = ("running", "walking")
+
+
+def _median(values):
+    return round(float(np.median(values)), 1) if len(values) else None
+
+
+def activity_figures(strides):
+    """Per activity the pod labelled: {"running"/"walking": {n, cadence, cadence_iqr, gct,
+    duty, speed, stride_length}} (medians; duty = GCT / stride time, %)."""
+    out = {}
+    for state in ACTIVITIES:
+        ss = [s for s in strides if s.get("activity") == state]
+        if not ss:
+            continue
+        cad = np.array([s["cadence_spm"] for s in ss if s["cadence_spm"]], dtype=float)
+        gct = np.array([s["gct_ms"] for s in ss], dtype=float)
+        duty = np.array([s["gct_ms"] / (s["gct_ms"] + s["swing_ms"]) for s in ss
+                         if s["swing_ms"]], dtype=float)
+        speed = [s["speed_mps"] for s in ss if s.get("speed_mps")]
+        length = [s["stride_length_m"] for s in ss if s.get("stride_length_m")]
+        out[state] = {
+            "n": len(ss),
+            "cadence": _median(cad),
+            "cadence_iqr": (round(float(np.subtract(*np.percentile(cad, [75, 25]))), 1)
+                            if len(cad) else None),
+            "gct": _median(gct),
+            "duty": round(float(np.median(duty)) * 100, 1) if len(duty) else None,
+            "speed": round(float(np.median(speed)), 2) if speed else None,
+            "stride_length": round(float(np.median(length)), 2) if length else None,
+        }
+    return out
+
+
+def activity_seconds(activity, duration_s):
+    """Seconds in each activity state, from the pod's change list [(t_s, state)]."""
+    state_s = {name: 0.0 for name in ACTIVITY_NAMES}
     for k, (t, name) in enumerate(activity):
         end = activity[k + 1][0] if k + 1 < len(activity) else duration_s
         state_s[name] += max(0.0, end - t)
+    return state_s
+
+
+def summarize(strides, activity, duration_s, landings=()):
+    """The headline figures (``HEADLINE``) and the rest of a run's summary. ``landings``: the
+    core's refined contacts [(ic_s, refined_s, cue_s)] (FootfallDetector.landings_)."""
+    counts = {name: 0 for name in STRIKE_NAMES}
+    for s in strides:
+        counts[s["strike"]] += 1
+    state_s = activity_seconds(activity, duration_s)
+    by_activity = activity_figures(strides)
+    main = next((a for a in ACTIVITIES if a in by_activity), None)
+    fig = by_activity.get(main, {})
+    moving = sum(s["stride_length_m"] / s["speed_mps"] for s in strides
+                 if s.get("speed_mps") and s.get("stride_length_m"))
+    distance = strides[-1]["distance_m"] if strides and "distance_m" in strides[-1] else 0.0
+    speed = distance / moving if moving > 0 and distance > 0 else None
+    speeds = [s["speed_mps"] for s in strides if s.get("speed_mps")]
     to_delay = np.array([(s["emitted_s"] - s["to_s"]) * 1000 for s in strides])
     cue_delay = np.array([(cue - ic) * 1000 for ic, _refined, cue in landings if cue is not None])
     refine_delay = np.array([(refined - ic) * 1000 for ic, refined, _cue in landings])
@@ -21,9 +92,17 @@ def summarize(strides, activity, duration_s, landings=()):
     return {
         "strides": len(strides),
         "duration_s": round(duration_s, 2),
-        "cadence_spm_median": q(cad, 50),
-        "cadence_spm_iqr": round(q(cad, 75) - q(cad, 25), 1) if len(cad) else None,
-        "gct_ms_median": q(gct, 50),
+        "main_activity": main,
+        "distance_m": round(distance, 2),
+        "moving_time_s": round(moving, 1),
+        "speed_mps": round(speed, 2) if speed else None,
+        "pace_s_per_km": round(1000.0 / speed) if speed else None,
+        "max_speed_mps": round(max(speeds), 2) if speeds else None,
+        "cadence_spm": fig.get("cadence"),
+        "cadence_spm_iqr": fig.get("cadence_iqr"),
+        "contact_ms": fig.get("gct"),
+        "stride_length_m": fig.get("stride_length"),
+        "by_activity": by_activity,
         "strike_angle_deg_median": q(np.array([s["strike_angle_deg"] for s in strides]), 50),
         "strike_counts": counts,
         "activity_s": {k: round(v, 1) for k, v in state_s.items()},
@@ -34,14 +113,44 @@ def summarize(strides, activity, duration_s, landings=()):
     }
 
 
+def format_pace(s_per_km):
+    """Seconds per km as min:ss /km ("-" when unknown)."""
+    if s_per_km is None or not np.isfinite(s_per_km):
+        return "-"
+    m, s = divmod(int(round(s_per_km)), 60)
+    return f"{m}:{s:02d} /km"
+
+
+def headline_lines(summary):
+    """(label, value with unit, definition) for each HEADLINE figure."""
+    main = summary["main_activity"] or "no"
+    out = []
+    for key, label, unit, definition in HEADLINE:
+        v = summary[key]
+        if key == "pace_s_per_km":
+            text = format_pace(v)
+        elif v is None:
+            text = "-"
+        else:
+            text = f"{v:g} {unit}"
+        out.append((label, text, definition.replace("the strides of the main activity",
+                                                    f"the {main} strides")))
+    return out
+
+
 def format_table(strides):
     lines = [f"{'#':>4} {'IC s':>8} {'TO s':>8} {'GCT ms':>7} {'swing ms':>8} {'angle':>6} "
-             f"{'strike':<9} {'cadence':>7}"]
+             f"{'strike':<9} {'cadence':>7} {'activity':<8} {'m/s':>5} {'pace':>9} "
+             f"{'stride m':>8} {'dist m':>7}"]
     for k, s in enumerate(strides):
         swing = "-" if s["swing_ms"] is None else str(s["swing_ms"])
         cad = "-" if s["cadence_spm"] is None else f"{s['cadence_spm']:.1f}"
+        speed = "-" if s["speed_mps"] is None else f"{s['speed_mps']:.2f}"
+        length = "-" if s["stride_length_m"] is None else f"{s['stride_length_m']:.2f}"
         lines.append(f"{k + 1:>4} {s['ic_s']:8.3f} {s['to_s']:8.3f} {s['gct_ms']:7d} {swing:>8} "
-                     f"{s['strike_angle_deg']:6.1f} {s['strike']:<9} {cad:>7}")
+                     f"{s['strike_angle_deg']:6.1f} {s['strike']:<9} {cad:>7} "
+                     f"{s['activity']:<8} {speed:>5} {format_pace(s['pace_s_per_km']):>9} "
+                     f"{length:>8} {s['distance_m']:7.1f}")
     return "\n".join(lines)
 
 
@@ -53,10 +162,11 @@ def _signed(x):
 def format_summary(summary):
     c = summary["strike_counts"]
     a = summary["activity_s"]
-    return "\n".join([
-        f"strides        {summary['strides']} in {summary['duration_s']} s",
-        f"cadence        {summary['cadence_spm_median']} spm median, IQR {summary['cadence_spm_iqr']} spm",
-        f"contact time   {summary['gct_ms_median']} ms median",
+    lines = [f"strides        {summary['strides']} in {summary['duration_s']} s"]
+    for label, text, definition in headline_lines(summary):
+        lines.append(f"{label:<14} {text:<14} ({definition})")
+    lines += [
+        f"cadence IQR    {summary['cadence_spm_iqr']} steps/min",
         f"strike angle   {summary['strike_angle_deg_median']} deg median",
         f"strikes        rearfoot {c['rearfoot']}, midfoot {c['midfoot']}, forefoot {c['forefoot']}",
         f"activity       running {a['running']} s, walking {a['walking']} s, idle {a['idle']} s",
@@ -64,4 +174,5 @@ def format_summary(summary):
         "TO known %s ms after it (medians)" % (
             _signed(summary["ic_delay_ms_median"]), _signed(summary["ic_delay_ms_p95"]),
             summary["contact_refined_ms_median"], summary["to_delay_ms_median"]),
-    ])
+    ]
+    return "\n".join(lines)

@@ -1,5 +1,6 @@
-# VM side of `make bench` (host/footfall/bench_vm.py): the core's cost per sample on the
-# MicroPython VM, in microseconds and in empty-loop iterations, plus its RAM.
+# VM side of `make bench` (host/footfall/bench_vm.py): the cost per sample of the core and of
+# the whole stride pipeline (core, trajectory, speed, activity) on the MicroPython VM, in
+# microseconds and in empty-loop iterations, plus the core's RAM.
 # time.ticks_us() has 1 ms resolution here, so every timing covers >= 100k samples.
 # Prints one JSON line.
 import gc
@@ -9,6 +10,7 @@ import time
 import micropython
 
 from footfall_core.core import StrideCore
+from footfall_core.pipeline import StridePipeline
 from vmlib import core_init_temporaries, read_input
 
 
@@ -42,6 +44,24 @@ def with_core(core, raw, n, t_base):
     return time.ticks_diff(time.ticks_us(), t0) + 0 * s
 
 
+def timed(stage, raw, n, reps):
+    """Warm-up pass (calibration, first events) unlocked, then reps heap-locked passes: the
+    best time and the bytes allocated under the lock."""
+    with_core(stage, raw, n, 0)
+    best = None
+    locked_delta = 0
+    for r in range(reps):
+        a1 = gc.mem_alloc()
+        micropython.heap_lock()
+        try:
+            tc = with_core(stage, raw, n, (r + 1) * n)
+        finally:
+            micropython.heap_unlock()
+        locked_delta += gc.mem_alloc() - a1
+        best = tc if best is None or tc < best else best
+    return best, locked_delta
+
+
 def main():
     rate = int(VM_ARGS["rate"])  # noqa: F821 (set by run.mjs)
     reps = int(VM_ARGS.get("reps", "3"))  # noqa: F821
@@ -55,25 +75,19 @@ def main():
     alloc = gc.mem_alloc() - a0
     attrs_built = len(core.__dict__)
 
-    # warm-up pass (calibration, first events), unlocked; then timed passes, heap-locked
-    with_core(core, raw, n, 0)
-    best_core = best_h = best_e = None
-    locked_delta = 0
+    best_core, locked_delta = timed(core, raw, n, reps)
+    pipe = StridePipeline(rate * 100)
+    best_pipe, pipe_delta = timed(pipe, raw, n, reps)
+    best_h = best_e = None
     for r in range(reps):
-        a1 = gc.mem_alloc()
-        micropython.heap_lock()
-        try:
-            tc = with_core(core, raw, n, (r + 1) * n)
-        finally:
-            micropython.heap_unlock()
-        locked_delta += gc.mem_alloc() - a1
         th = harness(raw, n)
         te = empty_loop(n)
-        best_core = tc if best_core is None or tc < best_core else best_core
         best_h = th if best_h is None or th < best_h else best_h
         best_e = te if best_e is None or te < best_e else best_e
     print(json.dumps({
         "samples": n, "reps": reps, "core_loop_us": best_core, "harness_us": best_h, "empty_loop_us": best_e,
+        "pipeline_loop_us": best_pipe, "pipeline_mem_alloc_delta_locked": pipe_delta,
+        "pipeline_distance_cm": pipe.speed.distance_cm,
         "mem_alloc_delta_locked": locked_delta, "strides": core.stride_count,
         "core_alloc_bytes": alloc, "core_temp_bytes": temp, "core_live_bytes_est": alloc - temp,
         "core_attrs_built": attrs_built, "core_attrs_after_run": len(core.__dict__),

@@ -1,11 +1,12 @@
 # VM side of the hostile-sample test: saturated, zero, noisy and square-wave streams and
-# mid-stream configure() rate changes. Each core is first warmed up, unlocked, on
+# mid-stream configure() rate changes, through the stride pipeline (core, trajectory, speed,
+# activity; "core" below names the pipeline). Each one is first warmed up, unlocked, on
 # /input.bin (a few seconds of real gait, so that every per-event attribute exists); then
 # every hostile push runs heap-locked (construction and configure() do not): nothing may
 # raise and nothing may allocate. One JSON line per case.
-# VM_ARGS cold=1: instead, a cold core (no warm-up) gets the square gait heap-locked; this
-# reports (exit 0) whether first events allocate (they do while StrideCore creates
-# attributes such as _hist_n outside __init__).
+# VM_ARGS cold=1: instead, a cold pipeline (no warm-up) gets the square gait heap-locked;
+# this reports (exit 0) whether first events allocate (they would if any of its parts
+# created an attribute outside __init__).
 import gc
 import json
 import sys
@@ -13,7 +14,7 @@ from array import array
 
 import micropython
 
-from footfall_core.core import StrideCore
+from footfall_core.pipeline import StridePipeline
 from vmlib import read_input
 
 SAT = (32767, -32768)
@@ -115,14 +116,18 @@ def cold():
     from array import array
 
     st = array("l", [0, 1, 0])
-    core = StrideCore(20800)
-    n_attr = len(core.__dict__)
+    core = StridePipeline(20800)
+    parts = ("core", "trajectory", "speed")
+    names = [k for k in core.__dict__] + [p + "." + k for p in parts
+                                          for k in getattr(core, p).__dict__]
     err = run_locked(core, K_SQUARE, 0, 2000, st)
-    core2 = StrideCore(20800)
+    core2 = StridePipeline(20800)
     feed(core2, K_SQUARE, 0, 2000, st)
-    print(json.dumps({"case": "cold square gait", "error": err, "attrs_after_init": n_attr,
-                      "attrs_after_events": len(core2.__dict__),
-                      "late_attrs": sorted(k for k in core2.__dict__ if k not in core.__dict__)}))
+    after = [k for k in core2.__dict__] + [p + "." + k for p in parts
+                                           for k in getattr(core2, p).__dict__]
+    print(json.dumps({"case": "cold square gait", "error": err, "attrs_after_init": len(names),
+                      "attrs_after_events": len(after),
+                      "late_attrs": sorted(k for k in after if k not in names)}))
 
 
 def main():
@@ -142,7 +147,7 @@ def main():
     failed = 0
     for name, rate, kind, n in cases:
         for arange, grange in ((16, 2000), (2, 125)):
-            core = StrideCore(rate * 100, arange, grange)
+            core = StridePipeline(rate * 100, arange, grange)
             t0 = warm(core, raw, st)
             n_attr = len(core.__dict__)
             st[2] = 0
@@ -150,10 +155,10 @@ def main():
             failed += err is not None
             print(json.dumps({"case": name, "ranges": [arange, grange], "samples": n, "error": err,
                               "attrs_after_warm": n_attr,
-                              "flags_seen": st[2], "strides": core.stride_count,
-                              "calibrated": core.calibrated}))
+                              "flags_seen": st[2], "strides": core.core.stride_count,
+                              "calibrated": core.core.calibrated}))
     # mid-stream rate changes: the counter keeps running, configure() runs unlocked
-    core = StrideCore(20800)
+    core = StridePipeline(20800)
     t = warm(core, raw, st)
     first = True
     for rate, kind in ((208, K_SQUARE), (104, K_SQUARE), (416, K_NOISE), (416, K_SQUARE),
@@ -166,8 +171,8 @@ def main():
         t = st[0]
         failed += err is not None
         print(json.dumps({"case": "configure(%d) mid-stream" % rate, "samples": 3000, "error": err,
-                          "flags_seen": st[2], "strides": core.stride_count,
-                          "calibrated": core.calibrated}))
+                          "flags_seen": st[2], "strides": core.core.stride_count,
+                          "calibrated": core.core.calibrated}))
     if failed:
         raise SystemExit(1)
 

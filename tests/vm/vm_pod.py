@@ -101,14 +101,18 @@ result["samples_fed"] = sensor.next_k
 result["sim_s"] = w.now_us // 1000000
 if app is not None:
     core = app.core
+    pipe = app.pipeline
     result["strides"] = core.stride_count
     result["ic_count"] = core.ic_count
+    result["strides_read"] = pipe.read
     k0 = core.stride_count - 8 if core.stride_count > 8 else 0
     last = []
     for k in range(k0, core.stride_count):
         r = k & 7
         last.append([core.ic_t[r], core.to_t[r], core.gct_ms[r], core.swing_ms[r],
-                     core.angle_ddeg[r], core.strike[r], core.cadence_dspm[r]])
+                     core.angle_ddeg[r], core.strike[r], core.cadence_dspm[r],
+                     pipe.activity[r], pipe.speed_q8[r], pipe.stride_cm[r],
+                     pipe.distance_cm[r], pipe.speed_source[r]])
     result["last_strides"] = last
     result["cue_counts"] = list(app.cues.cue_counts)
     result["haptic_goes"] = w.haptic_count

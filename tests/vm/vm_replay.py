@@ -1,6 +1,7 @@
 # VM side of tests/test_micropython.py: replay /input.bin (int16 LE, N x [ax ay az gx gy gz])
-# through the unmodified core, the per-sample path heap-locked after warm-up.
-# Prints JSON lines: {"stride": [8 fields]} per stride, then {"summary": {...}}.
+# through the unmodified stride pipeline (core, trajectory, speed, activity), the per-sample
+# path heap-locked after warm-up.
+# Prints JSON lines: {"stride": [STRIDE_FIELDS]} per stride, then {"summary": {...}}.
 # Exit 1 if anything allocated under the lock or the negative control failed.
 import gc
 import json
@@ -9,44 +10,47 @@ from array import array
 
 import micropython
 
-from footfall_core.core import STRIDE_RING, StrideCore
-from vmlib import core_init_temporaries, read_input
+from footfall_core.pipeline import STRIDE_FIELDS, StridePipeline
+from vmlib import pipeline_init_temporaries, read_input
 
-FIELDS = 8          # ic_t to_t gct_ms swing_ms angle_ddeg strike cadence_dspm emit_t
+FIELDS = len(STRIDE_FIELDS)
 # progress state shared with feed() (no tuples under the lock):
 S_I = 0             # next sample index
 S_SEEN = 1          # strides copied out
 S_HASH = 2          # rolling hash of (t, flags) for every non-zero flags
 S_FLAGGED = 3       # samples with non-zero flags
+S_GAP = 4           # first sample of a gap (-1 none): samples the pod lost, skipped like it
+S_GAP_LEN = 5
 
 
-def feed(core, raw, stop, out, cap, st):
-    """Push samples st[S_I]..stop-1; copy each completed stride into out. Allocation-free."""
+def feed(pipe, raw, stop, out, rec, cap, st):
+    """Push samples st[S_I]..stop-1; copy each completed stride record into out.
+    Allocation-free."""
     i = st[S_I]
     seen = st[S_SEEN]
     h = st[S_HASH]
     nf = st[S_FLAGGED]
-    mask = STRIDE_RING - 1
     while i < stop:
+        if i == st[S_GAP]:
+            pipe.gap()
+            i += st[S_GAP_LEN]
+            if i >= stop:
+                break
         st[S_I] = i                       # where we were if a MemoryError escapes
         j = i * 6
-        fl = core.push(i, raw[j], raw[j + 1], raw[j + 2], raw[j + 3], raw[j + 4], raw[j + 5])
+        fl = pipe.push(i, raw[j], raw[j + 1], raw[j + 2], raw[j + 3], raw[j + 4], raw[j + 5])
         if fl:
             h = (h * 31 + fl * 7919 + (i & 0xFFFF)) & 0xFFFFF
             nf += 1
-        while seen < core.stride_count:
-            if seen < cap:
-                k = seen & mask
-                b = seen * FIELDS
-                out[b] = core.ic_t[k]
-                out[b + 1] = core.to_t[k]
-                out[b + 2] = core.gct_ms[k]
-                out[b + 3] = core.swing_ms[k]
-                out[b + 4] = core.angle_ddeg[k]
-                out[b + 5] = core.strike[k]
-                out[b + 6] = core.cadence_dspm[k]
-                out[b + 7] = core.emit_t[k]
-            seen += 1
+            r = pipe.next_stride()
+            while r >= 0:
+                if seen < cap:
+                    pipe.record(r, rec)
+                    b = seen * FIELDS
+                    for f in range(FIELDS):
+                        out[b + f] = rec[f]
+                seen += 1
+                r = pipe.next_stride()
         i += 1
     st[S_I] = i
     st[S_SEEN] = seen
@@ -63,21 +67,24 @@ def main():
     n = len(raw) // 6
     cap = n // 40 + 64                                # a stride takes >= min_stride (0.4 s)
     out = array("l", bytearray(4 * FIELDS * cap))
-    st = array("l", [0, 0, 0, 0])
+    rec = array("l", bytearray(4 * FIELDS))
+    st = array("l", [0, 0, 0, 0, int(VM_ARGS.get("gap_at", "-1")),  # noqa: F821
+                     int(VM_ARGS.get("gap_len", "0"))])  # noqa: F821
 
-    # Core RAM: the construction delta minus the temporary initialiser lists (see vmlib).
-    temp = core_init_temporaries(rate)
+    # Pipeline RAM: the construction delta minus the temporary initialiser lists (see vmlib).
+    temp = pipeline_init_temporaries(rate)
     gc.collect()
     a0 = gc.mem_alloc()
-    core = StrideCore(rate * 100, arange, grange)
+    pipe = StridePipeline(rate * 100, arange, grange)
     gc.collect()
     footprint = gc.mem_alloc() - a0
+    core = pipe.core
 
     # warm-up, unlocked: construction + calibration, then warm_extra more samples
     step = 64
     while st[S_I] < n and not core.calibrated:
-        feed(core, raw, min(n, st[S_I] + step), out, cap, st)
-    feed(core, raw, min(n, st[S_I] + warm_extra), out, cap, st)
+        feed(pipe, raw, min(n, st[S_I] + step), out, rec, cap, st)
+    feed(pipe, raw, min(n, st[S_I] + warm_extra), out, rec, cap, st)
     warm = st[S_I]
 
     # negative control: the lock is real
@@ -97,7 +104,7 @@ def main():
     error = None
     micropython.heap_lock()
     try:
-        feed(core, raw, n, out, cap, st)
+        feed(pipe, raw, n, out, rec, cap, st)
     except MemoryError:
         error = "MemoryError"
     except Exception as e:                # noqa: BLE001 (reported below, after unlocking)
@@ -114,8 +121,9 @@ def main():
     summary = {
         "samples": n, "warm_samples": warm, "locked_samples": st[S_I] - warm if error is None else -1,
         "failed_at": st[S_I] if error is not None else -1, "error": error,
-        "mem_alloc_delta": delta, "negative_control": control, "core_alloc_bytes": footprint, "core_temp_bytes": temp, "core_live_bytes_est": footprint - temp,
-        "core_attrs": len(core.__dict__),
+        "mem_alloc_delta": delta, "negative_control": control, "pipeline_alloc_bytes": footprint, "pipeline_temp_bytes": temp,
+        "pipeline_live_bytes_est": footprint - temp, "core_attrs": len(core.__dict__),
+        "pipeline_attrs": len(pipe.__dict__), "distance_cm": pipe.speed.distance_cm, "gaps": pipe.gaps,
         "strides": st[S_SEEN], "overflow": st[S_SEEN] > cap, "flag_hash": st[S_HASH],
         "flagged": st[S_FLAGGED], "ic_count": core.ic_count, "calibrations": core.calibrations,
         "calibrated_at_warm_end": core.calibrated, "activity": core.activity,

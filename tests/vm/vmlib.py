@@ -30,6 +30,12 @@ def core_init_temporaries(rate_hz):
     return temp
 
 
+def pipeline_init_temporaries(rate_hz):
+    """Bytes of the initialiser lists StridePipeline() builds and drops: the core's and its
+    own five per-stride rings."""
+    return core_init_temporaries(rate_hz) + 5 * list_cost(STRIDE_RING)
+
+
 def heap_lock_is_real():
     """Negative control: under micropython.heap_lock() a new list must raise MemoryError."""
     import micropython

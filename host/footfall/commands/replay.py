@@ -3,8 +3,8 @@ import json
 import sys
 
 from footfall.commands.settings_file import load_settings
+from footfall.detector import STRIDE_KEYS as STRIKE_KEYS
 
-STRIKE_KEYS = ("ic_s", "to_s", "gct_ms", "swing_ms", "strike_angle_deg", "strike", "cadence_spm")
 #: Gaps listed one per line in the text output; the rest are counted.
 GAPS_LISTED = 10
 
@@ -35,19 +35,20 @@ def run(args):
 
 def _replay_one(rec, settings, args):
     """Replay one recording; print its text report, or return its JSON object."""
+    from footfall.detector import FootfallDetector
     from footfall.recording import format_rate
-    from footfall.replay import replay
-    from footfall.summary import format_summary, format_table, summarize
+    from footfall.summary import HEADLINE, format_summary, format_table
 
-    strides, _ics, activity, core = replay(rec, settings, progress=not args.json)
-    summary = summarize(strides, activity, rec.duration_s, core.landings_)
+    det = FootfallDetector(settings, progress=not args.json).detect(rec)
+    strides, summary = det.stride_list_, det.summary_
     gaps = gap_list(rec)
     if args.json:
         return {"trace": rec.path, "sample_rate_hz": rec.sample_rate_hz,
                 "samples": len(rec), "gaps": gaps,
                 "strikes": [{k: s[k] for k in STRIKE_KEYS} for s in strides],
-                "activity": [{"t_s": t, "state": name} for t, name in activity],
-                "summary": summary}
+                "activity": [{"t_s": t, "state": name} for t, name in det.activity_changes_],
+                "summary": summary,
+                "definitions": {key: definition for key, _l, _u, definition in HEADLINE}}
     if not args.summary_only:
         print(format_table(strides))
         print()

@@ -47,6 +47,7 @@ def run(args):
 
     from footfall.commands.settings_file import load_settings
     from footfall.progress import load_recording_shown as load_recording
+    from footfall.summary import summarize
 
     text = None
     if args.settings:
@@ -55,6 +56,8 @@ def run(args):
     rec = load_recording(args.trace)
     out = run_pod_with_progress(rec, settings_text=text, button_presses=_presses(args.press),
                                 profile=args.profile)
+    # the headline figures of the pod's own stride records (footfall.summary, as replay's)
+    out["summary"] = summarize(out["strikes"], [], rec.duration_s)
     out["strikes"] = [{k: s[k] for k in STRIKE_KEYS} for s in out["strikes"]]
     if args.json:
         json.dump(out, sys.stdout, indent=1)
@@ -77,7 +80,11 @@ def format_text(out):
              f"samples fed to the virtual pod ({out['sim']['duration_s']:.1f} s simulated)"]
     for item in out["log"]:
         lines.append(f"  {item['t_s']:9.3f} s  {item['line']}")
+    from footfall.summary import headline_lines
+
     lines.append(f"strikes        {len(out['strikes'])}")
+    for label, text, definition in headline_lines(out["summary"]):
+        lines.append(f"{label:<14} {text:<14} ({definition})")
     kinds = Counter(c["kind"] for c in out["cues"])
     lines.append("cues           " + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"))
     outputs = Counter(b["output"] for b in out["buzzes"])

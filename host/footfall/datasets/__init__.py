@@ -37,6 +37,9 @@ from . import davis, dorn, fukuchi, hamner, ipol, pyshoe_vicon
 DATASETS = {pyshoe_vicon.NAME: pyshoe_vicon, fukuchi.NAME: fukuchi, davis.NAME: davis,
             ipol.NAME: ipol, dorn.NAME: dorn, hamner.NAME: hamner}
 KNOWN = ", ".join(DATASETS)
+#: where the public development recordings live: ../shared/data beside the repository (not
+#: shipped with it; the benches and tests say so and skip when it is absent)
+SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
 CACHE_VERSION = 3
 DEFAULT_RATE_HZ = 208
 

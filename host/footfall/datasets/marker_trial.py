@@ -37,13 +37,14 @@ import numpy as np
 from scipy.interpolate import interp1d
 
 from footfall_core import trace_format as tf
+from footfall_core.core import STRIKE_NAMES
 from footfall_core.settings import DEFAULTS
 
 from .force_contacts import assign_feet, contacts_from_force
 from .marker_contacts import contacts_from_markers, swing_peaks_s
 from .virtual_imu import fill_gaps, lowpass, sagittal_pitch_deg, synthesize_imu
 
-STRIKES = ("rearfoot", "midfoot", "forefoot")
+STRIKES = STRIKE_NAMES              # the core's strike classes, by code
 FIRST_SWING_S = 0.25        # a contact starting sooner after sample 0 has no swing recorded
 SPAN_END_MARGIN_S = 0.02
 FLAT_WINDOW = (0.2, 0.6)    # part of the contact searched for the flattest moment

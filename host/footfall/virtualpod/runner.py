@@ -23,10 +23,56 @@ import numpy as np
 
 HW_DIR = Path(__file__).resolve().parent / "hw"
 REPO = Path(__file__).resolve().parents[3]
-FIRMWARE_DIR = REPO / "firmware"
-LIB_DIR = REPO / "build" / "circuitpy" / "lib"
+FIRMWARE_DIR = REPO / "firmware"                     # in a checkout
+LIB_DIR = REPO / "build" / "circuitpy" / "lib"       # `make pod-lib` (a checkout)
+#: where an installed package looks for the pod's Adafruit libraries, unless
+#: $FOOTFALL_POD_LIB names a folder
+USER_LIB_DIR = Path.home() / ".cache" / "footfall" / "circuitpy-lib"
 
-POD_REQUIREMENTS = FIRMWARE_DIR / "requirements-circuitpython.txt"
+
+def shipped_firmware(drive, site=None):
+    """Lay out the firmware shipped in the package as a CIRCUITPY drive in ``drive``: code.py,
+    boot.py and settings.toml at its root (package data of footfall.firmware), footfall_core
+    and footfall_pod under lib/. ``site``: the folder holding the installed packages (default:
+    wherever Python finds them). Returns the drive's path."""
+    import importlib.util
+    import shutil
+
+    drive = Path(drive)
+    (drive / "lib").mkdir(parents=True, exist_ok=True)
+
+    def package_dir(name):
+        if site is not None:
+            return Path(site).joinpath(*name.split("."))
+        if name == "footfall.firmware":
+            return shipped_file("code.py").parent
+        return Path(importlib.util.find_spec(name).submodule_search_locations[0])
+
+    for name in ("code.py", "boot.py", "settings.toml"):
+        shutil.copyfile(package_dir("footfall.firmware") / name, drive / name)
+    for pkg in ("footfall_core", "footfall_pod"):
+        shutil.copytree(package_dir(pkg), drive / "lib" / pkg, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    return drive
+
+
+def pod_lib_dir():
+    """The pod's Adafruit libraries: the checkout's build/circuitpy/lib, $FOOTFALL_POD_LIB or
+    USER_LIB_DIR, whichever holds them all; else installed first (ensure_pod_lib) into the
+    checkout's folder, or USER_LIB_DIR for an installed package."""
+    for d in (LIB_DIR, os.environ.get("FOOTFALL_POD_LIB"), USER_LIB_DIR):
+        if d and all((Path(d) / name).exists() for name in _POD_LIB_MODULES):
+            return Path(d)
+    return ensure_pod_lib(LIB_DIR if (FIRMWARE_DIR / "code.py").is_file() else USER_LIB_DIR)
+
+
+def shipped_file(name):
+    """A file of the firmware folder: the checkout's, else the installed package's copy
+    (footfall/firmware/, package data; a folder without __init__.py, found by path)."""
+    if (FIRMWARE_DIR / name).is_file():
+        return FIRMWARE_DIR / name
+    return Path(__file__).resolve().parents[1] / "firmware" / name
+
 # one module of each pinned library: all present = the folder is complete
 _POD_LIB_MODULES = ("adafruit_lsm6ds", "adafruit_drv2605.py", "adafruit_ble", "adafruit_ticks.py",
                     "adafruit_bus_device", "adafruit_register")
@@ -86,7 +132,8 @@ def ensure_pod_lib(lib_dir=LIB_DIR):
     lib_dir = Path(lib_dir)
     if all((lib_dir / name).exists() for name in _POD_LIB_MODULES):
         return lib_dir
-    if not POD_REQUIREMENTS.exists():
+    requirements = shipped_file("requirements-circuitpython.txt")
+    if not requirements.exists():
         raise InputError(lib_dir, "the pod's Adafruit libraries are missing: run `make pod-lib`")
     print(f"footfall: installing the pod's Adafruit libraries into {lib_dir} (pip, once)",
           file=sys.stderr)
@@ -95,11 +142,12 @@ def ensure_pod_lib(lib_dir=LIB_DIR):
     try:
         done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                                "--no-compile", "--target", str(staging), "-r",
-                               str(POD_REQUIREMENTS)], capture_output=True, text=True)
+                               str(requirements)], capture_output=True, text=True)
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["pip failed"])[-1]
             raise InputError(lib_dir, f"cannot install the pod's Adafruit libraries ({last}); "
-                                      "run `make pod-lib` when online")
+                                      f"run `make pod-lib` (a checkout) or `pip install --no-deps "
+                                      f"--target {USER_LIB_DIR} -r {requirements}` when online")
         for extra in list(staging.glob("*.dist-info")) + [staging / "bin"]:
             shutil.rmtree(extra, ignore_errors=True)
         (staging / ".installed").touch()
@@ -140,16 +188,17 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
         recording = load_recording(recording)
     fed_rate = recording.sample_rate_hz
     recording = pod_recording(recording)
-    firmware_dir = Path(firmware_dir) if firmware_dir is not None else FIRMWARE_DIR
-    if not (firmware_dir / "code.py").is_file():
-        from footfall.errors import InputError
-
-        raise InputError(firmware_dir, "no pod firmware (code.py) here: the virtual pod runs "
-                                       "from a source checkout of Footfall (git clone, make demo)")
-    lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (ensure_pod_lib(),))]
+    lib_dirs = [Path(p) for p in (lib_dirs if lib_dirs is not None else (pod_lib_dir(),))]
     rate = int(recording.sample_rate_hz)
     samples = _fifo_order(recording)
-    tmp = None
+    tmp = drive = None
+    if firmware_dir is not None:
+        firmware_dir = Path(firmware_dir)
+    elif (FIRMWARE_DIR / "code.py").is_file():
+        firmware_dir = FIRMWARE_DIR
+    else:                                   # an installed package: the firmware it ships
+        drive = tempfile.TemporaryDirectory(prefix="footfall-firmware-")
+        firmware_dir = shipped_firmware(drive.name)
     if flash_dir is None:
         tmp = tempfile.TemporaryDirectory(prefix="footfall-vpod-")
         flash_dir = tmp.name
@@ -172,6 +221,8 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
     finally:
         if tmp is not None:
             tmp.cleanup()
+        if drive is not None:
+            drive.cleanup()
 
 
 def pod_recording(recording):
@@ -366,20 +417,11 @@ def _exec_file(path, namespace=None):
     exec(code, g)
 
 
-def _strike_record(fields, offset, time_of):
-    """A console stride line as replay's stride dict (pod counter + offset = recording row)."""
-    from footfall_core import core as fc
-
-    k, ic, to, gct, swing, angle, strike, cad, emit = fields
-    return dict(ic_s=time_of(ic + offset), to_s=time_of(to + offset), gct_ms=gct,
-                swing_ms=swing if swing >= 0 else None, strike_angle_deg=angle / 10.0,
-                strike=fc.STRIKE_NAMES[strike], cadence_spm=cad / 10.0 if cad > 0 else None,
-                emitted_s=time_of(emit + offset))
-
-
 def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt):
+    from footfall.detector import stride_from_record
     from footfall_core.buzz import DRV_EFFECT, PATTERNS, PIEZO_HZ
     from footfall_core.cues import CUE_NAMES
+    from footfall_core.pipeline import STRIDE_FIELDS
 
     t0 = sensor.start_us
 
@@ -400,8 +442,8 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         parts = line.split()
         if not parts:
             continue
-        if parts[0] == "S" and len(parts) == 10:
-            strikes.append(_strike_record([int(x) for x in parts[1:]], off, recording.time_of))
+        if parts[0] == "S" and len(parts) == 1 + len(STRIDE_FIELDS):
+            strikes.append(stride_from_record([int(x) for x in parts[1:]], recording.time_of, off))
         elif parts[0] == "I" and len(parts) == 3:
             ics.append({"ic_s": recording.time_of(int(parts[1]) + off),
                         "emitted_s": recording.time_of(int(parts[2]) + off),

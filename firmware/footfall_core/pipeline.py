@@ -1,0 +1,189 @@
+"""StridePipeline: the one path a sample takes, on the pod and on the host.
+
+    sample -> StrideCore (detection, cadence, activity)        per sample
+           -> FootTrajectory (zero-velocity integration)         per sample
+    stride -> StrideSpeed (speed, stride length, distance)       per completed stride
+
+push(t, ax, ay, az, gx, gy, gz) takes one raw sample with its sample counter t (time comes in
+as an argument) and returns the core's event flags. When a stride completes, the pipeline
+adds to the core's stride record what a runner takes home: speed, stride length, the
+distance so far and the activity, in ring arrays indexed like the core's (slot = stride
+number & 7). next_stride() reads them in order: the pod's App, replay, the benches, the VM
+scripts and the virtual pod all read strides through it.
+
+Gaps: when the pod loses samples (FIFO overrun, sensor restart) its counter jumps by the lost
+samples and it calls gap(): the trajectory segment in progress is dropped (its integral
+spans missing motion) and the timing model forgets the previous contact. Replay calls gap()
+at the same points, so both produce the same records.
+
+Speed per stride (the choice made here only): the stride measured by foot-trajectory
+integration when a segment completed since the previous stride, else the timing model of
+footfall_core/speed.py with the core's run/walk decision.
+
+Units: speed_q8 1/256 m/s, stride_cm and distance_cm 0.01 m, activity ACTIVITY_* of
+footfall_core/core.py. Integers only; no allocation per sample or per stride.
+"""
+from array import array
+
+try:
+    from micropython import const
+except ImportError:  # CPython
+    def const(x):
+        return x
+
+from footfall_core.core import (ACTIVITY_RUNNING, EVENT_CALIBRATED, EVENT_STRIDE, STRIDE_RING,
+                                StrideCore)
+from footfall_core.speed import StrideSpeed
+from footfall_core.trajectory import FootTrajectory
+
+_RING_MASK = const(7)
+_NEW_STRIDES = const(6)          # EVENT_STRIDE | EVENT_CALIBRATED: stride records may be new
+
+SPEED_NONE = const(0)            # speed_source values: no estimate
+SPEED_TRAJECTORY = const(1)      # foot-trajectory integration (zero-velocity resets)
+SPEED_TIMING = const(2)          # the timing model (contact length / GCT, walking stride)
+SPEED_SOURCE_NAMES = ("none", "trajectory", "timing")
+
+
+def _whole_hz(rate_chz):
+    """The rate in whole Hz (at least 1) for the trajectory, which runs whole-Hz rates."""
+    hz = rate_chz // 100
+    return hz if hz > 0 else 1
+
+
+class StridePipeline:
+    def __init__(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000, settings=None):
+        """sample_rate_chz: the sample rate in 0.01 Hz (20800 = 208 Hz)."""
+        self.core = StrideCore(sample_rate_chz, accel_range_g, gyro_range_dps, settings)
+        self.settings = self.core.settings
+        self.speed = StrideSpeed(self.settings)
+        self.trajectory = FootTrajectory(_whole_hz(sample_rate_chz), accel_range_g,
+                                         gyro_range_dps)
+        # per-stride results next to the core's ring (slot = stride number & 7)
+        self.speed_q8 = array("l", [0] * STRIDE_RING)       # 1/256 m/s (0 unknown)
+        self.stride_cm = array("l", [0] * STRIDE_RING)      # one foot's stride, cm (-1 unknown)
+        self.distance_cm = array("l", [0] * STRIDE_RING)    # total distance after it, cm
+        self.activity = array("b", [0] * STRIDE_RING)       # ACTIVITY_* after it
+        self.speed_source = array("b", [0] * STRIDE_RING)   # SPEED_*
+        self.timing_q8 = array("l", [0] * STRIDE_RING)      # the timing model's speed, 1/256
+                                                            # m/s (0 none), whichever was used
+        self._reset_counts()
+
+    def _reset_counts(self):
+        self.rate_hz = _whole_hz(self.core.units.rate_chz)   # the trajectory's whole-Hz rate
+        self.derived = 0            # strides whose speed and distance are known
+        self.read = 0               # strides handed out by next_stride()
+        self.missed = 0             # strides overwritten before next_stride() read them
+        self.gaps = 0               # gap() calls
+        self._calibrations = 0      # the core's calibrations the trajectory's axes follow
+        self._segments = self.trajectory.segments
+        self._prev_ic_t = -1        # contact of the previous stride (timing model; -1 none)
+
+    def configure(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000):
+        """A new sensor set-up or detection settings: the core recalibrates, the trajectory
+        waits for new axes, stride numbers start again at 0 (distance is kept)."""
+        self.core.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
+        self.trajectory.configure(_whole_hz(sample_rate_chz), accel_range_g, gyro_range_dps)
+        self.trajectory.ready = False
+        self.speed.configure()
+        self._reset_counts()
+
+    # ---- per sample ----------------------------------------------------------------
+    def push(self, t, ax, ay, az, gx, gy, gz):
+        core = self.core
+        flags = core.push(t, ax, ay, az, gx, gy, gz)
+        if core.calibrations != self._calibrations:     # (re)calibrated: new axes
+            self._calibrations = core.calibrations
+            self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
+        self.trajectory.push(ax, ay, az, gx, gy, gz)
+        if flags & _NEW_STRIDES:
+            while self.derived < core.stride_count:
+                self._derive(self.derived)
+                self.derived += 1
+        return flags
+
+    def gap(self):
+        """Samples were lost before the next push (its t jumps over them)."""
+        self.trajectory.wait_still()
+        self._prev_ic_t = -1
+        self.gaps += 1
+
+    # ---- per stride ----------------------------------------------------------------
+    def _derive(self, k):
+        core = self.core
+        r = k & _RING_MASK
+        rate = self.rate_hz
+        ic_t = core.ic_t[r]
+        gct = core.gct_ms[r]
+        cad = core.cadence_dspm[r]
+        if cad > 0:
+            stride_ms = 1200000 // cad               # 0.1 steps/min (both feet) -> ms per stride
+        elif self._prev_ic_t >= 0 and ic_t > self._prev_ic_t:
+            stride_ms = (ic_t - self._prev_ic_t) * 1000 // rate
+        else:
+            stride_ms = 0
+        self._prev_ic_t = ic_t
+        sp = self.speed
+        tr = self.trajectory
+        running = core.activity == ACTIVITY_RUNNING
+        model = sp.timing_q8(gct, stride_ms, running)
+        self.timing_q8[r] = model * sp.scale // 1000 if model > 0 else 0   # < 2**16 x 2000
+        source = SPEED_NONE
+        if tr.segments != self._segments:            # a stride measured by integration
+            self._segments = tr.segments
+            sp.update_length(tr.stride_cm, tr.stride_samples * 1000 // rate)
+            source = SPEED_TRAJECTORY
+        elif model >= 0:                             # none: the timing model
+            sp.update(gct, stride_ms, running)
+            source = SPEED_TIMING
+        if source == SPEED_NONE:
+            self.speed_q8[r] = 0
+            self.stride_cm[r] = -1
+        else:
+            self.speed_q8[r] = sp.speed_q8
+            self.stride_cm[r] = sp.stride_cm
+        self.speed_source[r] = source
+        self.distance_cm[r] = sp.distance_cm
+        self.activity[r] = core.activity
+
+    def next_stride(self):
+        """The ring slot of the oldest stride not read yet (its number: self.read - 1 after
+        the call), or -1 when none is ready. Records overwritten before they were read are
+        skipped and counted in ``missed``."""
+        n = self.derived
+        k = self.read
+        if k >= n:
+            return -1
+        if n - k > STRIDE_RING:
+            self.missed += n - k - STRIDE_RING
+            k = n - STRIDE_RING
+        self.read = k + 1
+        return k & _RING_MASK
+
+    def record(self, r, out):
+        """Write the stride record in ring slot r, just read by next_stride(), into out (an
+        int array of len(STRIDE_FIELDS), preallocated by the caller): the one record the pod
+        reports, records and sends, and the host decodes (footfall.detector)."""
+        core = self.core
+        out[0] = self.read - 1
+        out[1] = core.ic_t[r]
+        out[2] = core.to_t[r]
+        out[3] = core.gct_ms[r]
+        out[4] = core.swing_ms[r]
+        out[5] = core.angle_ddeg[r]
+        out[6] = core.strike[r]
+        out[7] = core.cadence_dspm[r]
+        out[8] = core.emit_t[r]
+        out[9] = self.activity[r]
+        out[10] = self.speed_q8[r]
+        out[11] = self.stride_cm[r]
+        out[12] = self.distance_cm[r]
+        out[13] = self.speed_source[r]
+        out[14] = self.timing_q8[r]
+
+
+# The fields of record(), in order (units as in StrideCore and above; times are the core's
+# sample counter).
+STRIDE_FIELDS = ("stride", "ic_t", "to_t", "gct_ms", "swing_ms", "angle_ddeg", "strike",
+                 "cadence_dspm", "emit_t", "activity", "speed_q8", "stride_cm", "distance_cm",
+                 "speed_source", "timing_q8")
