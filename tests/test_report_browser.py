@@ -125,8 +125,8 @@ def reports(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def distance_report(tmp_path_factory, reports):
-    """The first run's page as it reads when its strides carry a distance (6 m a stride, so
-    that 3 minutes make a km split): the widest layout, with pace tiles and a pace column."""
+    """The first run's page as it reads with a longer distance (6 m a stride at 3 m/s, so that
+    3 minutes make a km split): the widest layout, with pace tiles and a pace column."""
     from footfall.io import load_recording
     from footfall.replay import replay
     from footfall.report import build_report
@@ -136,8 +136,8 @@ def distance_report(tmp_path_factory, reports):
     rec = load_recording(run)
     settings = Settings()
     strides, ics, activity, core = replay(rec, settings)
-    for s in strides:
-        s["stride_length_m"] = 6.0
+    for k, s in enumerate(strides):
+        s["stride_length_m"], s["speed_mps"], s["distance_m"] = 6.0, 3.0, 6.0 * (k + 1)
     page, _pngs, _captions = build_report(rec, strides, ics, activity, core, settings, run.name,
                                           path=run)
     path = tmp_path_factory.mktemp("distance") / "distance.html"
