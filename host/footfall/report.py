@@ -720,6 +720,7 @@ def _html(title, recording, facts, settings, pngs, captions, cue_note=None, extr
                           "samples")]
     when = _when(facts["start"])
     split_kind = ("per kilometre" if any(r["distance_m"] is not None for r in facts["splits"])
+                  else "by time (the run is under half a kilometre)" if facts["distance_m"]
                   else "by time (the recording carries no distance)")
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
