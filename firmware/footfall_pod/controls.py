@@ -75,7 +75,7 @@ class Button:
 class StatusLed:
     def __init__(self, board, profile):
         self.active_low = profile.get("led_active_low", 0)
-        self.pins = []
+        self.pins = []  # type: list[digitalio.DigitalInOut | None]
         for key in ("led_red", "led_green", "led_blue"):
             name = profile.get(key)
             if name is None:

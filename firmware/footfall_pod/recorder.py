@@ -67,7 +67,7 @@ class Recorder:
     # ---- files -------------------------------------------------------------------------
     def recordings(self):
         """[(path, bytes)] of every recording on the drive, oldest first."""
-        out = []
+        out = []  # type: list[tuple[str, int]]
         try:
             names = sorted(os.listdir(RECORD_DIR))
         except OSError:
@@ -112,7 +112,7 @@ class Recorder:
         if not self._open(t, now_ms):
             return False
         self.active = True
-        self.log("recording to " + self.path)
+        self.log("recording to " + str(self.path))
         return True
 
     def _open(self, t, now_ms):

@@ -104,8 +104,8 @@ def main():
     off = tf.begin_block(events, 0, tf.BLOCK_EVENTS, 0)
     for k in range(tf.MAX_PAYLOAD // tf.EVENT_SIZE):
         off = tf.append_event(events, off, tf.MARK_IC, k, 0)
-    events = bytes(events[:tf.finish_block(events, 0, off)])
-    measure("trace, 1 MB of event blocks", header + events * (MB // len(events)), _parts)
+    block = bytes(events[:tf.finish_block(events, 0, off)])
+    measure("trace, 1 MB of event blocks", header + block * (MB // len(block)), _parts)
     rows = [(1, 2, 3, 4, 5, 6)] * 256
     for lost in (50_000_000, 2**31 - 1 - 512):
         crafted = header + _blocks(0, rows) + _gap(256, lost) + _blocks(256 + lost, rows)

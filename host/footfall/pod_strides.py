@@ -83,7 +83,9 @@ def pod_strides(recording, settings=None):
             flags = core.push(t, ax, ay, az, gx, gy, gz)
             if core.calibrations != cal:
                 cal = core.calibrations
-                traj.set_axes(core.mount.axis, core.mount.gravity)
+                mount = core.mount
+                assert mount is not None  # a calibration is a mount solve
+                traj.set_axes(mount.axis, mount.gravity)
             traj.push(ax, ay, az, gx, gy, gz)
             if flags & (fc.EVENT_STRIDE | fc.EVENT_CALIBRATED):
                 while seen < core.stride_count:

@@ -65,7 +65,7 @@ class Recording:
     skipped_bytes: int = 0              # bytes a reader could not decode (damage, truncated tail)
     # The recording's own clock: seconds of each row of raw (float64, shape (N,); the rows of
     # a gap interpolated between its neighbours), or None for rows uniform at sample_rate_hz.
-    time_s: np.ndarray = None
+    time_s: np.ndarray | None = None
 
     def __post_init__(self):
         if self.time_s is not None:
@@ -99,15 +99,15 @@ class Recording:
         if np.ndim(sample_index) == 0:
             if self.time_s is None:
                 return float(sample_index / self.sample_rate_hz)
-            return float(self._clock(np.asarray(sample_index, dtype=np.float64)))
+            return float(self._clock(self.time_s, np.asarray(sample_index, dtype=np.float64)))
         index = np.asarray(sample_index, dtype=np.float64)
         if self.time_s is None:
             return index / self.sample_rate_hz
-        return self._clock(index)
+        return self._clock(self.time_s, index)
 
-    def _clock(self, index):
-        """time_of() with a clock: index (float64 array or 0-d) -> seconds from row 0."""
-        t = self.time_s
+    def _clock(self, t, index):
+        """time_of() with the clock t (time_s): index (float64 array or 0-d) -> seconds from
+        row 0."""
         last = len(t) - 1
         known = np.isfinite(index)
         if not np.all(known):

@@ -54,6 +54,8 @@ ON_BOARD = (
 def load_profiles(boards_py):
     """The PROFILES tuple of a boards.py, loaded from its path (no package needed)."""
     spec = importlib.util.spec_from_file_location("_footfall_boards", boards_py)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{boards_py}: not a loadable Python file")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.PROFILES
@@ -218,7 +220,7 @@ def render_svg(profile, definitions=None):
          [("3V3", "VIN"), ("GND", "GND")]),
     )
     px, pw = 110, 250
-    used = {"3V3": [], "GND": []}
+    used: dict[str, list[int]] = {"3V3": [], "GND": []}
     for name, dashed, signals, supplies in parts:
         signals = [(pad, label) for pad, label in signals if pad is not None]
         if not signals:

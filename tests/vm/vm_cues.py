@@ -219,8 +219,8 @@ def _vm_bench():
 
     import micropython
 
-    n = int(VM_ARGS.get("n", "100000"))        # noqa: F821 (set by run.mjs)
-    reps = int(VM_ARGS.get("reps", "3"))       # noqa: F821
+    n = int(VM_ARGS.get("n", "100000"))  # set by run.mjs
+    reps = int(VM_ARGS.get("reps", "3"))
     import gc
 
     from vmlib import list_cost
@@ -258,7 +258,7 @@ def _vm_bench():
 
 
 try:
-    _MODE = VM_ARGS.get("mode", "session")   # noqa: F821 (set by run.mjs on the VM)
+    _MODE = VM_ARGS.get("mode", "session")  # set by run.mjs on the VM
 except NameError:                            # imported by the CPython tests
     _MODE = None
 if _MODE == "session":

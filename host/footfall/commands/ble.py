@@ -98,7 +98,7 @@ async def _push(fc, changes, path):
     for name in missing:
         print("%s: the pod has no setting %s (older firmware?)" % (path, name), file=sys.stderr)
     todo = sorted(n for n in changes if n in current and current[n][0] != changes[n])
-    refused = {}
+    refused: dict[str, tuple] = {}
     for _pass in range(2):          # ordered pairs (k <= n, low < high) may need a 2nd pass
         refused = {}
         for name in todo:

@@ -56,7 +56,7 @@ def load(path, sample_rate_hz=208, seed=0):
         if p.stem[-4:-1] == "_f_":
             p = p.with_name(p.stem[:-4] + ".tsv")
         files = [p]
-    out = []
+    out: list = []
     for f in files:
         out.extend(load_trial(f, sample_rate_hz, seed + len(out)))
     return out

@@ -43,7 +43,7 @@ def is_fukuchi_file(path):
 
 def trials_in(folder):
     """Trial keys (subject, 'runT25') -> {'txt': (markers, forces) or 'c3d': path}."""
-    trials = {}
+    trials: dict[tuple[str, str], dict] = {}
     for p in sorted(Path(folder).iterdir()):
         m = _TRIAL.match(p.name)
         if not m:
@@ -71,7 +71,7 @@ def load(path, sample_rate_hz=208, seed=0):
         if p.suffix.lower() == ".c3d":
             trials[key] = {"c3d": p}
     info = _read_info(folder / "RBDSinfo.txt")
-    out = []
+    out: list = []
     for (subject, trial), files in sorted(trials.items()):
         if "markers" in files and "forces" in files:
             t, markers = _read_marker_txt(files["markers"])
@@ -86,7 +86,10 @@ def load(path, sample_rate_hz=208, seed=0):
                              "no matching %s file for this trial" % missing)
         feet = {side: _foot_points(markers, pre, src) for side, pre in _FOOT.items()}
         static = _static_pitch(folder, subject)
-        speed = int(re.search(r"T(\d+)", trial).group(1)) / 10.0
+        speed_match = re.search(r"T(\d+)", trial)
+        if speed_match is None:
+            raise InputError(src, "no speed (T<dm/s>) in the trial name")
+        speed = int(speed_match.group(1)) / 10.0
         labels = info.get(subject, {})
         meta = {side: labels.get("%sFSI%s" % (side[0].upper(), trial[-2:]))
                 for side in ("right", "left")}

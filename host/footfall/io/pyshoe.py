@@ -182,7 +182,7 @@ def pyshoe_reference_stance(recording, v_low=None, v_high=None, min_swing_s=0.1,
     onsets, ends = [], []
     last_onset = -np.inf
     for k, stop in enumerate(stops):
-        limit = min(n, stop + max_fall)
+        limit = min(n, int(stop) + max_fall)
         i = stop
         while i < limit and valid[i] and speed[i] >= v_low:
             i += 1
