@@ -35,8 +35,8 @@ def openscad(tmp_path, part, variant="lace", nudge=(0, 0, 0)):
     log = proc.stdout + proc.stderr
     assert "ERROR" not in log, log
     assert "WARNING" not in log, log
-    dims = {k: float(v) for k, v in re.findall(r"(\w+) = ([-\d.]+)", log.split("FOOTFALL_ENCLOSURE", 1)[1]
-                                                                      .split("\n", 1)[0])}
+    echo = log.split("FOOTFALL_ENCLOSURE", 1)[1].split("\n", 1)[0]
+    dims = {k: float(v) for k, v in re.findall(r"(\w+) = ([-\d.]+)", echo)}
     if EMPTY in log:
         assert proc.returncode != 0 and not out.exists()
         return None, dims, log

@@ -133,7 +133,8 @@ class MountCalibration:
         if self.count < cap:
             self.count += 1
         if abs(gx) + abs(gy) + abs(gz) > motion_lsb:
-            x = (gx + 32) >> 6   # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
+            # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
+            x = (gx + 32) >> 6
             y = (gy + 32) >> 6
             z = (gz + 32) >> 6
             m = self._acc

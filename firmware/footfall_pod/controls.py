@@ -62,7 +62,8 @@ class Button:
                 self.presses += 1
                 return PRESS_SHORT
             return PRESS_NONE
-        if self._down and not self._long_sent and ticks_diff(now_ms, self._down_ms) >= self.long_press_ms:
+        if (self._down and not self._long_sent
+                and ticks_diff(now_ms, self._down_ms) >= self.long_press_ms):
             self._long_sent = True
             self.presses += 1
             return PRESS_LONG

@@ -361,7 +361,8 @@ def sim_ble_json(listener, to_s):
                            "rsc": [], "strides": [], "cues": []}
     if listener is None:
         return out
-    decoders = {"0x2a53": ("rsc", rsc_to_dict), bf.FOOTFALL_STRIDE_UUID: ("strides", stride_to_dict),
+    decoders = {"0x2a53": ("rsc", rsc_to_dict),
+                bf.FOOTFALL_STRIDE_UUID: ("strides", stride_to_dict),
                 bf.FOOTFALL_EVENT_UUID: ("cues", event_to_dict)}
     for t, uuid, data in listener.log:
         if uuid in decoders:

@@ -4,9 +4,9 @@ Inputs are the runs as the pod saw them (:mod:`footfall.pod_strides`): running s
 (the core's activity), with the cadence and strike class the core measured.
 
 Metronome (goal "cadence"): the target is the measured running cadence (median) raised by
-``step_percent`` (a whole percent, default 8 %). Step-rate retraining studies raised cadence by 5-10 %:
-Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296) measured lower hip and knee loading at
-+5 % and +10 %; Willy et al. 2016 (Scand J Med Sci Sports 26:197) retrained runners with a
+``step_percent`` (a whole percent, default 8 %). Step-rate retraining studies raised cadence by
+5-10 %: Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296) measured lower hip and knee loading
+at +5 % and +10 %; Willy et al. 2016 (Scand J Med Sci Sports 26:197) retrained runners with a
 +7.5 % cue. The step is introduced gradually: the ramp starts from the cadence the pod
 measures on the day and rises ``step_percent`` over ``ramp_minutes`` (then holds), so
 ``metronome_spm`` (the tempo before the cadence is known) is the target.

@@ -321,7 +321,8 @@ def importance(study):
 def importance_text(result):
     """The importance file written beside the settings: one `setting share` line each."""
     imp = result.get("importance") or {}
-    lines = ["# Which detection settings matter: Optuna PED-ANOVA importance (best quarter of the trials) in "
+    lines = ["# Which detection settings matter: Optuna PED-ANOVA importance "
+             "(best quarter of the trials) in "
              f"the study on every recording ({result.get('studies', ['?'])[-1]}, "
              f"{result.get('storage', '?')}); shares sum to 1"]
     if not imp:

@@ -1,4 +1,5 @@
-"""A recording as the host sees it: raw int16 six-axis samples, exactly what the pod's core receives.
+"""A recording as the host sees it: raw int16 six-axis samples, exactly what the pod's core
+receives.
 
 Every reader (binary trace, CSV, PyShoe .mat, ...) returns a :class:`Recording`; every tool
 (replay, evaluate, export) takes one. Physical inputs are quantised once, here, to the raw
@@ -191,7 +192,8 @@ class Recording:
     @classmethod
     def from_physical(cls, path, sample_rate_hz, accel_g, gyro_dps, accel_range_g=16,
                       gyro_range_dps=2000, **kw):
-        """Quantise physical samples (g, deg/s; sensor axes) to raw int16, saturating like the chip."""
+        """Quantise physical samples (g, deg/s; sensor axes) to raw int16, saturating like the
+        chip."""
         raw = quantise_samples(accel_g, gyro_dps, accel_range_g, gyro_range_dps)
         return cls(path=str(path), sample_rate_hz=nominal_rate(sample_rate_hz), raw=raw,
                    accel_range_g=int(accel_range_g), gyro_range_dps=int(gyro_range_dps), **kw)

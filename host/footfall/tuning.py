@@ -27,8 +27,8 @@ the coordinate descent.
 :func:`tune` searches with Optuna (:mod:`footfall.optuna_tuning`) unless told
 ``search="coordinate"``; the coordinate descent below is kept so ``make bench`` can compare.
 
-Coordinate search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``: for
-each setting in turn try the current value +- its step (kept inside the search range and
+Coordinate search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``:
+for each setting in turn try the current value +- its step (kept inside the search range and
 DEFAULTS' limits), and move to the best one that raises the objective by at least
 ``MIN_GAIN`` (0.001) without lowering any training dataset's term by more than ``MAX_HARM``
 (0.002): a change that buys one dataset's accuracy with another's is not taken, because the

@@ -93,4 +93,5 @@ if have_input:
     micropython.heap_unlock()
     delta = gc.mem_alloc() - a0
     print(json.dumps({"trajectory": 1, "alloc_bytes": delta,
-                      "segments": [[seg[3 * j], seg[3 * j + 1], seg[3 * j + 2]] for j in range(ns)]}))
+                      "segments": [[seg[3 * j], seg[3 * j + 1], seg[3 * j + 2]]
+                                   for j in range(ns)]}))

@@ -47,7 +47,8 @@ def new_log():
 
 def run_session(engine, sched, log, st):
     """Drive engine + sched through the scripted session. st: array('l', 4) = [events
-    logged, loop passes, LCG state, request flags]. Allocation-free (small ints, preallocated log)."""
+    logged, loop passes, LCG state, request flags]. Allocation-free (small ints, preallocated
+    log)."""
     t0 = START_TICKS
     el = 0                                # ms since start (never wraps: < 2**21)
     next_stride = 1500

@@ -125,7 +125,8 @@ def run_mode(args):
         await _pair(fc.client)
         status, mode, target, error = await fc.set_mode(bf.MODE_NAMES.index(args.mode), args.spm)
         if status != bf.STATUS_OK:
-            raise InputError(args.address or "pod", "mode refused: %s" % (error or bf.STATUS_NAMES[status]))
+            raise InputError(args.address or "pod",
+                             "mode refused: %s" % (error or bf.STATUS_NAMES[status]))
         print("mode %s, target %d spm" % (bf.MODE_NAMES[mode], target))
         return 0
     return ble_session(args.address, go)

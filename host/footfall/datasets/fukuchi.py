@@ -3,8 +3,9 @@
 Files: ``RBDSnnnrunTxxmarkers.txt`` (150 Hz, mm, tab-separated, Y up, X forward, Z right) with
 ``RBDSnnnrunTxxforces.txt`` (300 Hz; ``Time`` is a 1-based sample index; ``Fy`` vertical, N),
 or the same trial as ``RBDSnnnrunTxx.c3d`` (read with the PyPI ``c3d`` package: points in mm,
-the same lab frame, Y up; analog force channels F1X..M1Z at 300 Hz, force-platform type 4, so forces = CAL_MATRIX
-x channel values; the plate's vertical force is -F1Z). ``RBDSnnnstatic.txt``/``.c3d``: quiet
+the same lab frame, Y up; analog force channels F1X..M1Z at 300 Hz, force-platform type 4, so forces
+= CAL_MATRIX x channel values; the plate's vertical force is -F1Z). ``RBDSnnnstatic.txt``/``.c3d``:
+quiet
 standing. ``RBDSinfo.txt``: metadata, incl. strike labels ``RFSI25/35/45`` and ``LFSI..``.
 Speed: ``T25`` = 2.5 m/s, ``T35`` = 3.5 m/s, ``T45`` = 4.5 m/s (belt speed, from the name).
 

@@ -57,7 +57,8 @@ _SLOTS = ("time", "ax", "ay", "az", "gx", "gy", "gz")
 
 
 def read_csv(path, sample_rate_hz=None):
-    """Read a CSV recording into a :class:`Recording` (``sample_rate_hz`` overrides the estimate)."""
+    """Read a CSV recording into a :class:`Recording` (``sample_rate_hz`` overrides the
+    estimate)."""
     path = str(path)
     raw_bytes = read_input_bytes(path)
     try:

@@ -22,8 +22,9 @@ differs from the current header), and a recording whose hole is too long to fill
 MAX_GAP_S, or more filler rows than the file could hold samples plus MAX_GAP_S): the samples
 after it are a part of their own, its start time moved on by the hole when it is known.
 
-Work is bounded whatever the file claims: at most MAX_PARTS recordings are read; filler rows never exceed the samples the file's
-size could hold plus MAX_GAP_S of samples; markers are kept up to one per MARKERS_PER_SAMPLES
+Work is bounded whatever the file claims: at most MAX_PARTS recordings are read; filler rows never
+exceed the samples the file's size could hold plus MAX_GAP_S of samples; markers are kept up to one
+per MARKERS_PER_SAMPLES
 samples the file could hold (plus MARKERS_FREE); candidate blocks are found by cheap vectorised
 checks (sync, type, reserved byte, length) before any CRC, the CRC runs in C
 (``binascii.crc_hqx`` = CRC-16/CCITT-FALSE with init 0xFFFF), and the bytes spent on
