@@ -439,7 +439,9 @@ class CueEngine:
         elif mode == MODE_ALERTS and activity >= self._min_activity:
             self._update_alerts(dt, strike, cadence, _clamp(angle_ddeg, -1800, 1800))
 
-    def _update_alerts(self, dt, strike, cadence, angle):
+    # Runs once per stride for all four alerts; kept in one body on purpose: each call costs on
+    # the MicroPython VM, whose per-sample budget is at its limit.
+    def _update_alerts(self, dt, strike, cadence, angle):  # noqa: C901
         chosen = -1
         for a in range(_ALERTS):
             act = self._active[a]

@@ -258,6 +258,11 @@ class MountCalibration:
             return 0
         # a pass is complete
         self._acc[_PART] = 0
+        return self._end_pass(ph)
+
+    def _end_pass(self, ph):
+        """After a whole pass of phase ph over the buffer: start the next pass (or phase), or
+        end the solve. Returns what solve_step returns (once per pass, not per step)."""
         if ph == _S_PEAK:
             self._start_gravity(_S_GRAVITY_EIGHTH)
         elif ph == _S_GRAVITY_EIGHTH or ph == _S_GRAVITY_QUARTER:
