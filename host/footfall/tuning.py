@@ -354,6 +354,19 @@ class Evaluator:
 
 # ---- the whole run ---------------------------------------------------------------------------
 
+def _round_proposals(active, per_search_budget):
+    """{id(search): candidates} of this round; a search whose candidates would take it past
+    per_search_budget stops (done) where it is instead."""
+    props = {}
+    for s in active:
+        cands = s.proposals()
+        if per_search_budget is not None and s.tried + len(cands) > per_search_budget:
+            s.done = True           # its budget is spent: stop where it is
+            continue
+        props[id(s)] = cands
+    return props
+
+
 def run_searches(searches, ev, datasets, timing, budget=None, per_search_budget=None,
                  time_limit_s=None, clock=time.monotonic, progress=None):
     """Advance coordinate searches in lockstep until all are done or a limit is hit; returns
@@ -383,13 +396,7 @@ def run_searches(searches, ev, datasets, timing, budget=None, per_search_budget=
         active = [s for s in searches if not s.done]
         if not active:
             break
-        props = {}
-        for s in active:
-            cands = s.proposals()
-            if per_search_budget is not None and s.tried + len(cands) > per_search_budget:
-                s.done = True           # its budget is spent: stop where it is
-                continue
-            props[id(s)] = cands
+        props = _round_proposals(active, per_search_budget)
         active = [s for s in active if id(s) in props]
         if not active:
             stopped = "budget"
