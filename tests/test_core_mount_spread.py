@@ -49,7 +49,8 @@ def test_no_push_carries_a_whole_solve(rec, monkeypatch):
 
 def test_spread_solve_equals_solving_at_once(rec, monkeypatch):
     spread = replay(rec)
-    spread_mount = (list(spread[3].mount.axis), list(spread[3].mount.gravity), spread[3].calibrations)
+    spread_mount = (list(spread[3].mount.axis), list(spread[3].mount.gravity),
+                    spread[3].calibrations)
     orig = MountCalibration.solve_step
 
     def at_once(self, samples):

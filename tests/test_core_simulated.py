@@ -57,8 +57,8 @@ def test_standing_walking_in_place_and_noise_give_no_strides():
     ("forefoot", 3.2, 7, 2), ("forefoot", 3.5, 5, 2), ("forefoot", 4.5, 3, 2),
 ])
 def test_strike_class_follows_the_landing(strike, speed, seed, expected):
-    rec = simulate([GaitSegment("stand", 3), GaitSegment("run", 30, speed_mps=speed, strike=strike)],
-                   seed=seed)
+    rec = simulate([GaitSegment("stand", 3),
+                    GaitSegment("run", 30, speed_mps=speed, strike=strike)], seed=seed)
     tp, fp, fn, strides, _ = _score(rec)
     assert tp >= 0.9 * len(rec.reference["ic_s"]) and fp <= 1      # the right landings
     classes = [s[5] for s in strides]

@@ -108,7 +108,8 @@ def _check(text):
 
 
 @pytest.mark.parametrize("make,problem", [
-    (lambda: CANONICAL_HEADER + "\n" + "\n" * 2_000_000 + "0,0,0,1,0,0,0\n0.01,0,0,1,0,0,0\n", None),
+    (lambda: (CANONICAL_HEADER + "\n" + "\n" * 2_000_000
+              + "0,0,0,1,0,0,0\n0.01,0,0,1,0,0,0\n"), None),
     (lambda: CANONICAL_HEADER + "\n0," + "1," * 1_000_000 + "\n", "wrong column count on line 2"),
     (lambda: "a," * 1_000_000 + "\n", "header on line 1 is"),
 ])

@@ -119,7 +119,8 @@ def test_beat_grid_float_reference_bound_on_odd_cadences():
         e._target_dspm = c               # a 0.1 spm tempo (the ramp produces such tempos)
         e.set_mode(C.MODE_METRONOME, 0)
         beats = run_beats(e, 0, 30 * 60000)
-        err = [abs(t - (C.METRONOME_START_MS + n * 60000.0 / (c / 10.0))) for n, (t, _) in enumerate(beats)]
+        err = [abs(t - (C.METRONOME_START_MS + n * 60000.0 / (c / 10.0)))
+               for n, (t, _) in enumerate(beats)]
         assert max(err) <= 0.5 + 1e-6, c
         assert len(beats) > 2500
 
@@ -434,7 +435,8 @@ def test_one_alert_per_stride_and_a_gap_between_alerts():
 
 def lapses(period_s, lapse_s):
     """Rearfoot for lapse_s at the end of every period_s, midfoot otherwise."""
-    return lambda el: fc.STRIKE_REARFOOT if (el // 1000) % period_s >= period_s - lapse_s else fc.STRIKE_MIDFOOT
+    return lambda el: (fc.STRIKE_REARFOOT if (el // 1000) % period_s >= period_s - lapse_s
+                       else fc.STRIKE_MIDFOOT)
 
 
 def test_faded_feedback_cues_less_under_compliance_and_recovers_on_relapse():
@@ -502,7 +504,8 @@ def test_alerts_work_across_the_wrap():
     start = WRAP - 30000
     e = CueEngine(settings(alert_spacing_s=10, fade_max_doublings=0))
     e.set_mode(C.MODE_ALERTS, start)
-    times = [t for t, _ in alert_cues(stride_clock(e, start, 120000, 1700, strike=fc.STRIKE_REARFOOT))]
+    log = stride_clock(e, start, 120000, 1700, strike=fc.STRIKE_REARFOOT)
+    times = [t for t, _ in alert_cues(log)]
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert len(times) == 11 and min(gaps) >= 10000 and max(gaps) <= 10700
 
@@ -527,7 +530,8 @@ def test_hostile_stride_values_never_raise_and_state_stays_small():
     for i in range(20000):
         if i % 5000 == 0:
             e.set_mode((i // 5000) % 3, now)
-        vals = [rng.choice(big) if rng.random() < 0.3 else rng.randrange(-100, 3000) for _ in range(5)]
+        vals = [rng.choice(big) if rng.random() < 0.3 else rng.randrange(-100, 3000)
+                for _ in range(5)]
         e.on_stride(now, *vals)
         for k in drain(e, now):
             sched.start(k, now)
@@ -560,7 +564,8 @@ def test_cue_settings_exist_with_sane_ranges():
 
 @pytest.mark.parametrize("name,value,expect", [
     ("metronome_spm", 99, "outside"), ("metronome_spm", 241, "outside"),
-    ("metronome_spm", 170.5, "expected an integer"), ("metronome_accent", True, "expected an integer"),
+    ("metronome_spm", 170.5, "expected an integer"),
+    ("metronome_accent", True, "expected an integer"),
     ("ramp_percent", -1, "outside"), ("ramp_minutes", 61, "outside"),
     ("heel_alert_n", 17, "outside"), ("heel_alert_n", 6, "at least heel_alert_k"),
     ("heel_alert_k", 11, "at most heel_alert_n"), ("heel_alert_k", 3, "above heel_clear_k"),

@@ -36,7 +36,8 @@ def _synthetic_trial(duration=6.0, rate=150.0):
         on = np.zeros_like(t, dtype=bool)
         for a, b in zip(ic, to):
             on |= (t >= a) & (t <= b)
-        height = np.where(on, 0.05, 0.05 + 0.08 * np.sin(np.pi * ((t - phase) % STRIDE_S) / STRIDE_S) ** 2 + 0.02)
+        swing = 0.08 * np.sin(np.pi * ((t - phase) % STRIDE_S) / STRIDE_S) ** 2
+        height = np.where(on, 0.05, 0.05 + swing + 0.02)
         th = np.radians(_pitch_deg(t, phase))
         heel = np.stack([0.3 * np.sin(2 * np.pi * t / STRIDE_S), height, np.full_like(t, lat)], 1)
         fore = heel + 0.18 * np.stack([np.cos(th), np.sin(th), np.zeros_like(t)], 1)
@@ -79,7 +80,8 @@ def _write_fukuchi(folder, duration=6.0):
     np.savetxt(folder / "RBDS001static.txt", static, delimiter="\t", header=header,
                comments="", fmt="%.4f")
     tf, f, crossings = _force(duration, truth)
-    fdata = np.column_stack([np.arange(1, len(tf) + 1), f * 0, f, f * 0, f * 0, f * 0, f * 0, f * 0])
+    fdata = np.column_stack([np.arange(1, len(tf) + 1), f * 0, f,
+                             f * 0, f * 0, f * 0, f * 0, f * 0])
     np.savetxt(folder / "RBDS001runT25forces.txt", fdata, delimiter="\t",
                header="Time\tFx\tFy\tFz\tCOPx\tCOPy\tCOPz\tTy", comments="", fmt="%.3f")
     (folder / "RBDSinfo.txt").write_text("Subject\tFileName\tRFSI25\tLFSI25\n"
@@ -188,7 +190,8 @@ def test_ipol_lost_packets_keep_the_packet_time_base(tmp_path):
              "PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\tGyr_Y\tGyr_Z\tMag_X\tMag_Y\tMag_Z"]
     lines += ["%d.0\t0\t0\t9.80665\t0\t%f\t0\t0\t0\t0" % (i, math.radians(10.0 * i)) for i in rows]
     (tmp_path / "1-1_lf.txt").write_text("\n".join(lines) + "\n")
-    (tmp_path / "1-1.json").write_text(json.dumps({"LeftFootEvents": [[2, 12]], "RightFootEvents": []}))
+    events = {"LeftFootEvents": [[2, 12]], "RightFootEvents": []}
+    (tmp_path / "1-1.json").write_text(json.dumps(events))
     rec = load_dataset(tmp_path / "1-1_lf.txt", cache=False)[0]
     assert len(rec) == 20 and rec.gaps == [(5, 3)]
     np.testing.assert_allclose(rec.gyro_dps()[:, 1], 10.0 * np.arange(20), atol=0.07)

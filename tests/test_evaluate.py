@@ -20,13 +20,17 @@ def _rec(ref, n=2000, rate=200):
 
 def test_matching_span_and_stride_metrics_exact():
     ref = {"dataset": "fukuchi-rbds", "activity": "running", "subject": "s",
-           "ic_s": np.array([1.0, 2.0, 3.0, 4.0, 9.5]), "to_s": np.array([1.25, 2.25, 3.25, 4.25, 9.75]),
+           "ic_s": np.array([1.0, 2.0, 3.0, 4.0, 9.5]),
+           "to_s": np.array([1.25, 2.25, 3.25, 4.25, 9.75]),
            "strike_angle_deg": np.array([10.0, 0.0, -5.0, 10.0, 0.0]),
            "strike": ["rearfoot", "midfoot", "forefoot", "rearfoot", "midfoot"],
            "valid_span_s": (0.0, 8.0)}
-    strides = [dict(ic_s=1.01, to_s=1.27, strike_angle_deg=12.0, strike="rearfoot", cadence_spm=None),
-               dict(ic_s=1.98, to_s=2.25, strike_angle_deg=3.0, strike="midfoot", cadence_spm=None),
-               dict(ic_s=3.2, to_s=3.3, strike_angle_deg=0.0, strike="midfoot", cadence_spm=None)]
+    strides = [dict(ic_s=1.01, to_s=1.27, strike_angle_deg=12.0, strike="rearfoot",
+                    cadence_spm=None),
+               dict(ic_s=1.98, to_s=2.25, strike_angle_deg=3.0, strike="midfoot",
+                    cadence_spm=None),
+               dict(ic_s=3.2, to_s=3.3, strike_angle_deg=0.0, strike="midfoot",
+                    cadence_spm=None)]
     # 3.2 is outside +-50 ms (a miss and a false alarm); 5.5 is a false alarm; 9.0 is outside
     # the valid span and unmatched: not counted; 4.0 is missed.
     det = Detection(ic_s=np.array([1.01, 1.98, 3.2, 5.5, 9.0]),

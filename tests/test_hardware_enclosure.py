@@ -35,8 +35,8 @@ def openscad(tmp_path, part, variant="lace", nudge=(0, 0, 0)):
     log = proc.stdout + proc.stderr
     assert "ERROR" not in log, log
     assert "WARNING" not in log, log
-    dims = {k: float(v) for k, v in re.findall(r"(\w+) = ([-\d.]+)", log.split("FOOTFALL_ENCLOSURE", 1)[1]
-                                                                      .split("\n", 1)[0])}
+    echo = log.split("FOOTFALL_ENCLOSURE", 1)[1].split("\n", 1)[0]
+    dims = {k: float(v) for k, v in re.findall(r"(\w+) = ([-\d.]+)", echo)}
     if EMPTY in log:
         assert proc.returncode != 0 and not out.exists()
         return None, dims, log
@@ -56,7 +56,7 @@ def stl_bounds(path):
 def test_base_renders_to_its_outer_size(tmp_path, variant):
     stl, d, _ = openscad(tmp_path, "base", variant)
     lo, hi = stl_bounds(stl)
-    size = [h - l for l, h in zip(lo, hi)]
+    size = [high - low for low, high in zip(lo, hi)]
     assert size[0] == pytest.approx(d["outer_l"], abs=0.01)
     if variant == "lace":
         assert size[1] > d["outer_w"] + 8          # the lace ears stick out on both sides

@@ -49,7 +49,8 @@ def test_no_two_functions_share_a_pin_except_one_i2c_bus():
             users.setdefault(pins[name], []).append(key)
         for port_pin, keys in users.items():
             bus = {k.split("_")[-1] for k in keys}
-            assert len(keys) == 1 or bus in ({"scl"}, {"sda"}), (profile["board_id"], port_pin, keys)
+            assert len(keys) == 1 or bus in ({"scl"}, {"sda"}), \
+                (profile["board_id"], port_pin, keys)
 
 
 def test_readme_table_is_rendered_from_boards_py():

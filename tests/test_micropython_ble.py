@@ -1,9 +1,5 @@
 """The per-stride BLE path on the real MicroPython VM: the speed model and the RSC / stride /
 cue-event packers allocate nothing (heap-locked), and their bytes equal CPython's."""
-import importlib.util
-
-import pytest
-
 from tests.test_micropython import run_vm  # noqa: F401  (also brings its skip and VM check)
 from tests.test_micropython import pytestmark, _vm_installed  # noqa: F401
 

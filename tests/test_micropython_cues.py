@@ -12,7 +12,8 @@ from tests.test_cues import cpython_session
 from tests.test_micropython import heap_locked_summary, run_vm
 
 pytestmark = pytest.mark.skipif(os.environ.get("FOOTFALL_VM") != "1",
-                                reason="MicroPython VM tests run with `make micropython` (FOOTFALL_VM=1)")
+                                reason="MicroPython VM tests run with `make micropython` "
+                                       "(FOOTFALL_VM=1)")
 
 
 def test_vm_session_is_allocation_free_and_identical_to_cpython():

@@ -105,7 +105,8 @@ BAD_CSV = [
      "duplicated time on line 4"),
     (csv_text([[0, 0, 0, 1, 0, 0, 0]]), "too few samples (1;"),
     (CANONICAL_HEADER + "\n", "too few samples (0;"),
-    (csv_text([[0, 0, 0, 1, 0, 0, 0], [5, 0, 0, 1, 0, 0, 0]]), "sample rate 0.2 Hz is outside 50-1000 Hz"),
+    (csv_text([[0, 0, 0, 1, 0, 0, 0], [5, 0, 0, 1, 0, 0, 0]]),
+     "sample rate 0.2 Hz is outside 50-1000 Hz"),
 ]
 
 

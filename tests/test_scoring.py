@@ -82,7 +82,8 @@ def test_error_stats_exact():
 # ---- the windows table -----------------------------------------------------------------------
 
 def test_reference_kinds_and_windows():
-    assert windows.reference_kind({"method": "force plate (single treadmill plate)"}) == "force plate"
+    single_plate = {"method": "force plate (single treadmill plate)"}
+    assert windows.reference_kind(single_plate) == "force plate"
     assert windows.reference_kind({"method": "force (instrumented treadmill ...)"}) == "force plate"
     assert windows.reference_kind({"method": "Vicon position of the IMU"}) == "vicon onset"
     assert windows.reference_kind({"method": "annotated swing intervals"}) == "annotations"

@@ -119,8 +119,10 @@ def test_every_line_carries_meaning_unit_and_range():
 
 def test_units_come_from_the_names():
     docs = {d.name: d for d in setting_docs()}
-    assert docs["landing_timeout_ms"].unit == "ms" and docs["swing_threshold_dps"].unit == "degrees/s"
-    assert docs["rearfoot_above_ddeg"].unit == "0.1 degree" and docs["ic_tap_on"].unit == "0 off, 1 on"
+    assert docs["landing_timeout_ms"].unit == "ms"
+    assert docs["swing_threshold_dps"].unit == "degrees/s"
+    assert docs["rearfoot_above_ddeg"].unit == "0.1 degree"
+    assert docs["ic_tap_on"].unit == "0 off, 1 on"
 
 
 def test_settings_reference_doc_is_generated():

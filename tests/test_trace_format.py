@@ -40,7 +40,8 @@ def make_recording(n=500, seed=0, **kw):
 
 
 def blocks_of(data):
-    """[(offset, block_type, first_index, payload_offset, payload_len, next_offset)] of intact data."""
+    """[(offset, block_type, first_index, payload_offset, payload_len, next_offset)] of intact
+    data."""
     out, pos = [], tf.unpack_header(data)[1]
     while pos < len(data):
         btype, first, poff, plen, nxt = tf.parse_block(data, pos)

@@ -66,7 +66,8 @@ def changed(demo, tmp_path_factory):
             c.write(bf.FOOTFALL_SECURE_UUID, set_request(seq, name, value))
 
     out = run(demo, flash_dir=flash, probe=(0.5, phone), detail=True,
-              settings_text="cue_mode_at_boot = 1\nmetronome_spm = 170\nCIRCUITPY_BLE_NAME = \"x\"\n")
+              settings_text="cue_mode_at_boot = 1\nmetronome_spm = 170\n"
+                            "CIRCUITPY_BLE_NAME = \"x\"\n")
     return out, flash, seen
 
 

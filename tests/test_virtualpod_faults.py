@@ -46,7 +46,8 @@ def index_errors(file_rec, truth, start_index=0):
         want = a + start_index
         for d in range(-60, 61):
             k = want + d
-            if 0 <= k and k + len(block) <= len(truth.raw) and np.array_equal(truth.raw[k:k + len(block)], block):
+            if (0 <= k and k + len(block) <= len(truth.raw)
+                    and np.array_equal(truth.raw[k:k + len(block)], block)):
                 errors.append(-d)
                 break
         else:

@@ -113,7 +113,8 @@ def unpack_rsc(data):
     flags = data[0]
     need = 4 + (2 if flags & RSC_FLAG_STRIDE else 0) + (4 if flags & RSC_FLAG_DISTANCE else 0)
     if len(data) < need:
-        raise ValueError("RSC measurement flags 0x%02x need %d bytes, got %d" % (flags, need, len(data)))
+        raise ValueError("RSC measurement flags 0x%02x need %d bytes, got %d"
+                         % (flags, need, len(data)))
     speed_q8, cadence = struct.unpack_from("<HB", data, 1)
     n = 4
     stride_cm = -1

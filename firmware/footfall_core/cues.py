@@ -114,7 +114,8 @@ _PENDING_ORDER = (CUE_ERROR, CUE_RECORD_STOP, CUE_RECORD_START, CUE_MODE_QUIET,
                   CUE_MODE_METRONOME, CUE_MODE_ALERTS, CUE_HEEL_STRIKE, CUE_CADENCE_LOW,
                   CUE_CADENCE_HIGH, CUE_OVERSTRIDE, CUE_ACCENT, CUE_BEAT)
 _ALERT_BITS = const(0x78)          # 1 << CUE_HEEL_STRIKE .. 1 << CUE_OVERSTRIDE
-_MODE_BITS = const(0x1880)         # 1 << CUE_MODE_QUIET | 1 << CUE_MODE_METRONOME | 1 << CUE_MODE_ALERTS
+# 1 << CUE_MODE_QUIET | 1 << CUE_MODE_METRONOME | 1 << CUE_MODE_ALERTS
+_MODE_BITS = const(0x1880)
 
 
 def ticks_diff(a, b):
@@ -446,7 +447,9 @@ class CueEngine:
         elif mode == MODE_ALERTS and activity >= self._min_activity:
             self._update_alerts(dt, strike, cadence, _clamp(angle_ddeg, -1800, 1800))
 
-    def _update_alerts(self, dt, strike, cadence, angle):
+    # Runs once per stride for all four alerts; kept in one body on purpose: each call costs on
+    # the MicroPython VM, whose per-sample budget is at its limit.
+    def _update_alerts(self, dt, strike, cadence, angle):  # noqa: C901
         chosen = -1
         for a in range(_ALERTS):
             act = self._active[a]

@@ -133,7 +133,8 @@ class MountCalibration:
         if self.count < cap:
             self.count += 1
         if abs(gx) + abs(gy) + abs(gz) > motion_lsb:
-            x = (gx + 32) >> 6   # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
+            # rounded (a floor would bias the moment); |x| <= 512, products <= 2**18
+            x = (gx + 32) >> 6
             y = (gy + 32) >> 6
             z = (gz + 32) >> 6
             m = self._acc
@@ -257,6 +258,11 @@ class MountCalibration:
             return 0
         # a pass is complete
         self._acc[_PART] = 0
+        return self._end_pass(ph)
+
+    def _end_pass(self, ph):
+        """After a whole pass of phase ph over the buffer: start the next pass (or phase), or
+        end the solve. Returns what solve_step returns (once per pass, not per step)."""
         if ph == _S_PEAK:
             self._start_gravity(_S_GRAVITY_EIGHTH)
         elif ph == _S_GRAVITY_EIGHTH or ph == _S_GRAVITY_QUARTER:

@@ -40,8 +40,9 @@ EVENTS payload: n / 9 records ``kind u8, sample index u32, value int32`` (MARK_*
 
 HEADER payload (version 2): a copy of the 32-byte file header, with its own CRC. The writer
 puts one right after the file header and another every HEADER_REPEAT_BLOCKS SAMPLES blocks
-(44 bytes per 16 blocks of 3 KB: under 0.1 % of the flash), so one bad byte in the file header (or a bad sector at the start)
-does not lose the recording: a reader whose file header fails takes the first intact copy.
+(44 bytes per 16 blocks of 3 KB: under 0.1 % of the flash), so one bad byte in the file header (or a
+bad sector at the start) does not lose the recording: a reader whose file header fails takes the
+first intact copy.
 A HEADER block whose first sample index is below the samples already read, or whose header
 differs, starts another recording; so does a complete file header (magic, CRC) where a block
 was expected: two traces written one after the other (``cat a.fft b.fft``) read as two

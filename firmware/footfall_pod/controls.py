@@ -62,7 +62,8 @@ class Button:
                 self.presses += 1
                 return PRESS_SHORT
             return PRESS_NONE
-        if self._down and not self._long_sent and ticks_diff(now_ms, self._down_ms) >= self.long_press_ms:
+        if (self._down and not self._long_sent
+                and ticks_diff(now_ms, self._down_ms) >= self.long_press_ms):
             self._long_sent = True
             self.presses += 1
             return PRESS_LONG
@@ -75,7 +76,7 @@ class Button:
 class StatusLed:
     def __init__(self, board, profile):
         self.active_low = profile.get("led_active_low", 0)
-        self.pins = []
+        self.pins = []  # type: list[digitalio.DigitalInOut | None]
         for key in ("led_red", "led_green", "led_blue"):
             name = profile.get(key)
             if name is None:

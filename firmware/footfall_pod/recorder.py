@@ -3,8 +3,9 @@
 Files are recordings/NNNN.fft, numbered on from the highest already there, so earlier files are
 never opened again. Each file is a complete trace (header, then CRC-checked blocks, sample
 indices from 0); a HEADER block (a copy of the header) follows the header and every
-tf.HEADER_REPEAT_BLOCKS SAMPLES blocks, so one bad byte in the header cannot lose the file. Samples arrive in bursts straight from the sensor FIFO into the SAMPLES block
-buffer (the FIFO's byte layout is the trace's sample layout); events (IC, TO, cue, button, gap)
+tf.HEADER_REPEAT_BLOCKS SAMPLES blocks, so one bad byte in the header cannot lose the file. Samples
+arrive in bursts straight from the sensor FIFO into the SAMPLES block buffer (the FIFO's byte layout
+is the trace's sample layout); events (IC, TO, cue, button, gap)
 collect in an EVENTS block buffer. A block is written when full or when record_flush_ms has
 passed, then the file is flushed and os.sync()ed, so a power cut loses at most that much.
 A file rotates past record_file_max_kb or record_file_max_min. Before every write the free
@@ -67,7 +68,7 @@ class Recorder:
     # ---- files -------------------------------------------------------------------------
     def recordings(self):
         """[(path, bytes)] of every recording on the drive, oldest first."""
-        out = []
+        out = []  # type: list[tuple[str, int]]
         try:
             names = sorted(os.listdir(RECORD_DIR))
         except OSError:
@@ -112,7 +113,7 @@ class Recorder:
         if not self._open(t, now_ms):
             return False
         self.active = True
-        self.log("recording to " + self.path)
+        self.log("recording to " + str(self.path))
         return True
 
     def _open(self, t, now_ms):

@@ -1,8 +1,8 @@
 """settings.toml on the drive: the same `name = integer` lines as the host writes.
 
 CircuitPython reads its own CIRCUITPY_* keys from the same file; apply_text skips those lines
-and a save keeps them, as it keeps every comment (a save changes values only). Every bad line is logged with its line number and the default is kept
-for it, so a corrupt file never stops the pod.
+and a save keeps them, as it keeps every comment (a save changes values only). Every bad line is
+logged with its line number and the default is kept for it, so a corrupt file never stops the pod.
 
 A save never leaves a half-written file: the text goes to SETTINGS_TMP first (flushed and
 synced), then replaces settings.toml. The FAT driver will not rename onto an existing file,
@@ -59,7 +59,10 @@ def settings_text(settings, keep=""):
             head = name + " = " + str(values[name])
             comment = line[len(code):]
             if comment:
-                head = head + " " * (len(code) - len(head)) if len(code) > len(head) else head + "  "
+                if len(code) > len(head):
+                    head = head + " " * (len(code) - len(head))
+                else:
+                    head = head + "  "
             out.append(head + comment)
             done[name] = True
         elif name not in values:

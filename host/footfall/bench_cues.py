@@ -87,7 +87,8 @@ def vm_report():
         print(f"  {label}: {us:.2f} us = {eq:.0f} empty-loop iterations "
               f"-> nRF52840 ~{eq * lo:.0f}-{eq * hi:.0f} us")
     print(f"  RAM: CueEngine() + BuzzScheduler() allocate {b['alloc_bytes']} B on the VM, of which "
-          f"{b['temp_bytes']} B are temporary initialiser lists -> live ~{b['alloc_bytes'] - b['temp_bytes']} B")
+          f"{b['temp_bytes']} B are temporary initialiser lists "
+          f"-> live ~{b['alloc_bytes'] - b['temp_bytes']} B")
     print("  (timings on a shared machine vary by tens of %; the empty loop is the yardstick)")
 
 

@@ -6,7 +6,8 @@ Prints; never asserts. Inputs, each built here from a fixed seed:
 * trace: a simulated 10-minute run at 208 Hz; the same with a bad byte every 4 KB;
 * trace, crafted: 1 MB of plausible block headers (each claiming a full 6 KB payload); 1 MB of
   random bytes after a header; 1 MB of CRC-valid event blocks; 1 MB of 599 s gap markers
-  (each a hole the reader may fill, together far more than the file could hold); 6 KB of CRC-valid gap markers claiming 50 M and 2^31 samples;
+  (each a hole the reader may fill, together far more than the file could hold); 6 KB of CRC-valid
+  gap markers claiming 50 M and 2^31 samples;
 * CSV: a simulated run as text (one row per sample), 2 and 20 minutes (memory per MB falls
   as files grow: the parser's per-chunk strings are a fixed cost); 2 minutes with an hour-long
   hole (filler capped, the clock keeps the hour).
@@ -104,8 +105,8 @@ def main():
     off = tf.begin_block(events, 0, tf.BLOCK_EVENTS, 0)
     for k in range(tf.MAX_PAYLOAD // tf.EVENT_SIZE):
         off = tf.append_event(events, off, tf.MARK_IC, k, 0)
-    events = bytes(events[:tf.finish_block(events, 0, off)])
-    measure("trace, 1 MB of event blocks", header + events * (MB // len(events)), _parts)
+    block = bytes(events[:tf.finish_block(events, 0, off)])
+    measure("trace, 1 MB of event blocks", header + block * (MB // len(block)), _parts)
     rows = [(1, 2, 3, 4, 5, 6)] * 256
     for lost in (50_000_000, 2**31 - 1 - 512):
         crafted = header + _blocks(0, rows) + _gap(256, lost) + _blocks(256 + lost, rows)

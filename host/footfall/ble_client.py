@@ -9,6 +9,7 @@ import asyncio
 import os
 import struct
 from pathlib import Path
+from typing import Any
 
 from footfall_core import ble_format as bf
 
@@ -112,7 +113,7 @@ async def find_address(timeout_s=None):
     """The first device advertising the Footfall or the RSC service."""
     from bleak import BleakScanner
     timeout_s = SCAN_S if timeout_s is None else timeout_s
-    kwargs = {"backend": SCANNER_BACKEND} if SCANNER_BACKEND is not None else {}
+    kwargs: dict[str, Any] = {"backend": SCANNER_BACKEND} if SCANNER_BACKEND is not None else {}
     devices = await BleakScanner.discover(timeout=timeout_s, return_adv=True,
                                           service_uuids=[RSC_SERVICE, bf.FOOTFALL_SERVICE_UUID],
                                           **kwargs)
@@ -147,7 +148,7 @@ class FootfallClient:
 
     async def start(self, secure=False):
         for uuid in (bf.FOOTFALL_CONTROL_UUID,) + ((bf.FOOTFALL_SECURE_UUID,) if secure else ()):
-            q = asyncio.Queue()
+            q: asyncio.Queue[bytes] = asyncio.Queue()
             self._queues[uuid] = q
             await self.client.start_notify(uuid, lambda _c, data, q=q: q.put_nowait(bytes(data)))
 
@@ -227,7 +228,7 @@ class FootfallClient:
 
     async def recordings(self):
         """[{index, size, name}] of the recordings on the pod."""
-        out = []
+        out: list[dict[str, Any]] = []
         index = 0
         while True:
             status, p = await self.request(bf.OP_REC_INFO, "B", index)
@@ -356,11 +357,12 @@ def _check(status, what):
 def sim_ble_json(listener, to_s):
     """`footfall sim --json` "ble": the notifications a central received from the virtual pod
     (footfall.ble_standin.Listener), decoded, with their hex and the time (s, from to_s)."""
-    out = {"connected": listener is not None and listener.central is not None,
-           "rsc": [], "strides": [], "cues": []}
+    out: dict[str, Any] = {"connected": listener is not None and listener.central is not None,
+                           "rsc": [], "strides": [], "cues": []}
     if listener is None:
         return out
-    decoders = {"0x2a53": ("rsc", rsc_to_dict), bf.FOOTFALL_STRIDE_UUID: ("strides", stride_to_dict),
+    decoders = {"0x2a53": ("rsc", rsc_to_dict),
+                bf.FOOTFALL_STRIDE_UUID: ("strides", stride_to_dict),
                 bf.FOOTFALL_EVENT_UUID: ("cues", event_to_dict)}
     for t, uuid, data in listener.log:
         if uuid in decoders:

@@ -400,7 +400,8 @@ class Connection:
         if not self.connected or not (notify or indicate):
             return
         data = bytes(data)[:self.mtu - 3]     # an ATT notification carries at most MTU - 3
-        self._central._receive(characteristic, data, "indicate" if indicate and not notify else "notify")
+        kind = "indicate" if indicate and not notify else "notify"
+        self._central._receive(characteristic, data, kind)
 
 
 class ScanEntry:

@@ -11,8 +11,9 @@ footfall_core.cues CUE_* kind). The strides come from the run as the pod saw the
 * heel-strike alert: the share of non-rearfoot strides in the ``HEEL_WINDOW_S`` after the
   cue against the same span before it; answered when it rose by ``HEEL_GAIN`` (0.2) or more.
   Time to comply: the first of ``HEEL_RUN`` non-rearfoot strides in a row after the cue.
-* metronome (beat / accent cues): the beat tempo from the beat intervals (mean of 8: a logged beat is a whole sample), the
-  runner's cadence minus the tempo at each stride; answered when ``METRONOME_RUN`` strides in
+* metronome (beat / accent cues): the beat tempo from the beat intervals (mean of 8: a logged beat
+  is a whole sample), the runner's cadence minus the tempo at each stride; answered when
+  ``METRONOME_RUN`` strides in
   a row are within ``METRONOME_TOL_PERCENT`` of the tempo, time to comply counted from the
   first beat. The error is also given per ``METRONOME_BIN_S`` of the metronome.
 """
@@ -151,7 +152,8 @@ def _lines(resp):
         elif c["type"] == "cadence":
             out.append(f"    {c['t_s']:6.1f} s {c['kind'].replace('_', ' ')}: "
                        + (f"in the band after {c['strides']} strides ({c['time_s']:.1f} s)"
-                          if c["responded"] else f"not in the band within {RESPONSE_STRIDES} strides"))
+                          if c["responded"]
+                          else f"not in the band within {RESPONSE_STRIDES} strides"))
     return out
 
 

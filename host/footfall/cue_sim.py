@@ -15,6 +15,8 @@ answered, and when the new gait started.
 * ``"metronome"``: running at 158 steps/min; beats at 170 steps/min from the start; a
   responder moves onto the beat ``lag_s`` after the first beat.
 """
+from typing import Any
+
 from footfall.recording import Marker
 from footfall.simulate import GaitSegment, simulate
 from footfall_core import cues as fq
@@ -24,23 +26,29 @@ STAND_S = 3.0
 RUN_BEFORE_S = 32.0
 RUN_AFTER_S = 34.0
 KINDS = ("heel_strike", "cadence", "metronome")
+# GaitSegment arguments of the run before the cue, and what a responder changes after it
+_GAIT_BEFORE: dict[str, dict[str, Any]] = {
+    "heel_strike": dict(strike="rearfoot"),
+    "cadence": dict(strike="rearfoot", cadence_spm=150.0),
+    "metronome": dict(strike="rearfoot", cadence_spm=158.0)}
+_GAIT_CHANGE_OF_RESPONDER: dict[str, dict[str, Any]] = {
+    "heel_strike": dict(strike="midfoot"),
+    "cadence": dict(cadence_spm=172.0),
+    "metronome": dict(cadence_spm=170.0)}
 
 
 def cued_run(kind, responds, lag_s=6.0, seed=0, speed_mps=3.2, sample_rate_hz=208):
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
-    before = {"heel_strike": dict(strike="rearfoot"),
-              "cadence": dict(strike="rearfoot", cadence_spm=150.0),
-              "metronome": dict(strike="rearfoot", cadence_spm=158.0)}[kind]
+    before = _GAIT_BEFORE[kind]
     after = dict(before)
     if responds:
-        after.update({"heel_strike": dict(strike="midfoot"), "cadence": dict(cadence_spm=172.0),
-                      "metronome": dict(cadence_spm=170.0)}[kind])
+        after.update(_GAIT_CHANGE_OF_RESPONDER[kind])
     if kind == "metronome":
-        cue_s, first = STAND_S + 0.6, STAND_S + 0.6
+        cue_s = STAND_S + 0.6                # the first beat
         run_before = lag_s                   # the runner meets the beat lag_s after it starts
     else:
-        cue_s, first = STAND_S + RUN_BEFORE_S, None
+        cue_s = STAND_S + RUN_BEFORE_S
         run_before = RUN_BEFORE_S + lag_s
     segs = [GaitSegment("stand", STAND_S),
             GaitSegment("run", run_before, speed_mps=speed_mps, **before),
@@ -51,9 +59,9 @@ def cued_run(kind, responds, lag_s=6.0, seed=0, speed_mps=3.2, sample_rate_hz=20
     if kind == "metronome":
         stop = STAND_S + run_before + RUN_AFTER_S
         beat, n = 60.0 / 170.0, 0
-        while first + n * beat < stop:
+        while cue_s + n * beat < stop:
             value = fq.CUE_ACCENT if n % 2 == 0 else fq.CUE_BEAT
-            rec.markers.append(Marker(int(round((first + n * beat) * fs)), MARK_CUE, value))
+            rec.markers.append(Marker(int(round((cue_s + n * beat) * fs)), MARK_CUE, value))
             n += 1
     else:
         value = fq.CUE_HEEL_STRIKE if kind == "heel_strike" else fq.CUE_CADENCE_LOW

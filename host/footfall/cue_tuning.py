@@ -4,9 +4,9 @@ Inputs are the runs as the pod saw them (:mod:`footfall.pod_strides`): running s
 (the core's activity), with the cadence and strike class the core measured.
 
 Metronome (goal "cadence"): the target is the measured running cadence (median) raised by
-``step_percent`` (a whole percent, default 8 %). Step-rate retraining studies raised cadence by 5-10 %:
-Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296) measured lower hip and knee loading at
-+5 % and +10 %; Willy et al. 2016 (Scand J Med Sci Sports 26:197) retrained runners with a
+``step_percent`` (a whole percent, default 8 %). Step-rate retraining studies raised cadence by
+5-10 %: Heiderscheit et al. 2011 (Med Sci Sports Exerc 43:296) measured lower hip and knee loading
+at +5 % and +10 %; Willy et al. 2016 (Scand J Med Sci Sports 26:197) retrained runners with a
 +7.5 % cue. The step is introduced gradually: the ramp starts from the cadence the pod
 measures on the day and rises ``step_percent`` over ``ramp_minutes`` (then holds), so
 ``metronome_spm`` (the tempo before the cadence is known) is the target.
@@ -128,6 +128,8 @@ def propose_heel(runs, current, alerts_per_min):
                 score = abs(rate - alerts_per_min) / alerts_per_min + 2.0 * false_rate + 0.01 * n
                 if best is None or score < best[0]:
                     best = (score, values, rate, false_rate, heel_min)
+    if best is None:
+        raise ValueError("no heel alert window that the pod would accept with these settings")
     _score, values, rate, false_rate, heel_min = best
     return values, (f"heel alert: {rate:.2f}/min over {heel_min:.1f} min of heel-striking "
                     f"running (wanted {alerts_per_min:g}), {false_rate:.2f}/min otherwise")
@@ -141,8 +143,9 @@ def propose(runs, current, goal="both", alerts_per_min=1.0, step_percent=8, ramp
     cadence = running_cadence_spm(runs)
     if cadence is None:
         raise ValueError("no running strides with a cadence: nothing to tune the cues on")
-    values, notes = {}, [f"measured running cadence {cadence:.1f} spm (median over "
-                         f"{sum(r.running_minutes() for r in runs):.1f} min of running)"]
+    values: dict[str, int] = {}
+    notes = [f"measured running cadence {cadence:.1f} spm (median over "
+             f"{sum(r.running_minutes() for r in runs):.1f} min of running)"]
     if goal in ("cadence", "both"):
         step_percent = int(round(step_percent))          # ramp_percent is a whole percent
         target = int(round(cadence * (1 + step_percent / 100.0)))

@@ -77,7 +77,8 @@ def layout(firmware_dir, pod_lib_dir):
         for arcname, path in _tree(firmware_dir / package, f"lib/{package}"):
             entries[arcname] = path.read_bytes()
     if not (pod_lib_dir / ".installed").is_file():
-        raise InputError(pod_lib_dir, "the Adafruit libraries are not installed: run `make pod-lib`")
+        raise InputError(pod_lib_dir,
+                         "the Adafruit libraries are not installed: run `make pod-lib`")
     for arcname, path in _tree(pod_lib_dir, "lib"):
         if arcname.split("/")[1] in OWN_PACKAGES:
             raise InputError(path, "an installed library shadows the firmware's own package")
@@ -125,7 +126,8 @@ def copy_to_drive(entries, drive, force=False, replace_settings=False):
         probe.unlink()
     except OSError as exc:
         raise InputError(drive, f"cannot write ({exc.strerror or exc}): the pod owns its drive; "
-                                "unplug it, hold the button while plugging it back in, retry") from None
+                                "unplug it, hold the button while plugging it back in, "
+                                "retry") from None
     for package in OWN_PACKAGES:
         shutil.rmtree(drive / "lib" / package, ignore_errors=True)
     written = []
@@ -144,8 +146,10 @@ def copy_to_drive(entries, drive, force=False, replace_settings=False):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m footfall.deploy", description=__doc__.split("\n")[0])
-    parser.add_argument("--firmware", default="firmware", help="folder with code.py, boot.py, packages")
+    parser = argparse.ArgumentParser(prog="python -m footfall.deploy",
+                                     description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--firmware", default="firmware",
+                        help="folder with code.py, boot.py, packages")
     parser.add_argument("--lib", default="build/circuitpy/lib", help="`make pod-lib` output")
     sub = parser.add_subparsers(dest="action", required=True)
     b = sub.add_parser("bundle", help="write the CIRCUITPY zip")
@@ -166,8 +170,10 @@ def main(argv=None):
         else:
             written = copy_to_drive(entries, args.drive, args.force, args.replace_settings)
             kept = "" if any(a == "settings.toml" for a in written) else \
-                " (kept the drive's settings.toml; --replace-settings / SETTINGS=replace overwrites it)"
-            print(f"copied {len(written)} files to {args.drive}{kept}; eject the drive before unplugging")
+                (" (kept the drive's settings.toml; --replace-settings / SETTINGS=replace"
+                 " overwrites it)")
+            print(f"copied {len(written)} files to {args.drive}{kept}; "
+                  "eject the drive before unplugging")
     except InputError as exc:
         print(f"footfall.deploy: {exc}", file=sys.stderr)
         return 2

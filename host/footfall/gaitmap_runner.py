@@ -74,6 +74,7 @@ def run_one(acc, gyr, rate, side):
         strides = BarthDtw().segment(data=fbf, sampling_rate_hz=rate).stride_list_
         if best is None or len(strides) > len(best[1]):
             best = (fbf, strides)
+    assert best is not None  # candidates holds one or two frames, never none
     fbf, strides = best
     if len(strides) == 0:
         return {"ic_s": [], "tc_s": [], "strides": 0, "note": note}

@@ -77,7 +77,7 @@ def search_space():
 def stages_of(index, datasets, n_stages=STAGES):
     """Split recording indices into stages, each dataset dealt round-robin over the stages
     (so every stage's objective covers every dataset it can)."""
-    out = [[] for _ in range(n_stages)]
+    out: list[list[int]] = [[] for _ in range(n_stages)]
     for name in sorted({datasets[i] for i in index}):
         mine = [i for i in index if datasets[i] == name]
         for k, i in enumerate(mine):
@@ -136,11 +136,13 @@ class _Study:
         """(values, training objective) of the best completed trial, or (None, None)."""
         from optuna.trial import TrialState
 
-        done = self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+        done = [(tr.value, tr) for tr in
+                self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+                if tr.value is not None]  # (a complete trial always has its value)
         if not done:
             return None, None
-        t = max(done, key=lambda tr: tr.value)
-        return {name: int(t.params[name]) for name, *_ in tuning.TUNED}, float(t.value)
+        value, t = max(done, key=lambda vt: vt[0])
+        return {name: int(t.params[name]) for name, *_ in tuning.TUNED}, float(value)
 
 
 def _valid(values):
@@ -180,7 +182,7 @@ def tune_optuna(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0,
     ev = tuning.Evaluator(recordings, jobs)
     progress = tuning.Progress(per_study * len(studies), quiet)
     stopped, round_s = "budget", 0.0
-    in_flight = []
+    in_flight: list[tuple] = []
     try:
         while True:
             active = [s for s in studies if s.trials_counted() < per_study]
@@ -319,7 +321,8 @@ def importance(study):
 def importance_text(result):
     """The importance file written beside the settings: one `setting share` line each."""
     imp = result.get("importance") or {}
-    lines = ["# Which detection settings matter: Optuna PED-ANOVA importance (best quarter of the trials) in "
+    lines = ["# Which detection settings matter: Optuna PED-ANOVA importance "
+             "(best quarter of the trials) in "
              f"the study on every recording ({result.get('studies', ['?'])[-1]}, "
              f"{result.get('storage', '?')}); shares sum to 1"]
     if not imp:

@@ -1,4 +1,5 @@
-"""A recording as the host sees it: raw int16 six-axis samples, exactly what the pod's core receives.
+"""A recording as the host sees it: raw int16 six-axis samples, exactly what the pod's core
+receives.
 
 Every reader (binary trace, CSV, PyShoe .mat, ...) returns a :class:`Recording`; every tool
 (replay, evaluate, export) takes one. Physical inputs are quantised once, here, to the raw
@@ -65,7 +66,7 @@ class Recording:
     skipped_bytes: int = 0              # bytes a reader could not decode (damage, truncated tail)
     # The recording's own clock: seconds of each row of raw (float64, shape (N,); the rows of
     # a gap interpolated between its neighbours), or None for rows uniform at sample_rate_hz.
-    time_s: np.ndarray = None
+    time_s: np.ndarray | None = None
 
     def __post_init__(self):
         if self.time_s is not None:
@@ -99,15 +100,15 @@ class Recording:
         if np.ndim(sample_index) == 0:
             if self.time_s is None:
                 return float(sample_index / self.sample_rate_hz)
-            return float(self._clock(np.asarray(sample_index, dtype=np.float64)))
+            return float(self._clock(self.time_s, np.asarray(sample_index, dtype=np.float64)))
         index = np.asarray(sample_index, dtype=np.float64)
         if self.time_s is None:
             return index / self.sample_rate_hz
-        return self._clock(index)
+        return self._clock(self.time_s, index)
 
-    def _clock(self, index):
-        """time_of() with a clock: index (float64 array or 0-d) -> seconds from row 0."""
-        t = self.time_s
+    def _clock(self, t, index):
+        """time_of() with the clock t (time_s): index (float64 array or 0-d) -> seconds from
+        row 0."""
         last = len(t) - 1
         known = np.isfinite(index)
         if not np.all(known):
@@ -191,7 +192,8 @@ class Recording:
     @classmethod
     def from_physical(cls, path, sample_rate_hz, accel_g, gyro_dps, accel_range_g=16,
                       gyro_range_dps=2000, **kw):
-        """Quantise physical samples (g, deg/s; sensor axes) to raw int16, saturating like the chip."""
+        """Quantise physical samples (g, deg/s; sensor axes) to raw int16, saturating like the
+        chip."""
         raw = quantise_samples(accel_g, gyro_dps, accel_range_g, gyro_range_dps)
         return cls(path=str(path), sample_rate_hz=nominal_rate(sample_rate_hz), raw=raw,
                    accel_range_g=int(accel_range_g), gyro_range_dps=int(gyro_range_dps), **kw)

@@ -61,7 +61,8 @@ def setting_docs(source=None):
     source = source or _settings_py()
     text = Path(source).read_text(encoding="utf-8")
     tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
-    start = next(i for i, t in enumerate(tokens) if t.type == tokenize.NAME and t.string == "DEFAULTS")
+    start = next(i for i, t in enumerate(tokens)
+                 if t.type == tokenize.NAME and t.string == "DEFAULTS")
     meaning, group, depth = {}, {}, 0
     heading, key = "", None
     for t in tokens[start:]:
@@ -129,7 +130,8 @@ def settings_markdown():
            "", "Rules checked on the whole set, whatever the order of the lines:", ""]
     for lower, upper, strict, zero_is_off in ORDER_RULES:
         rel = "below" if strict else "at most"
-        out.append(f"- `{lower}` {rel} `{upper}`" + (" (unless either is 0 = off)" if zero_is_off else ""))
+        unless = " (unless either is 0 = off)" if zero_is_off else ""
+        out.append(f"- `{lower}` {rel} `{upper}`" + unless)
     out += ["", "This page is generated from `firmware/footfall_core/settings.py` by",
             "`python -m footfall.settings_doc`."]
     group = None

@@ -27,8 +27,8 @@ the coordinate descent.
 :func:`tune` searches with Optuna (:mod:`footfall.optuna_tuning`) unless told
 ``search="coordinate"``; the coordinate descent below is kept so ``make bench`` can compare.
 
-Coordinate search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``: for
-each setting in turn try the current value +- its step (kept inside the search range and
+Coordinate search, :class:`CoordinateSearch`: coordinate descent from the defaults over ``TUNED``:
+for each setting in turn try the current value +- its step (kept inside the search range and
 DEFAULTS' limits), and move to the best one that raises the objective by at least
 ``MIN_GAIN`` (0.001) without lowering any training dataset's term by more than ``MAX_HARM``
 (0.002): a change that buys one dataset's accuracy with another's is not taken, because the
@@ -42,8 +42,8 @@ is not started); whichever ends first stops all searches.
 """
 import math
 import multiprocessing
-import sys
 import time
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -210,7 +210,7 @@ class CoordinateSearch:
         """Candidate value dicts for the current setting (may be empty only when done)."""
         while not self.done:
             name, lo, hi, _step, _min = TUNED[self.param]
-            cands = []
+            cands: list[dict[str, int]] = []
             for v in (self.values[name] - self.steps[name], self.values[name] + self.steps[name]):
                 v = int(min(max(v, lo), hi))
                 if v != self.values[name] and v not in [c[name] for c in cands]:
@@ -233,6 +233,8 @@ class CoordinateSearch:
     def update(self, scored):
         """scored: [(candidate values, {dataset: term})] for the last proposals. The best
         candidate that gains MIN_GAIN without costing any dataset more than MAX_HARM wins."""
+        if self.score is None:
+            raise RuntimeError("update() before start(): no starting point to improve on")
         best, best_score = None, self.score + MIN_GAIN
         self.tried += len(scored)
         for cand, per_ds in scored:
@@ -271,7 +273,7 @@ def settings_key(values):
 
 # ---- the process pool ------------------------------------------------------------------------
 
-_WORKER_RECS = None
+_WORKER_RECS: list | None = None   # the recordings, in each worker process (_init_worker)
 
 
 def _init_worker(recordings):
@@ -288,6 +290,8 @@ def _init_worker(recordings):
 def _work(task):
     key, i = task
     values = dict(zip([t[0] for t in TUNED], key))
+    if _WORKER_RECS is None:
+        raise RuntimeError("_work runs only in a process set up by _init_worker")
     return key, i, evaluate_recording(_WORKER_RECS[i], values)
 
 
@@ -321,6 +325,7 @@ class Evaluator:
         tasks.sort(key=lambda t: -len(self.recordings[t[1]]))    # biggest first
         for k, _i in tasks:
             self.cache.setdefault(k, [None] * len(self.recordings))
+        it: Iterator
         if self.pool is not None:
             it = self.pool.imap_unordered(_work, tasks, chunksize=1)
         else:
@@ -348,6 +353,19 @@ class Evaluator:
 
 
 # ---- the whole run ---------------------------------------------------------------------------
+
+def _round_proposals(active, per_search_budget):
+    """{id(search): candidates} of this round; a search whose candidates would take it past
+    per_search_budget stops (done) where it is instead."""
+    props = {}
+    for s in active:
+        cands = s.proposals()
+        if per_search_budget is not None and s.tried + len(cands) > per_search_budget:
+            s.done = True           # its budget is spent: stop where it is
+            continue
+        props[id(s)] = cands
+    return props
+
 
 def run_searches(searches, ev, datasets, timing, budget=None, per_search_budget=None,
                  time_limit_s=None, clock=time.monotonic, progress=None):
@@ -378,13 +396,7 @@ def run_searches(searches, ev, datasets, timing, budget=None, per_search_budget=
         active = [s for s in searches if not s.done]
         if not active:
             break
-        props = {}
-        for s in active:
-            cands = s.proposals()
-            if per_search_budget is not None and s.tried + len(cands) > per_search_budget:
-                s.done = True           # its budget is spent: stop where it is
-                continue
-            props[id(s)] = cands
+        props = _round_proposals(active, per_search_budget)
         active = [s for s in active if id(s) in props]
         if not active:
             stopped = "budget"
@@ -586,4 +598,6 @@ def format_figures(result):
 
 # The leave-one-runner-out tuner of `footfall evaluate --loro` and the accuracy tests: Optuna
 # (imported last: footfall.optuna_tuning builds on this module).
-from footfall.optuna_tuning import OptunaFoldTuner as FoldTuner  # noqa: E402
+from footfall.optuna_tuning import OptunaFoldTuner  # noqa: E402
+
+FoldTuner = OptunaFoldTuner

@@ -20,7 +20,8 @@ NON_PIN_KEYS = ("board_id", "imu_part")
 #: Supplies that appear in ``pad_labels`` but are not ``board`` pins.
 SUPPLIES = ("3V3", "GND", "BAT+", "BAT-")
 
-TABLE_BEGIN = "<!-- wiring-table:begin (generated from firmware/footfall_pod/boards.py by `make wiring`; do not edit) -->"
+TABLE_BEGIN = ("<!-- wiring-table:begin (generated from firmware/footfall_pod/boards.py by "
+               "`make wiring`; do not edit) -->")
 TABLE_END = "<!-- wiring-table:end -->"
 
 # What the builder solders: (function, profile key or supply, what it connects to).
@@ -30,9 +31,11 @@ WIRED = (
     ("Haptic driver supply", "3V3", "DRV2605L breakout VIN"),
     ("Ground", "GND", "DRV2605L GND, button, piezo (-), motor transistor emitter"),
     ("Coin motor (alternative to the DRV2605L)", "motor_pwm",
-     "1 kOhm to the base of a 2N3904 NPN; motor from 3V3 to the collector; 1N4148 across the motor"),
+     "1 kOhm to the base of a 2N3904 NPN; motor from 3V3 to the collector; "
+     "1N4148 across the motor"),
     ("Piezo beeper (optional)", "piezo_pwm", "piezo (+) through 100 Ohm; piezo (-) to GND"),
-    ("Button", "button", "push button to GND (internal pull-up, active low); the Feather uses its on-board user switch"),
+    ("Button", "button", "push button to GND (internal pull-up, active low); "
+                         "the Feather uses its on-board user switch"),
     ("Battery +", "BAT+", "LiPo red lead"),
     ("Battery -", "BAT-", "LiPo black lead"),
 )
@@ -54,6 +57,8 @@ ON_BOARD = (
 def load_profiles(boards_py):
     """The PROFILES tuple of a boards.py, loaded from its path (no package needed)."""
     spec = importlib.util.spec_from_file_location("_footfall_boards", boards_py)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"{boards_py}: not a loadable Python file")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.PROFILES
@@ -135,7 +140,8 @@ def _board_title(profile):
 def render_table(profiles, definitions=None):
     """The Markdown wiring table (both boards side by side) from the profiles."""
     pins = [stub_pins(p["board_id"], definitions) for p in profiles]
-    head = "| Function | Profile key | " + " | ".join(_board_title(p) for p in profiles) + " | Connects to |"
+    head = ("| Function | Profile key | " + " | ".join(_board_title(p) for p in profiles)
+            + " | Connects to |")
     rule = "|" + "---|" * (len(profiles) + 3)
     lines = [head, rule]
     for function, key, to in WIRED:
@@ -182,13 +188,16 @@ def render_svg(profile, definitions=None):
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13">',
         f"<title>Footfall pod wiring: {title}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
-        f'<text x="20" y="28" font-size="18" font-weight="bold">Footfall pod wiring: {title}</text>',
+        f'<text x="20" y="28" font-size="18" font-weight="bold">'
+        f'Footfall pod wiring: {title}</text>',
         '<text x="20" y="46" fill="#555" font-size="12">Generated from '
         "firmware/footfall_pod/boards.py by `make wiring`; do not edit.</text>",
         '<text x="20" y="62" fill="#555" font-size="12">Schematic, not to scale: board seen '
         "from the component side, USB-C up. Dashed: optional or alternative parts.</text>",
-        f'<rect x="{bx}" y="{by}" width="{bw}" height="{bh}" rx="12" fill="#1f5f3f" stroke="black"/>',
-        f'<rect x="{bx + bw // 2 - 32}" y="{by - 16}" width="64" height="24" rx="5" fill="#bbb" stroke="black"/>',
+        f'<rect x="{bx}" y="{by}" width="{bw}" height="{bh}" rx="12" fill="#1f5f3f" '
+        'stroke="black"/>',
+        f'<rect x="{bx + bw // 2 - 32}" y="{by - 16}" width="64" height="24" rx="5" fill="#bbb" '
+        'stroke="black"/>',
         f'<text x="{bx + bw // 2}" y="{by + 1}" text-anchor="middle" font-size="11">USB-C</text>',
         f'<text x="{bx + bw // 2}" y="{by + 30}" text-anchor="middle" fill="white">{title}</text>',
         f'<text x="{bx + bw // 2}" y="{by + 46}" text-anchor="middle" fill="white" '
@@ -218,14 +227,15 @@ def render_svg(profile, definitions=None):
          [("3V3", "VIN"), ("GND", "GND")]),
     )
     px, pw = 110, 250
-    used = {"3V3": [], "GND": []}
+    used: dict[str, list[int]] = {"3V3": [], "GND": []}
     for name, dashed, signals, supplies in parts:
         signals = [(pad, label) for pad, label in signals if pad is not None]
         if not signals:
             continue
         for pad, _ in signals:
             if positions[pad][0] != "L":
-                raise ValueError(f"{profile['board_id']}: the diagram expects {pad} on the left edge")
+                raise ValueError(f"{profile['board_id']}: the diagram expects {pad} "
+                                 "on the left edge")
         ys = [pad_y(pad) for pad, _ in signals]
         top, bottom = min(ys) - 30, max(ys) + 30
         dash = ' stroke-dasharray="6,4"' if dashed else ""
@@ -234,8 +244,10 @@ def render_svg(profile, definitions=None):
         out.append(f'<text x="{px + pw // 2}" y="{top + 15}" text-anchor="middle" '
                    f'font-weight="bold" font-size="12">{_esc(name)}</text>')
         for (pad, label), y in zip(signals, ys):
-            out.append(f'<text x="{px + pw - 8}" y="{y + 4}" text-anchor="end" font-size="12">{_esc(label)}</text>')
-            out.append(f'<path d="M{px + pw},{y} L{bx},{y}" fill="none" stroke="#05a" stroke-width="2"{dash}/>')
+            out.append(f'<text x="{px + pw - 8}" y="{y + 4}" text-anchor="end" font-size="12">'
+                       f'{_esc(label)}</text>')
+            out.append(f'<path d="M{px + pw},{y} L{bx},{y}" fill="none" stroke="#05a" '
+                       f'stroke-width="2"{dash}/>')
         step = (bottom - top - 36) // max(1, len(supplies) - 1)
         for i, (supply, label) in enumerate(supplies):
             y = top + 28 + step * i
@@ -248,7 +260,8 @@ def render_svg(profile, definitions=None):
     for supply in ("3V3", "GND"):
         pad_line = pad_y(supply)
         if positions[supply][0] != "R":
-            raise ValueError(f"{profile['board_id']}: the diagram expects {supply} on the right edge")
+            raise ValueError(f"{profile['board_id']}: the diagram expects {supply} "
+                             "on the right edge")
         color = "#c00" if supply == "3V3" else "black"
         bottom = max(used[supply])
         x, top = rail_x[supply], rail_top[supply]
@@ -256,18 +269,22 @@ def render_svg(profile, definitions=None):
                    f'L{lane_x[supply]},{pad_line} L{bx + bw},{pad_line}" fill="none" '
                    f'stroke="{color}" stroke-width="2"/>')
         out.append(f'<text x="{x + 6}" y="{top - 4}" font-size="12" fill="{color}">{supply}</text>')
-    for pad in sorted({pad for _, _, signals, _ in parts for pad, _ in signals if pad} | {"3V3", "GND"}):
+    signal_pads = {pad for _, _, signals, _ in parts for pad, _ in signals if pad}
+    for pad in sorted(signal_pads | {"3V3", "GND"}):
         out.extend(pad_dot(pad))
     # Battery: pads on the back, drawn below the board.
     cy = by + bh + 70
-    out.append(f'<rect x="{bx}" y="{cy}" width="{bw}" height="60" rx="6" fill="#eef" stroke="black"/>')
+    out.append(f'<rect x="{bx}" y="{cy}" width="{bw}" height="60" rx="6" fill="#eef" '
+               'stroke="black"/>')
     out.append(f'<text x="{bx + bw // 2}" y="{cy + 22}" text-anchor="middle" font-weight="bold" '
                f'font-size="12">LiPo 3.7 V (JST lead)</text>')
     for i, supply in enumerate(("BAT+", "BAT-")):
         x = bx + bw // 2 - 30 + 60 * i
         color = "#c00" if supply == "BAT+" else "black"
-        out.append(f'<path d="M{x},{cy} L{x},{by + bh}" fill="none" stroke="{color}" stroke-width="2"/>')
-        out.append(f'<text x="{x + 5}" y="{by + bh + 40}" font-size="12">{_esc(labels[supply])}</text>')
+        out.append(f'<path d="M{x},{cy} L{x},{by + bh}" fill="none" stroke="{color}" '
+                   'stroke-width="2"/>')
+        out.append(f'<text x="{x + 5}" y="{by + bh + 40}" font-size="12">'
+                   f'{_esc(labels[supply])}</text>')
     where = "on the back" if positions["BAT+"] == "B" else "connector"
     out.append(f'<text x="{bx + bw // 2}" y="{cy + 44}" text-anchor="middle" font-size="11">'
                f'to {_esc(labels["BAT+"])} / {_esc(labels["BAT-"])} ({where})</text>')
@@ -276,7 +293,8 @@ def render_svg(profile, definitions=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m footfall.wiring", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m footfall.wiring",
+                                     description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--boards", default="firmware/footfall_pod/boards.py")
     parser.add_argument("--readme", default="hardware/README.md")
     parser.add_argument("--svg", default="hardware/wiring.svg")

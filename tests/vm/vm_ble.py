@@ -71,7 +71,7 @@ if have_input:
 
     from vmlib import trajectory_from_args
 
-    raw, n, tr = trajectory_from_args(VM_ARGS)           # noqa: F821 (set by run.mjs)
+    raw, n, tr = trajectory_from_args(VM_ARGS)  # set by run.mjs
     seg = array("l", [0] * 3 * 400)
     hostile = array("h", [32767, -32768, 32767, -32768, 32767, -32768, 0, 0, 0, 0, 0, 0,
                           -32768, -32768, -32768, 32767, 32767, 32767])
@@ -93,4 +93,5 @@ if have_input:
     micropython.heap_unlock()
     delta = gc.mem_alloc() - a0
     print(json.dumps({"trajectory": 1, "alloc_bytes": delta,
-                      "segments": [[seg[3 * j], seg[3 * j + 1], seg[3 * j + 2]] for j in range(ns)]}))
+                      "segments": [[seg[3 * j], seg[3 * j + 1], seg[3 * j + 2]]
+                                   for j in range(ns)]}))

@@ -47,7 +47,8 @@ def new_log():
 
 def run_session(engine, sched, log, st):
     """Drive engine + sched through the scripted session. st: array('l', 4) = [events
-    logged, loop passes, LCG state, request flags]. Allocation-free (small ints, preallocated log)."""
+    logged, loop passes, LCG state, request flags]. Allocation-free (small ints, preallocated
+    log)."""
     t0 = START_TICKS
     el = 0                                # ms since start (never wraps: < 2**21)
     next_stride = 1500
@@ -72,55 +73,65 @@ def run_session(engine, sched, log, st):
         ph = PHASES[phase]
         if el >= next_stride:
             x = (x * 75 + 74) % 65537
-            cad = ph[2]
-            if cad:
-                cad += (x & 31) - 16
-            strike = 0 if (x >> 5) & 15 < ph[4] else 1 + ((x >> 9) & 1)
-            angle = ph[5] + ((x >> 10) & 63) - 32
-            gct = 600 if ph[3] == 1 else 240
-            engine.on_stride(now, strike, cad, gct, angle, ph[3])
-            next_stride += 1200000 // (cad if cad > 600 else 1200) + ((x >> 4) & 15) - 8
+            next_stride += scripted_stride(engine, ph, x, now)
         k = engine.next_cue(now)
         while k:
             sched.start(k, now)
-            if n < LOG_CAP:
-                b = n * LOG_FIELDS
-                log[b] = el
-                log[b + 1] = 0
-                log[b + 2] = k
-            n += 1
+            n = log_event(log, n, el, 0, k)
             k = engine.next_cue(now)
         out = sched.update(now)
         if out >= 0:
-            if n < LOG_CAP:
-                b = n * LOG_FIELDS
-                log[b] = el
-                log[b + 1] = 1
-                log[b + 2] = out
-            n += 1
+            n = log_event(log, n, el, 1, out)
         if el >= 700000 and not st[3] & 1:          # e.g. a sensor fault, reported
             engine.request(CUE_ERROR, now)
             st[3] |= 1
         if el >= SESSION_MS - 2000 and not st[3] & 2:
             engine.request(CUE_RECORD_STOP, now)
             st[3] |= 2
-        # sleep exactly until the next thing: cue, buzz edge, FIFO, stride
-        sleep = engine.ms_until_due(now)
-        d = sched.ms_until_change(now)
-        if d < sleep:
-            sleep = d
-        if FIFO_MS < sleep:
-            sleep = FIFO_MS
-        d = next_stride - el
-        if d < sleep:
-            sleep = d
-        if sleep < 1:
-            sleep = 1
-        el += sleep
+        el += sleep_ms(engine, sched, now, next_stride - el)
         passes += 1
     st[0] = n
     st[1] = passes
     st[2] = x
+
+
+def scripted_stride(engine, ph, x, now):
+    """One stride of phase ph, varied by the LCG state x, into the engine. Returns the time to
+    the next stride (ms)."""
+    cad = ph[2]
+    if cad:
+        cad += (x & 31) - 16
+    strike = 0 if (x >> 5) & 15 < ph[4] else 1 + ((x >> 9) & 1)
+    angle = ph[5] + ((x >> 10) & 63) - 32
+    gct = 600 if ph[3] == 1 else 240
+    engine.on_stride(now, strike, cad, gct, angle, ph[3])
+    return 1200000 // (cad if cad > 600 else 1200) + ((x >> 4) & 15) - 8
+
+
+def log_event(log, n, el, source, value):
+    """Log entry n: [el, source (0 engine cue, 1 scheduler output), value] while the log has
+    room. Returns the count of entries seen."""
+    if n < LOG_CAP:
+        b = n * LOG_FIELDS
+        log[b] = el
+        log[b + 1] = source
+        log[b + 2] = value
+    return n + 1
+
+
+def sleep_ms(engine, sched, now, to_stride_ms):
+    """The loop sleeps exactly until the next thing: cue, buzz edge, FIFO, stride (>= 1 ms)."""
+    sleep = engine.ms_until_due(now)
+    d = sched.ms_until_change(now)
+    if d < sleep:
+        sleep = d
+    if FIFO_MS < sleep:
+        sleep = FIFO_MS
+    if to_stride_ms < sleep:
+        sleep = to_stride_ms
+    if sleep < 1:
+        sleep = 1
+    return sleep
 
 
 def log_list(log, n):
@@ -219,8 +230,8 @@ def _vm_bench():
 
     import micropython
 
-    n = int(VM_ARGS.get("n", "100000"))        # noqa: F821 (set by run.mjs)
-    reps = int(VM_ARGS.get("reps", "3"))       # noqa: F821
+    n = int(VM_ARGS.get("n", "100000"))  # set by run.mjs
+    reps = int(VM_ARGS.get("reps", "3"))
     import gc
 
     from vmlib import list_cost
@@ -258,7 +269,7 @@ def _vm_bench():
 
 
 try:
-    _MODE = VM_ARGS.get("mode", "session")   # noqa: F821 (set by run.mjs on the VM)
+    _MODE = VM_ARGS.get("mode", "session")  # set by run.mjs on the VM
 except NameError:                            # imported by the CPython tests
     _MODE = None
 if _MODE == "session":

@@ -23,8 +23,8 @@ def empty_loop(n):
 
 
 def main():
-    rate = int(VM_ARGS["rate"])  # noqa: F821 (set by run.mjs)
-    reps = int(VM_ARGS.get("reps", "300"))  # noqa: F821
+    rate = int(VM_ARGS["rate"])  # set by run.mjs
+    reps = int(VM_ARGS.get("reps", "300"))
     raw = read_input()
     core = StrideCore(rate * 100)
     u = core.units

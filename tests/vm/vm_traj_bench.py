@@ -7,7 +7,7 @@ import micropython
 
 from vmlib import trajectory_from_args
 
-raw, n, tr = trajectory_from_args(VM_ARGS)               # noqa: F821 (set by run.mjs)
+raw, n, tr = trajectory_from_args(VM_ARGS)  # set by run.mjs
 def passes(best):
     """One timing pass, in a function: locals, so nothing is allocated under the lock."""
     x = 0

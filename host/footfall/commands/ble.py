@@ -98,7 +98,7 @@ async def _push(fc, changes, path):
     for name in missing:
         print("%s: the pod has no setting %s (older firmware?)" % (path, name), file=sys.stderr)
     todo = sorted(n for n in changes if n in current and current[n][0] != changes[n])
-    refused = {}
+    refused: dict[str, tuple] = {}
     for _pass in range(2):          # ordered pairs (k <= n, low < high) may need a 2nd pass
         refused = {}
         for name in todo:
@@ -125,7 +125,8 @@ def run_mode(args):
         await _pair(fc.client)
         status, mode, target, error = await fc.set_mode(bf.MODE_NAMES.index(args.mode), args.spm)
         if status != bf.STATUS_OK:
-            raise InputError(args.address or "pod", "mode refused: %s" % (error or bf.STATUS_NAMES[status]))
+            raise InputError(args.address or "pod",
+                             "mode refused: %s" % (error or bf.STATUS_NAMES[status]))
         print("mode %s, target %d spm" % (bf.MODE_NAMES[mode], target))
         return 0
     return ble_session(args.address, go)

@@ -90,55 +90,65 @@ def _pace(speed_mps):
     return "%d:%02d" % (s // 60, s % 60)
 
 
-def run(args):
-    import asyncio
+def _notification_handler(dash, as_json, kind, decode, sink):
+    """A bleak notification callback: decode, feed the dashboard (sink), print as a JSON line
+    with --json; a packet that does not decode is reported and skipped."""
+    def cb(_char, data):
+        try:
+            d = decode(data)
+        except ValueError as exc:
+            print("footfall: %s: bad %s notification %s: %s"
+                  % (dash.device, kind, bytes(data).hex(), exc), file=sys.stderr)
+            return
+        sink(d)
+        if as_json:
+            print(json.dumps({"type": kind, **d}), flush=True)
+    return cb
 
+
+async def _subscribe(client, dash, as_json):
+    """Fill the dashboard's device facts and subscribe to the pod's RSC and Footfall
+    notifications. InputError when the device has neither service."""
     from bleak.exc import BleakError
 
     from footfall import ble_client as bc
-    from footfall.commands.ble import ble_session
     from footfall_core import ble_format as bf
+
+    def handler(kind, decode, sink):
+        return _notification_handler(dash, as_json, kind, decode, sink)
+
+    dash.device = client.address
+    if not (bc.has_service(client, bc.RSC_SERVICE)
+            or bc.has_service(client, bf.FOOTFALL_SERVICE_UUID)):
+        raise InputError(client.address, "neither an RSC footpod nor a Footfall pod")
+    if bc.has_service(client, bc.RSC_SERVICE):
+        try:
+            feat = await client.read_gatt_char(bc.RSC_FEATURE)
+            dash.features = int.from_bytes(bytes(feat[:2]), "little")
+            loc = await client.read_gatt_char(bc.SENSOR_LOCATION)
+            dash.location = loc[0] if loc else None
+        except BleakError:
+            pass                      # optional reads; some pods refuse them
+        await client.start_notify(bc.RSC_MEASUREMENT,
+                                  handler("rsc", bc.rsc_to_dict, dash.on_rsc))
+    if bc.has_service(client, bf.FOOTFALL_SERVICE_UUID):
+        await client.start_notify(bf.FOOTFALL_STRIDE_UUID,
+                                  handler("stride", bc.stride_to_dict, dash.on_stride))
+        await client.start_notify(bf.FOOTFALL_EVENT_UUID,
+                                  handler("cue", bc.event_to_dict, dash.on_event))
+
+
+def run(args):
+    import asyncio
+
+    from footfall.commands.ble import ble_session
 
     dash = Dashboard(2 if args.double_cadence else 1)
     tty = sys.stdout.isatty() and not args.json
 
-    def emit(kind, d):
-        if args.json:
-            print(json.dumps({"type": kind, **d}), flush=True)
-
-    def handler(kind, decode, sink):
-        def cb(_char, data):
-            try:
-                d = decode(data)
-            except ValueError as exc:
-                print("footfall: %s: bad %s notification %s: %s"
-                      % (dash.device, kind, bytes(data).hex(), exc), file=sys.stderr)
-                return
-            sink(d)
-            emit(kind, d)
-        return cb
-
     async def watch(fc):
         client = fc.client
-        dash.device = client.address
-        if not (bc.has_service(client, bc.RSC_SERVICE)
-                or bc.has_service(client, bf.FOOTFALL_SERVICE_UUID)):
-            raise InputError(client.address, "neither an RSC footpod nor a Footfall pod")
-        if bc.has_service(client, bc.RSC_SERVICE):
-            try:
-                feat = await client.read_gatt_char(bc.RSC_FEATURE)
-                dash.features = int.from_bytes(bytes(feat[:2]), "little")
-                loc = await client.read_gatt_char(bc.SENSOR_LOCATION)
-                dash.location = loc[0] if loc else None
-            except BleakError:
-                pass                      # optional reads; some pods refuse them
-            await client.start_notify(bc.RSC_MEASUREMENT,
-                                      handler("rsc", bc.rsc_to_dict, dash.on_rsc))
-        if bc.has_service(client, bf.FOOTFALL_SERVICE_UUID):
-            await client.start_notify(bf.FOOTFALL_STRIDE_UUID,
-                                      handler("stride", bc.stride_to_dict, dash.on_stride))
-            await client.start_notify(bf.FOOTFALL_EVENT_UUID,
-                                      handler("cue", bc.event_to_dict, dash.on_event))
+        await _subscribe(client, dash, args.json)
         start = time.monotonic()
         while client.is_connected:
             await asyncio.sleep(0.25)

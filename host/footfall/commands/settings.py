@@ -10,9 +10,11 @@ file, which is what firmware/settings.toml holds.
 import sys
 
 HEADER = ("# Footfall pod settings: `name = integer` lines (valid TOML), read at boot.\n"
-          "# Written by `footfall settings`; a bad line is logged on the pod and its default kept.\n"
+          "# Written by `footfall settings`; a bad line is logged on the pod and its default"
+          " kept.\n"
           "# CircuitPython's own CIRCUITPY_* keys may be added to this file; the pod skips them.\n"
-          "# Each line: name = value  # meaning [unit; allowed range]. docs/settings.md has more.\n")
+          "# Each line: name = value  # meaning [unit; allowed range]. docs/settings.md has"
+          " more.\n")
 
 
 def register(sub):

@@ -20,5 +20,6 @@ def load_settings(path):
         raise InputError(p, f"cannot read settings: {exc}") from None
     errors = apply_text(settings, text)
     if errors:
-        raise InputError(p, errors[0] + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise InputError(p, errors[0] + more)
     return settings

@@ -122,7 +122,7 @@ def run_datasets(args):
                          quiet=args.quiet, search=args.search, **options)
     total_s = time.monotonic() - t0
     obj = result["objective"]
-    counts = {}
+    counts: dict[str, int] = {}
     for n in names:
         counts[n] = counts.get(n, 0) + 1
     header = [

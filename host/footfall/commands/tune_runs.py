@@ -10,13 +10,7 @@ from footfall.commands.output_file import write_output
 from footfall.errors import InputError
 
 
-def run_runs(args):
-    from footfall import cue_response, cue_tuning, run_quality, whatif
-    from footfall.commands.settings import render
-    from footfall.commands.settings_file import load_settings
-    from footfall.io import load_recording
-    from footfall.pod_strides import pod_strides
-
+def _check_options(args):
     if args.push and not args.out:
         raise InputError("--push", "needs --out SETTINGS.toml (the file that is sent)")
     if not 1 <= args.cadence_step <= 30:
@@ -25,6 +19,35 @@ def run_runs(args):
         raise InputError("--alert-rate", "must be 0.05..12 per minute")
     if not 0 <= args.ramp_minutes <= 60:
         raise InputError("--ramp-minutes", "must be 0..60")
+
+
+def _write_proposal(args, proposed, values, changed):
+    """--out: the settings file as `footfall settings` writes it, read back as the pod would
+    read it; --push then sends it. Returns the exit status."""
+    from footfall.commands.settings import render
+    from footfall.commands.settings_file import load_settings
+
+    text = render(proposed)
+    write_output(args.out, text)
+    back = load_settings(args.out)          # reads back as the pod would read it
+    for name, value in values.items():
+        if back.values[name] != value:
+            raise InputError(args.out, f"{name} reads back as {back.values[name]}, not {value}")
+    print(f"wrote {args.out}: {len(changed)} settings changed")
+    if args.push:
+        from footfall.commands.ble import push_file
+
+        return push_file(args.out, args.address)
+    return 0
+
+
+def run_runs(args):
+    from footfall import cue_response, cue_tuning, run_quality, whatif
+    from footfall.commands.settings_file import load_settings
+    from footfall.io import load_recording
+    from footfall.pod_strides import pod_strides
+
+    _check_options(args)
     current = load_settings(args.settings)
     runs, recordings = [], []
     for path in args.inputs:
@@ -68,17 +91,6 @@ def run_runs(args):
         write_output(args.html, "\n".join(fragments) + "\n")
         print(f"wrote {args.html}: HTML fragment (what-if, cue response, plausibility)")
     if args.out:
-        text = render(proposed)
-        write_output(args.out, text)
-        back = load_settings(args.out)          # reads back as the pod would read it
-        for name, value in values.items():
-            if back.values[name] != value:
-                raise InputError(args.out, f"{name} reads back as {back.values[name]}, not {value}")
-        print(f"wrote {args.out}: {len(changed)} settings changed")
-        if args.push:
-            from footfall.commands.ble import push_file
-
-            return push_file(args.out, args.address)
-    else:
-        print("(nothing written: --out SETTINGS.toml writes the proposal, --push sends it)")
+        return _write_proposal(args, proposed, values, changed)
+    print("(nothing written: --out SETTINGS.toml writes the proposal, --push sends it)")
     return 0

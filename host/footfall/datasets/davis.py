@@ -56,7 +56,7 @@ def load(path, sample_rate_hz=208, seed=0):
         if p.stem[-4:-1] == "_f_":
             p = p.with_name(p.stem[:-4] + ".tsv")
         files = [p]
-    out = []
+    out: list = []
     for f in files:
         out.extend(load_trial(f, sample_rate_hz, seed + len(out)))
     return out
@@ -120,7 +120,11 @@ def load_trial(path, sample_rate_hz=208, seed=0):
         if "Force_Z" not in fnames:
             raise InputError(fp, "no Force_Z column")
         fz = -fd[:, fnames.index("Force_Z")]
-        force = fz if force is None else force[:min(len(force), len(fz))] + fz[:min(len(force), len(fz))]
+        if force is None:
+            force = fz
+        else:
+            common = min(len(force), len(fz))
+            force = force[:common] + fz[:common]
         frate = float(fmeta.get("FREQUENCY", ["2400"])[0])
     t = np.arange(d.shape[0]) / rate
     out = build_trial(str(path), path.stem.split("_run")[0].split("_")[-1], path.stem, t, feet,

@@ -89,14 +89,14 @@ def load(path, sample_rate_hz=208, seed=0):
     elif _TRIAL.match(p.name):
         files = [p]
     elif p.name.lower().endswith("_grf.mot"):
-        files = [f for f in trial_files(folder) if _force_file_of(*_trc_times(f), [p])]
+        files = [f for f in trial_files(folder) if _fits_force_file(f, p)]
         if not files:
             raise InputError(path, "no runNNNNcms.trc in its folder has one frame per row of it")
     else:
         raise InputError(path, "not a dorn-ja1 running trial (runNNNNcms.trc or its _grf.mot)")
     static = _static_pitch(folder / "static.trc")
     forces = sorted(folder.glob("*_grf.mot"))
-    out = []
+    out: list = []
     for f in files:
         out.extend(load_trial(f, forces, static, sample_rate_hz, seed + len(out)))
     return out
@@ -106,7 +106,10 @@ def load_trial(path, force_files, static_pitch, sample_rate_hz=208, seed=0):
     t_file, markers, rate = read_trc(path)
     feet = {side: _foot(path, markers, pre) for side, pre in SIDES.items()}
     t, feet, notes = trim_to_tracked(t_file, feet)
-    nominal = int(_TRIAL.match(path.name).group(1)) / 100.0
+    m = _TRIAL.match(path.name)
+    if m is None:
+        raise InputError(path, "not a dorn-ja1 running trial (runNNNNcms.trc)")
+    nominal = int(m.group(1)) / 100.0
     speed = _pelvis_speed(markers, rate) or nominal
     force_file = _force_file_of(t_file, rate, force_files)
     marker_contacts = {side: contacts_from_markers(t, m["sole"], UP) for side, m in feet.items()}
@@ -129,9 +132,10 @@ def load_trial(path, force_files, static_pitch, sample_rate_hz=208, seed=0):
     return out
 
 
-def _trc_times(path):
-    t, _markers, rate = read_trc(path)
-    return t, rate
+def _fits_force_file(trc_path, force_file):
+    """Whether force_file has one row per frame of the TRC at trc_path (see _force_file_of)."""
+    t, _markers, rate = read_trc(trc_path)
+    return _force_file_of(t, rate, [force_file]) is not None
 
 
 def _foot(path, markers, pre):
@@ -179,13 +183,13 @@ def _plate_contacts(force_file, trc_t0, t, feet):
         ic_all.extend(ic + trc_t0)
         to_all.extend(to + trc_t0)
     order = np.argsort(ic_all)
-    ic_all, to_all = np.asarray(ic_all)[order], np.asarray(to_all)[order]
-    keep = (ic_all >= t[0]) & (to_all <= t[-1])
-    ic_all, to_all = ic_all[keep], to_all[keep]
+    ic_s, to_s = np.asarray(ic_all)[order], np.asarray(to_all)[order]
+    keep = (ic_s >= t[0]) & (to_s <= t[-1])
+    ic_s, to_s = ic_s[keep], to_s[keep]
     height = {side: interp1d(t, np.mean([fill_gaps(a) @ UP for a in m["sole"]], axis=0))
               for side, m in feet.items()}
-    side_of = assign_feet(ic_all, to_all, height)
-    return {side: (ic_all[side_of == side], to_all[side_of == side]) for side in feet}
+    side_of = assign_feet(ic_s, to_s, height)
+    return {side: (ic_s[side_of == side], to_s[side_of == side]) for side in feet}
 
 
 def _static_pitch(path):

@@ -35,7 +35,8 @@ def remove_baseline(force, rate_hz, window_s=1.0, percentile=5.0):
     """Subtract a slowly varying baseline (low percentile per window, interpolated)."""
     f = np.asarray(force, dtype=np.float64)
     w = max(int(round(window_s * rate_hz)), 1)
-    centres, levels = [], []
+    centres: list[float] = []
+    levels: list[float] = []
     for start in range(0, len(f), w):
         seg = f[start:start + w]
         if len(seg) < w // 2 and centres:
@@ -65,7 +66,7 @@ def contacts_from_force(force_n, rate_hz, threshold_n=THRESHOLD_N, lowpass_hz=FO
     downs = downs[downs > ups[0]]
     ups = ups[:len(downs)] if len(downs) < len(ups) else ups
     pairs = [[u, d] for u, d in zip(ups, downs)]
-    merged = []
+    merged: list[list[int]] = []
     for u, d in pairs:
         if merged and (u - merged[-1][1]) < MIN_GAP_S * rate_hz:
             merged[-1][1] = d

@@ -3,8 +3,9 @@
 Files: ``RBDSnnnrunTxxmarkers.txt`` (150 Hz, mm, tab-separated, Y up, X forward, Z right) with
 ``RBDSnnnrunTxxforces.txt`` (300 Hz; ``Time`` is a 1-based sample index; ``Fy`` vertical, N),
 or the same trial as ``RBDSnnnrunTxx.c3d`` (read with the PyPI ``c3d`` package: points in mm,
-the same lab frame, Y up; analog force channels F1X..M1Z at 300 Hz, force-platform type 4, so forces = CAL_MATRIX
-x channel values; the plate's vertical force is -F1Z). ``RBDSnnnstatic.txt``/``.c3d``: quiet
+the same lab frame, Y up; analog force channels F1X..M1Z at 300 Hz, force-platform type 4, so forces
+= CAL_MATRIX x channel values; the plate's vertical force is -F1Z). ``RBDSnnnstatic.txt``/``.c3d``:
+quiet
 standing. ``RBDSinfo.txt``: metadata, incl. strike labels ``RFSI25/35/45`` and ``LFSI..``.
 Speed: ``T25`` = 2.5 m/s, ``T35`` = 3.5 m/s, ``T45`` = 4.5 m/s (belt speed, from the name).
 
@@ -43,7 +44,7 @@ def is_fukuchi_file(path):
 
 def trials_in(folder):
     """Trial keys (subject, 'runT25') -> {'txt': (markers, forces) or 'c3d': path}."""
-    trials = {}
+    trials: dict[tuple[str, str], dict] = {}
     for p in sorted(Path(folder).iterdir()):
         m = _TRIAL.match(p.name)
         if not m:
@@ -71,7 +72,7 @@ def load(path, sample_rate_hz=208, seed=0):
         if p.suffix.lower() == ".c3d":
             trials[key] = {"c3d": p}
     info = _read_info(folder / "RBDSinfo.txt")
-    out = []
+    out: list = []
     for (subject, trial), files in sorted(trials.items()):
         if "markers" in files and "forces" in files:
             t, markers = _read_marker_txt(files["markers"])
@@ -86,7 +87,10 @@ def load(path, sample_rate_hz=208, seed=0):
                              "no matching %s file for this trial" % missing)
         feet = {side: _foot_points(markers, pre, src) for side, pre in _FOOT.items()}
         static = _static_pitch(folder, subject)
-        speed = int(re.search(r"T(\d+)", trial).group(1)) / 10.0
+        speed_match = re.search(r"T(\d+)", trial)
+        if speed_match is None:
+            raise InputError(src, "no speed (T<dm/s>) in the trial name")
+        speed = int(speed_match.group(1)) / 10.0
         labels = info.get(subject, {})
         meta = {side: labels.get("%sFSI%s" % (side[0].upper(), trial[-2:]))
                 for side in ("right", "left")}

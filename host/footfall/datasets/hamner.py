@@ -72,7 +72,7 @@ def load(path, sample_rate_hz=208, seed=0):
         if not m:
             raise InputError(path, "not a hamner-s04 trial file (runNNN_markers.trc/_grf.mot)")
         files = [p.with_name("run%s_markers.trc" % m.group(1))]
-    out = []
+    out: list = []
     for f in files:
         out.extend(load_trial(f, sample_rate_hz, seed + len(out)))
     return out
@@ -80,7 +80,10 @@ def load(path, sample_rate_hz=208, seed=0):
 
 def load_trial(path, sample_rate_hz=208, seed=0):
     path = Path(path)
-    speed_cms = _TRIAL.match(path.name).group(1)
+    m = _TRIAL.match(path.name)
+    if m is None:
+        raise InputError(path, "not a hamner-s04 trial file (runNNN_markers.trc/_grf.mot)")
+    speed_cms = m.group(1)
     grf = path.with_name("run%s_grf.mot" % speed_cms)
     if not grf.exists():
         raise InputError(grf, "no such file (the force of this trial)")

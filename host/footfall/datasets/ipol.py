@@ -55,6 +55,8 @@ def load(path, sample_rate_hz=None, seed=0):
 
 def _order(p):
     m = _FILE.match(p.name)
+    if m is None:
+        raise InputError(p, "not an IPOL foot file (<subject>-<trial>_lf.txt or _rf.txt)")
     return int(m.group(1)), int(m.group(2)), m.group(3)
 
 

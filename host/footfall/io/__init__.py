@@ -15,9 +15,9 @@ from .pyshoe import (pyshoe_reference_gaps, pyshoe_reference_ic_s, pyshoe_refere
                      read_pyshoe)
 from .trace_file import decode_trace, encode_trace, read_trace, read_trace_parts, write_trace
 
-__all__ = ["load_recording", "load_recordings", "read_trace", "write_trace", "decode_trace", "encode_trace",
-           "read_csv", "parse_csv", "read_pyshoe", "pyshoe_reference_gaps", "pyshoe_reference_ic_s",
-           "pyshoe_reference_stance"]
+__all__ = ["load_recording", "load_recordings", "read_trace", "write_trace", "decode_trace",
+           "encode_trace", "read_csv", "parse_csv", "read_pyshoe", "pyshoe_reference_gaps",
+           "pyshoe_reference_ic_s", "pyshoe_reference_stance"]
 
 _MAT_MAGIC = b"MATLAB"
 

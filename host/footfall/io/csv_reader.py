@@ -57,7 +57,8 @@ _SLOTS = ("time", "ax", "ay", "az", "gx", "gy", "gz")
 
 
 def read_csv(path, sample_rate_hz=None):
-    """Read a CSV recording into a :class:`Recording` (``sample_rate_hz`` overrides the estimate)."""
+    """Read a CSV recording into a :class:`Recording` (``sample_rate_hz`` overrides the
+    estimate)."""
     path = str(path)
     raw_bytes = read_input_bytes(path)
     try:
@@ -112,21 +113,7 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
             nos.append(no)
         if not rows:
             continue
-        try:
-            block = np.array(rows, dtype=np.float64)
-        except ValueError:
-            block = None
-        if block is None:
-            for k, (row, no) in enumerate(zip(rows, nos)):
-                bad = _bad_value(row)
-                if bad is None:
-                    continue
-                if _cut_short(row, ncol + 1, no, last_line, ends_with_newline, path):
-                    rows, nos = rows[:k], nos[:k]
-                    break
-                raise InputError(path, "non-numeric value %r on line %d (column %d)"
-                                 % (row[bad].strip(), no, bad + 1))
-            block = np.array(rows, dtype=np.float64).reshape(len(rows), ncol)
+        block, nos = _rows_to_floats(rows, nos, ncol, last_line, ends_with_newline, path)
         blocks.append(block)
         block_nos.append(np.asarray(nos, dtype=np.int64))
         count += len(block)
@@ -139,29 +126,24 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
     line_nos = np.concatenate(block_nos)
     del blocks, block_nos
 
-    finite = np.isfinite(values)
-    if not finite.all():
-        r, c = np.argwhere(~finite)[0]
-        raise InputError(path, "NaN/inf value on line %d (column %d)" % (line_nos[r], c + 1))
-    del finite
-
+    _check_finite(values, line_nos, path)
     data = values[:, order]
     data *= np.asarray(scales)
     del values
     t = data[:, 0]
-    dt = np.diff(t)
-    bad_steps = np.flatnonzero(dt <= 0)
-    if bad_steps.size:
-        r = bad_steps[0] + 1
-        what = "duplicated time" if dt[r - 1] == 0 else "non-monotonic time (goes back)"
-        raise InputError(path, "%s on line %d" % (what, line_nos[r]))
-    del dt
+    _check_time_rises(t, line_nos, path)
 
     _warn_implausible_units(data, path)
     raw = quantise_samples(data[:, 1:4], data[:, 4:7])
     t = np.ascontiguousarray(t)
     del data
-    if sample_rate_hz is not None:       # the caller's rate replaces the time column
+    return _recording(path, raw, t, line_nos, sample_rate_hz)
+
+
+def _recording(path, raw, t, line_nos, sample_rate_hz):
+    """The Recording of raw samples at times t (s): on the clock of the time column, its holes
+    kept as gaps, unless the caller's sample_rate_hz replaces the time column."""
+    if sample_rate_hz is not None:
         return Recording(path, check_sample_rate(sample_rate_hz, path), raw, source_format="csv",
                          reference={"time_s": t})
     base = time_base(t, path, line_nos)
@@ -191,6 +173,42 @@ def _line_chunks(text):
         yield no, lines
         no += len(lines)
         start = stop
+
+
+def _rows_to_floats(rows, nos, ncol, last_line, ends_with_newline, path):
+    """(float64 array (len(rows), ncol), nos) of a chunk's split rows; a non-numeric value is
+    an InputError naming its line, unless it is the partial number of a truncated last line
+    (then that row and any after it are dropped)."""
+    try:
+        return np.array(rows, dtype=np.float64), nos
+    except ValueError:
+        pass
+    for k, (row, no) in enumerate(zip(rows, nos)):
+        bad = _bad_value(row)
+        if bad is None:
+            continue
+        if _cut_short(row, ncol + 1, no, last_line, ends_with_newline, path):
+            rows, nos = rows[:k], nos[:k]
+            break
+        raise InputError(path, "non-numeric value %r on line %d (column %d)"
+                         % (row[bad].strip(), no, bad + 1))
+    return np.array(rows, dtype=np.float64).reshape(len(rows), ncol), nos
+
+
+def _check_finite(values, line_nos, path):
+    finite = np.isfinite(values)
+    if not finite.all():
+        r, c = np.argwhere(~finite)[0]
+        raise InputError(path, "NaN/inf value on line %d (column %d)" % (line_nos[r], c + 1))
+
+
+def _check_time_rises(t, line_nos, path):
+    dt = np.diff(t)
+    bad_steps = np.flatnonzero(dt <= 0)
+    if bad_steps.size:
+        r = bad_steps[0] + 1
+        what = "duplicated time" if dt[r - 1] == 0 else "non-monotonic time (goes back)"
+        raise InputError(path, "%s on line %d" % (what, line_nos[r]))
 
 
 def _cut_short(row, ncol, no, last_line, ends_with_newline, path):

@@ -59,20 +59,8 @@ _REQUIRED = ("imu", "gt")
 
 def read_pyshoe(path, sample_rate_hz=None):
     """Read one PyShoe trial .mat into a :class:`Recording` (right foot, laces mount)."""
-    import scipy.io
-
     path = str(path)
-    try:
-        mat = scipy.io.loadmat(path)
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except NotImplementedError:
-        raise InputError(path, "MAT-file v7.3 (HDF5) is not supported; save as v7") from None
-    except Exception as exc:  # scipy raises ValueError, TypeError, ... for damaged files
-        raise InputError(path, "cannot read MAT-file: %s" % str(exc).splitlines()[0]) from None
-    for key in _REQUIRED:
-        if key not in mat:
-            raise InputError(path, "not a PyShoe trial: no %r variable" % key)
+    mat = _load_trial_mat(path)
     imu = np.asarray(mat["imu"], dtype=np.float64)
     gt = np.asarray(mat["gt"], dtype=np.float64)
     n = imu.shape[0] if imu.ndim == 2 else 0
@@ -108,6 +96,24 @@ def read_pyshoe(path, sample_rate_hz=None):
     return Recording(path, rate, raw, accel_range_g=16, gyro_range_dps=2000,
                      mount=tf.MOUNT_LACES, foot=tf.FOOT_RIGHT, source_format="pyshoe",
                      reference=reference, gaps=gaps, time_s=time_s)
+
+
+def _load_trial_mat(path):
+    """The variables of a PyShoe trial .mat (at least those in _REQUIRED)."""
+    import scipy.io
+
+    try:
+        mat = scipy.io.loadmat(path)
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except NotImplementedError:
+        raise InputError(path, "MAT-file v7.3 (HDF5) is not supported; save as v7") from None
+    except Exception as exc:  # scipy raises ValueError, TypeError, ... for damaged files
+        raise InputError(path, "cannot read MAT-file: %s" % str(exc).splitlines()[0]) from None
+    for key in _REQUIRED:
+        if key not in mat:
+            raise InputError(path, "not a PyShoe trial: no %r variable" % key)
+    return mat
 
 
 def _ts_time_base(ts, path):
@@ -182,7 +188,7 @@ def pyshoe_reference_stance(recording, v_low=None, v_high=None, min_swing_s=0.1,
     onsets, ends = [], []
     last_onset = -np.inf
     for k, stop in enumerate(stops):
-        limit = min(n, stop + max_fall)
+        limit = min(n, int(stop) + max_fall)
         i = stop
         while i < limit and valid[i] and speed[i] >= v_low:
             i += 1

@@ -22,8 +22,9 @@ differs from the current header), and a recording whose hole is too long to fill
 MAX_GAP_S, or more filler rows than the file could hold samples plus MAX_GAP_S): the samples
 after it are a part of their own, its start time moved on by the hole when it is known.
 
-Work is bounded whatever the file claims: at most MAX_PARTS recordings are read; filler rows never exceed the samples the file's
-size could hold plus MAX_GAP_S of samples; markers are kept up to one per MARKERS_PER_SAMPLES
+Work is bounded whatever the file claims: at most MAX_PARTS recordings are read; filler rows never
+exceed the samples the file's size could hold plus MAX_GAP_S of samples; markers are kept up to one
+per MARKERS_PER_SAMPLES
 samples the file could hold (plus MARKERS_FREE); candidate blocks are found by cheap vectorised
 checks (sync, type, reserved byte, length) before any CRC, the CRC runs in C
 (``binascii.crc_hqx`` = CRC-16/CCITT-FALSE with init 0xFFFF), and the bytes spent on
@@ -124,7 +125,7 @@ def decode_trace_parts(data, path="<bytes>"):
     gave_up = 0
     markers_left = end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES) + MARKERS_FREE
     markers_dropped = 0
-    ci, n_candidates = 0, len(candidates)   # candidates[ci] is the next one past pos
+    ci = 0                                  # candidates[ci] is the next one past pos
     while pos < end:
         if len(parts) > MAX_PARTS:
             gave_up = end - parts.pop().start
@@ -138,9 +139,7 @@ def decode_trace_parts(data, path="<bytes>"):
                     gave_up = end - pos
                     part.skipped += gave_up
                     break
-            while ci < n_candidates and candidates[ci] <= pos:
-                ci += 1
-            nxt = int(candidates[ci]) if ci < n_candidates else end
+            ci, nxt = _next_candidate(candidates, ci, pos, end)
             part.skipped += nxt - pos
             part.skipped_since += nxt - pos
             pos = nxt
@@ -151,10 +150,7 @@ def decode_trace_parts(data, path="<bytes>"):
             continue
         _kind, btype, first, poff, plen, nxt = found
         if btype == tf.BLOCK_HEADER:
-            try:
-                fields = tf.unpack_header(data, poff)
-            except ValueError:
-                fields = None
+            fields = _header_copy(data, poff)
             if fields is not None:
                 part = _header_seen(parts, fields, data[poff:poff + tf.HEADER_SIZE],
                                     first < part.next_index, pos)
@@ -189,21 +185,53 @@ def decode_trace_parts(data, path="<bytes>"):
             part.declared_lost = 0
             part.after_header = False
         else:
-            for k in range(plen // tf.EVENT_SIZE):
-                if markers_left <= 0:
-                    markers_dropped += plen // tf.EVENT_SIZE - k
-                    break
-                markers_left -= 1
-                mkind, index, value = tf.unpack_event(data, poff + k * tf.EVENT_SIZE)
-                part.markers.append(Marker(sample_index=index - part.origin, kind=mkind,
-                                           value=value))
-                if mkind == tf.MARK_GAP and value > 0:
-                    part.declared_lost += value
+            read = _read_events(data, poff, plen // tf.EVENT_SIZE, part, markers_left)
+            markers_left -= read
+            markers_dropped += plen // tf.EVENT_SIZE - read
         pos = nxt
 
     parts = [p for p in parts if not p.empty()] or parts[:1]
     recordings = [_recording(p, path if k == 0 else "%s#%d" % (path, k + 1))
                   for k, p in enumerate(parts)]
+    _warn_losses(path, recordings, markers_dropped,
+                 end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES) + MARKERS_FREE, gave_up)
+    return recordings
+
+
+def _header_copy(data, poff):
+    """The fields of the header copy in a HEADER block's payload at poff, or None when they
+    do not unpack (a damaged copy is skipped)."""
+    try:
+        return tf.unpack_header(data, poff)
+    except ValueError:
+        return None
+
+
+def _next_candidate(candidates, ci, pos, end):
+    """(ci, offset) of the first candidate block start past pos, from candidates[ci] on
+    (ascending); offset is end when there is none."""
+    n = len(candidates)
+    while ci < n and candidates[ci] <= pos:
+        ci += 1
+    return ci, (int(candidates[ci]) if ci < n else end)
+
+
+def _read_events(data, poff, count, part, markers_left):
+    """Append the `count` events of an EVENTS payload at poff to part's markers, at most
+    markers_left of them; a gap marker adds its samples to part.declared_lost. Returns the
+    count read."""
+    read = min(count, max(markers_left, 0))
+    for k in range(read):
+        mkind, index, value = tf.unpack_event(data, poff + k * tf.EVENT_SIZE)
+        part.markers.append(Marker(sample_index=index - part.origin, kind=mkind, value=value))
+        if mkind == tf.MARK_GAP and value > 0:
+            part.declared_lost += value
+    return read
+
+
+def _warn_losses(path, recordings, markers_dropped, markers_cap, gave_up):
+    """One warning line (stderr) for each kind of loss in a decoded file, and the list of
+    the recordings when it held several."""
     skipped = sum(r.skipped_bytes for r in recordings)
     gaps = [g for r in recordings for g in r.gaps]
     if skipped or gaps:
@@ -212,16 +240,13 @@ def decode_trace_parts(data, path="<bytes>"):
               % (path, skipped, lost, len(gaps)), file=sys.stderr)
     if markers_dropped:
         print("%s: warning: %d event markers past the %d a file of this size can plausibly "
-              "hold were not read" % (path, markers_dropped,
-                                      end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES)
-                                      + MARKERS_FREE), file=sys.stderr)
+              "hold were not read" % (path, markers_dropped, markers_cap), file=sys.stderr)
     if gave_up:
         print("%s: warning: too many damaged blocks or recordings (more than %d); the last %d "
               "bytes were not read" % (path, MAX_PARTS, gave_up), file=sys.stderr)
     if len(recordings) > 1:
         print("%s: holds %d recordings (%s)" % (path, len(recordings),
               ", ".join(r.path for r in recordings)), file=sys.stderr)
-    return recordings
 
 
 def _header_seen(parts, fields, copy, restarts, pos):

@@ -105,7 +105,8 @@ class World:
     def trace_started(self, start_us):
         """The sensor FIFO started: schedule what was given in trace time."""
         for t, held in self.trace_presses:
-            self.button_presses.append((start_us + int(t * 1000000), start_us + int((t + held) * 1000000)))
+            self.button_presses.append((start_us + int(t * 1000000),
+                                        start_us + int((t + held) * 1000000)))
         for t, n in self.trace_i2c_faults:
             self.i2c_faults.append([start_us + int(t * 1000000), n])
         for t, d in self.trace_stalls:

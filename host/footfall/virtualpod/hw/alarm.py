@@ -1,4 +1,6 @@
 """Emulated alarm: PinAlarm/TimeAlarm and deep sleep (the runner wakes the pod on the alarm)."""
+import types
+
 import _vpod
 
 
@@ -16,14 +18,8 @@ class TimeAlarm:
         self.epoch_time = epoch_time
 
 
-class _Namespace:
-    pass
-
-
-pin = _Namespace()
-pin.PinAlarm = PinAlarm
-time = _Namespace()
-time.TimeAlarm = TimeAlarm
+pin = types.SimpleNamespace(PinAlarm=PinAlarm)
+time = types.SimpleNamespace(TimeAlarm=TimeAlarm)
 
 wake_alarm = _vpod.world.wake_alarm
 
