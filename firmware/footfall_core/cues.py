@@ -16,8 +16,8 @@ Modes
              first). A beat more than BEAT_LATE_MS late (the loop stalled) is skipped, never
              played late. The metronome plays whatever the activity (it is how a run starts).
              Ramp (ramp_minutes > 0): the tempo starts at the runner's measured cadence (the
-             core's, latched on the RAMP_LATCH_STRIDES-th running stride whose own duration confirms it
-             within 10 %; the target until then),
+             core's, latched on the RAMP_LATCH_STRIDES-th running stride whose own duration
+             confirms it within 10 %; the target until then),
              rises linearly by ramp_percent over ramp_minutes from set_mode, then holds.
   ALERTS     heel strike (>= heel_alert_k of the last heel_alert_n strides rearfoot; clears at
              <= heel_clear_k), cadence below/above the band (cadence_alert_strides strides in
