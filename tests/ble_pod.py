@@ -10,6 +10,9 @@ import asyncio
 import sys
 from pathlib import Path
 
+from bleak.backends.client import BaseBleakClient
+from bleak.exc import BleakError
+
 REPO = Path(__file__).resolve().parents[1]
 POD_LIB = REPO / "build" / "circuitpy" / "lib"
 
@@ -126,117 +129,136 @@ class Pod:
         self.link.poll(self.app.now_ms)
 
 
+def _full_uuid(u):
+    """A stand-in UUID as bleak spells it: 16-bit "0x180f" in the Bluetooth base UUID."""
+    s = str(u)
+    return "0000%s-0000-1000-8000-00805f9b34fb" % s[2:] if s.startswith("0x") else s
+
+
+def _gatt_services(pod, mtu):
+    """The pod adapter's services as a bleak service collection (handles numbered in order)."""
+    from bleak.backends.characteristic import BleakGATTCharacteristic
+    from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
+
+    standin = pod.standin
+    names = {standin.Characteristic.READ: "read", standin.Characteristic.WRITE: "write",
+             standin.Characteristic.WRITE_NO_RESPONSE: "write-without-response",
+             standin.Characteristic.NOTIFY: "notify", standin.Characteristic.INDICATE: "indicate"}
+    coll = BleakGATTServiceCollection()
+    handle = 1
+    for s in pod.adapter.services:
+        svc = BleakGATTService(s, handle, _full_uuid(s.uuid))
+        coll.add_service(svc)
+        handle += 1
+        for c in s.characteristics:
+            props = [n for bit, n in names.items() if c.properties & bit]
+            coll.add_characteristic(BleakGATTCharacteristic(
+                c, handle, _full_uuid(c.uuid), props, lambda: mtu - 3, svc))
+            handle += 2
+    return coll
+
+
+def _corrupting(callback, corrupt):
+    """callback, with a data byte flipped in the next corrupt[0] recording-chunk notifications
+    (opcode 0x88, status 0, longer than 12 bytes)."""
+    def deliver(data):
+        if (corrupt[0] > 0 and len(data) > 12 and data[0] == 0x88 and data[2] == 0):
+            corrupt[0] -= 1
+            data = data[:11] + bytes([data[11] ^ 0x40]) + data[12:]
+        callback(bytearray(data))
+    return deliver
+
+
+class StandinBleakClient(BaseBleakClient):
+    """A bleak client backend whose 'radio' is a pod's stand-in adapter; fake_bleak_backend
+    makes a subclass bound to one pod."""
+    _pod = None             # the Pod
+    _mtu = 185              # ATT MTU the central asks for, bytes
+    _streams = False        # run the pod's recording in the background once connected
+    _corrupt = [0]          # recording-chunk notifications still to corrupt
+
+    def __init__(self, address_or_ble_device, **kwargs):
+        super().__init__(address_or_ble_device,
+                         disconnected_callback=kwargs.get("disconnected_callback"),
+                         timeout=kwargs.get("timeout", 10.0))
+        self.central = None
+
+    @property
+    def name(self):
+        return self._pod.adapter.name
+
+    @property
+    def mtu_size(self):
+        return self.central.connection.mtu if self.central else 23
+
+    async def connect(self, pair, **kwargs):
+        pod = self._pod
+        try:
+            self.central = pod.adapter.central_connect(self.address, mtu=self._mtu)
+        except pod.standin.ConnectionError as exc:
+            raise BleakError(str(exc)) from None
+        if pair:
+            self.central.pair()
+        self.services = _gatt_services(pod, self._mtu)
+        pod.poll()
+        if self._streams:
+            self._task = asyncio.get_running_loop().create_task(self._stream())
+
+    async def _stream(self):
+        while self.is_connected and self._pod.run(0.25):
+            await asyncio.sleep(0)
+
+    async def disconnect(self):
+        if self.central is not None:
+            self.central.disconnect()
+        self._pod.poll()
+
+    async def pair(self, *args, **kwargs):
+        self.central.pair()
+
+    async def unpair(self):
+        raise NotImplementedError
+
+    @property
+    def is_connected(self):
+        return self.central is not None and self.central.connection.connected
+
+    async def read_gatt_char(self, characteristic, **kwargs):
+        try:
+            return bytearray(self.central.read(characteristic.obj.uuid))
+        except self._pod.standin.AttError as exc:
+            raise BleakError(str(exc)) from None
+
+    async def read_gatt_descriptor(self, descriptor, **kwargs):
+        raise NotImplementedError
+
+    async def write_gatt_char(self, characteristic, data, response):
+        try:
+            self.central.write(characteristic.obj.uuid, bytes(data), response)
+        except self._pod.standin.AttError as exc:
+            raise BleakError(str(exc)) from None
+        self._pod.poll()                  # the pod's next loop pass answers it
+        await asyncio.sleep(0)
+
+    async def write_gatt_descriptor(self, descriptor, data):
+        raise NotImplementedError
+
+    async def start_notify(self, characteristic, callback, **kwargs):
+        self.central.subscribe(characteristic.obj.uuid, _corrupting(callback, self._corrupt))
+        self._pod.poll()
+
+    async def stop_notify(self, characteristic):
+        self.central.unsubscribe(characteristic.obj.uuid)
+
+
 def fake_bleak_backend(pod, mtu=185, stream=False, corrupt_chunks=0):
     """A bleak client backend class whose 'radio' is the pod's stand-in adapter.
 
     stream: once connected, the pod runs through its recording in the background (faster
     than real time), as it would while the runner runs. corrupt_chunks: flip a data byte in
     that many recording-chunk notifications (the client must notice by the CRC)."""
-    from bleak.backends.characteristic import BleakGATTCharacteristic
-    from bleak.backends.client import BaseBleakClient
-    from bleak.backends.service import BleakGATTService, BleakGATTServiceCollection
-    from bleak.exc import BleakError
-
-    standin = pod.standin
-    corrupt = [corrupt_chunks]
-    names = {standin.Characteristic.READ: "read", standin.Characteristic.WRITE: "write",
-             standin.Characteristic.WRITE_NO_RESPONSE: "write-without-response",
-             standin.Characteristic.NOTIFY: "notify", standin.Characteristic.INDICATE: "indicate"}
-
-    def full_uuid(u):
-        s = str(u)
-        return "0000%s-0000-1000-8000-00805f9b34fb" % s[2:] if s.startswith("0x") else s
-
-    class StandinBleakClient(BaseBleakClient):
-        def __init__(self, address_or_ble_device, **kwargs):
-            super().__init__(address_or_ble_device,
-                             disconnected_callback=kwargs.get("disconnected_callback"),
-                             timeout=kwargs.get("timeout", 10.0))
-            self.central = None
-
-        @property
-        def name(self):
-            return pod.adapter.name
-
-        @property
-        def mtu_size(self):
-            return self.central.connection.mtu if self.central else 23
-
-        async def connect(self, pair, **kwargs):
-            try:
-                self.central = pod.adapter.central_connect(self.address, mtu=mtu)
-            except standin.ConnectionError as exc:
-                raise BleakError(str(exc)) from None
-            if pair:
-                self.central.pair()
-            coll = BleakGATTServiceCollection()
-            handle = 1
-            for s in pod.adapter.services:
-                svc = BleakGATTService(s, handle, full_uuid(s.uuid))
-                coll.add_service(svc)
-                handle += 1
-                for c in s.characteristics:
-                    props = [n for bit, n in names.items() if c.properties & bit]
-                    coll.add_characteristic(BleakGATTCharacteristic(
-                        c, handle, full_uuid(c.uuid), props, lambda: mtu - 3, svc))
-                    handle += 2
-            self.services = coll
-            pod.poll()
-            if stream:
-                self._task = asyncio.get_running_loop().create_task(self._stream())
-
-        async def _stream(self):
-            while self.is_connected and pod.run(0.25):
-                await asyncio.sleep(0)
-
-        async def disconnect(self):
-            if self.central is not None:
-                self.central.disconnect()
-            pod.poll()
-
-        async def pair(self, *args, **kwargs):
-            self.central.pair()
-
-        async def unpair(self):
-            raise NotImplementedError
-
-        @property
-        def is_connected(self):
-            return self.central is not None and self.central.connection.connected
-
-        async def read_gatt_char(self, characteristic, **kwargs):
-            try:
-                return bytearray(self.central.read(characteristic.obj.uuid))
-            except standin.AttError as exc:
-                raise BleakError(str(exc)) from None
-
-        async def read_gatt_descriptor(self, descriptor, **kwargs):
-            raise NotImplementedError
-
-        async def write_gatt_char(self, characteristic, data, response):
-            try:
-                self.central.write(characteristic.obj.uuid, bytes(data), response)
-            except standin.AttError as exc:
-                raise BleakError(str(exc)) from None
-            pod.poll()                  # the pod's next loop pass answers it
-            await asyncio.sleep(0)
-
-        async def write_gatt_descriptor(self, descriptor, data):
-            raise NotImplementedError
-
-        async def start_notify(self, characteristic, callback, **kwargs):
-            def deliver(data):
-                if (corrupt[0] > 0 and len(data) > 12 and data[0] == 0x88 and data[2] == 0):
-                    corrupt[0] -= 1
-                    data = data[:11] + bytes([data[11] ^ 0x40]) + data[12:]
-                callback(bytearray(data))
-            self.central.subscribe(characteristic.obj.uuid, deliver)
-            pod.poll()
-
-        async def stop_notify(self, characteristic):
-            self.central.unsubscribe(characteristic.obj.uuid)
-
-    return StandinBleakClient
+    return type("StandinBleakClient", (StandinBleakClient,),
+                {"_pod": pod, "_mtu": mtu, "_streams": stream, "_corrupt": [corrupt_chunks]})
 
 
 def parse_advertisement(data):

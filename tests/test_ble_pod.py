@@ -33,7 +33,8 @@ def test_gatt_table_and_advertisement():
     C = pod.standin.Characteristic
     assert props == {"0x2a53": C.NOTIFY, "0x2a54": C.READ, "0x2a5d": C.READ,
                      "0x2a55": C.WRITE | C.INDICATE}
-    assert "0x180f" in by_service and "0x180a" in by_service and bf.FOOTFALL_SERVICE_UUID in by_service
+    assert "0x180f" in by_service and "0x180a" in by_service
+    assert bf.FOOTFALL_SERVICE_UUID in by_service
     adv = pod.adapter.advertisement_data
     assert pod.adapter.advertising and len(adv) <= 31
     assert bytes([3, 0x02, 0x14, 0x18]) in adv     # 16-bit service list (adafruit_ble: incomplete)
@@ -177,7 +178,8 @@ def test_calibration_on_a_known_distance(demo):
     assert measured_dm > 500
     # an absurd "true" distance (10x): operation failed, nothing changes, the run stays open
     before = snapshot(pod)
-    assert sc(pod, watch, list(b"\x01" + struct.pack("<I", measured_dm * 10))) == bytes([0x10, 1, 4])
+    absurd = list(b"\x01" + struct.pack("<I", measured_dm * 10))
+    assert sc(pod, watch, absurd) == bytes([0x10, 1, 4])
     assert snapshot(pod) == before
     # the truth was 10 % longer: the scale becomes 1100 permille and the distance is set
     true_dm = measured_dm * 11 // 10
@@ -224,12 +226,14 @@ def test_settings_read_and_write(phone_pod):
     assert r[:3] == bytes([0x84, 7, bf.STATUS_NEED_ENCRYPTION]) and snapshot(pod) == before
     # the secure characteristic refuses an unencrypted link at the ATT level
     with pytest.raises(pod.standin.AttError) as e:
-        phone.write(bf.FOOTFALL_SECURE_UUID, bytes([bf.OP_SETTING_SET, 8, k]) + struct.pack("<i", 180))
+        phone.write(bf.FOOTFALL_SECURE_UUID,
+                    bytes([bf.OP_SETTING_SET, 8, k]) + struct.pack("<i", 180))
     assert e.value.code == 0x05
     phone.pair()
     r = control(pod, phone, list(bytes([bf.OP_SETTING_SET, 9, k]) + struct.pack("<i", 180)), True)
     assert r == bytes([0x84, 9, 0, k]) + struct.pack("<i", 180)
-    assert pod.app.settings.values["metronome_spm"] == 180 and pod.app.applied == [("metronome_spm", 180)]
+    assert pod.app.settings.values["metronome_spm"] == 180
+    assert pod.app.applied == [("metronome_spm", 180)]
 
 
 @pytest.mark.parametrize("payload,status", [
@@ -285,7 +289,8 @@ def test_cue_events_are_notified(demo):
     events = [bf.unpack_event(x) for x in phone.notifications(bf.FOOTFALL_EVENT_UUID)]
     kinds = [e[0] for e in events]
     sent = [k for _t, k in pod.cues if k >= 3]
-    assert kinds == sent and 12 in kinds and 4 in kinds         # mode_alerts cue, cadence-low alerts
+    # mode_alerts cue, cadence-low alerts
+    assert kinds == sent and 12 in kinds and 4 in kinds
     assert all(k not in (1, 2) for k in kinds)                   # beats are not sent
 
 
@@ -308,8 +313,8 @@ def test_a_burst_of_requests_between_two_polls_is_answered_in_full(phone_pod):
     pod.poll()
     got = phone.notifications(bf.FOOTFALL_CONTROL_UUID)
     assert [(r[1], r[2]) for r in got] == [(seq, bf.STATUS_OK) for seq in range(80)]
-    buffers = [lst for c in pod.adapter.services for ch in c.characteristics for lst in ch._listeners
-               if hasattr(lst, "dropped")]
+    buffers = [lst for c in pod.adapter.services for ch in c.characteristics
+               for lst in ch._listeners if hasattr(lst, "dropped")]
     assert buffers and all(b.dropped == 0 for b in buffers)
     # beyond the ring's 984 bytes the stack drops the OLDEST packets (CircuitPython's
     # PacketBuffer does, without telling the firmware): of 300 requests of 2 + 3 bytes, the

@@ -103,6 +103,7 @@ def test_bad_input_is_one_line_and_exit_code_2(tmp_path, content, problem):
 def test_bad_settings_file_is_rejected(tmp_path, trace):
     s = tmp_path / "s.toml"
     s.write_text("swing_threshold_dps = -5\n")
-    proc = subprocess.run([sys.executable, "-m", "footfall.cli", "replay", str(trace), "--settings", str(s)],
+    proc = subprocess.run([sys.executable, "-m", "footfall.cli", "replay", str(trace),
+                           "--settings", str(s)],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and str(s) in proc.stderr and "swing_threshold_dps" in proc.stderr

@@ -45,7 +45,8 @@ def test_fit_round_trip(tmp_path, run):
     assert m["file_id_mesgs"][0]["type"] == "activity"
     assert m["file_id_mesgs"][0]["time_created"] == start
     names = {d["field_name"]: d for d in m["field_description_mesgs"]}
-    assert names["strike_angle"]["units"] == "deg" and names["strike_angle"]["native_mesg_num"] == 20
+    assert names["strike_angle"]["units"] == "deg"
+    assert names["strike_angle"]["native_mesg_num"] == 20
     assert set(names) == {"strike_angle", "strike_class"}
     assert [(e["event"], e["event_type"]) for e in m["event_mesgs"]] == [("timer", "start"),
                                                                         ("timer", "stop_all")]

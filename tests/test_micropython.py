@@ -22,7 +22,8 @@ VM_PKG = REPO / "node_modules" / "@micropython" / "micropython-webassembly-pyscr
 N_PYSHOE = 3
 
 pytestmark = pytest.mark.skipif(os.environ.get("FOOTFALL_VM") != "1",
-                                reason="MicroPython VM tests run with `make micropython` (FOOTFALL_VM=1)")
+                                reason="MicroPython VM tests run with `make micropython` "
+                                       "(FOOTFALL_VM=1)")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -39,7 +40,8 @@ def heap_locked_summary(rc, lines, err, name):
     s = summaries[0]
     print(f"\n{name}: {json.dumps(s, sort_keys=True)}")
     assert s["negative_control"] is True, "heap_lock() did not make [0] * 10 raise MemoryError"
-    assert s["error"] is None, f"failed under heap_lock at {s.get('failed_at')}: {s['error']}\n{err}"
+    assert s["error"] is None, (f"failed under heap_lock at {s.get('failed_at')}: "
+                                f"{s['error']}\n{err}")
     assert s["mem_alloc_delta"] == 0
     return s
 
@@ -83,7 +85,8 @@ def cpython_run(raw, rate, accel_range_g, gyro_range_dps, gap_at=-1, gap_len=0):
             strides.append(list(record))
             seen += 1
             k = pipe.next_stride()
-    return strides, {"distance_cm": pipe.speed.distance_cm, "gaps": pipe.gaps, "flag_hash": h, "flagged": nf, "ic_count": core.ic_count,
+    return strides, {"distance_cm": pipe.speed.distance_cm, "gaps": pipe.gaps, "flag_hash": h,
+                     "flagged": nf, "ic_count": core.ic_count,
                      "calibrations": core.calibrations, "activity": core.activity, "strides": seen}
 
 
@@ -120,7 +123,8 @@ def test_vm_bit_identical_and_allocation_free(name, which, tmp_path):
     cp_strides, cp = cpython_run(raw, rec.sample_rate_hz, rec.accel_range_g, rec.gyro_range_dps)
     assert len(cp_strides) > 5, "too few strides to compare"
     assert vm_strides == cp_strides
-    assert sum(1 for x in cp_strides if x[STRIDE_FIELDS.index("speed_source")]) > len(cp_strides) // 2
+    source = STRIDE_FIELDS.index("speed_source")
+    assert sum(1 for x in cp_strides if x[source]) > len(cp_strides) // 2
     for key, value in cp.items():
         assert s[key] == value, key
 
@@ -179,12 +183,14 @@ def test_vm_cold_core_first_events_do_not_allocate():
 
 def test_runner_exit_codes(tmp_path):
     """A failure inside the VM is a failing exit code (the package's own CLI always exits 0)."""
-    cases = {"raise SystemExit(3)\n": 3, "import sys\nsys.exit()\n": 0, "raise ValueError('x')\n": 1,
+    cases = {"raise SystemExit(3)\n": 3, "import sys\nsys.exit()\n": 0,
+             "raise ValueError('x')\n": 1,
              "print('{\"ok\": 1}')\n": 0}
     for src, want in cases.items():
         p = tmp_path / "s.py"
         p.write_text(src)
-        r = subprocess.run(["node", str(RUNNER), str(p)], capture_output=True, text=True, timeout=60)
+        r = subprocess.run(["node", str(RUNNER), str(p)], capture_output=True, text=True,
+                           timeout=60)
         assert r.returncode == want, (src, r.returncode, r.stderr)
 
 

@@ -27,7 +27,8 @@ VM_PKG = REPO / "node_modules" / "@micropython" / "micropython-webassembly-pyscr
 CPYTHON_ONLY = ("micropython.py", "circuitpython_typing")
 
 pytestmark = pytest.mark.skipif(os.environ.get("FOOTFALL_VM") != "1",
-                                reason="MicroPython VM tests run with `make micropython` (FOOTFALL_VM=1)")
+                                reason="MicroPython VM tests run with `make micropython` "
+                                       "(FOOTFALL_VM=1)")
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +85,8 @@ def _cpython_last(rec):
 @pytest.mark.parametrize("mode", ["metronome", "alerts"])
 def test_vm_pod_loop_heap_locked_and_identical(vm_lib, demo, tmp_path, mode):
     """Every pass after 20 s heap-locked; strides identical to CPython's replay."""
-    settings = "cue_mode_at_boot = 1" if mode == "metronome" else "cue_mode_at_boot = 2|ic_tap_on = 1"
+    settings = ("cue_mode_at_boot = 1" if mode == "metronome"
+                else "cue_mode_at_boot = 2|ic_tap_on = 1")
     out, p = run_pod_vm(vm_lib, demo, tmp_path, settings=settings, warm_s=20)
     assert out["ok"], (out, p.stderr[-2000:])
     assert out["samples_fed"] == len(demo) == out["sample_count"]

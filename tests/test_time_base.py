@@ -49,7 +49,8 @@ def errors_vs_truth(detected_s, truth_s, window=0.06):
 def long_run():
     """Five minutes of running and walking at 208 Hz with the simulator's true ICs."""
     return simulate([GaitSegment("stand", 3), GaitSegment("run", 150, speed_mps=3.5),
-                     GaitSegment("walk", 30, speed_mps=1.4), GaitSegment("run", 120, speed_mps=4.2)],
+                     GaitSegment("walk", 30, speed_mps=1.4),
+                     GaitSegment("run", 120, speed_mps=4.2)],
                     sample_rate_hz=208, seed=7)
 
 

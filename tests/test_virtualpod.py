@@ -14,7 +14,6 @@ from footfall.replay import replay
 from footfall.simulate import GaitSegment, demo_session, simulate
 from footfall.virtualpod import FIRMWARE_DIR, LIB_DIR, run
 from footfall.virtualpod.runner import pod_recording
-from footfall_core.cues import CUE_NAMES
 from tests.shared_data import shared_path
 
 pytestmark = pytest.mark.skipif(not (LIB_DIR / "adafruit_lsm6ds").is_dir(),
@@ -194,7 +193,8 @@ def test_piezo_and_pwm_motor_outputs(demo):
 def _find(raw, block):
     """Index where block (n, 6) starts inside raw."""
     for i in range(len(raw) - len(block) + 1):
-        if np.array_equal(raw[i:i + 20], block[:20]) and np.array_equal(raw[i:i + len(block)], block):
+        if (np.array_equal(raw[i:i + 20], block[:20])
+                and np.array_equal(raw[i:i + len(block)], block)):
             return i
     return -1
 

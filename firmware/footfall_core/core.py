@@ -12,8 +12,8 @@ has one, never required.
 Per stride:
   swing  : a smooth toes-up swing lobe (w never changing faster than 100 deg/s per ms; swings
            reach ~30, sensor noise ~200) above swing_threshold for swing_lobe_ms at least (a
-           swing is never briefer; noise and ringing are), and above swing_fraction % of recent swing
-           peaks (an EMA: slow walks swing weakly, a running stride's landing ringing is no
+           swing is never briefer; noise and ringing are), and above swing_fraction % of recent
+           swing peaks (an EMA: slow walks swing weakly, a running stride's landing ringing is no
            swing); the landing search opens once the lobe passes its peak with the sole's
            pitch (the integral since the last mid-stance) back within landing_pitch of flat.
   landing: after the lobe fades (w below landing_arm % of its peak) the foot rotates
@@ -123,15 +123,18 @@ class StrideCore:
     def __init__(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000, settings=None):
         """sample_rate_chz: the sample rate in 0.01 Hz (20800 = 208 Hz; 10240 = 102.4 Hz)."""
         self.settings = settings if settings is not None else Settings()
-        self.mount = None
         # stride ring (index = stride number & 7)
         self.ic_t = array("l", [0] * STRIDE_RING)         # sample counter of IC
         self.to_t = array("l", [0] * STRIDE_RING)         # sample counter of TO
-        self.gct_ms = array("h", [0] * STRIDE_RING)       # ground contact time, ms (<= max_contact 5000)
-        self.swing_ms = array("h", [0] * STRIDE_RING)     # previous TO -> this IC, ms (-1 unknown; < max_stride 6000)
-        self.angle_ddeg = array("h", [0] * STRIDE_RING)   # strike angle, 0.1 deg, + = toes up (|.| <= 1800)
+        # ground contact time, ms (<= max_contact 5000)
+        self.gct_ms = array("h", [0] * STRIDE_RING)
+        # previous TO -> this IC, ms (-1 unknown; < max_stride 6000)
+        self.swing_ms = array("h", [0] * STRIDE_RING)
+        # strike angle, 0.1 deg, + = toes up (|.| <= 1800)
+        self.angle_ddeg = array("h", [0] * STRIDE_RING)
         self.strike = array("b", [0] * STRIDE_RING)       # STRIKE_*
-        self.cadence_dspm = array("h", [0] * STRIDE_RING) # both feet, 0.1 steps/min (0 unknown; <= 3000)
+        # both feet, 0.1 steps/min (0 unknown; <= 3000)
+        self.cadence_dspm = array("h", [0] * STRIDE_RING)
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
         self._hist = array("l", [0] * _H_SIZE)            # landing history (_H_*)
         self._cand = array("l", [0] * 8)                  # contact candidates (_C_*)
@@ -145,7 +148,8 @@ class StrideCore:
         """(Re)configure for a sensor set-up; restarts calibration (not per sample)."""
         self.units = CoreUnits(self.settings, sample_rate_chz, accel_range_g, gyro_range_dps)
         capacity = buffer_samples(sample_rate_chz)
-        if self.mount is None or self.mount.capacity != capacity:
+        mount = getattr(self, "mount", None)             # None on the first configure
+        if mount is None or mount.capacity != capacity:
             self.mount = MountCalibration(capacity)      # sized once per sample rate
         self.stride_count = 0       # strides completed so far
         self.ic_count = 0           # landings detected so far (EVENT_IC)
@@ -202,7 +206,8 @@ class StrideCore:
         self._lobe_n = 0            # swing lobe: samples above the swing threshold in a row
         self._prev_w = 0            # pitch rate of the previous sample (LSB)
         self._theta = 0
-        self._sole_known = False    # the integral is the sole's pitch only once re-based at a mid-stance
+        # the integral is the sole's pitch only once re-based at a mid-stance
+        self._sole_known = False
 
     # ---- per sample ----------------------------------------------------------------
     def push(self, t, ax, ay, az, gx, gy, gz):
@@ -257,7 +262,9 @@ class StrideCore:
         c[_C_STEEP] = 0
         c[_C_STEEP_T] = -1
 
-    def _landing(self, t, w, th, ax, ay, az):
+    # Runs on every sample; kept in one body on purpose: each call costs on the MicroPython VM,
+    # whose per-sample budget is at its limit.
+    def _landing(self, t, w, th, ax, ay, az):  # noqa: C901
         u = self.units
         c = self._cand
         if not self._armed:

@@ -31,8 +31,7 @@ except ImportError:  # CPython
     def const(x):
         return x
 
-from footfall_core.core import (ACTIVITY_RUNNING, EVENT_CALIBRATED, EVENT_STRIDE, STRIDE_RING,
-                                StrideCore)
+from footfall_core.core import ACTIVITY_RUNNING, STRIDE_RING, StrideCore
 from footfall_core.speed import StrideSpeed
 from footfall_core.trajectory import FootTrajectory
 

@@ -72,12 +72,14 @@ class FootTrajectory:
         rate = sample_rate_hz
         self.rate = rate
         self.accel_range_g = accel_range_g
-        self._deg_div = 32768 * rate // gyro_range_dps         # theta units per degree (< 2**13 at 416 Hz)
+        # theta units per degree (< 2**13 at 416 Hz)
+        self._deg_div = 32768 * rate // gyro_range_dps
         self._quiet = 40 * 32768 // gyro_range_dps * 3        # |g|_1 below ~40 deg/s per axis ...
         g4 = 32768 // (accel_range_g * 4)                    # 1 g in a4 units (512 at 16 g)
         self._still_lo = (g4 * 7 // 10) * (g4 * 7 // 10)     # ... and |a| within 0.7 .. 1.3 g:
         self._still_hi = (g4 * 13 // 10) * (g4 * 13 // 10)   # the foot is still (not mid-swing)
-        self._swing = 200 * 32768 // gyro_range_dps           # toes-up pitch rate above 200 deg/s: a swing
+        # toes-up pitch rate above 200 deg/s: a swing
+        self._swing = 200 * 32768 // gyro_range_dps
         self._min_n = rate * 3 // 10                         # a stride lasts 0.3 ..
         self._max_n = rate * 5 // 2                          # .. 2.5 s
         self._reset()
@@ -116,7 +118,9 @@ class FootTrajectory:
         """Samples were lost: drop the segment in progress, start at the next still foot."""
         self._n = -1
 
-    def push(self, ax, ay, az, gx, gy, gz):
+    # Runs on every sample; kept in one body on purpose: each call costs on the MicroPython VM,
+    # whose per-sample budget is at its limit.
+    def push(self, ax, ay, az, gx, gy, gz):  # noqa: C901
         """One raw sample; returns True when a stride segment completed (read the attributes)."""
         if not self.ready:
             return False

@@ -187,8 +187,9 @@ class App:
     def step(self, now):
         """One loop pass at ticks now; returns the ms to sleep."""
         self._service_cues(now)
-        if self.imu is not None:
-            if self._read_sensor(now):
+        imu = self.imu
+        if imu is not None:
+            if self._read_sensor(imu, now):
                 now = ticks_ms()
                 self._service_cues(now)
         elif ticks_diff(now, self._sensor_retry_ms) >= SENSOR_RETRY_MS:
@@ -244,10 +245,10 @@ class App:
                 self.outputs.off()
             edge = self.buzz.update(now)
 
-    def _read_sensor(self, now):
-        """Drain the FIFO into the core. Returns True when a stride or IC came out."""
+    def _read_sensor(self, imu, now):
+        """Drain the FIFO (imu: the ImuFifo) into the core. Returns True when a stride or IC
+        came out."""
         events = False
-        imu = self.imu
         rec = self.recorder
         for _ in range(MAX_BURSTS):
             if rec.active:
@@ -265,7 +266,7 @@ class App:
                 return events
             self._i2c_run = 0
             if imu.overrun:
-                self._overrun(now)
+                self._overrun(imu, now)
                 return events
             if n == 0:
                 break
@@ -360,12 +361,12 @@ class App:
             self._restarting = True
             self._sensor_retry_ms = now
 
-    def _overrun(self, now):
+    def _overrun(self, imu, now):
         """The FIFO overflowed: samples were lost (the FIFO was restarted empty)."""
         self._error_until_ms = ticks_ms() + 2000
         lost = self._mark_lost()
         self.log("sensor FIFO overrun: about " + str(lost) + " samples lost ("
-                 + str(self.imu.overruns) + " overruns)")
+                 + str(imu.overruns) + " overruns)")
 
     def _mark_lost(self):
         """Samples never reached the pod: count them from the ticks since the last good read,
@@ -447,18 +448,22 @@ class App:
         Without a sensor (or its INT1 pin) nothing can wake it on motion: it sleeps for
         NO_SENSOR_SLEEP_S instead and looks for the sensor again at the restart."""
         import alarm
+        # alarm.pin and alarm.time are submodules in the stubs: mypy sees them imported by name
+        from alarm import pin as alarm_pin
+        from alarm import time as alarm_time
 
         self.outputs.silence()
         self.led.update(controls.LED_OFF, 0)
         pin = self.profile.get("imu_int1")
         if self.imu is None or not pin:
             self.log("idle: deep sleep for " + str(NO_SENSOR_SLEEP_S) + " s (no sensor to wake it)")
-            wake = alarm.time.TimeAlarm(monotonic_time=time.monotonic() + NO_SENSOR_SLEEP_S)
+            alarm.exit_and_deep_sleep_until_alarms(
+                alarm_time.TimeAlarm(monotonic_time=time.monotonic() + NO_SENSOR_SLEEP_S))
         else:
             self.log("idle: deep sleep until motion")
             self.imu.arm_wake(self.settings.values["wake_threshold_mg"])
-            wake = alarm.pin.PinAlarm(getattr(board, pin), value=True)
-        alarm.exit_and_deep_sleep_until_alarms(wake)
+            alarm.exit_and_deep_sleep_until_alarms(
+                alarm_pin.PinAlarm(getattr(board, pin), value=True))
 
     # ---- for BLE and the host ------------------------------------------------------------
     def apply_setting(self, name, value):

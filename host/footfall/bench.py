@@ -48,7 +48,8 @@ def reference_cadence_floor(recordings):
                                     SELF_MATCH_S)
         if e is not None:
             errors.append(abs(e))
-    return {"mean_abs": round(float(np.mean(errors)), 2), "max_abs": round(float(np.max(errors)), 2)}
+    return {"mean_abs": round(float(np.mean(errors)), 2),
+            "max_abs": round(float(np.max(errors)), 2)}
 
 
 def replay_speed():
@@ -89,10 +90,12 @@ def main():
                 cad = d["cadence_error_spm"]
                 print(f"pyshoe-vicon {activity} at {rate} Hz: {d['recordings']} trials, "
                       f"{d['reference_ics']} reference ICs, windows {', '.join(d['windows_ms'])}")
-                print(f"  precision {d['precision']:.3f}  recall {d['recall']:.3f}  F1 {d['f1']:.3f}"
+                print(f"  precision {d['precision']:.3f}  recall {d['recall']:.3f}  "
+                      f"F1 {d['f1']:.3f}"
                       f"  ({d['unscored_detections']} unmatched detections in Vicon dropouts "
                       f"not scored)")
-                print(f"  IC - Vicon stance onset: median {e.get('median')} ms, IQR {e.get('iqr')} ms, "
+                print(f"  IC - Vicon stance onset: median {e.get('median')} ms, "
+                      f"IQR {e.get('iqr')} ms, "
                       f"p5 {e.get('p5')} ms, p95 {e.get('p95')} ms (the onset trails the impact)")
                 print(f"  cadence, per stride: median |err| {cad['stride_median_abs']} spm, p90 "
                       f"{cad['stride_p90_abs']} spm; per trial: mean |err| "

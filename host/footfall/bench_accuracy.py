@@ -99,7 +99,7 @@ def main():
     t = time.perf_counter()
     check = (window_check(recs), impact_vs_onset(recs))
     timing["window check"] = time.perf_counter() - t
-    rates = {208: {k: _only(ev, markers) for k, ev in results.items()}}
+    rates: dict = {208: {k: _only(ev, markers) for k, ev in results.items()}}
     for rate in RATES:
         if rate == 208:
             continue
@@ -146,7 +146,7 @@ def _gaitmap(recs, results, timing):
                                                    next(iter(notes.values()))))
     if not errors:
         return "gaitmap ran on every recording." + fallback
-    by_msg = {}
+    by_msg: dict = {}
     for i, msg in errors.items():
         by_msg.setdefault(msg, []).append(recs[i].reference.get("dataset", "?"))
     return "gaitmap failed on %d of %d recordings (they are left out of its rows): %s." % (
@@ -163,7 +163,7 @@ def window_check(recs, detectors=("footfall", "falbriard", "falbriard-midstance"
     rows = []
     for det in detectors:
         ev = Evaluation(det, window_s=WIDE_S).run(recs)
-        groups = {}
+        groups: dict = {}
         for s in ev.scores_:
             for event, errs, idx in (("ic", s.ic_err_ms, s.ic_idx), ("to", s.to_err_ms, s.to_idx)):
                 for e, k in zip(errs, idx):
@@ -181,7 +181,7 @@ def impact_vs_onset(recs, before_s=0.25, after_s=0.1):
     each stance onset to the impact within [-before_s, +after_s] of it, as two features of the
     accel jolt |a[k] - a[k-1]|: the largest jolt (for a heel strike, often the forefoot slap
     that follows the heel's touch) and the first jolt reaching half of it (the first contact)."""
-    out = {}
+    out: dict = {}
     for r in recs:
         if windows.reference_kind(r.reference) != windows.VICON:
             continue
@@ -213,7 +213,8 @@ def _impact_md(lead):
 
 def _window_check_md(rows):
     out = ["| detector | event | reference | dataset | n | p1 | p5 | median | p95 | p99 | "
-           "window | in window | in +-30 ms |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "window | in window | in +-30 ms |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for det, event, kind, act, ds, e in rows:
         lo, hi = windows.window_ms(kind, event, act)
         p = np.percentile(e, [1, 5, 50, 95, 99])
@@ -320,7 +321,8 @@ def summary_md(results):
 
 
 README = REPO / "README.md"
-README_BEGIN = "<!-- accuracy-table: written by make bench (footfall.bench_accuracy); do not edit -->"
+README_BEGIN = ("<!-- accuracy-table: written by make bench (footfall.bench_accuracy); "
+                "do not edit -->")
 README_END = "<!-- accuracy-table end -->"
 
 
@@ -375,7 +377,7 @@ def targets_md(results):
            "|---|---|---|---|---|---|---|"]
     for key in dict.fromkeys(list(rows_in) + list(rows_lo)):
         a, b = rows_in.get(key), rows_lo.get(key)
-        t = (a or b).target
+        t = (rows_in[key] if key in rows_in else rows_lo[key]).target
         out.append("| %s | %s: %s | %s | %s | %s | %s | %s |" % (
             t.name, key[1], key[2], t.required(), fmt(a.value if a else None, "{:.4g}"),
             _met(a), fmt(b.value if b else None, "{:.4g}"), _met(b)))
@@ -396,7 +398,8 @@ def render(results, timing, t_load, n_recs, gaitmap_note, check, rates, markers)
            "replayed sample by sample (in-sample: the defaults were chosen on this data); "
            "**%s** = settings tuned on every runner (in-sample, an upper bound); **%s** = "
            "leave-one-runner-out: for each runner (dataset, subject), settings tuned on all "
-           "other runners (`footfall.tuning.FoldTuner`, an Optuna TPE study, %d candidate settings per "
+           "other runners (`footfall.tuning.FoldTuner`, an Optuna TPE study, "
+           "%d candidate settings per "
            "fold), scored on that runner only; the pooled held-out figures are the ones to "
            "believe. Baselines, fixed parameters: **float-reference** = the core's algorithm "
            "in float64, offline; **accel-peak** = `scipy.signal.find_peaks` on |a|; "

@@ -88,10 +88,13 @@ def _pct(a, q):
 def print_latency(name, r, truth="true IC"):
     lat = r["latency_ms"]
     pod = r["buzz_after_ic_ms"] + MOTOR_START_MS
-    print(f"  {name}: {r['matched']} of {r['true']} reference ICs matched ({r['detected']} detected)")
-    print(f"    {truth} -> buzz start (incl. {MOTOR_START_MS:.0f} ms motor): p50 {_pct(lat, 50):.1f} ms, "
+    print(f"  {name}: {r['matched']} of {r['true']} reference ICs matched "
+          f"({r['detected']} detected)")
+    print(f"    {truth} -> buzz start (incl. {MOTOR_START_MS:.0f} ms motor): "
+          f"p50 {_pct(lat, 50):.1f} ms, "
           f"p95 {_pct(lat, 95):.1f} ms, max {lat.max() if len(lat) else float('nan'):.1f} ms")
-    print(f"    pod's IC -> buzz start (incl. motor): p50 {_pct(pod, 50):.1f} ms, p95 {_pct(pod, 95):.1f} ms"
+    print(f"    pod's IC -> buzz start (incl. motor): p50 {_pct(pod, 50):.1f} ms, "
+          f"p95 {_pct(pod, 95):.1f} ms"
           f"; pod's IC - {truth}: p50 {_pct(r['dating_ms'], 50):+.1f} ms")
     ref = r.get("refined_to_buzz_ms")
     if ref is not None and len(ref):
@@ -142,9 +145,9 @@ def main():
 
         from footfall.windows import VICON
         vicon = _window_s(VICON, "running")
-        agg = {"matched": 0, "true": 0, "detected": 0}
-        arrays = {"latency_ms": [], "dating_ms": [], "buzz_after_ic_ms": [],
-                  "refined_to_buzz_ms": []}
+        agg: dict = {"matched": 0, "true": 0, "detected": 0}    # counts, then the arrays
+        arrays: dict[str, list] = {"latency_ms": [], "dating_ms": [], "buzz_after_ic_ms": [],
+                                   "refined_to_buzz_ms": []}
         for f in files:
             rec = load_recording(f)
             ri = tap_latency(rec, pyshoe_reference_ic_s(rec), "", window=vicon)

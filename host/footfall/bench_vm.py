@@ -85,7 +85,8 @@ def main():
     gross_us = r["core_loop_us"] / n
     loop_us = r["empty_loop_us"] / n
     eq = core_us / loop_us
-    print(f"MicroPython VM (wasm, Node) core cost, {n} samples x {r['reps']} passes (best), heap-locked:")
+    print(f"MicroPython VM (wasm, Node) core cost, {n} samples x {r['reps']} passes (best), "
+          "heap-locked:")
     print(f"  core: {core_us:.2f} us/sample = {eq:.1f} empty-loop iterations "
           f"(empty loop {loop_us * 1000:.0f} ns; feeding loop incl. core {gross_us:.2f} us = "
           f"{gross_us / loop_us:.1f} iterations)")

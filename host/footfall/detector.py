@@ -149,7 +149,9 @@ class FootfallDetector:
                 t += 1
         if bar is not None:
             bar.close()
-        core.landings_ = landings
+        # a host-side result handed on with the core (footfall.report reads it); the firmware
+        # class has no such attribute
+        core.landings_ = landings  # type: ignore[attr-defined]
         self.pipeline_ = pipe
         self.stride_list_ = strides
         self.strides_ = stride_table(strides)

@@ -75,9 +75,10 @@ class Detection:
     """What a detector found in one recording (times in s from sample 0)."""
 
     ic_s: np.ndarray
-    to_s: np.ndarray = None
-    emitted_s: dict = None          # IC time (rounded to 1 us) -> emission time, causal only
-    strides: list = field(default_factory=list)   # ic_s, to_s, gct_ms, strike_angle_deg, strike, cadence_spm
+    to_s: np.ndarray | None = None
+    emitted_s: dict | None = None   # IC time (rounded to 1 us) -> emission time, causal only
+    # ic_s, to_s, gct_ms, strike_angle_deg, strike, cadence_spm
+    strides: list = field(default_factory=list)
 
 
 def detect_footfall(rec, settings=None):
@@ -179,7 +180,7 @@ def reference_labels(reference):
         walking = [activity_of(reference) == "walking"] * n
     v = reference.get("speed_mps")
     if v is None:
-        speeds = [None] * n
+        speeds: list[float | None] = [None] * n
     elif np.ndim(v) == 0:
         speeds = [float(v)] * n
     else:
@@ -252,12 +253,12 @@ class RecordingScore:
     gct_err_ms: list = field(default_factory=list)
     gct_idx: list = field(default_factory=list)
     cadence_stride_err: list = field(default_factory=list)
-    cadence_recording_err: float = None
+    cadence_recording_err: float | None = None
     angle_err_deg: list = field(default_factory=list)
     class_pairs: list = field(default_factory=list)     # (reference class, detected class)
     angle_idx: list = field(default_factory=list)
-    metadata_strike: str = None
-    reference_strike_majority: str = None
+    metadata_strike: str | None = None
+    reference_strike_majority: str | None = None
 
     def label(self, dim, k):
         if k is None or k < 0 or dim not in self.labels:
@@ -518,6 +519,8 @@ class Evaluation:
                     if det is None:
                         continue
                 else:
+                    if fn is None:
+                        raise ValueError(f"unknown detector {self.detector!r}")
                     det = fn(rec, self.settings)
                 scores.append(score_recording(rec, det, self.window_s))
         return self.from_scores(scores)
@@ -525,7 +528,7 @@ class Evaluation:
     def from_scores(self, scores):
         self.scores_ = list(scores)
         self.per_recording_ = [(s, aggregate([s])) for s in self.scores_]
-        groups = {}
+        groups: dict = {}
         for s in self.scores_:
             groups.setdefault(group_key(s), []).append(s)
         self.groups_ = {k: aggregate(v) for k, v in sorted(groups.items())}
@@ -537,10 +540,11 @@ class Evaluation:
     def to_dict(self, per_recording=True):
         out = {"detector": self.detector, "label": self.label, "overall": self.overall_,
                "groups": self.groups_, "views": self.views_}
-        if getattr(self, "folds_", None) is not None:
+        folds = getattr(self, "folds_", None)      # set by leave-one-runner-out only
+        if folds is not None:
             out["folds"] = [{"runner": list(f["runner"]), "train_recordings": f["train"],
                              "held_out_recordings": f["held_out"], "changed": f["changed"]}
-                            for f in self.folds_]
+                            for f in folds]
         if per_recording:
             out["recordings"] = [dict(name=s.name, dataset=s.dataset, activity=s.activity,
                                       subject=s.subject, **d) for s, d in self.per_recording_]

@@ -98,7 +98,7 @@ def read_stride_csv(text):
     """Parse csv_text() output back into rows (numbers as int/float, None for empty cells)."""
     rows = []
     for raw in csv.DictReader(io.StringIO(text)):
-        row = {}
+        row: dict = {}
         for k, v in raw.items():
             if v == "":
                 row[k] = None

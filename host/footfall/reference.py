@@ -127,7 +127,10 @@ class FloatStrideReference:
                     armed = False
         return votes
 
-    def _detect(self, w, a, start, n):
+    # One body on purpose: a float mirror of core.py's per-sample detector (one body there for
+    # the MicroPython VM's per-sample budget), kept line-for-line parallel to it so that the
+    # bounds tests compare like with like.
+    def _detect(self, w, a, start, n):  # noqa: C901
         """The core's state machine (core.py) in deg/s, deg and g."""
         s = self.s
         dt = 1.0 / self.rate
@@ -140,7 +143,7 @@ class FloatStrideReference:
         swing_expect = 0.0     # EMA of recent swing peaks, deg/s
         prev_ic = None         # refined IC of the previous landing
         had_to = False         # theta is the sole pitch only after a first mid-stance re-base
-        cand = None
+        cand = _Candidates()   # a fresh one for each landing
         for t in range(start, n):
             x = w[t]
             theta += x * dt
@@ -156,11 +159,12 @@ class FloatStrideReference:
                       and swing_max * 100 > swing_expect * s["swing_fraction_percent"]
                       and t - state_t > self.min_swing
                       and (theta > -s["landing_pitch_deg"] or not had_to)):
-                    state, state_t, armed, ic_sent, rest_n = "landing", t, False, False, 0
+                    state, state_t, armed, rest_n = "landing", t, False, 0
                     hist = []
                     cand = _Candidates()
                 elif t - state_t > self.max_stride:
-                    state, state_t, swing_max, theta, lobe_n, had_to = "swing", t, 0.0, 0.0, 0, False
+                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                    lobe_n, had_to = 0, False
                     swing_expect /= 2
                 continue
             if state == "landing":
@@ -186,7 +190,6 @@ class FloatStrideReference:
                         d = _jolt_magnitude(a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2])
                         if d > sharp:
                             cand.jolt_t, cand.jolt_th = t, theta
-                            ic_sent = True
                 if armed:
                     mn = cand.min_w
                     rise = x - mn
@@ -206,10 +209,13 @@ class FloatStrideReference:
                         ms_abs, ms_w, trough = np.inf, 0.0, 0.0
                         ms_t, ms_th = t, theta
                         swing_expect += (swing_max - swing_expect) / 4
+                        # a touchdown needs a toes-down minimum (min_t set) or rest after one
+                        assert cand.min_t is not None
                         ic_start = cand.min_t
                     elif t - state_t > self.landing_timeout:
                         swing_expect /= 2
-                        state, state_t, swing_max, theta, lobe_n, had_to = "swing", t, 0.0, 0.0, 0, False
+                        state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                        lobe_n, had_to = 0, False
                 continue
             # stance
             if not landed and cand.jolt_t is None:
@@ -244,7 +250,8 @@ class FloatStrideReference:
             if not landed and (done or pushing or rest_n >= self.landing_still):
                 ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, k2)
                 if prev_ic is not None and ic - prev_ic < self.min_stride:
-                    state, state_t, swing_max, theta, lobe_n, had_to = "swing", t, 0.0, 0.0, 0, False
+                    state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                    lobe_n, had_to = 0, False
                     continue
                 landed, ic_start, prev_ic = True, ic, ic
                 angle = ic_th - ms_th
@@ -260,7 +267,8 @@ class FloatStrideReference:
                             "strike_angle_deg": angle, "strike": STRIKES[cls]})
                 continue
             if t - ic_start > self.max_contact:
-                state, state_t, swing_max, theta, lobe_n, had_to = "swing", t, 0.0, 0.0, 0, False
+                state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
+                lobe_n, had_to = 0, False
         return out
 
 
@@ -278,7 +286,7 @@ class _Candidates:
         if self.jolt_t is not None and self.jolt_t <= steep + sharp_lag:
             return self.jolt_t, self.jolt_th
         lo, hi = rearfoot_deg / 2, rearfoot_deg * 2
-        if sole_deg <= lo or hi <= lo or self.steep_t is None:
+        if sole_deg <= lo or hi <= lo or self.steep_t is None or self.min_t is None:
             return self.min_t, self.min_th
         f = min(1.0, (sole_deg - lo) / (hi - lo))
         return (int(round(self.min_t - f * (self.min_t - steep))),

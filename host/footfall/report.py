@@ -324,7 +324,7 @@ def splits(strides, activity, duration_s, split_m=1000.0):
     steps/min of the running strides (all strides when none ran); gct: median ms; mix:
     {class: percent}."""
     dist = stride_distances_m(strides)
-    bounds = []                                   # (label, start_s, end_s, distance_m)
+    bounds: list = []                             # (label, start_s, end_s, distance_m)
     if dist is not None and sum(dist) >= 0.5 * split_m:
         cum = np.cumsum(dist)
         start, k0 = 0.0, 0
@@ -767,7 +767,8 @@ def build_comparison(runs):
     labels = [f"{_when(f['start'])}" for _t, f, _s, _a in runs]
     pngs = {"compare_cadence": _png(_compare_cadence(runs, labels)),
             "compare_strike": _png(_compare_strike(runs, labels))}
-    metrics = [
+    # (name, value of the facts, format of the value, the better direction)
+    metrics: list[tuple] = [
         ("duration", lambda f: f["duration_s"], minsec, None),
         ("distance, km", lambda f: f["distance_m"] and f["distance_m"] / 1000,
          lambda v: f"{v:.2f}", "up"),

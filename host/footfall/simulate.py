@@ -123,6 +123,7 @@ Reference (``recording.reference``; times in seconds from sample 0)
     ``pitch_axis_sensor``, ``foot_pitch_deg`` (per output sample), ``gyro_bias_dps``,
     ``accel_bias_g``, ``mount_rotation``, ``foot``, ``mount``.
 """
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -167,8 +168,8 @@ class GaitSegment:
 
     kind: str
     duration_s: float
-    speed_mps: float = None
-    cadence_spm: float = None
+    speed_mps: float | None = None
+    cadence_spm: float | None = None
     strike: object = "rearfoot"
 
     def __post_init__(self):
@@ -381,30 +382,30 @@ def _vee_log(A):
 @dataclass
 class _Contact:
     x: float                      # heel footprint x (flat foot), metres
-    ic: float = None              # initial contact time (None: planted from the start)
-    kind: str = None              # activity at IC ("run", "walk", "walk_in_place")
+    ic: float | None = None       # initial contact time (None: planted from the start)
+    kind: str | None = None       # activity at IC ("run", "walk", "walk_in_place")
     counted: bool = False         # a real stride IC (goes into the reference)
     theta_ic: float = 0.0         # rad
     w_ic: float = 0.0             # rad/s
     t_slap: float = 0.05
     phi_ic: float = 0.0
     pivot_ball: bool = False      # slap pivot: ball (forefoot first) or heel
-    v_land: np.ndarray = None     # contact-point velocity at IC (world, m/s)
+    v_land: np.ndarray | None = None  # contact-point velocity at IC (world, m/s)
     imp_f: float = 40.0           # impact spring natural frequency, Hz
     imp_zeta: float = 0.3
     imp_tau_x: float = 0.02       # forward landing velocity decay, s
     ring_rate: float = 0.0        # pod wobble peak rate, rad/s (signed: first lobe)
     ring_f: float = 40.0
-    t_hr: float = None            # heel rise (start of push-off)
-    to: float = None              # toe-off
+    t_hr: float | None = None     # heel rise (start of push-off)
+    to: float | None = None       # toe-off
     theta_to: float = 0.0
     w_to: float = 0.0
     phi_to: float = 0.0
-    stride: dict = None           # parameters of the stride that starts here (swing shape etc.)
+    stride: dict | None = None    # parameters of the stride that starts here (swing shape etc.)
     speed: float = np.nan         # stride length / stride time of that stride
     stride_time: float = np.nan
-    slap: _RateProfile = None
-    push: _RateProfile = None
+    slap: _RateProfile | None = None
+    push: _RateProfile | None = None
 
 
 class _Planner:
@@ -659,11 +660,11 @@ class _Swing:
     t0: float
     t1: float
     pitch: _RateProfile
-    roll: object
-    yaw: object
-    ax: object
-    ay: object
-    az: object
+    roll: Callable          # t (s, array) -> angle, rad
+    yaw: Callable
+    ax: Callable            # t (s, array) -> ankle position component, m
+    ay: Callable
+    az: Callable
 
     def evaluate(self, t):
         theta, phi, psi = self.pitch.angle(t), self.roll(t), self.yaw(t)
@@ -823,7 +824,8 @@ def simulate(segments, sample_rate_hz=208, mount_rotation=None, foot="right", mo
         if s.kind != "noise":
             continue
         m = (t_out >= planner.bounds[i]) & (t_out < planner.bounds[i + 1])
-        tilt = euler_rotation(*rng.normal(0.0, 1.0, 2), float(rng.uniform(-180, 180)))
+        roll_deg, pitch_deg = rng.normal(0.0, 1.0, 2)
+        tilt = euler_rotation(roll_deg, pitch_deg, float(rng.uniform(-180, 180)))
         accel[m] = tilt.T @ np.array([0.0, 0.0, 1.0])
         gyro[m] = 0.0
 
@@ -917,7 +919,7 @@ def _reference(contacts, segments, bounds, duration, M, foot, mount, gyro_bias, 
     tos = [c.to for c in contacts if c.to is not None and 0.0 <= c.to < duration
            and c.stride is not None and c.stride["kind"] in ("run", "walk")]
     angles = np.array([np.degrees(c.theta_ic) for c in ics])
-    activity = []
+    activity: list = []
     for i, s in enumerate(segments):
         label = _ACTIVITY[s.kind]
         if activity and activity[-1][2] == label:

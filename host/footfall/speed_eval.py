@@ -96,7 +96,8 @@ def main():
 
     data = SHARED_DATA
     print("Speed from the pod's own code (median per trial; error vs the treadmill belt)")
-    print("  zupt  = foot-trajectory integration with zero-velocity resets (footfall_core/trajectory.py)")
+    print("  zupt  = foot-trajectory integration with zero-velocity resets "
+          "(footfall_core/trajectory.py)")
     print("  model = timing fallback, contact_length_mm / GCT, uncalibrated default (800 mm)")
     for name in ("fukuchi-rbds", "davis-s999"):
         if not (data / name).exists():

@@ -168,7 +168,8 @@ def format_summary(summary):
     lines += [
         f"cadence IQR    {summary['cadence_spm_iqr']} steps/min",
         f"strike angle   {summary['strike_angle_deg_median']} deg median",
-        f"strikes        rearfoot {c['rearfoot']}, midfoot {c['midfoot']}, forefoot {c['forefoot']}",
+        f"strikes        rearfoot {c['rearfoot']}, midfoot {c['midfoot']}, "
+        f"forefoot {c['forefoot']}",
         f"activity       running {a['running']} s, walking {a['walking']} s, idle {a['idle']} s",
         "event delay    cue %s ms from the contact (p95 %s), contact refined %s ms after it, "
         "TO known %s ms after it (medians)" % (

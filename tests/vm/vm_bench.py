@@ -39,7 +39,8 @@ def with_core(core, raw, n, t_base):
     s = 0
     while i < n:
         j = i * 6
-        s = core.push(t_base + i, raw[j], raw[j + 1], raw[j + 2], raw[j + 3], raw[j + 4], raw[j + 5])
+        s = core.push(t_base + i, raw[j], raw[j + 1], raw[j + 2],
+                      raw[j + 3], raw[j + 4], raw[j + 5])
         i += 1
     return time.ticks_diff(time.ticks_us(), t0) + 0 * s
 
@@ -85,7 +86,8 @@ def main():
         best_h = th if best_h is None or th < best_h else best_h
         best_e = te if best_e is None or te < best_e else best_e
     print(json.dumps({
-        "samples": n, "reps": reps, "core_loop_us": best_core, "harness_us": best_h, "empty_loop_us": best_e,
+        "samples": n, "reps": reps, "core_loop_us": best_core, "harness_us": best_h,
+        "empty_loop_us": best_e,
         "pipeline_loop_us": best_pipe, "pipeline_mem_alloc_delta_locked": pipe_delta,
         "pipeline_distance_cm": pipe.speed.distance_cm,
         "mem_alloc_delta_locked": locked_delta, "strides": core.stride_count,

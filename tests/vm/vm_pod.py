@@ -41,7 +41,8 @@ if VM_ARGS.get("press_s"):
 w.flash_dir = "/flash"
 os.mkdir("/flash")
 with open("/flash/settings.toml", "w") as f:
-    f.write(VM_ARGS.get("settings", "").replace("|", "\n") + "\nsample_rate_hz = " + str(rate) + "\n")
+    f.write(VM_ARGS.get("settings", "").replace("|", "\n")
+            + "\nsample_rate_hz = " + str(rate) + "\n")
 os.chdir("/flash")
 
 state = {"locked": False, "passes": 0, "locked_passes": 0, "alloc": 0, "a0": 0}
@@ -83,7 +84,7 @@ try:
         exec(compile(src, name, "exec"), g)
 except _vpod.SimulationEnd:
     result["ok"] = True
-except MemoryError as exc:
+except MemoryError:
     if state["locked"]:
         micropython.heap_unlock()
     result["error"] = "MemoryError in a heap-locked pass"

@@ -96,7 +96,7 @@ def main():
         control = True
     micropython.heap_unlock()
     if not control:
-        x = None
+        del x          # the lock failed: release the list before the measured part
 
     # the rest of the recording, heap-locked
     gc.collect()
@@ -119,11 +119,14 @@ def main():
         b = s * FIELDS
         print(json.dumps({"stride": list(out[b:b + FIELDS])}))
     summary = {
-        "samples": n, "warm_samples": warm, "locked_samples": st[S_I] - warm if error is None else -1,
+        "samples": n, "warm_samples": warm,
+        "locked_samples": st[S_I] - warm if error is None else -1,
         "failed_at": st[S_I] if error is not None else -1, "error": error,
-        "mem_alloc_delta": delta, "negative_control": control, "pipeline_alloc_bytes": footprint, "pipeline_temp_bytes": temp,
+        "mem_alloc_delta": delta, "negative_control": control,
+        "pipeline_alloc_bytes": footprint, "pipeline_temp_bytes": temp,
         "pipeline_live_bytes_est": footprint - temp, "core_attrs": len(core.__dict__),
-        "pipeline_attrs": len(pipe.__dict__), "distance_cm": pipe.speed.distance_cm, "gaps": pipe.gaps,
+        "pipeline_attrs": len(pipe.__dict__), "distance_cm": pipe.speed.distance_cm,
+        "gaps": pipe.gaps,
         "strides": st[S_SEEN], "overflow": st[S_SEEN] > cap, "flag_hash": st[S_HASH],
         "flagged": st[S_FLAGGED], "ic_count": core.ic_count, "calibrations": core.calibrations,
         "calibrated_at_warm_end": core.calibrated, "activity": core.activity,

@@ -25,7 +25,8 @@ def core_init_temporaries(rate_hz):
     """Bytes of the [0] * n initialiser lists StrideCore() builds and drops. gc.collect()
     reclaims nothing inside one run of this wasm build, so the construction delta counts
     them; subtract this for the live estimate."""
-    temp = list_cost(6 * buffer_samples(rate_hz * 100)) + 2 * list_cost(3) + list_cost(ACC_SIZE)   # MountCalibration
+    # MountCalibration
+    temp = list_cost(6 * buffer_samples(rate_hz * 100)) + 2 * list_cost(3) + list_cost(ACC_SIZE)
     temp += 8 * list_cost(STRIDE_RING) + list_cost(40) + list_cost(8) + list_cost(10)  # StrideCore
     return temp
 

@@ -59,7 +59,8 @@ def _replay_one(rec, settings, args):
 
 
 def gap_list(rec):
-    """The recording's gaps as JSON-ready dicts: first sample, samples lost, start and length (s)."""
+    """The recording's gaps as JSON-ready dicts: first sample, samples lost, start and length
+    (s)."""
     out = []
     for first, lost in rec.gaps:
         start_s, end_s = rec.time_of(first - 1), rec.time_of(first + lost)

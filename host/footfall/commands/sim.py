@@ -6,13 +6,16 @@ from footfall.commands.replay import STRIKE_KEYS
 
 
 def register(sub):
-    p = sub.add_parser("sim", help="run the pod firmware (code.py) on the virtual pod over a recording")
-    p.add_argument("trace", help="a .fft trace, a CSV or a PyShoe .mat (the emulated sensor runs at its rate)")
+    p = sub.add_parser("sim", help="run the pod firmware (code.py) on the virtual pod over a "
+                                   "recording")
+    p.add_argument("trace", help="a .fft trace, a CSV or a PyShoe .mat (the emulated sensor runs "
+                                 "at its rate)")
     p.add_argument("--settings", help="settings.toml for the pod (name = integer lines; "
                                       "default: the pod's defaults)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--press", action="append", default=[], metavar="T[:HELD]",
-                   help="press the button T s into the trace for HELD s (default 0.2; 1.5 = long press)")
+                   help="press the button T s into the trace for HELD s (default 0.2; "
+                        "1.5 = long press)")
     p.add_argument("--profile", choices=("xiao", "feather"), default="xiao",
                    help="board profile: Seeed XIAO nRF52840 Sense or Adafruit Feather nRF52840 "
                         "Sense (default xiao)")
@@ -76,7 +79,8 @@ def run(args):
 def format_text(out):
     from collections import Counter
 
-    lines = [f"{out['trace']}: {out['sample_rate_hz']} Hz, {out['samples_fed']} of {out['samples']} "
+    lines = [f"{out['trace']}: {out['sample_rate_hz']} Hz, "
+             f"{out['samples_fed']} of {out['samples']} "
              f"samples fed to the virtual pod ({out['sim']['duration_s']:.1f} s simulated)"]
     for item in out["log"]:
         lines.append(f"  {item['t_s']:9.3f} s  {item['line']}")
@@ -86,14 +90,18 @@ def format_text(out):
     for label, text, definition in headline_lines(out["summary"]):
         lines.append(f"{label:<14} {text:<14} ({definition})")
     kinds = Counter(c["kind"] for c in out["cues"])
-    lines.append("cues           " + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"))
+    lines.append("cues           "
+                 + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none"))
     outputs = Counter(b["output"] for b in out["buzzes"])
-    lines.append("buzzes         " + (", ".join(f"{k} {n}" for k, n in sorted(outputs.items())) or "none"))
+    lines.append("buzzes         "
+                 + (", ".join(f"{k} {n}" for k, n in sorted(outputs.items())) or "none"))
     for r in out["recordings"]:
-        lines.append(f"recording      {r['name']}: {r['bytes']} bytes, {r.get('samples', '?')} samples, "
-                     f"{r.get('markers', '?')} events" + (f", ERROR {r['error']}" if "error" in r else ""))
+        lines.append(f"recording      {r['name']}: {r['bytes']} bytes, "
+                     f"{r.get('samples', '?')} samples, {r.get('markers', '?')} events"
+                     + (f", ERROR {r['error']}" if "error" in r else ""))
     f = out["faults"]
-    lines.append(f"faults         FIFO overruns {f['fifo_overruns']}, I2C errors {f['i2c_errors_injected']}, "
+    lines.append(f"faults         FIFO overruns {f['fifo_overruns']}, "
+                 f"I2C errors {f['i2c_errors_injected']}, "
                  f"deep sleeps {f['deep_sleeps']}, boots {f['boots']}")
     if f["crash"]:
         lines.append("CRASH:\n" + f["crash"])

@@ -46,7 +46,10 @@ def shipped_firmware(drive, site=None):
             return Path(site).joinpath(*name.split("."))
         if name == "footfall.firmware":
             return shipped_file("code.py").parent
-        return Path(importlib.util.find_spec(name).submodule_search_locations[0])
+        spec = importlib.util.find_spec(name)
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError(f"no package {name}")
+        return Path(spec.submodule_search_locations[0])
 
     for name in ("code.py", "boot.py", "settings.toml"):
         shutil.copyfile(package_dir("footfall.firmware") / name, drive / name)
@@ -116,7 +119,8 @@ def _settings_file_text(settings_text, rate_hz):
     names = [ln.split("=", 1)[0].strip() for ln in text.splitlines() if "=" in ln]
     if "sample_rate_hz" not in names:
         # the emulated sensor runs at the recording's rate; the core must know it
-        text = text + ("" if not text or text.endswith("\n") else "\n") + f"sample_rate_hz = {rate_hz}\n"
+        text = (text + ("" if not text or text.endswith("\n") else "\n")
+                + f"sample_rate_hz = {rate_hz}\n")
     return text
 
 
@@ -167,7 +171,8 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
 
     button_presses: (t_s, held_s) pairs, t_s from the trace start (the moment the firmware
     starts the sensor FIFO); button_held_at_boot_s: the button is down from power-on for this
-    long (boot.py then leaves the drive to USB); sensor_absent_s: the IMU does not answer until then (from power-on);
+    long (boot.py then leaves the drive to USB); sensor_absent_s: the IMU does not answer until
+    then (from power-on);
     i2c_errors: (t_s, count) - the next `count` I2C transfers after t_s fail with EIO;
     stalls: (t_s, seconds) - one I2C transfer after t_s blocks that long (FIFO overrun);
     files: {relative path: bytes or str} put on the flash before boot (e.g. older recordings);
@@ -248,7 +253,7 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
         if name.split(".")[0] in fw_names:
             del sys.modules[name]
     sys.path[:0] = roots
-    world_box = []
+    world_box: list = []
     console = _Console(lambda: world_box[0])
     try:
         import _vpod
@@ -256,7 +261,8 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
         import lsm6ds_model
 
         from footfall_pod import boards as _boards_probe  # noqa: F401  (profile dicts)
-        profile = getattr(sys.modules["footfall_pod.boards"], PROFILES.get(opt["profile"], opt["profile"]))
+        profile = getattr(sys.modules["footfall_pod.boards"],
+                          PROFILES.get(opt["profile"], opt["profile"]))
         del sys.modules["footfall_pod.boards"]
         del sys.modules["footfall_pod"]
         world = _vpod.World(profile, linger_us=int(opt["linger_s"] * 1e6),
@@ -266,7 +272,7 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
         world.flash_dir = "."
         world.flash_capacity = int(opt["flash_kb"]) * 1024
         world.battery_mv = opt["battery_mv"]
-        code_globals = {}
+        code_globals: dict = {}
         if opt["probe"] is not None:
             every_s, fn = opt["probe"]
             world.probe_every_us = world.probe_at_us = int(every_s * 1e6)
@@ -278,9 +284,9 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
             world.devices[drv2605_model.ADDRESS] = drv2605_model.DRV2605L(world)
         if opt["sensor_absent_s"] > 0:
             world.absent_until_us[lsm6ds_model.ADDRESS] = int(opt["sensor_absent_s"] * 1e6)
-        press_rel = [(float(t), float(d)) for t, d in opt["button_presses"]]
-        err_rel = [(float(t), int(n)) for t, n in opt["i2c_errors"]]
-        stall_rel = [(float(t), float(d)) for t, d in opt["stalls"]]
+        schedule = ([(float(t), float(d)) for t, d in opt["button_presses"]],
+                    [(float(t), int(n)) for t, n in opt["i2c_errors"]],
+                    [(float(t), float(d)) for t, d in opt["stalls"]])
         import vos
         import vtime
 
@@ -290,40 +296,8 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
         world.ble = install_listener(lambda: world.now_us)
         os.chdir(flash_dir)
         sys.stdout = console
-        crash = None
-        boots = []
-        scheduled = False
-        while True:
-            boots.append(world.now_us)
-            try:
-                if not scheduled:
-                    # times from the trace start are resolved when the FIFO starts
-                    world.trace_presses = press_rel
-                    world.trace_i2c_faults = err_rel
-                    world.trace_stalls = stall_rel
-                    if opt["button_held_at_boot_s"] > 0:
-                        world.button_presses.append((0, int(opt["button_held_at_boot_s"] * 1e6)))
-                    scheduled = True
-                _exec_file(firmware_dir / "boot.py")
-                code_globals.clear()
-                _exec_file(firmware_dir / "code.py", code_globals)
-                crash = "code.py returned"
-                break
-            except _vpod.SimulationEnd:
-                break
-            except _vpod.DeepSleep as sleep:
-                world.ble.reboot()
-                world.deep_sleeps.append((world.now_us, repr(sleep.alarms)))
-                if len(boots) >= opt["max_boots"] or not _wake(world, sensor, sleep.alarms):
-                    break
-                world.wake_alarm = sleep.alarms[0] if sleep.alarms else None
-                for name in list(sys.modules):
-                    if name.split(".")[0] in fw_names and name not in _HARDWARE_MODULES:
-                        del sys.modules[name]
-                world.fs_readonly = True
-            except BaseException:                       # the pod crashed: that is a result
-                crash = traceback.format_exc()
-                break
+        crash, boots = _boot_until_done(world, sensor, firmware_dir, fw_names, code_globals,
+                                        schedule, opt)
     finally:
         sys.stdout = saved_stdout
         os.chdir(cwd)
@@ -335,12 +309,56 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
     return _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt)
 
 
+def _boot_until_done(world, sensor, firmware_dir, fw_names, code_globals, schedule, opt):
+    """Boot the firmware (boot.py, then code.py) and again after every deep sleep, until the
+    simulation ends, the pod crashes or max_boots is reached. Returns (crash, boot times):
+    crash is None, a traceback, or "code.py returned"; boot times in world us."""
+    import _vpod
+
+    press_rel, err_rel, stall_rel = schedule
+    crash = None
+    boots = []
+    scheduled = False
+    while True:
+        boots.append(world.now_us)
+        try:
+            if not scheduled:
+                # times from the trace start are resolved when the FIFO starts
+                world.trace_presses = press_rel
+                world.trace_i2c_faults = err_rel
+                world.trace_stalls = stall_rel
+                if opt["button_held_at_boot_s"] > 0:
+                    world.button_presses.append((0, int(opt["button_held_at_boot_s"] * 1e6)))
+                scheduled = True
+            _exec_file(firmware_dir / "boot.py")
+            code_globals.clear()
+            _exec_file(firmware_dir / "code.py", code_globals)
+            crash = "code.py returned"
+            break
+        except _vpod.SimulationEnd:
+            break
+        except _vpod.DeepSleep as sleep:
+            world.ble.reboot()
+            world.deep_sleeps.append((world.now_us, repr(sleep.alarms)))
+            if len(boots) >= opt["max_boots"] or not _wake(world, sensor, sleep.alarms):
+                break
+            world.wake_alarm = sleep.alarms[0] if sleep.alarms else None
+            for name in list(sys.modules):
+                if name.split(".")[0] in fw_names and name not in _HARDWARE_MODULES:
+                    del sys.modules[name]
+            world.fs_readonly = True
+        except BaseException:                       # the pod crashed: that is a result
+            crash = traceback.format_exc()
+            break
+    return crash, boots
+
+
 def _wake(world, sensor, alarms):
     """Let the deep sleep pass: until the sensor's wake-up interrupt (a PinAlarm) or the
     time of a TimeAlarm. False when the trace ended first (the run is over)."""
-    import alarm
+    from alarm import time as alarm_time   # the stubs' submodule (mypy); here the emulation's
 
-    times = [a.monotonic_time for a in alarms if isinstance(a, alarm.time.TimeAlarm)]
+    times = [a.monotonic_time for a in alarms if isinstance(a, alarm_time.TimeAlarm)]
     if not times:
         return sensor.advance_to_wake()
     world.now_us = max(world.now_us, int(min(times) * 1e6))
@@ -404,7 +422,8 @@ def _firmware_module_names(roots):
         for child in p.iterdir():
             if child.suffix in (".py", ".mpy") and child.stem not in ("code", "boot"):
                 names.add(child.stem)
-            elif child.is_dir() and ((child / "__init__.py").exists() or child.name.startswith("adafruit_")):
+            elif child.is_dir() and ((child / "__init__.py").exists()
+                                     or child.name.startswith("adafruit_")):
                 names.add(child.name)
     return names
 
@@ -452,7 +471,8 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
             kind = int(parts[1])
             cues.append({"t_s": ts(t_us), "kind": CUE_NAMES[kind],
                          "pattern": {"pulses_ms": [list(p) for p in PATTERNS[kind]],
-                                     "drv2605_effect": DRV_EFFECT[kind], "piezo_hz": PIEZO_HZ[kind]},
+                                     "drv2605_effect": DRV_EFFECT[kind],
+                                     "piezo_hz": PIEZO_HZ[kind]},
                          "sample": int(parts[2]) + off})
         else:
             log.append({"t_s": ts(t_us), "line": line})
@@ -463,8 +483,8 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
             on[pin] = (t, duty, freq)
         elif duty == 0 and pin in on:
             t1, d1, f1 = on.pop(pin)
-            kind = "piezo" if pin == world.profile.get("piezo_pwm") else "motor"
-            buzzes.append({"t_s": ts(t1), "output": kind, "duty": d1, "hz": f1,
+            output = "piezo" if pin == world.profile.get("piezo_pwm") else "motor"
+            buzzes.append({"t_s": ts(t1), "output": output, "duty": d1, "hz": f1,
                            "duration_ms": round((t - t1) / 1000, 3)})
     buzzes.sort(key=lambda b: b["t_s"])
     recs = _recordings(flash_dir)
@@ -472,7 +492,8 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         "trace": str(recording.path), "sample_rate_hz": rate, "trace_rate_hz": opt["fed_rate"],
         "samples": int(len(recording)), "samples_fed": int(sensor.next_k),
         "cues": cues, "strikes": strikes, "ics": ics, "buzzes": buzzes, "recordings": recs,
-        "faults": {"fifo_overruns": sensor.overruns, "fifo_words_overwritten": sensor.overwritten_words,
+        "faults": {"fifo_overruns": sensor.overruns,
+                   "fifo_words_overwritten": sensor.overwritten_words,
                    "i2c_errors_injected": world.i2c_errors, "deep_sleeps": len(world.deep_sleeps),
                    "boots": len(boots), "crash": crash},
         "log": log,
@@ -495,7 +516,7 @@ def _recordings(flash_dir):
     from footfall.errors import InputError
     from footfall.io import read_trace
 
-    out = []
+    out: list = []
     d = Path(flash_dir) / "recordings"
     if not d.is_dir():
         return out
@@ -506,8 +527,8 @@ def _recordings(flash_dir):
 
             with contextlib.redirect_stderr(io.StringIO()):
                 rec = read_trace(p)
-            item.update(samples=len(rec), markers=len(rec.markers), gaps=[list(g) for g in rec.gaps],
-                        skipped_bytes=rec.skipped_bytes)
+            item.update(samples=len(rec), markers=len(rec.markers),
+                        gaps=[list(g) for g in rec.gaps], skipped_bytes=rec.skipped_bytes)
         except InputError as exc:
             item["error"] = str(exc)
         out.append(item)
