@@ -139,19 +139,20 @@ def headline_lines(summary):
 
 
 def format_table(strides):
-    lines = [f"{'#':>4} {'IC s':>8} {'TO s':>8} {'GCT ms':>7} {'swing ms':>8} {'angle':>6} "
-             f"{'strike':<9} {'cadence':>7} {'activity':<8} {'m/s':>5} {'pace':>9} "
-             f"{'stride m':>8} {'dist m':>7}"]
-    for k, s in enumerate(strides):
-        swing = "-" if s["swing_ms"] is None else str(s["swing_ms"])
-        cad = "-" if s["cadence_spm"] is None else f"{s['cadence_spm']:.1f}"
-        speed = "-" if s["speed_mps"] is None else f"{s['speed_mps']:.2f}"
-        length = "-" if s["stride_length_m"] is None else f"{s['stride_length_m']:.2f}"
-        lines.append(f"{k + 1:>4} {s['ic_s']:8.3f} {s['to_s']:8.3f} {s['gct_ms']:7d} {swing:>8} "
-                     f"{s['strike_angle_deg']:6.1f} {s['strike']:<9} {cad:>7} "
-                     f"{s['activity']:<8} {speed:>5} {format_pace(s['pace_s_per_km']):>9} "
-                     f"{length:>8} {s['distance_m']:7.1f}")
-    return "\n".join(lines)
+    """Every stride, one line each (footfall.tables: laid out by rich, no colour codes)."""
+    from footfall.tables import text_table
+
+    def opt(v, fmt):
+        return "-" if v is None else format(v, fmt)
+
+    rows = [[str(k + 1), f"{s['ic_s']:.3f}", f"{s['to_s']:.3f}", str(s["gct_ms"]),
+             opt(s["swing_ms"], "d"), f"{s['strike_angle_deg']:.1f}", s["strike"],
+             opt(s["cadence_spm"], ".1f"), s["activity"], opt(s["speed_mps"], ".2f"),
+             format_pace(s["pace_s_per_km"]), opt(s["stride_length_m"], ".2f"),
+             f"{s['distance_m']:.1f}"] for k, s in enumerate(strides)]
+    headers = ["#", "IC s", "TO s", "GCT ms", "swing ms", "angle", "strike", "cadence",
+               "activity", "m/s", "pace", "stride m", "dist m"]
+    return text_table(headers, rows, left_columns=0)
 
 
 def _signed(x):
