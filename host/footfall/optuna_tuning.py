@@ -332,7 +332,7 @@ def importance_text(result):
     return "\n".join(lines) + "\n"
 
 
-class OptunaFoldTuner:
+class OptunaFoldTuner(tuning.SharedEvaluatorTuner):
     """``tune_fn`` for :func:`footfall.evaluate.loro` on Optuna: ``tuner(training_recordings)``
     runs one in-memory TPE study (the defaults enqueued first, median pruning over
     :data:`STAGES` replay stages) of ``budget`` trials on those recordings and returns the
@@ -387,16 +387,3 @@ class OptunaFoldTuner:
         self.history_.append({"train": len(idx), "values": dict(values), "score": score,
                               "tried": s.trials_counted()})
         return dict(values)
-
-    @property
-    def evaluated_(self):
-        return len(self.evaluator.cache)
-
-    def close(self):
-        self.evaluator.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()

@@ -489,7 +489,27 @@ def tune(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0, jobs=2
     }
 
 
-class CoordinateFoldTuner:
+class SharedEvaluatorTuner:
+    """What every fold tuner has: one :class:`Evaluator` shared by all folds (``evaluator``),
+    the count of settings it replayed (``evaluated_``) and closing it (a context manager)."""
+
+    evaluator: Evaluator
+
+    @property
+    def evaluated_(self):
+        return len(self.evaluator.cache)
+
+    def close(self):
+        self.evaluator.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class CoordinateFoldTuner(SharedEvaluatorTuner):
     """The coordinate-descent ``tune_fn`` for :func:`footfall.evaluate.loro` (kept for
     comparison; :data:`FoldTuner` is the Optuna one): ``tuner(training_recordings)`` runs one
     :class:`CoordinateSearch` from the defaults on those recordings (the objective above) and
@@ -524,18 +544,6 @@ class CoordinateFoldTuner:
                               "moves": search.moves, "tried": search.tried})
         return dict(search.values)
 
-    @property
-    def evaluated_(self):
-        return len(self.evaluator.cache)
-
-    def close(self):
-        self.evaluator.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 # ---- the settings file -----------------------------------------------------------------------
