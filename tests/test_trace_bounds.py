@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from footfall.bench_files import gap_block, samples_block
 from footfall.errors import InputError
 from footfall.io import decode_trace, encode_trace
 from footfall.io.trace_file import MAX_GAP_S, decode_trace_parts
@@ -28,19 +29,6 @@ def same_samples(got, want):
         want.markers, key=lambda m: m.sample_index)
 
 
-def samples_block(first, rows):
-    buf = bytearray(tf.BLOCK_OVERHEAD + tf.MAX_PAYLOAD)
-    off = tf.begin_block(buf, 0, tf.BLOCK_SAMPLES, first)
-    for row in rows:
-        off = tf.append_sample(buf, off, *row)
-    return bytes(buf[:tf.finish_block(buf, 0, off)])
-
-
-def gap_block(at, lost):
-    buf = bytearray(tf.BLOCK_OVERHEAD + tf.EVENT_SIZE)
-    end = tf.finish_block(buf, 0, tf.append_event(buf, tf.begin_block(
-        buf, 0, tf.BLOCK_EVENTS, at), tf.MARK_GAP, at, lost))
-    return bytes(buf[:end])
 
 
 # --- the header's copies ---------------------------------------------------------------------

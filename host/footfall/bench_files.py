@@ -61,7 +61,9 @@ def _csv(data):
     return "%d rows, %d gap(s)" % (len(rec), len(rec.gaps))
 
 
-def _blocks(first, rows):
+def samples_block(first, rows):
+    """One CRC-valid SAMPLES block of ``rows`` (ax ay az gx gy gz raw) from sample ``first``:
+    the bench's (and the bounds tests') crafted traces are built from these."""
     buf = bytearray(tf.BLOCK_OVERHEAD + tf.MAX_PAYLOAD)
     off = tf.begin_block(buf, 0, tf.BLOCK_SAMPLES, first)
     for row in rows:
@@ -69,7 +71,8 @@ def _blocks(first, rows):
     return bytes(buf[:tf.finish_block(buf, 0, off)])
 
 
-def _gap(at, lost):
+def gap_block(at, lost):
+    """One CRC-valid EVENTS block holding a MARK_GAP of ``lost`` samples at sample ``at``."""
     buf = bytearray(tf.BLOCK_OVERHEAD + tf.EVENT_SIZE)
     return bytes(buf[:tf.finish_block(buf, 0, tf.append_event(
         buf, tf.begin_block(buf, 0, tf.BLOCK_EVENTS, at), tf.MARK_GAP, at, lost))])
@@ -109,13 +112,14 @@ def main():
     measure("trace, 1 MB of event blocks", header + block * (MB // len(block)), _parts)
     rows = [(1, 2, 3, 4, 5, 6)] * 256
     for lost in (50_000_000, 2**31 - 1 - 512):
-        crafted = header + _blocks(0, rows) + _gap(256, lost) + _blocks(256 + lost, rows)
+        crafted = (header + samples_block(0, rows) + gap_block(256, lost)
+                   + samples_block(256 + lost, rows))
         measure("trace, gap marker of %d" % lost, crafted, _parts)
 
     lost, holes, first = 599 * 208, bytearray(), 1
-    holes += _blocks(0, rows[:1])
+    holes += samples_block(0, rows[:1])
     while len(holes) < MB:            # 10-minute holes, one sample between: filler is capped
-        holes += _gap(first, lost) + _blocks(first + lost, rows[:1])
+        holes += gap_block(first, lost) + samples_block(first + lost, rows[:1])
         first += lost + 1
     measure("trace, 1 MB of 599 s gap markers", header + bytes(holes), _parts)
 

@@ -30,19 +30,25 @@ DEVICE_LOOP_US = (1.6, 3.5)
 RATES_HZ = (104, 208, 416)
 
 
+def _run_vm_script(script, rec, **args):
+    """Run tests/vm/SCRIPT on the MicroPython VM over ``rec``'s raw samples; its last JSON line."""
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "input.bin"
+        np.ascontiguousarray(np.asarray(rec.raw, dtype="<i2")).tofile(path)
+        cmd = ["node", str(RUNNER), str(REPO / "tests" / "vm" / script), "--input", str(path)]
+        for key, value in args.items():
+            cmd += ["--arg", f"{key}={value}"]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=REPO)
+    if p.returncode != 0:
+        raise RuntimeError(f"VM {script} failed (exit {p.returncode}):\n{p.stderr}")
+    return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
+
+
 def run_vm_bench(minutes=10.0, rate=208, reps=3):
     from footfall.simulate import demo_session
 
     rec = demo_session(minutes=minutes, seed=1, sample_rate_hz=rate)
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "input.bin"
-        np.ascontiguousarray(np.asarray(rec.raw, dtype="<i2")).tofile(path)
-        p = subprocess.run(["node", str(RUNNER), str(REPO / "tests" / "vm" / "vm_bench.py"),
-                            "--input", str(path), "--arg", f"rate={rate}", "--arg", f"reps={reps}"],
-                           capture_output=True, text=True, timeout=900, cwd=REPO)
-    if p.returncode != 0:
-        raise RuntimeError(f"VM bench failed (exit {p.returncode}):\n{p.stderr}")
-    return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
+    return _run_vm_script("vm_bench.py", rec, rate=rate, reps=reps)
 
 
 def run_mount_bench(rate=208, reps=300):
@@ -50,15 +56,7 @@ def run_mount_bench(rate=208, reps=300):
     from footfall.simulate import GaitSegment, simulate
 
     rec = simulate([GaitSegment("run", 6, speed_mps=3.5)], sample_rate_hz=rate, seed=3)
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "input.bin"
-        np.ascontiguousarray(np.asarray(rec.raw, dtype="<i2")).tofile(path)
-        p = subprocess.run(["node", str(RUNNER), str(REPO / "tests" / "vm" / "vm_mount_bench.py"),
-                            "--input", str(path), "--arg", f"rate={rate}", "--arg", f"reps={reps}"],
-                           capture_output=True, text=True, timeout=900, cwd=REPO)
-    if p.returncode != 0:
-        raise RuntimeError(f"VM mount bench failed (exit {p.returncode}):\n{p.stderr}")
-    return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
+    return _run_vm_script("vm_mount_bench.py", rec, rate=rate, reps=reps)
 
 
 def print_mount_bench():

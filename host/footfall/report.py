@@ -280,9 +280,11 @@ def minsec_axis(ax, max_ticks=8):
 
 def pace(speed_mps):
     """Pace as 'm:ss /km' from a speed in m/s; '-' when unknown or slower than 30 min/km."""
+    from footfall.summary import format_pace
+
     if not speed_mps or speed_mps < 1000.0 / 1800.0:
         return "-"
-    return minsec(1000.0 / speed_mps) + " /km"
+    return format_pace(1000.0 / speed_mps)
 
 
 def stride_distances_m(strides):
