@@ -66,16 +66,18 @@ def test_trajectory_on_the_vm_matches_cpython_without_allocating(tmp_path):
         core.push(t, *rows[t])
         t += 1
     axis, grav = list(core.mount.axis), list(core.mount.gravity)
-    tr = FootTrajectory(208, 16, 2000)
+    tr = FootTrajectory(20800, 16, 2000)
     tr.set_axes(axis, grav)
     expect = []
+    pitch = 0
     for i, r in enumerate(rows):
-        if tr.push(*r):
+        pitch = (pitch + ((axis[0] * r[3] + axis[1] * r[4] + axis[2] * r[5]) >> 13)) & 0x3FFFFFF
+        if i % tr.every == 0 and tr.push(pitch, *r[:3]):
             expect.append([i, tr.stride_cm, tr.stride_samples])
     assert len(expect) > 15
     code, lines, err = run_vm(SCRIPT, write_raw(raw, tmp_path / "raw.bin"),
                               axis=",".join(map(str, axis)), gravity=",".join(map(str, grav)),
-                              rate=208)
+                              rate=20800)
     assert code == 0, err
     out = [x for x in lines if x.get("trajectory")][0]
     assert out["alloc_bytes"] == 0

@@ -74,7 +74,7 @@ def test_a_gap_drops_the_trajectory_segment_in_progress():
         pipe.push(t, *rows[t])
     assert pipe.trajectory.ready
     pipe.gap()
-    assert pipe.gaps == 1 and pipe.trajectory._n == -1     # waits for the next still foot
+    assert pipe.gaps == 1 and pipe.trajectory._n < 0       # waits for the next still foot
     distance = pipe.speed.distance_cm
     for t in range(cut + 300, len(rows)):
         pipe.push(t, *rows[t])

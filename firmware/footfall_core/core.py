@@ -84,6 +84,7 @@ _SWING = const(0)
 _LANDING = const(1)
 _STANCE = const(2)
 _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degrees
+_PITCH_WRAP = const(0x3FFFFFF)  # pitch_integral() wraps modulo 2**26 (a small int on the pod)
 _NO_FLAT = const(0x3FFFFFFF)     # |w| not seen yet (largest small int; |w| < 2**18)
 
 # landing history ring: 8 samples x (w, theta, ax, ay, az), one slot of _H_SLOT per sample
@@ -187,6 +188,11 @@ class StrideCore:
         self._ms_az = 0
         self._trough = 0            # push-off: deepest w so far and its sample
         self._trough_t = 0
+        # the pitch integral (gyro LSB x samples) since the last re-base (each stride's
+        # mid-stance), and what the re-bases took out of it (mod 2**26): theta + pitch_base
+        # is the integral since the core was built, modulo 2**26 (pitch_integral())
+        self.theta = 0
+        self.pitch_base = 0
         self._start_calibration()
 
     def _start_calibration(self):
@@ -205,9 +211,21 @@ class StrideCore:
         self._swing_max = 0
         self._lobe_n = 0            # swing lobe: samples above the swing threshold in a row
         self._prev_w = 0            # pitch rate of the previous sample (LSB)
-        self._theta = 0
+        self._rebase(0)
         # the integral is the sole's pitch only once re-based at a mid-stance
         self._sole_known = False
+
+    def _rebase(self, theta):
+        """Set the pitch integral to theta, keeping pitch_integral() continuous."""
+        self.pitch_base = (self.pitch_base + self.theta - theta) & _PITCH_WRAP
+        self.theta = theta
+
+    def pitch_integral(self):
+        """The pitch integral since the core was built (gyro LSB x samples, about the
+        calibrated axis), modulo 2**26: unlike the stride's own integral it is never re-based,
+        so its change between two samples is the foot's rotation between them (wrap-around
+        aside: take differences modulo 2**26). Per call, not per sample."""
+        return (self.theta + self.pitch_base) & _PITCH_WRAP
 
     # ---- per sample ----------------------------------------------------------------
     def push(self, t, ax, ay, az, gx, gy, gz):
@@ -217,8 +235,8 @@ class StrideCore:
             self._refine(t, ax, ay, az, gx, gy, gz)
         # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
         w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13
-        th = self._theta + w       # pitch integral, LSB x samples; re-based each stride (< 2**27)
-        self._theta = th
+        th = self.theta + w       # pitch integral, LSB x samples; re-based each stride (< 2**27)
+        self.theta = th
         st = self._state
         if st == _SWING:
             u = self.units
@@ -514,9 +532,9 @@ class StrideCore:
                 return flags
         to = self._trough_t + u.toe_off_delay
         ic = self._ic_start
-        theta = self._theta - self._ms_theta      # integral relative to this mid-stance
+        theta = self.theta - self._ms_theta      # integral relative to this mid-stance
         self._reset_stride(t)
-        self._theta = theta
+        self._rebase(theta)
         self._sole_known = True
         r = self.stride_count & _RING_MASK
         self.ic_t[r] = ic

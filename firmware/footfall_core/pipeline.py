@@ -1,7 +1,7 @@
 """StridePipeline: the one path a sample takes, on the pod and on the host.
 
     sample -> StrideCore (detection, cadence, activity)        per sample
-           -> FootTrajectory (zero-velocity integration)         per sample
+           -> FootTrajectory (zero-velocity integration)         per step of 50-100 Hz
     stride -> StrideSpeed (speed, stride length, distance)       per completed stride
 
 push(t, ax, ay, az, gx, gy, gz) takes one raw sample with its sample counter t (time comes in
@@ -33,7 +33,7 @@ except ImportError:  # CPython
 
 from footfall_core.core import ACTIVITY_RUNNING, STRIDE_RING, StrideCore
 from footfall_core.speed import StrideSpeed
-from footfall_core.trajectory import FootTrajectory
+from footfall_core.trajectory import FootTrajectory, step_samples
 
 _RING_MASK = const(7)
 _NEW_STRIDES = const(6)          # EVENT_STRIDE | EVENT_CALIBRATED: stride records may be new
@@ -44,20 +44,13 @@ SPEED_TIMING = const(2)          # the timing model (contact length / GCT, walki
 SPEED_SOURCE_NAMES = ("none", "trajectory", "timing")
 
 
-def _whole_hz(rate_chz):
-    """The rate in whole Hz (at least 1) for the trajectory, which runs whole-Hz rates."""
-    hz = rate_chz // 100
-    return hz if hz > 0 else 1
-
-
 class StridePipeline:
     def __init__(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000, settings=None):
         """sample_rate_chz: the sample rate in 0.01 Hz (20800 = 208 Hz)."""
         self.core = StrideCore(sample_rate_chz, accel_range_g, gyro_range_dps, settings)
         self.settings = self.core.settings
         self.speed = StrideSpeed(self.settings)
-        self.trajectory = FootTrajectory(_whole_hz(sample_rate_chz), accel_range_g,
-                                         gyro_range_dps)
+        self.trajectory = FootTrajectory(sample_rate_chz, accel_range_g, gyro_range_dps)
         # per-stride results next to the core's ring (slot = stride number & 7)
         self.speed_q8 = array("l", [0] * STRIDE_RING)       # 1/256 m/s (0 unknown)
         self.stride_cm = array("l", [0] * STRIDE_RING)      # one foot's stride, cm (-1 unknown)
@@ -69,7 +62,9 @@ class StridePipeline:
         self._reset_counts()
 
     def _reset_counts(self):
-        self.rate_hz = _whole_hz(self.core.units.rate_chz)   # the trajectory's whole-Hz rate
+        self.rate_chz = self.core.units.rate_chz    # sample rate, 0.01 Hz
+        # trajectory steps: the samples whose counter t is a multiple of step_samples()
+        self._step_mask = step_samples(self.rate_chz) - 1
         self.derived = 0            # strides whose speed and distance are known
         self.read = 0               # strides handed out by next_stride()
         self.missed = 0             # strides overwritten before next_stride() read them
@@ -82,7 +77,7 @@ class StridePipeline:
         """A new sensor set-up or detection settings: the core recalibrates, the trajectory
         waits for new axes, stride numbers start again at 0 (distance is kept)."""
         self.core.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
-        self.trajectory.configure(_whole_hz(sample_rate_chz), accel_range_g, gyro_range_dps)
+        self.trajectory.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
         self.trajectory.ready = False
         self.speed.configure()
         self._reset_counts()
@@ -91,10 +86,12 @@ class StridePipeline:
     def push(self, t, ax, ay, az, gx, gy, gz):
         core = self.core
         flags = core.push(t, ax, ay, az, gx, gy, gz)
-        if core.calibrations != self._calibrations:     # (re)calibrated: new axes
-            self._calibrations = core.calibrations
-            self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
-        self.trajectory.push(ax, ay, az, gx, gy, gz)
+        if not t & self._step_mask:                     # a trajectory step
+            if core.calibrations != self._calibrations:     # (re)calibrated: new axes
+                self._calibrations = core.calibrations
+                self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
+            # (core.pitch_integral() without the call: the trajectory takes it mod 2**26)
+            self.trajectory.push(core.theta + core.pitch_base, ax, ay, az)
         if flags & _NEW_STRIDES:
             while self.derived < core.stride_count:
                 self._derive(self.derived)
@@ -111,14 +108,17 @@ class StridePipeline:
     def _derive(self, k):
         core = self.core
         r = k & _RING_MASK
-        rate = self.rate_hz
+        rate = self.rate_chz
         ic_t = core.ic_t[r]
         gct = core.gct_ms[r]
         cad = core.cadence_dspm[r]
         if cad > 0:
             stride_ms = 1200000 // cad               # 0.1 steps/min (both feet) -> ms per stride
         elif self._prev_ic_t >= 0 and ic_t > self._prev_ic_t:
-            stride_ms = (ic_t - self._prev_ic_t) * 1000 // rate
+            n = ic_t - self._prev_ic_t
+            if n > 0xFFFF:
+                n = 0xFFFF                           # (the timing model takes <= 10 s)
+            stride_ms = n * 10000 // (rate // 10)    # < 2**16 x 10000
         else:
             stride_ms = 0
         self._prev_ic_t = ic_t
@@ -130,7 +130,7 @@ class StridePipeline:
         source = SPEED_NONE
         if tr.segments != self._segments:            # a stride measured by integration
             self._segments = tr.segments
-            sp.update_length(tr.stride_cm, tr.stride_samples * 1000 // rate)
+            sp.update_length(tr.stride_cm, tr.stride_samples * 100000 // rate)  # <= 2.5 s
             source = SPEED_TRAJECTORY
         elif model >= 0:                             # none: the timing model
             sp.update(gct, stride_ms, running)

@@ -4,7 +4,7 @@ A foot-mounted IMU is still once per stride (mid-stance), so the velocity integr
 the acceleration can be reset to zero there and its drift removed (ZUPT). Between two
 mid-stances the foot swings in the sagittal plane, i.e. it rotates about the pitch axis u
 that the core's mount calibration found; forward is f = u x g (g: gravity at rest, made
-perpendicular to u). With theta the pitch integrated from the last mid-stance, the forward
+perpendicular to u). With theta the pitch since the last mid-stance, the forward
 acceleration in the world's sagittal frame is
     fwd = a.f cos(theta) + a.g sin(theta)          (a: accelerometer, specific force)
 (rotating the pod frame back by theta; gravity has no forward component). Integrated twice
@@ -13,15 +13,20 @@ linear detrend removes exactly that), it gives the stride's forward displacement
 length, one foot, IC to IC. Speed = stride length / segment time. On a treadmill the same
 holds: the belt moves at constant velocity, which an accelerometer cannot see.
 
-Planar (2-D) on purpose: a full 3-D attitude needs quaternion arithmetic per sample; the
-planar model keeps the per-sample cost to ~12 multiplications (measured in `make bench`'s
-VM figures via tests/test_micropython_ble.py allocation proof). Out-of-plane foot motion
-(toeing out, turns) shortens the measured stride a little.
+Steps of 50-100 Hz, whatever the sample rate: the pipeline calls push() on the samples whose
+counter is a multiple of `every` (a power of two: 2 at 104 Hz, 4 at 208 Hz, 8 at 416 Hz). The pitch
+comes from the core's own integral of every sample (StrideCore.pitch_integral), so the
+rotation is exact; only the acceleration is taken at the step rate. A swinging foot's
+acceleration lies well below 25 Hz, which 50 Hz steps integrate to within a few per cent
+(measured in `make bench`, footfall.speed_eval), and the per-sample cost falls by `every`.
 
-Units: accel raw LSB >> 2 ("a4", 4 LSB), theta in gyro LSB x samples (as the core's), angles
-in Q14 sin/cos from a 1-degree table with linear interpolation, velocity in a4 x samples,
-displacement in a4 x samples^2. Every intermediate < 2**30 (bounds in the comments);
-no allocation in push().
+Planar (2-D) on purpose: a full 3-D attitude needs quaternion arithmetic per step; the
+planar model keeps a step to ~12 multiplications. Out-of-plane foot motion (toeing out,
+turns) shortens the measured stride a little.
+
+Units: accel raw LSB, theta in gyro LSB x samples (the core's), angles in Q14 sin/cos from a
+1-degree table with linear interpolation, velocity in LSB x steps, displacement in
+LSB x steps^2. Every intermediate < 2**30 (bounds in the comments); no allocation in push().
 """
 from footfall_core.fixedmath import isqrt
 
@@ -41,55 +46,66 @@ _SIN_Q14 = (0, 286, 572, 857, 1143, 1428, 1713, 1997, 2280, 2563, 2845, 3126, 34
             16026, 16083, 16135, 16182, 16225, 16262, 16294, 16322, 16344, 16362, 16374, 16382,
             16384)
 
-_V_MAX = const(0x3FFFFF)         # velocity clamp (a4 x samples): far above any foot (~110000)
-_D_MAX = const(0x1FFFFFFF)       # displacement clamp
-_DR_MAX = const(50000)           # displacement / (4 rate) clamp before the cm scaling
+_V_MAX = const(0x3FFFFF)         # velocity clamp (LSB x steps): far above any foot (~2**17)
+_D_MAX = const(0x1FFFFFF)        # displacement clamp (LSB x steps^2): ~60 m at 16 g, 50 Hz
+_DR_MAX = const(20000)           # displacement x 8 / step rate clamp before the cm scaling
 _VEND_MAX = const(0x7FFFF)       # a segment whose end velocity drifted further is dropped
+_WRAP_HALF = const(0x2000000)    # StrideCore.pitch_integral() wraps modulo 2**26
+_WRAP_MASK = const(0x3FFFFFF)
+_W_MAX = const(0x80000)          # |rotation per step| clamp, LSB x samples (2**19)
+STEP_CHZ = const(5000)           # steps of 50 Hz or faster (rate in 0.01 Hz)
 
 
-def _sin_deg(whole, rem, div):
-    """sin of (whole + rem/div) degrees, whole in 0..179, Q14 (linear interpolation)."""
-    if whole >= 90:
-        whole = 179 - whole
-        rem = div - rem
-    a = _SIN_Q14[whole]
-    return a + (_SIN_Q14[whole + 1] - a) * rem // div     # diff <= 286, rem < div < 2**13
+def step_samples(rate_chz):
+    """Samples per trajectory step at a sample rate in 0.01 Hz: a power of two, so that the
+    steps are the samples whose counter is a multiple of it, at 50-100 Hz (every sample
+    below 100 Hz)."""
+    k = 1
+    while rate_chz >= 2 * k * STEP_CHZ:
+        k <<= 1
+    return k
 
 
 class FootTrajectory:
-    def __init__(self, sample_rate_hz, accel_range_g=16, gyro_range_dps=2000):
+    def __init__(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000):
+        """sample_rate_chz: the sample rate in 0.01 Hz (20800 = 208 Hz)."""
         self.ready = False          # axes known (the core's mount calibration finished)
         self.segments = 0           # completed zero-velocity segments (strides)
         self.stride_cm = 0          # last segment: forward displacement, cm
         self.stride_samples = 0     # last segment: duration, samples
-        self.speed_q8 = 0           # last segment: speed, 1/256 m/s
+        self._pitch = 0             # the core's pitch integral at the last step
         self._fx = self._fy = self._fz = 0
         self._gx = self._gy = self._gz = 0
-        self._ux = self._uy = self._uz = 0
-        self.configure(sample_rate_hz, accel_range_g, gyro_range_dps)
+        self.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
 
-    def configure(self, sample_rate_hz, accel_range_g=16, gyro_range_dps=2000):
-        rate = sample_rate_hz
-        self.rate = rate
+    def configure(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000):
+        rate = sample_rate_chz
+        k = step_samples(rate)
+        self.every = k              # samples per step
+        self.rate_chz = rate
+        self._step_chz = rate // k  # the step rate, 0.01 Hz (5000..9999 from 50 Hz up)
         self.accel_range_g = accel_range_g
-        # theta units per degree (< 2**13 at 416 Hz)
-        self._deg_div = 32768 * rate // gyro_range_dps
-        self._quiet = 40 * 32768 // gyro_range_dps * 3        # |g|_1 below ~40 deg/s per axis ...
+        # theta (LSB x samples) per degree: 32768 x rate / range (< 2**15 up to 1000 Hz)
+        self._deg_div = 32768 * (rate // 100) // gyro_range_dps
+        self._deg90 = 90 * self._deg_div                     # < 2**22
+        self._deg180 = 180 * self._deg_div
+        lsb_dps = 32768 // gyro_range_dps                    # gyro LSB per deg/s (16 at 2000)
+        self._quiet = 50 * lsb_dps * k                       # pitch rate below 50 deg/s ...
         g4 = 32768 // (accel_range_g * 4)                    # 1 g in a4 units (512 at 16 g)
-        self._still_lo = (g4 * 7 // 10) * (g4 * 7 // 10)     # ... and |a| within 0.7 .. 1.3 g:
-        self._still_hi = (g4 * 13 // 10) * (g4 * 13 // 10)   # the foot is still (not mid-swing)
-        # toes-up pitch rate above 200 deg/s: a swing
-        self._swing = 200 * 32768 // gyro_range_dps
-        self._min_n = rate * 3 // 10                         # a stride lasts 0.3 ..
-        self._max_n = rate * 5 // 2                          # .. 2.5 s
+        self._still_lo = (g4 * 5 // 10) * (g4 * 5 // 10)     # ... and |a| within 0.5 .. 1.5 g:
+        self._still_hi = (g4 * 15 // 10) * (g4 * 15 // 10)   # the foot is still (not mid-swing)
+        self._swing = 200 * lsb_dps * k                      # toes-up above 200 deg/s: a swing
+        self._min_n = rate * 3 // 1000                       # a stride lasts 0.3 ..
+        self._max_n = rate // 40                             # .. 2.5 s (samples)
         self._reset()
-        self._n = -1                                         # no mid-stance seen yet
+        self.wait_still()
 
     def _reset(self):
         self._theta = 0
         self._v = 0
         self._d = 0
-        self._n = 0
+        self._n = 0                 # samples since the mid-stance
+        self._m = 0                 # steps since the mid-stance
         self._moved = False
 
     def set_axes(self, axis, gravity):
@@ -106,71 +122,89 @@ class FootTrajectory:
         gx = gx * 8192 // norm
         gy = gy * 8192 // norm
         gz = gz * 8192 // norm
-        self._ux, self._uy, self._uz = ux, uy, uz
         self._gx, self._gy, self._gz = gx, gy, gz
         self._fx = (uy * gz - uz * gy) >> 13                  # f = u x g, Q13
         self._fy = (uz * gx - ux * gz) >> 13
         self._fz = (ux * gy - uy * gx) >> 13
         self.ready = True
-        self._n = -1                                         # wait for the next still foot
+        self.wait_still()
 
     def wait_still(self):
-        """Samples were lost: drop the segment in progress, start at the next still foot."""
-        self._n = -1
+        """Samples were lost or the axes changed: drop the segment in progress, start at the
+        next still foot (the next step only takes up the pitch integral)."""
+        self._n = -2
 
-    # Runs on every sample; kept in one body on purpose: each call costs on the MicroPython VM,
-    # whose per-sample budget is at its limit.
-    def push(self, ax, ay, az, gx, gy, gz):  # noqa: C901
-        """One raw sample; returns True when a stride segment completed (read the attributes)."""
+    # Runs on every step; kept in one body on purpose: each call costs on the MicroPython VM.
+    def push(self, pitch, ax, ay, az):  # noqa: C901
+        """One step: the core's pitch integral (theta + pitch_base; taken mod 2**26) and the
+        sample's raw accel. True when a stride segment completed (read stride_cm and
+        stride_samples)."""
         if not self.ready:
             return False
+        # the rotation since the last step, LSB x samples: a foot's is < 2**15 x 16 samples
+        # (1000 Hz); a larger one is no foot (hostile input), and the clamp bounds theta
+        w = ((pitch - self._pitch + _WRAP_HALF) & _WRAP_MASK) - _WRAP_HALF
+        self._pitch = pitch
+        if w > _W_MAX:
+            w = _W_MAX
+        elif w < -_W_MAX:
+            w = -_W_MAX
+        n = self._n
+        if n == -2:                                          # take up the integral only
+            self._n = -1
+            return False
         still = False
-        if (abs(gx) + abs(gy) + abs(gz)) < self._quiet:
+        if -self._quiet < w < self._quiet:
             x = ax >> 2
             y = ay >> 2
             z = az >> 2
             m = x * x + y * y + z * z                        # < 3 * 2**26
             still = self._still_lo < m < self._still_hi
-        n = self._n
         if n < 0:                                            # waiting for the first still foot
             if still:
                 self._reset()
             return False
-        w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13    # pitch rate, LSB (< 2**16)
         if w > self._swing:                                  # the toes-up swing lobe (not the
             self._moved = True                               # toes-down foot slap after IC)
         if still and self._moved and n >= self._min_n:
             done = self._finish(n)
             self._reset()
             return done
-        n += 1
+        n += self.every
         if n > self._max_n:                                  # no zero-velocity point: start over
             self._n = -1
             return False
         self._n = n
-        th = self._theta + w                                 # |theta| < 2.5 s x 2**15 x 416 < 2**26
+        self._m += 1
+        th = self._theta + w                 # |theta| < 250 steps x 2**19 < 2**27
         self._theta = th
-        # a . f and a . g in a4 units: each product < 2**28, sum < 2**30, >> 15 -> < 2**15
-        af = (self._fx * ax + self._fy * ay + self._fz * az) >> 15
-        ag = (self._gx * ax + self._gy * ay + self._gz * az) >> 15
+        # a . f and a . g, raw LSB: each product < 2**13 x 2**15, sum < 3 x 2**28; the pair is a
+        # projection of a, so each |.| <= |a| < 2**16 after >> 13
+        af = (self._fx * ax + self._fy * ay + self._fz * az) >> 13
+        ag = (self._gx * ax + self._gy * ay + self._gz * az) >> 13
+        # sin and cos of theta, Q14: the table at the whole degree, interpolated (inline: a
+        # call costs more than the arithmetic on the VM)
         div = self._deg_div
         neg = th < 0
         if neg:
             th = -th
-        whole = th // div
-        if whole >= 180:                                     # more than half a turn: meaningless
-            whole = 179
-            rem = div - 1
-        else:
-            rem = th - whole * div
-        s = _sin_deg(whole, rem, div)
-        if whole >= 90:
-            c = -_sin_deg(whole - 90, rem, div)
-        else:
-            c = _sin_deg(89 - whole, div - rem, div)
+        back = th >= self._deg90
+        if back:                                             # sin(x) = sin(180 - x),
+            th = self._deg180 - th                           # cos(x) = -cos(180 - x)
+            if th < 0:
+                th = 0                                       # beyond half a turn: meaningless
+        whole = th // div                                    # 0..89
+        rem = th - whole * div                               # < div < 2**15
+        a = _SIN_Q14[whole]
+        s = a + (_SIN_Q14[whole + 1] - a) * rem // div       # diff <= 286: < 2**24
+        a = _SIN_Q14[90 - whole]
+        c = a - (a - _SIN_Q14[89 - whole]) * rem // div
         if neg:
             s = -s
-        fwd = (af * c + ag * s) >> 14                         # each product < 2**15 * 2**14
+        if back:
+            c = -c
+        # |af c + ag s| <= |(af, ag)| x 2**14 <= |a| x 2**14 < 2**30 (Cauchy-Schwarz)
+        fwd = (af * c + ag * s) >> 14
         v = self._v + fwd
         if v > _V_MAX:
             v = _V_MAX
@@ -190,18 +224,20 @@ class FootTrajectory:
         v_end = self._v
         if v_end > _VEND_MAX or -v_end > _VEND_MAX:
             return False
-        d = self._d - v_end * (n + 1) // 2                   # < 2**19 * 2**11
+        d = self._d - v_end * (self._m + 1) // 2             # < 2**19 x 2**7 (steps <= 250)
         if d < 0:
             d = -d                                           # the sign of f is arbitrary
-        rate = self.rate
-        dr = d // (rate * 4)
+        if d > _D_MAX:
+            d = _D_MAX
+        step = self._step_chz
+        dr = d * 8 // step                                   # < 2**25 x 8 < 2**28
         if dr > _DR_MAX:
             dr = _DR_MAX
-        # a4 x samples^2 -> cm: 4 x range x 9.80665 / 32768 m/s^2 per a4 / rate^2
-        #   = dr x range x 1197.10 / (2500 x rate)   (dr x 16 x 1197 < 2**30)
-        cm = dr * self.accel_range_g * 1197 // (2500 * rate)
+        # LSB x steps^2 -> cm: range x 9.80665 / 32768 m/s^2 per LSB / (step / 100)^2 s^-2
+        #   x 100 cm/m = d x range x 299.275 / step^2 = dr x range x 2993 / (80 step)
+        #   (dr x 16 x 2993 < 2**30)
+        cm = dr * self.accel_range_g * 2993 // (80 * step)
         self.stride_cm = cm
         self.stride_samples = n
-        self.speed_q8 = cm * 256 * rate // (n * 100)        # cm < 2**15: < 2**15 x 2**8 x 2**9
         self.segments += 1
         return True

@@ -90,7 +90,7 @@ class BleLink:
     def _stride_update(self, r, now_ms):
         p = self.app.pipeline
         core = p.core
-        rate = p.rate_hz
+        rate = p.rate_chz // 100     # Hz: the pod's rates are whole (104, 208, 416)
         ic_t = core.ic_t[r]
         cad = core.cadence_dspm[r]
         self._running = p.activity[r] == ACTIVITY_RUNNING

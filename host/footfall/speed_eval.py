@@ -42,57 +42,8 @@ def belt_errors(recs):
     return rows
 
 
-def vm_cost(minutes=4.0, rate=208):
-    """FootTrajectory.push per sample on the MicroPython VM, in empty-loop iterations (the
-    ratio bench_vm uses for the core); None when the VM is not installed."""
-    import json
-    import shutil
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from footfall.bench_vm import REPO, RUNNER, VM_PKG
-    from footfall.simulate import demo_session
-    from footfall_core import core as fc
-
-    if shutil.which("node") is None or not VM_PKG.is_dir():
-        return None
-    rec = demo_session(minutes=minutes, seed=1, sample_rate_hz=rate)
-    core = fc.StrideCore(rate * 100, 16, 2000)
-    rows = rec.raw.tolist()
-    t = 0
-    while not core.calibrated:
-        core.push(t, *rows[t])
-        t += 1
-    with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "input.bin"
-        np.ascontiguousarray(np.asarray(rec.raw, dtype="<i2")).tofile(path)
-        args = ["--arg", "rate=%d" % rate, "--arg", "axis=" + ",".join(map(str, core.mount.axis)),
-                "--arg", "gravity=" + ",".join(map(str, core.mount.gravity))]
-        p = subprocess.run(["node", str(RUNNER), str(REPO / "tests" / "vm" / "vm_traj_bench.py"),
-                            "--input", str(path)] + args, capture_output=True, text=True,
-                           timeout=900, cwd=REPO)
-    if p.returncode != 0:
-        raise RuntimeError("VM trajectory bench failed:\n" + p.stderr)
-    r = json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
-    n = r["samples"]
-    per = (r["push_us"] - r["harness_us"]) / n
-    return per, per / (r["empty_us"] / n), n
-
-
 def main():
     from footfall.datasets import SHARED_DATA, load_dataset
-
-    cost = vm_cost()
-    if cost is None:
-        print("FootTrajectory VM cost: skipped (run `make node_modules`)")
-    else:
-        per, eq, n = cost
-        print("FootTrajectory.push on the MicroPython VM (%d samples, heap-locked, best of 3): "
-              "%.2f us/sample = %.1f empty-loop iterations;" % (n, per, eq))
-        print("  nRF52840 estimate (1 iteration = 1.6-3.5 us, as bench_vm): "
-              + "  ".join("%d Hz: CPU %.1f-%.1f %%" % (hz, eq * 1.6e-4 * hz, eq * 3.5e-4 * hz)
-                          for hz in (104, 208, 416)))
 
     data = SHARED_DATA
     print("Speed from the pod's own code (median per trial; error vs the treadmill belt)")

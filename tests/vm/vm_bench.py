@@ -45,22 +45,36 @@ def with_core(core, raw, n, t_base):
     return time.ticks_diff(time.ticks_us(), t0) + 0 * s
 
 
-def timed(stage, raw, n, reps):
-    """Warm-up pass (calibration, first events) unlocked, then reps heap-locked passes: the
-    best time and the bytes allocated under the lock."""
-    with_core(stage, raw, n, 0)
-    best = None
-    locked_delta = 0
+def locked(stage, raw, n, t_base):
+    """One heap-locked pass: (time, bytes allocated under the lock)."""
+    a1 = gc.mem_alloc()
+    micropython.heap_lock()
+    try:
+        tc = with_core(stage, raw, n, t_base)
+    finally:
+        micropython.heap_unlock()
+    return tc, gc.mem_alloc() - a1
+
+
+def timed(core, pipe, raw, n, reps):
+    """A warm-up pass of each (calibration, first events) unlocked, then reps rounds of: the
+    core, the pipeline, the feeding loop alone and an empty loop of 20 n iterations (the
+    ratio's denominator, long enough that the 1 ms clock does not blur it), interleaved so a
+    slow spell of the machine hits all four alike. Best of each, and the bytes allocated under
+    the lock."""
+    with_core(core, raw, n, 0)
+    with_core(pipe, raw, n, 0)
+    best = [1 << 29] * 4
+    alloc = [0, 0]
     for r in range(reps):
-        a1 = gc.mem_alloc()
-        micropython.heap_lock()
-        try:
-            tc = with_core(stage, raw, n, (r + 1) * n)
-        finally:
-            micropython.heap_unlock()
-        locked_delta += gc.mem_alloc() - a1
-        best = tc if best is None or tc < best else best
-    return best, locked_delta
+        tc, dc = locked(core, raw, n, (r + 1) * n)
+        tp, dp = locked(pipe, raw, n, (r + 1) * n)
+        alloc[0] += dc
+        alloc[1] += dp
+        th = harness(raw, n)
+        te = empty_loop(20 * n)
+        best = [min(best[0], tc), min(best[1], tp), min(best[2], th), min(best[3], te)]
+    return best, alloc
 
 
 def main():
@@ -76,15 +90,10 @@ def main():
     alloc = gc.mem_alloc() - a0
     attrs_built = len(core.__dict__)
 
-    best_core, locked_delta = timed(core, raw, n, reps)
     pipe = StridePipeline(rate * 100)
-    best_pipe, pipe_delta = timed(pipe, raw, n, reps)
-    best_h = best_e = None
-    for r in range(reps):
-        th = harness(raw, n)
-        te = empty_loop(n)
-        best_h = th if best_h is None or th < best_h else best_h
-        best_e = te if best_e is None or te < best_e else best_e
+    (best_core, best_pipe, best_h, best_e20), (locked_delta, pipe_delta) = timed(
+        core, pipe, raw, n, reps)
+    best_e = best_e20 / 20
     print(json.dumps({
         "samples": n, "reps": reps, "core_loop_us": best_core, "harness_us": best_h,
         "empty_loop_us": best_e,

@@ -71,25 +71,30 @@ if have_input:
 
     from vmlib import trajectory_from_args
 
-    raw, n, tr = trajectory_from_args(VM_ARGS)  # set by run.mjs
+    raw, n, tr, axis = trajectory_from_args(VM_ARGS)  # set by run.mjs
+    ux, uy, uz = axis
     seg = array("l", [0] * 3 * 400)
     hostile = array("h", [32767, -32768, 32767, -32768, 32767, -32768, 0, 0, 0, 0, 0, 0,
                           -32768, -32768, -32768, 32767, 32767, 32767])
-    i = o = rep = ns = 0     # every global the locked loops bind exists before the lock
+    # the pitch integral as StrideCore.pitch_integral() gives it (mod 2**26), a step on every
+    # sample whose index is a multiple of tr.every
+    i = o = rep = ns = pitch = 0    # every global the locked loops bind exists before the lock
+    mask = tr.every - 1
     gc.collect()
     a0 = gc.mem_alloc()
     micropython.heap_lock()
     for i in range(n):
         o = 6 * i
-        if tr.push(raw[o], raw[o + 1], raw[o + 2], raw[o + 3], raw[o + 4], raw[o + 5]) and ns < 400:
+        pitch = (pitch + ((ux * raw[o + 3] + uy * raw[o + 4] + uz * raw[o + 5]) >> 13)) & 0x3FFFFFF
+        if not i & mask and tr.push(pitch, raw[o], raw[o + 1], raw[o + 2]) and ns < 400:
             seg[3 * ns] = i
             seg[3 * ns + 1] = tr.stride_cm
             seg[3 * ns + 2] = tr.stride_samples
             ns += 1
     for rep in range(3000):                                    # saturated, alternating extremes
         o = 6 * (rep % 3)
-        tr.push(hostile[o], hostile[o + 1], hostile[o + 2], hostile[o + 3], hostile[o + 4],
-                hostile[o + 5])
+        pitch = (pitch + 0x1FFFFFF * (rep & 1)) & 0x3FFFFFF     # and the pitch jumping
+        tr.push(pitch, hostile[o], hostile[o + 1], hostile[o + 2])
     micropython.heap_unlock()
     delta = gc.mem_alloc() - a0
     print(json.dumps({"trajectory": 1, "alloc_bytes": delta,

@@ -52,11 +52,12 @@ def heap_lock_is_real():
 
 def trajectory_from_args(args):
     """The recording in /input.bin and a FootTrajectory set up from the runner's --arg values
-    (rate, axis and gravity as comma-separated Q13 integers): (raw, samples, trajectory)."""
+    (rate in 0.01 Hz, axis and gravity as comma-separated Q13 integers):
+    (raw, samples, trajectory, axis)."""
     from footfall_core.trajectory import FootTrajectory
 
     raw = read_input()
     tr = FootTrajectory(int(args["rate"]), 16, 2000)
-    tr.set_axes([int(x) for x in args["axis"].split(",")],
-                [int(x) for x in args["gravity"].split(",")])
-    return raw, len(raw) // 6, tr
+    axis = [int(x) for x in args["axis"].split(",")]
+    tr.set_axes(axis, [int(x) for x in args["gravity"].split(",")])
+    return raw, len(raw) // 6, tr, axis
