@@ -210,3 +210,15 @@ def test_vm_trace_writer_blocks_are_allocation_free_and_identical():
     assert tf.unpack_header(bytes(hblock), tf.BLOCK_HEADER_SIZE) == tf.unpack_header(header)
     assert tf.parse_block(bytes.fromhex(s["samples_block"]))[:2] == (tf.BLOCK_SAMPLES, 123456)
     assert tf.parse_block(bytes.fromhex(s["events_block"]))[:2] == (tf.BLOCK_EVENTS, 123460)
+    # the telemetry frames the pod writes, decoded by the host's reader, and packed alike here
+    from array import array
+
+    from footfall_core import telemetry as tm
+    record = [7, 123450, 123500, 240, 480, -85, 0, 1712, 123520, 2, 896, 245, 100000, 1, 880]
+    frames, skipped = tm.decode_frames(bytes.fromhex(s["telemetry"]))
+    assert skipped == 0
+    assert [(k, list(v)) for k, v, _ in frames] == [(tm.KIND_STRIDE, record),
+                                                    (tm.KIND_IC, [123450, 123455])]
+    mine = bytearray(tm.FRAME_OVERHEAD + 60)
+    tm.pack_frame(mine, tm.KIND_STRIDE, array("l", record), 15)
+    assert bytes.fromhex(s["telemetry"]).startswith(bytes(mine))

@@ -95,6 +95,8 @@ def test_vm_pod_loop_heap_locked_and_identical(vm_lib, demo, tmp_path, mode):
     assert out["lock_control"] is True
     n, last = _cpython_last(demo)
     assert out["strides"] == n == out["strides_read"] and out["last_strides"] == last
+    # a frame per stride, IC and cue went out on the USB data port, heap-locked too
+    assert out["telemetry_frames"] == out["telemetry_sent"] >= out["strides"] + out["ic_count"]
     assert out["haptic_goes"] > 25
     if mode == "metronome":
         assert out["cue_counts"][1] + out["cue_counts"][2] > 150

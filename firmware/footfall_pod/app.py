@@ -11,7 +11,8 @@ code.py builds one App for the board profile and calls run(). One loop pass:
   4. sleep until the next cue or buzz edge, the next FIFO poll or the LED's next change,
      whichever is first (never on a motor: buzz edges are scheduled, not waited for).
 Nothing in the steady state allocates (preallocated buffers, no per-sample objects); strings
-are built only for rare log lines and, while a serial console listens, one line per stride.
+are built only for rare log lines. What the pod detects (strides, provisional ICs, cues) goes
+out as telemetry frames on the USB data port (footfall_pod/data_port.py) while a host listens.
 
 Never crashes, never loses samples unmarked: no sensor at boot -> LED error pattern, retried
 every SENSOR_RETRY_MS; an I2C error -> counted, logged, retried next pass (the sensor is
@@ -29,16 +30,17 @@ from array import array
 import board
 import digitalio
 import storage
-import supervisor
 from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
 from footfall_core import core as fc
 from footfall_core import cues as fq
+from footfall_core import telemetry as tm
 from footfall_core import trace_format as tf
 from footfall_core.pipeline import STRIDE_FIELDS, StridePipeline
 from footfall_core.buzz import BuzzScheduler
 from footfall_pod import controls
+from footfall_pod.data_port import DataPort
 from footfall_pod.imu_fifo import ACCEL_RANGE_G, GYRO_RANGE_DPS, SAMPLE_BYTES, ImuFifo
 from footfall_pod.log import Log
 from footfall_pod.outputs import Outputs
@@ -74,7 +76,8 @@ class App:
         self.pipeline = StridePipeline(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS,
                                        self.settings)
         self.core = self.pipeline.core
-        self._record = array("l", [0] * len(STRIDE_FIELDS))   # one stride record (console)
+        self._record = array("l", [0] * len(STRIDE_FIELDS))   # one stride record
+        self.data_port = DataPort(len(STRIDE_FIELDS))          # telemetry frames over USB
         self.cues = fq.CueEngine(self.settings)
         self.buzz = BuzzScheduler()
         self.recorder = Recorder(self.settings, self.rate_hz, self.log)
@@ -91,7 +94,6 @@ class App:
         self.battery_mv = 0
         self.sensor_ok = False
         self.buf = bytearray(BURST_SAMPLES * SAMPLE_BYTES)
-        self.console = supervisor.runtime.serial_connected
         now = ticks_ms()
         self._last_read_ms = now
         self._last_motion_ms = now
@@ -233,8 +235,7 @@ class App:
             if self.buzz.start(kind, now):
                 self._drv_first = True
                 self.recorder.event(tf.MARK_CUE, self.sample_count, kind)
-                if self.console:
-                    print("C", kind, self.sample_count)
+                self.data_port.send_pair(tm.KIND_CUE, kind, self.sample_count)
             kind = cues.next_cue(now)
         edge = self.buzz.update(now)
         while edge >= 0:
@@ -322,11 +323,9 @@ class App:
                 if self.settings.values["ic_tap_on"] and self.buzz.start(fq.CUE_BEAT, now):
                     self._drv_first = True
                     self.recorder.event(tf.MARK_CUE, t, fq.CUE_BEAT)
-                    if self.console:
-                        print("C", fq.CUE_BEAT, t)
+                    self.data_port.send_pair(tm.KIND_CUE, fq.CUE_BEAT, t)
                     self._service_cues(now)   # the tap starts now, not after the burst
-                if self.console:
-                    print("I", core.last_ic_t, t)
+                self.data_port.send_pair(tm.KIND_IC, core.last_ic_t, t)
         if flags & (fc.EVENT_STRIDE | fc.EVENT_CALIBRATED):
             r = self.pipeline.next_stride()
             while r >= 0:
@@ -344,9 +343,8 @@ class App:
         self.recorder.event(tf.MARK_TO, core.to_t[r], core.gct_ms[r])
         if self.ble is not None:
             self.ble.on_stride(r, now)
-        if self.console:
-            p.record(r, self._record)
-            print("S", *self._record)       # the record's fields, STRIDE_FIELDS order
+        p.record(r, self._record)
+        self.data_port.send_stride(self._record)
 
     def _i2c_error(self, exc, now):
         self.i2c_errors += 1

@@ -118,6 +118,8 @@ if app is not None:
     result["cue_counts"] = list(app.cues.cue_counts)
     result["haptic_goes"] = w.haptic_count
     result["sample_count"] = app.sample_count
+    result["telemetry_frames"] = w.usb_data_writes          # USB data port frames written
+    result["telemetry_sent"] = app.data_port.frames_sent
 import vmlib  # noqa: E402
 
 result["lock_control"] = vmlib.heap_lock_is_real()     # negative control: the lock bites

@@ -1,12 +1,15 @@
 # The trace writer's calls as the pod's recorder makes them (footfall_core.trace_format), on
 # the MicroPython VM under heap_lock(): a header copy block (pack_header_block), a SAMPLES
 # block and an EVENTS block, with gc.mem_alloc() compared across the locked run.
+# With them, the pod's telemetry frames (footfall_core.telemetry: a stride record and an IC).
 # Prints {"summary": {...}} with the blocks' bytes (hex) for the CPython comparison.
 import gc
 import json
+from array import array
 
 import micropython
 
+from footfall_core import telemetry as tm
 from footfall_core import trace_format as tf
 from vmlib import heap_lock_is_real
 
@@ -15,6 +18,11 @@ tf.pack_header(header, 208, 16, 2000, mount=tf.MOUNT_LACES, firmware_version="fo
 hblock = bytearray(tf.HEADER_BLOCK_SIZE)
 block = bytearray(tf.BLOCK_OVERHEAD + 4 * tf.SAMPLE_SIZE)
 events = bytearray(tf.BLOCK_OVERHEAD + 2 * tf.EVENT_SIZE)
+record = array("l", [7, 123450, 123500, 240, 480, -85, 0, 1712, 123520, 2, 896, 245, 100000,
+                      1, 880])
+stride_frame = bytearray(tm.FRAME_OVERHEAD + 4 * len(record))
+pair = array("l", [123450, 123455])
+ic_frame = bytearray(tm.FRAME_OVERHEAD + 8)
 result = {"error": None, "mem_alloc_delta": None}
 
 
@@ -30,6 +38,8 @@ def write_all(first):
     off = tf.append_event(events, off, tf.MARK_GAP, first + 4, 1000)
     off = tf.append_event(events, off, tf.MARK_IC, first + 2, -5)
     tf.finish_block(events, 0, off)
+    tm.pack_frame(stride_frame, tm.KIND_STRIDE, record, 15)
+    tm.pack_frame(ic_frame, tm.KIND_IC, pair, 2)
 
 
 write_all(0)                                   # warm-up (first calls may intern names)
@@ -46,4 +56,5 @@ result["negative_control"] = heap_lock_is_real()
 result["header_block"] = bytes(hblock).hex()
 result["samples_block"] = bytes(block).hex()
 result["events_block"] = bytes(events).hex()
+result["telemetry"] = (bytes(stride_frame) + bytes(ic_frame)).hex()
 print(json.dumps({"summary": result}))

@@ -7,10 +7,11 @@ hw/vos.py) only while the firmware runs. The flash is a folder (a temporary one 
 that is the firmware's working directory, so its relative paths (settings.toml,
 recordings/, footfall.log) land there, and os.statvfs reports the emulated capacity.
 
-The firmware prints one line per detected IC ("I ic_t t"), stride ("S k ic to gct swing angle
-strike cadence emit") and cue ("C kind t") while a serial console listens; those lines,
-stamped with the simulated time, are the run's results, next to what the emulated outputs
-(DRV2605L, PWM) and LED pins saw.
+The firmware writes one telemetry frame (footfall_core/telemetry.py) per stride (the
+pipeline's stride record), provisional IC and cue to its USB data port (usb_cdc.data, emulated
+in hw/usb_cdc.py); those frames, stamped with the simulated time, are the run's results, next
+to what the emulated outputs (DRV2605L, PWM) and LED pins saw. The serial console's lines
+are the pod's log.
 """
 import io
 import os
@@ -440,6 +441,7 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
     from footfall.detector import stride_from_record
     from footfall_core.buzz import DRV_EFFECT, PATTERNS, PIEZO_HZ
     from footfall_core.cues import CUE_NAMES
+    from footfall_core import telemetry as tm
     from footfall_core.pipeline import STRIDE_FIELDS
 
     t0 = sensor.start_us
@@ -452,30 +454,37 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
     for b in boots:
         later = [k for (t, k) in sensor.enables if t >= b]
         offsets.append(later[0] if later else 0)
-    strikes, ics, cues, log = [], [], [], []
-    boot_i = 0
-    for t_us, line in console.lines:
-        while boot_i + 1 < len(boots) and t_us >= boots[boot_i + 1]:
-            boot_i += 1
-        off = offsets[boot_i]
-        parts = line.split()
-        if not parts:
-            continue
-        if parts[0] == "S" and len(parts) == 1 + len(STRIDE_FIELDS):
-            strikes.append(stride_from_record([int(x) for x in parts[1:]], recording.time_of, off))
-        elif parts[0] == "I" and len(parts) == 3:
-            ics.append({"ic_s": recording.time_of(int(parts[1]) + off),
-                        "emitted_s": recording.time_of(int(parts[2]) + off),
-                        "noticed_s": ts(t_us)})
-        elif parts[0] == "C" and len(parts) == 3:
-            kind = int(parts[1])
-            cues.append({"t_s": ts(t_us), "kind": CUE_NAMES[kind],
-                         "pattern": {"pulses_ms": [list(p) for p in PATTERNS[kind]],
-                                     "drv2605_effect": DRV_EFFECT[kind],
-                                     "piezo_hz": PIEZO_HZ[kind]},
-                         "sample": int(parts[2]) + off})
-        else:
-            log.append({"t_s": ts(t_us), "line": line})
+    def boot_offset(t_us):
+        i = 0
+        while i + 1 < len(boots) and t_us >= boots[i + 1]:
+            i += 1
+        return offsets[i]
+
+    strikes, ics, cues = [], [], []
+    bad_bytes = 0
+    # what the firmware did: its telemetry frames on the USB data port (one definition:
+    # footfall_core/telemetry.py), each stamped with the simulated time it was written
+    for t_us, data in world.usb_data:
+        off = boot_offset(t_us)
+        frames, skipped = tm.decode_frames(data)
+        bad_bytes += skipped
+        for kind, values, _at in frames:
+            if kind == tm.KIND_STRIDE and len(values) == len(STRIDE_FIELDS):
+                strikes.append(stride_from_record(list(values), recording.time_of, off))
+            elif kind == tm.KIND_IC and len(values) == 2:
+                ics.append({"ic_s": recording.time_of(values[0] + off),
+                            "emitted_s": recording.time_of(values[1] + off),
+                            "noticed_s": ts(t_us)})
+            elif kind == tm.KIND_CUE and len(values) == 2:
+                cue = values[0]
+                cues.append({"t_s": ts(t_us), "kind": CUE_NAMES[cue],
+                             "pattern": {"pulses_ms": [list(p) for p in PATTERNS[cue]],
+                                         "drv2605_effect": DRV_EFFECT[cue],
+                                         "piezo_hz": PIEZO_HZ[cue]},
+                             "sample": values[1] + off})
+            else:
+                bad_bytes += tm.FRAME_OVERHEAD + 4 * len(values)
+    log = [{"t_s": ts(t_us), "line": line} for t_us, line in console.lines]
     buzzes = [{"t_s": ts(t), "output": "drv2605", "effects": list(eff)} for t, eff in world.haptic]
     on = {}
     for t, pin, duty, freq in world.pwm:
@@ -492,6 +501,8 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         "trace": str(recording.path), "sample_rate_hz": rate, "trace_rate_hz": opt["fed_rate"],
         "samples": int(len(recording)), "samples_fed": int(sensor.next_k),
         "cues": cues, "strikes": strikes, "ics": ics, "buzzes": buzzes, "recordings": recs,
+        "telemetry": {"port_enabled": world.usb_data_enabled, "writes": len(world.usb_data),
+                      "bad_bytes": bad_bytes},
         "faults": {"fifo_overruns": sensor.overruns,
                    "fifo_words_overwritten": sensor.overwritten_words,
                    "i2c_errors_injected": world.i2c_errors, "deep_sleeps": len(world.deep_sleeps),

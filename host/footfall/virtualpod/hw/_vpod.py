@@ -52,6 +52,9 @@ class World:
         self.trace_stalls = []          # (t_s, duration_s)
         self.battery_mv = 3900
         self.fs_readonly = True         # until boot.py remounts
+        self.usb_data_enabled = False   # boot.py asked for the USB data port (usb_cdc)
+        self.usb_data = []              # [time_us, bytes] written to the USB data port
+        self.usb_data_writes = 0        # writes to it (counted even when record is False)
         self.flash_dir = "."
         self.flash_capacity = 2 * 1024 * 1024
         self.flash_block = 512
