@@ -63,7 +63,11 @@ def test_the_virtual_pod_reads_the_firmware_through_its_data_port():
     rec = demo_session(minutes=1.0, seed=3, sample_rate_hz=208)
     out = run(rec)
     assert out["telemetry"]["port_enabled"] and out["telemetry"]["bad_bytes"] == 0
-    assert out["telemetry"]["writes"] == len(out["strikes"]) + len(out["ics"]) + len(out["cues"])
+    # the clock first (the emulated host holds the port open from boot), then one frame each
+    clocks = out["telemetry"]["clocks"]
+    assert [(c["rate_hz"], c["sample"]) for c in clocks] == [(208.0, 0)]
+    assert out["telemetry"]["writes"] == (len(clocks) + len(out["strikes"]) + len(out["ics"])
+                                          + len(out["cues"]))
     assert not any(line["line"].startswith(("S ", "I ", "C ")) for line in out["log"])
     replay = FootfallDetector().detect(rec).stride_list_
     assert len(out["strikes"]) == len(replay) > 40

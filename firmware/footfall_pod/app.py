@@ -77,7 +77,7 @@ class App:
                                        self.settings)
         self.core = self.pipeline.core
         self._record = array("l", [0] * len(STRIDE_FIELDS))   # one stride record
-        self.data_port = DataPort(len(STRIDE_FIELDS))          # telemetry frames over USB
+        self.data_port = DataPort(len(STRIDE_FIELDS), self.rate_hz * 100)  # frames over USB
         self.cues = fq.CueEngine(self.settings)
         self.buzz = BuzzScheduler()
         self.recorder = Recorder(self.settings, self.rate_hz, self.log)
@@ -188,6 +188,7 @@ class App:
 
     def step(self, now):
         """One loop pass at ticks now; returns the ms to sleep."""
+        self.data_port.poll(self.sample_count)     # a host just listening: the clock first
         self._service_cues(now)
         imu = self.imu
         if imu is not None:

@@ -3,7 +3,9 @@
 boot.py enables the second USB serial interface (usb_cdc.data); without it (a board or build
 without usb_cdc, or not enabled) every send is a no-op. Frames go out only while a host has
 the port open (DTR), without waiting (write_timeout 0): a host that reads slowly loses frames,
-the pod never stalls its loop for it. One preallocated frame buffer, no allocation per send.
+the pod never stalls its loop for it. The first frame a host gets after opening the port is
+the clock (sample rate and counter), so it can date the rest. Preallocated frame buffers, no
+allocation per send.
 """
 from array import array
 
@@ -16,8 +18,9 @@ except ImportError:  # no USB CDC on this build
 
 
 class DataPort:
-    def __init__(self, stride_values):
-        """stride_values: values in a stride frame (len(STRIDE_FIELDS))."""
+    def __init__(self, stride_values, rate_chz):
+        """stride_values: values in a stride frame (len(STRIDE_FIELDS)); rate_chz: the sample
+        rate in 0.01 Hz (fixed until the pod restarts)."""
         port = getattr(usb_cdc, "data", None) if usb_cdc is not None else None
         if port is not None:
             try:
@@ -32,13 +35,27 @@ class DataPort:
         self._stride_values = stride_values
         self._pair_frame = bytearray(tm.FRAME_OVERHEAD + 8)
         self._pair = array("l", [0, 0])
+        self.rate_chz = rate_chz
+        self._announced = False      # the clock frame reached the host now listening
+
+    def poll(self, t):
+        """Once per loop pass, before its samples (t: the sample counter): a host that has
+        just opened the port gets the clock frame first."""
+        port = self.port
+        if port is None:
+            return
+        if not port.connected:
+            self._announced = False
+        elif not self._announced:
+            self._announced = self._send_pair(port, tm.KIND_CLOCK, self.rate_chz, t)
 
     def _write(self, port, frame):
         written = port.write(frame)
         if written == len(frame):
             self.frames_sent += 1
-        else:
-            self.frames_dropped += 1
+            return True
+        self.frames_dropped += 1
+        return False
 
     def send_stride(self, record):
         """The stride record (StridePipeline.record(), an int array the caller owns)."""
@@ -53,8 +70,11 @@ class DataPort:
         port = self.port
         if port is None or not port.connected:
             return
+        self._send_pair(port, kind, a, b)
+
+    def _send_pair(self, port, kind, a, b):
         pair = self._pair
         pair[0] = a
         pair[1] = b
         tm.pack_frame(self._pair_frame, kind, pair, 2)
-        self._write(port, self._pair_frame)
+        return self._write(port, self._pair_frame)

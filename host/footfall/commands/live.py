@@ -1,8 +1,10 @@
-"""`footfall live [--address ADDR]`: a live terminal dashboard over BLE.
+"""`footfall live [--address ADDR | --usb [PORT]]`: a live terminal dashboard.
 
-A Footfall pod shows cadence, GCT, strike mix, speed and cue events (per-stride and cue
-notifications plus RSC); any standard RSC footpod (Stryd, Polar, Zwift RunPod...) shows what
-its RSC Measurement reports (speed, cadence, stride length, distance, walking/running).
+Over BLE, a Footfall pod shows cadence, GCT, strike mix, speed and cue events (per-stride and
+cue notifications plus RSC); any standard RSC footpod (Stryd, Polar, Zwift RunPod...) shows
+what its RSC Measurement reports (speed, cadence, stride length, distance, walking/running).
+Over a USB cable (--usb), a Footfall pod's telemetry frames give the whole stride record
+(footfall.usb_telemetry), e.g. on a treadmill next to the laptop.
 """
 import json
 import sys
@@ -14,6 +16,9 @@ from footfall.errors import InputError
 def register(sub):
     p = sub.add_parser("live", help="live dashboard from a Footfall pod or any RSC footpod")
     p.add_argument("--address", help="BLE address (default: the first footpod found)")
+    p.add_argument("--usb", nargs="?", const="auto", metavar="PORT",
+                   help="read a cabled pod's USB data port instead of BLE (PORT e.g. "
+                        "/dev/ttyACM1 or COM5; default: the first pod's data port found)")
     p.add_argument("--duration", type=float, default=0.0,
                    help="stop after this many seconds (default 0: until Ctrl-C)")
     p.add_argument("--json", action="store_true",
@@ -35,6 +40,7 @@ class Dashboard:
         self.device = ""
         self.features = None
         self.location = None
+        self.usb_rate_hz = None     # over USB: the pod's sample rate (from its clock frame)
 
     def on_rsc(self, d):
         self.rsc = d
@@ -56,8 +62,17 @@ class Dashboard:
                        % (r["speed_mps"], _pace(r["speed_mps"]),
                           r["cadence_spm"] * self.cadence_factor, stride, dist,
                           "running" if r["running"] else "walking"))
+        elif self.usb_rate_hz is not None:
+            out.append("USB  pod sampling at %g Hz" % self.usb_rate_hz)
+            last = self.strides[-1] if self.strides else {}
+            if last.get("speed_mps") is not None:
+                stride = last["stride_length_m"]
+                out.append("speed %5.2f m/s (%s/km)  stride %s  distance %.1f m"
+                           % (last["speed_mps"], _pace(last["speed_mps"]),
+                              "-" if stride is None else "%.2f m" % stride, last["distance_m"]))
         else:
-            out.append("RSC  waiting for the first measurement...")
+            out.append("RSC  waiting for the first measurement..." if not self.device.startswith(
+                "usb") else "USB  waiting for the pod's clock frame...")
         if self.features is not None:
             out.append("     features 0x%04x, sensor location %s, %d measurements"
                        % (self.features, self.location, self.rsc_count))
@@ -138,6 +153,46 @@ async def _subscribe(client, dash, as_json):
                                   handler("cue", bc.event_to_dict, dash.on_event))
 
 
+def _watch_usb(args, dash, tty):
+    """Read the cabled pod's data port until Ctrl-C or --duration; InputError when the port
+    cannot be opened or goes away."""
+    import serial
+
+    from footfall.usb_telemetry import TelemetryReader, find_data_port
+
+    port = find_data_port() if args.usb == "auto" else args.usb
+    dash.device = "usb " + port
+    reader = TelemetryReader()
+    start = time.monotonic()
+    shown = 0.0
+    try:
+        with serial.Serial(port, timeout=0.1) as link:      # opening it raises DTR: the pod
+            print("footfall: reading %s (Ctrl-C stops)" % port,  # starts with its clock frame
+                  file=sys.stderr, flush=True)
+            while True:
+                for kind, d in reader.feed(link.read(4096)):
+                    if kind == "clock":
+                        dash.usb_rate_hz = d["rate_hz"]
+                    elif kind == "stride":
+                        dash.on_stride(d)
+                    elif kind == "cue":
+                        dash.on_event(d)
+                    if args.json:
+                        print(json.dumps({"type": kind, **d}), flush=True)
+                now = time.monotonic()
+                if tty and now - shown >= 0.25:
+                    shown = now
+                    sys.stdout.write("\x1b[H\x1b[J" + "\n".join(dash.lines()) + "\n")
+                    sys.stdout.flush()
+                if args.duration and now - start >= args.duration:
+                    break
+    except (serial.SerialException, OSError) as exc:
+        raise InputError(port, "USB data port: %s" % exc) from None
+    if reader.bad_bytes or reader.undated:
+        print("footfall: %s: %d damaged bytes skipped, %d frames before the pod's clock frame"
+              % (port, reader.bad_bytes, reader.undated), file=sys.stderr)
+
+
 def run(args):
     import asyncio
 
@@ -145,6 +200,16 @@ def run(args):
 
     dash = Dashboard(2 if args.double_cadence else 1)
     tty = sys.stdout.isatty() and not args.json
+    if args.usb is not None:
+        if args.address:
+            raise InputError(args.address, "give --address (BLE) or --usb, not both")
+        try:
+            _watch_usb(args, dash, tty)
+        except KeyboardInterrupt:
+            pass
+        if not tty and not args.json:
+            print("\n".join(dash.lines()))
+        return 0
 
     async def watch(fc):
         client = fc.client

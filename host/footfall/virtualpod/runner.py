@@ -8,10 +8,10 @@ that is the firmware's working directory, so its relative paths (settings.toml,
 recordings/, footfall.log) land there, and os.statvfs reports the emulated capacity.
 
 The firmware writes one telemetry frame (footfall_core/telemetry.py) per stride (the
-pipeline's stride record), provisional IC and cue to its USB data port (usb_cdc.data, emulated
-in hw/usb_cdc.py); those frames, stamped with the simulated time, are the run's results, next
-to what the emulated outputs (DRV2605L, PWM) and LED pins saw. The serial console's lines
-are the pod's log.
+pipeline's stride record), provisional IC and cue, after a clock frame, to its USB data port
+(usb_cdc.data, emulated in hw/usb_cdc.py); those frames, stamped with the simulated time,
+are the run's results, next to what the emulated outputs (DRV2605L, PWM) and LED pins saw.
+The serial console's lines are the pod's log.
 """
 import io
 import os
@@ -167,7 +167,7 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
         flash_kb=2048, profile="xiao", button_presses=(), button_held_at_boot_s=0.0,
         sensor_absent_s=0.0,
         i2c_errors=(), stalls=(), battery_mv=3900, linger_s=2.5, ticks_start_ms=0,
-        drv2605=True, files=None, max_boots=8, detail=False, probe=None):
+        drv2605=True, files=None, max_boots=8, detail=False, probe=None, usb_host_open_s=0.0):
     """Run the firmware over `recording` (a Recording or a path) on the virtual pod.
 
     button_presses: (t_s, held_s) pairs, t_s from the trace start (the moment the firmware
@@ -180,13 +180,16 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
     linger_s: the pod runs on this long after the trace's last sample (cues finish; with the
     default record_flush_ms of 2 s the recording's last block is written; a shorter linger
     is a power cut);
-    flash_kb: emulated flash capacity; probe: (every_s, function(t_s, roots)) called every
-    every_s of simulated time while the firmware runs, roots = the firmware's globals (code.py's
-    and its modules'), e.g. for reachable_bytes(roots). settings_text is written as settings.toml; a
+    usb_host_open_s: the host opens the USB data port this long after power-on (before it,
+    the pod sends no frames); flash_kb: emulated flash capacity; probe: (every_s,
+    function(t_s, roots)) called every every_s of simulated time while the firmware runs,
+    roots = the firmware's globals (code.py's and its modules'), e.g. for
+    reachable_bytes(roots). settings_text is written as settings.toml; a
     `sample_rate_hz = <recording rate>` line is added unless it sets one.
     A recording at a rate the chip cannot run is resampled to the nearest one it can
     (pod_recording); "sample_rate_hz" is then the pod's rate, "trace_rate_hz" the recording's.
-    Returns the dict `footfall sim --json` prints (detail=True adds raw LED/PWM logs).
+    Returns the dict `footfall sim --json` prints (detail=True adds raw LED/PWM logs and the
+    bytes written to the data port).
     """
     from footfall.io import load_recording
 
@@ -223,7 +226,7 @@ def run(recording, *, firmware_dir=None, lib_dirs=None, settings_text=None, flas
                                   stalls=stalls, battery_mv=battery_mv, linger_s=linger_s,
                                   ticks_start_ms=ticks_start_ms, drv2605=drv2605,
                                   max_boots=max_boots, detail=detail, probe=probe,
-                                  fed_rate=fed_rate))
+                                  fed_rate=fed_rate, usb_host_open_s=usb_host_open_s))
     finally:
         if tmp is not None:
             tmp.cleanup()
@@ -273,6 +276,7 @@ def _run_isolated(samples, rate, recording, firmware_dir, lib_dirs, flash_dir, o
         world.flash_dir = "."
         world.flash_capacity = int(opt["flash_kb"]) * 1024
         world.battery_mv = opt["battery_mv"]
+        world.usb_open_us = int(opt["usb_host_open_s"] * 1e6)
         code_globals: dict = {}
         if opt["probe"] is not None:
             every_s, fn = opt["probe"]
@@ -460,7 +464,7 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
             i += 1
         return offsets[i]
 
-    strikes, ics, cues = [], [], []
+    strikes, ics, cues, clocks = [], [], [], []
     bad_bytes = 0
     # what the firmware did: its telemetry frames on the USB data port (one definition:
     # footfall_core/telemetry.py), each stamped with the simulated time it was written
@@ -475,6 +479,9 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
                 ics.append({"ic_s": recording.time_of(values[0] + off),
                             "emitted_s": recording.time_of(values[1] + off),
                             "noticed_s": ts(t_us)})
+            elif kind == tm.KIND_CLOCK and len(values) == 2:
+                clocks.append({"t_s": ts(t_us), "rate_hz": values[0] / 100.0,
+                               "sample": values[1] + off})
             elif kind == tm.KIND_CUE and len(values) == 2:
                 cue = values[0]
                 cues.append({"t_s": ts(t_us), "kind": CUE_NAMES[cue],
@@ -502,7 +509,7 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         "samples": int(len(recording)), "samples_fed": int(sensor.next_k),
         "cues": cues, "strikes": strikes, "ics": ics, "buzzes": buzzes, "recordings": recs,
         "telemetry": {"port_enabled": world.usb_data_enabled, "writes": len(world.usb_data),
-                      "bad_bytes": bad_bytes},
+                      "bad_bytes": bad_bytes, "clocks": clocks},
         "faults": {"fifo_overruns": sensor.overruns,
                    "fifo_words_overwritten": sensor.overwritten_words,
                    "i2c_errors_injected": world.i2c_errors, "deep_sleeps": len(world.deep_sleeps),
@@ -520,6 +527,7 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         out["pwm"] = [(ts(t), pin, d, f) for t, pin, d, f in world.pwm]
         out["haptic_stop"] = [ts(t) for t in world.haptic_stop]
         out["trace_start_us"] = t0
+        out["usb_data"] = [(ts(t), data.hex()) for t, data in world.usb_data]   # as written
     return out
 
 

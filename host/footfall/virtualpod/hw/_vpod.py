@@ -55,6 +55,7 @@ class World:
         self.usb_data_enabled = False   # boot.py asked for the USB data port (usb_cdc)
         self.usb_data = []              # [time_us, bytes] written to the USB data port
         self.usb_data_writes = 0        # writes to it (counted even when record is False)
+        self.usb_open_us = 0            # the host opens the data port at this time (power-on 0)
         self.flash_dir = "."
         self.flash_capacity = 2 * 1024 * 1024
         self.flash_block = 512

@@ -2,8 +2,9 @@
 
 enable() (boot.py only on the device) decides whether the data port exists for code.py;
 what code.py writes to it is kept in the world, stamped with the simulated time, and read
-back as telemetry frames (footfall_core/telemetry.py) by the virtual pod's runner. Writes
-never block and always complete: the emulated host reads everything.
+back as telemetry frames (footfall_core/telemetry.py) by the virtual pod's runner. The host
+opens the port at world.usb_open_us (power-on by default); from then on writes never block and
+always complete: the emulated host reads everything.
 """
 import _vpod
 
@@ -18,7 +19,8 @@ class Serial:
 
     @property
     def connected(self):
-        return True                  # the host holds the port open (DTR)
+        world = _vpod.world          # the host holds the port open (DTR) from usb_open_us on
+        return world.now_us >= world.usb_open_us
 
     def write(self, buf):
         if self.write_timeout is not None and self.write_timeout < 0:
