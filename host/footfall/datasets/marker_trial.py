@@ -118,7 +118,15 @@ def build_trial(path, subject, trial, time_s, feet, up, force_n=None, force_rate
                                                    rate_m), 2),
             "valid_span_s": _valid_span(t, sole, up, ic - t0, to - t0, t0, duration),
             "side": side, "marker_notes": side_notes,
+            # for diagnostics (footfall.stance_diagnostics): the virtual IMU's mount (foot from
+            # sensor) and the sole's pitch from the markers (heel -> fore, deg, up positive) at
+            # each of the recording's samples, with the static trial's pitch when there is one
+            "mount_rotation": info["mount_rotation"],
+            "sole_pitch_deg": np.interp(t0 + np.arange(len(rec)) / rec.sample_rate_hz, t,
+                                        pitch).astype(np.float32),
         }
+        if static_pitch_deg and side in static_pitch_deg:
+            ref["static_pitch_deg"] = float(static_pitch_deg[side])
         if speed_mps is not None:
             ref["speed_mps"] = float(speed_mps)
         if metadata_strike and side in metadata_strike:

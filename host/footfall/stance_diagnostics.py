@@ -1,0 +1,181 @@
+"""Stance diagnostics on the marker datasets: where the strike angle's flat reference, the
+mount's sign and the toe-off delay stand against the markers.
+
+`python -m footfall.stance_diagnostics [DATA]` (part of `make bench`; DATA defaults to
+../shared/data). A marker dataset's virtual IMU has a known mount (``mount_rotation``) and the
+markers give the sole's pitch at every sample (``sole_pitch_deg``, heel -> fore, deg), so what
+an IMU alone cannot tell can be read off here. Per trial (dataset, speed), over the strides of
+the float reference (the core's algorithm in float64, which exposes its mid-stance) matched to
+a reference contact within 40 ms:
+
+- **flat**: the sole's pitch at the detector's mid-stance minus the strike angle's zero (the
+  static trial, or the median mid-contact pitch): how far the "flattest" stance moment is from
+  the standing foot; the strike angle reads toes-up by that much;
+- **angle err**: detected - reference strike angle;
+- **IC err**: detected - reference contact (ms);
+- **acc tilt err**: the sole's pitch from the accelerometer (20 ms mean around mid-stance,
+  through the known mount) minus the markers' pitch: whether the accelerometer could give an
+  absolute flat reference;
+- **stride gravity err**: the same from a stride's mean specific force (mid-stance to the next
+  mid-stance of the foot, rotated into the first one's frame by the foot's own pitch): the
+  gravity direction over a whole cycle;
+- **TO delay needed**: reference lift-off - push-off trough (ms), and as a share of IC-to-trough.
+
+Then per clip: the pitch axis the core found against the virtual IMU's true one (+1: as
+defined, toes-down negative; -1: reversed) and the reference contacts it found.
+"""
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .datasets import SHARED_DATA, find_datasets, load_dataset
+from .detector import FootfallDetector
+from .reference import FloatStrideReference
+
+MATCH_S = 0.04
+TILT_HALF_S = 0.01
+
+
+def _foot_pitch_from_accel(rec, i, M):
+    """Sole pitch (deg, toes-up positive) from the mean specific force over +-10 ms around
+    sample i, rotated into the foot frame through the mount M (foot from sensor)."""
+    h = max(1, int(TILT_HALF_S * rec.sample_rate_hz))
+    f = rec.accel_g()[max(0, i - h):i + h + 1].mean(0) @ M.T        # foot frame (x fore, z up)
+    return float(np.degrees(np.arctan2(f[0], f[2])))
+
+
+def _stride_gravity_pitch(rec, a, b, M):
+    """Sole pitch at sample a (deg) from the mean specific force over the stride a..b (one
+    foot's cycle): in a steady stride the foot's mean acceleration is ~0, so the mean specific
+    force, rotated into the frame of sample a by the foot's own pitch rotation since then
+    (planar, about the foot's y axis), is gravity seen from there."""
+    fs = rec.sample_rate_hz
+    f = rec.accel_g()[a:b] @ M.T
+    wy = np.radians(rec.gyro_dps()[a:b] @ M.T)[:, 1]
+    th = np.concatenate(([0.0], np.cumsum(wy[1:]) / fs))   # rotation about +y since a (rad)
+    x = f[:, 0] * np.cos(th) + f[:, 2] * np.sin(th)
+    z = -f[:, 0] * np.sin(th) + f[:, 2] * np.cos(th)
+    return float(np.degrees(np.arctan2(x.sum(), z.sum())))
+
+
+def trial_rows(rec):
+    """Per matched stride of the float reference: dict of the diagnostics above."""
+    ref = rec.reference
+    pitch = np.asarray(ref["sole_pitch_deg"], dtype=np.float64)
+    M = np.asarray(ref["mount_rotation"], dtype=np.float64)
+    fs = rec.sample_rate_hz
+    fr = FloatStrideReference(fs)
+    out = fr.run(rec.accel_g(), rec.gyro_dps())
+    ic_ref = np.asarray(ref["ic_s"], dtype=np.float64)
+    to_ref = np.asarray(ref["to_s"], dtype=np.float64)
+    angles = np.asarray(ref["strike_angle_deg"], dtype=np.float64)
+    mid_contact = [int(round((a + b) / 2 * fs)) for a, b in zip(ic_ref, to_ref)]
+    mids = [pitch[i] for i in mid_contact if 0 <= i < len(pitch)]
+    zero = ref.get("static_pitch_deg", float(np.median(mids)) if mids else np.nan)
+    rows = []
+    for s in out:
+        ic = s["ic_t"] / fs
+        j = int(np.argmin(np.abs(ic_ref - ic))) if len(ic_ref) else -1
+        if j < 0 or abs(ic_ref[j] - ic) > MATCH_S or j >= len(angles):
+            continue
+        ms = s["ms_t"]
+        trough = (s["to_t"] - fr.toe_off_delay) / fs
+        i_det = int(round(ic * fs))
+        i_ref = int(round(ic_ref[j] * fs))
+        if not (0 <= i_ref < len(pitch)):
+            continue
+        # angle error = (gyro integral - marker pitch change, IC to mid-stance) + (the pitch
+        # change between the reference and the detected IC) - flat
+        row = {"flat": pitch[ms] - zero, "angle_err": s["strike_angle_deg"] - angles[j],
+               "gyro_part": s["strike_angle_deg"] - (pitch[i_det] - pitch[ms]),
+               "timing_part": pitch[i_det] - pitch[i_ref],
+               "ic_err_ms": (ic - ic_ref[j]) * 1000.0,
+               "tilt_err": _foot_pitch_from_accel(rec, ms, M) - pitch[ms],
+               "to_delay_ms": np.nan, "to_share": np.nan, "stride_gravity_err": np.nan}
+        row["neg_flat"] = -row["flat"]
+        if trough > ic and abs(to_ref[j] - trough) < 0.1:
+            row["to_delay_ms"] = (to_ref[j] - trough) * 1000.0
+            row["to_share"] = 100.0 * (to_ref[j] - trough) / (trough - ic)
+        row["ms"] = ms
+        rows.append(row)
+    for r0, r1 in zip(rows[:-1], rows[1:]):       # consecutive strides: one cycle apart
+        a, b = r0["ms"], r1["ms"]
+        if 0.3 * fs < b - a < 2.5 * fs:
+            r0["stride_gravity_err"] = _stride_gravity_pitch(rec, a, b, M) - pitch[a]
+    return rows
+
+
+def axis_check(rec):
+    """(+1/-1/0: the core's axis against the true toes-down-negative pitch axis, reference
+    contacts found within 40 ms, reference contacts)."""
+    d = FootfallDetector().detect(rec)
+    axis = np.asarray(d.pipeline_.core.mount.axis, dtype=np.float64) / 8192.0
+    true = -np.asarray(rec.reference["mount_rotation"], dtype=np.float64)[1, :]
+    dot = float(axis @ true)
+    found = np.asarray(d.contacts_s_)
+    ic_ref = np.asarray(rec.reference["ic_s"], dtype=np.float64)
+    hits = sum(bool(len(found)) and bool(np.min(np.abs(found - r)) <= MATCH_S) for r in ic_ref)
+    return (1 if dot > 0.7 else -1 if dot < -0.7 else 0), hits, len(ic_ref)
+
+
+def _med(rows, key):
+    v = np.array([r[key] for r in rows], dtype=np.float64)
+    v = v[np.isfinite(v)]
+    return "%.1f" % np.median(v) if len(v) else "-"
+
+
+def _med_abs(rows, key):
+    v = np.array([abs(r[key]) for r in rows], dtype=np.float64)
+    v = v[np.isfinite(v)]
+    return "%.1f" % np.median(v) if len(v) else "-"
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    root = Path(argv[0]) if argv else Path(SHARED_DATA)
+    if not root.exists():
+        print("stance diagnostics: %s not found (the marker datasets live in ../shared/data)"
+              % root)
+        return 0
+    recs = []
+    for _name, path in find_datasets(root):
+        recs += [r for r in load_dataset(path) if "mount_rotation" in r.reference]
+    if not recs:
+        print("stance diagnostics: no marker dataset under %s" % root)
+        return 0
+    print("## Stance diagnostics (marker datasets; `python -m footfall.stance_diagnostics`)\n")
+    print("Medians per trial over the float reference's strides matched within 40 ms. flat = "
+          "sole pitch at the detector's mid-stance minus the standing (or median mid-contact) "
+          "pitch; angle err = its three parts (medians, so they add up only roughly); acc tilt "
+          "err = the accelerometer's sole pitch there minus the markers' (|median|); stride "
+          "gravity err = the same from a whole stride's mean specific force; TO delay = "
+          "reference lift-off - push-off trough.\n")
+    print("| dataset | trial | strides | angle err (deg) | = gyro vs markers | + IC timing | "
+          "- flat | IC err (ms) | acc tilt err, abs (deg) | stride gravity err, abs (deg) | "
+          "TO delay needed (ms) | as % of IC-to-trough |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    groups: dict = {}
+    for r in recs:
+        key = (r.reference["dataset"], r.reference.get("trial", ""))
+        groups.setdefault(key, []).extend(trial_rows(r))
+    for (ds, trial), rows in sorted(groups.items()):
+        if not rows:
+            continue
+        print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            ds, trial, len(rows), _med(rows, "angle_err"), _med(rows, "gyro_part"),
+            _med(rows, "timing_part"), _med(rows, "neg_flat"), _med(rows, "ic_err_ms"),
+            _med_abs(rows, "tilt_err"), _med_abs(rows, "stride_gravity_err"),
+            _med(rows, "to_delay_ms"), _med(rows, "to_share")))
+    print("\n| dataset | clip | pitch axis vs the true one | reference contacts found |")
+    print("|---|---|---|---|")
+    for r in recs:
+        sign, hits, n = axis_check(r)
+        print("| %s | %s | %s | %d / %d |" % (
+            r.reference["dataset"], Path(r.path).name,
+            {1: "as defined", -1: "**reversed**", 0: "off"}[sign], hits, n))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The marker datasets' diagnostic fields (the virtual IMU's mount, the sole's pitch) and
+footfall.stance_diagnostics, which reads them (skip when ../shared/data is absent)."""
+import numpy as np
+
+from footfall import stance_diagnostics as sd
+from footfall.datasets import load_dataset
+from tests.shared_data import shared_path
+
+
+def test_marker_references_carry_the_mount_and_the_soles_pitch():
+    for rec in load_dataset(shared_path("dorn-ja1")):
+        ref = rec.reference
+        M = np.asarray(ref["mount_rotation"])
+        assert np.allclose(M @ M.T, np.eye(3), atol=1e-9) and np.isclose(np.linalg.det(M), 1)
+        pitch = np.asarray(ref["sole_pitch_deg"], dtype=np.float64)
+        assert len(pitch) == len(rec)
+        # the strike angles are that pitch at the reference contacts minus the static trial's
+        at = np.interp(ref["ic_s"], np.arange(len(rec)) / rec.sample_rate_hz, pitch)
+        assert np.allclose(at - ref["static_pitch_deg"], ref["strike_angle_deg"], atol=0.5)
+
+
+def test_the_true_pitch_axis_is_the_one_the_gyro_turns_about():
+    """The mount's foot y axis, seen from the sensor, is the axis of the recording's largest
+    rotation (the sagittal plane), so the diagnostics' truth is the right one."""
+    for rec in load_dataset(shared_path("hamner-s04")):
+        g = rec.gyro_dps()
+        g = g[np.abs(g).sum(1) > 30]
+        _vals, vecs = np.linalg.eigh(g.T @ g)
+        y = np.asarray(rec.reference["mount_rotation"])[1, :]
+        assert abs(vecs[:, -1] @ y) > 0.9
+
+
+def test_diagnostics_tables(capsys):
+    assert sd.main([str(shared_path("hamner-s04"))]) == 0
+    out = capsys.readouterr().out
+    trials = [line for line in out.splitlines() if line.startswith("| hamner-s04 | run")]
+    clips = [line for line in out.splitlines() if line.startswith("| hamner-s04 | run")
+             and ".trc#" in line]
+    assert len(trials) - len(clips) == 4 and len(clips) == 8     # 4 speeds, 2 feet each
+    # the core finds the true pitch axis, sign included, on most clips (floor)
+    assert sum("as defined" in line for line in clips) >= 7
