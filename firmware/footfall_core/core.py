@@ -41,8 +41,10 @@ Per stride:
            pushoff_threshold below its mid-stance value with the sole pushoff_pitch below its
            flattest (or late in the contact: a shuffle's heel barely rises); a heel landing's
            slap can rebound and fall again before the foot is flat, which is not push-off.
-  toe-off: the deepest toes-down push-off trough; the toes leave the ground toe_off_delay after
-           it; confirmed when w turns toes-up into swing. The stride record is then complete.
+  toe-off: the deepest toes-down push-off trough; the toes leave the ground after it once the
+           foot has turned toe_off_roll further at the trough's rate, less toe_off_lead (a
+           slow push-off lifts off later), within [toe_off_delay, 40 ms]; confirmed when w
+           turns toes-up into swing. The stride record is then complete.
 Strike angle = pitch integral from mid-stance back to IC. Integers only; every intermediate
 < 2**30 (see comments).
 """
@@ -530,7 +532,13 @@ class StrideCore:
             flags = self._land(t)
             if not self._landed:
                 return flags
-        to = self._trough_t + u.toe_off_delay
+        # a slow push-off lifts off later: roll / trough rate - lead, within [delay, max]
+        d = u.toe_off_roll_k // -self._trough - u.toe_off_lead   # trough < -pushoff_lsb < 0
+        if d < u.toe_off_delay:
+            d = u.toe_off_delay
+        if d > u.toe_off_max:
+            d = u.toe_off_max
+        to = self._trough_t + d
         ic = self._ic_start
         theta = self.theta - self._ms_theta      # integral relative to this mid-stance
         self._reset_stride(t)

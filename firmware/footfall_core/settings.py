@@ -34,7 +34,9 @@ DEFAULTS = {
     "flat_threshold_dps": (60, 10, 500),           # pitch rate below this = foot flat (mid-stance)
     "pushoff_threshold_dps": (60, 30, 1500),       # the toes-down push-off trough must exceed this ...
     "pushoff_pitch_deg": (10, 0, 45),              # ... with the sole this far toes-down of its flattest (a heel slap's rebound is not)
-    "toe_off_delay_ms": (8, 0, 40),                # the toes leave the ground this long after the push-off trough
+    "toe_off_roll_deg": (16, 0, 60),               # the toes leave the ground once the foot has turned this much past the push-off trough at the trough's rate ...
+    "toe_off_lead_ms": (11, 0, 40),                # ... less this (a slow push-off lifts off later: 40 ms at 320 deg/s, 8 at 860)
+    "toe_off_delay_ms": (0, 0, 40),                # ... and at least this long after the trough (at most 40 ms)
     "min_contact_ms": (60, 20, 400),               # shortest plausible ground contact (sprinting: about 100 ms)
     "max_contact_ms": (1500, 300, 5000),           # a longer contact means stopped: the stride is dropped
     "min_stride_ms": (400, 200, 1500),             # shortest stride (400 ms = 300 steps/min, faster than any human)
@@ -89,6 +91,7 @@ DEFAULTS = {
 
 # The sample rates the LSM6DS3TR-C runs (its output data rates), Hz; no other is accepted
 CHIP_RATES_HZ = (104, 208, 416)
+TOE_OFF_MAX_MS = 40    # the toes leave within 40 ms of the push-off trough (7-40 ms on force plates)
 CHOICES = {"sample_rate_hz": CHIP_RATES_HZ}
 
 # Settings that must stay ordered, checked on the whole set (so the order in which a file or
@@ -226,7 +229,14 @@ class CoreUnits:
         self.sharp_lag = min(ms(5), 3)                        # second difference over 2 x ~5 ms
         # accel LSB per g x mg / 1000 (<= 16384 x 32000 < 2**30)
         self.sharp_lsb = v["impact_sharp_mg"] * (32768 // accel_range_g) // 1000
+        # toe-off = trough + roll / trough rate - lead, within [toe_off_delay, 40 ms]: samples =
+        # toe_off_roll_k // trough depth (LSB) - toe_off_lead; roll_k = deg x Hz x gyro LSB per
+        # deg/s (x 64 for precision: 2**21 // 125 = 16777; 60 deg x 1000 Hz x 16777 < 2**30)
+        lsb64 = 2097152 // gyro_range_dps
+        self.toe_off_roll_k = (v["toe_off_roll_deg"] * sample_rate_chz // 100) * lsb64 >> 6
+        self.toe_off_lead = ms_to_samples(v["toe_off_lead_ms"], sample_rate_chz, 0)
         self.toe_off_delay = ms_to_samples(v["toe_off_delay_ms"], sample_rate_chz, 0)
+        self.toe_off_max = ms_to_samples(TOE_OFF_MAX_MS, sample_rate_chz, 0)
         self.calibration_motion = ms(v["calibration_motion_ms"])
         self.landing_timeout = ms(v["landing_timeout_ms"])
         self.landing_still = ms(v["landing_still_ms"])

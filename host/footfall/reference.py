@@ -8,7 +8,7 @@ import numpy as np
 
 from footfall_core.core import STRIKE_NAMES
 from footfall_core.mount import STILL_SAMPLES, buffer_samples
-from footfall_core.settings import Settings, ms_to_samples
+from footfall_core.settings import TOE_OFF_MAX_MS, Settings, ms_to_samples
 
 STRIKES = STRIKE_NAMES              # the core's strike classes, by code
 STILL_A2_G2 = (1 - 19 / 128, 1 + 27 / 128)   # |a|^2 of a foot at rest, g^2 (CoreUnits.still_*)
@@ -32,6 +32,8 @@ class FloatStrideReference:
         self.slope_lag = min(ms("slope_window_ms"), 7)
         self.sharp_lag = min(ms_to_samples(5, self.rate_chz), 3)
         self.toe_off_delay = ms_to_samples(self.s["toe_off_delay_ms"], self.rate_chz, 0)
+        self.toe_off_lead = ms_to_samples(self.s["toe_off_lead_ms"], self.rate_chz, 0)
+        self.toe_off_max = ms_to_samples(TOE_OFF_MAX_MS, self.rate_chz, 0)
         self.landing_timeout = ms("landing_timeout_ms")
         self.landing_still = ms("landing_still_ms")
         self.min_swing = ms("min_swing_ms")
@@ -259,10 +261,12 @@ class FloatStrideReference:
             if done:
                 theta -= ms_th
                 state, state_t, swing_max, had_to, lobe_n = "swing", t, 0.0, True, 0
-                to = trough_t + self.toe_off_delay
+                # a slow push-off lifts off later (core.py): roll / trough rate - lead
+                delay = int(s["toe_off_roll_deg"] * self.rate / -trough) - self.toe_off_lead
+                to = trough_t + min(max(delay, self.toe_off_delay), self.toe_off_max)
                 cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
                        2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
-                out.append({"ic_t": ic_start, "to_t": to, "ms_t": ms_t,
+                out.append({"ic_t": ic_start, "to_t": to, "ms_t": ms_t, "trough_t": trough_t,
                             "gct_ms": (to - ic_start) * 1000.0 / self.rate,
                             "strike_angle_deg": angle, "strike": STRIKES[cls]})
                 continue

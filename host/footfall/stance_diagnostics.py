@@ -80,7 +80,7 @@ def trial_rows(rec):
         if j < 0 or abs(ic_ref[j] - ic) > MATCH_S or j >= len(angles):
             continue
         ms = s["ms_t"]
-        trough = (s["to_t"] - fr.toe_off_delay) / fs
+        trough = s["trough_t"] / fs
         i_det = int(round(ic * fs))
         i_ref = int(round(ic_ref[j] * fs))
         if not (0 <= i_ref < len(pitch)):

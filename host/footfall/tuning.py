@@ -68,7 +68,8 @@ TUNED = (
     ("impact_sharp_mg", 500, 8000, 500, 100),
     ("pushoff_threshold_dps", 30, 400, 30, 5),
     ("flat_threshold_dps", 15, 200, 20, 4),
-    ("toe_off_delay_ms", 0, 30, 4, 1),
+    ("toe_off_roll_deg", 0, 40, 4, 1),
+    ("toe_off_lead_ms", 0, 30, 4, 1),
     ("landing_timeout_ms", 150, 700, 75, 10),
     ("min_contact_ms", 40, 250, 30, 5),
 )
