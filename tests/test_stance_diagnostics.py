@@ -39,3 +39,25 @@ def test_diagnostics_tables(capsys):
     assert len(trials) - len(clips) == 4 and len(clips) == 8     # 4 speeds, 2 feet each
     # the core finds the true pitch axis, sign included, on most clips (floor)
     assert sum("as defined" in line for line in clips) >= 7
+
+
+def test_toe_off_model_held_out_by_runner_recovers_a_known_model():
+    """Lift-offs made by delay = 15 deg x 1000 / trough rate - 12 ms (+-1 ms noise; trough
+    rates that keep it under the 40 ms cap) for three runners: each runner's held-out fit
+    finds that model and misses by about nothing."""
+    rng = np.random.default_rng(0)
+    groups = {}
+    for runner, rates in (("a", (400, 500)), ("b", (600, 800)), ("c", (450, 900))):
+        for rate in rates:
+            rows = []
+            for depth in rng.normal(rate, 30, 20):
+                rows.append({"force_to": True, "trough_dps": float(depth),
+                             "to_delay_ms": 15e3 / depth - 12 + rng.normal(0, 1)})
+            groups[(runner, "run%d" % rate)] = rows
+    lines = sd.toe_off_held_out(groups)
+    body = [line.split(" | ") for line in lines[2:]]
+    assert len(body) == 6
+    for cells in body:
+        roll, lead = cells[3].split(", ")
+        assert abs(float(roll.split()[0]) - 15) < 1.5 and abs(float(lead.split()[0]) - 12) < 2
+        assert abs(float(cells[4])) < 1.5

@@ -267,6 +267,7 @@ class FloatStrideReference:
                 cls = (0 if angle * 10 > s["rearfoot_above_ddeg"] else
                        2 if angle * 10 < s["forefoot_below_ddeg"] else 1)
                 out.append({"ic_t": ic_start, "to_t": to, "ms_t": ms_t, "trough_t": trough_t,
+                            "trough_dps": -trough,
                             "gct_ms": (to - ic_start) * 1000.0 / self.rate,
                             "strike_angle_deg": angle, "strike": STRIKES[cls]})
                 continue

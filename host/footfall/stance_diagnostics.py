@@ -21,7 +21,10 @@ a reference contact within 40 ms:
   gravity direction over a whole cycle;
 - **TO delay needed**: reference lift-off - push-off trough (ms), and as a share of IC-to-trough.
 
-Then per clip: the pitch axis the core found against the virtual IMU's true one (+1: as
+Then the core's toe-off model held out by runner (fitted on the other force-plate runners,
+scored on this one), and per clip
+
+the pitch axis the core found against the virtual IMU's true one (+1: as
 defined, toes-down negative; -1: reversed) and the reference contacts it found.
 """
 import sys
@@ -32,6 +35,7 @@ import numpy as np
 from .datasets import SHARED_DATA, find_datasets, load_dataset
 from .detector import FootfallDetector
 from .reference import FloatStrideReference
+from footfall_core.settings import TOE_OFF_MAX_MS
 
 MATCH_S = 0.04
 TILT_HALF_S = 0.01
@@ -94,6 +98,9 @@ def trial_rows(rec):
                "tilt_err": _foot_pitch_from_accel(rec, ms, M) - pitch[ms],
                "to_delay_ms": np.nan, "to_share": np.nan, "stride_gravity_err": np.nan}
         row["neg_flat"] = -row["flat"]
+        src = ref.get("contact_source")
+        row["force_to"] = src is None or src[j] == "force"      # lift-off from a force plate
+        row["trough_dps"] = s["trough_dps"]
         if trough > ic and abs(to_ref[j] - trough) < 0.1:
             row["to_delay_ms"] = (to_ref[j] - trough) * 1000.0
             row["to_share"] = 100.0 * (to_ref[j] - trough) / (trough - ic)
@@ -117,6 +124,47 @@ def axis_check(rec):
     ic_ref = np.asarray(rec.reference["ic_s"], dtype=np.float64)
     hits = sum(bool(len(found)) and bool(np.min(np.abs(found - r)) <= MATCH_S) for r in ic_ref)
     return (1 if dot > 0.7 else -1 if dot < -0.7 else 0), hits, len(ic_ref)
+
+
+def _toe_off_fit(rows):
+    """(roll deg, lead ms) of delay = roll x 1000 / trough rate - lead, least squares over the
+    lift-offs, each counted once (rows: dicts with to_delay_ms, trough_dps)."""
+    X = np.array([[1000.0 / r["trough_dps"], -1.0] for r in rows])
+    y = np.array([r["to_delay_ms"] for r in rows])
+    roll, lead = np.linalg.lstsq(X, y, rcond=None)[0]
+    return float(roll), float(lead)
+
+
+def _toe_off_error(rows, roll, lead):
+    """Mean predicted - needed delay (ms) with the core's model (clamped to 0..40 ms)."""
+    pred = [min(max(1000.0 * roll / r["trough_dps"] - lead, 0.0), TOE_OFF_MAX_MS)
+            for r in rows]
+    return float(np.mean([p - r["to_delay_ms"] for p, r in zip(pred, rows)]))
+
+
+def toe_off_held_out(groups):
+    """Lines of the toe-off model held out by runner, over the force-plate lift-offs."""
+    from footfall_core.settings import Settings
+
+    v = Settings().values
+    # (a lift-off more than 20 ms before the trough or 80 ms after it follows another feature)
+    rows = [dict(r, runner=ds, trial=trial) for (ds, trial), rs in sorted(groups.items())
+            for r in rs if r.get("force_to") and -20.0 < r["to_delay_ms"] < 80.0]
+    out = ["| held-out runner | trial | lift-offs | roll, lead fitted on the others | "
+           "mean error held out (ms) | shipped %d deg, %d ms | fixed 8 ms |"
+           % (v["toe_off_roll_deg"], v["toe_off_lead_ms"]), "|---|---|---|---|---|---|---|"]
+    runners = sorted(set(r["runner"] for r in rows))
+    if len(runners) < 2:
+        return []
+    for held in runners:
+        roll, lead = _toe_off_fit([r for r in rows if r["runner"] != held])
+        for trial in sorted(set(r["trial"] for r in rows if r["runner"] == held)):
+            mine = [r for r in rows if r["runner"] == held and r["trial"] == trial]
+            out.append("| %s | %s | %d | %.1f deg, %.1f ms | %+.1f | %+.1f | %+.1f |" % (
+                held, trial, len(mine), roll, lead, _toe_off_error(mine, roll, lead),
+                _toe_off_error(mine, v["toe_off_roll_deg"], v["toe_off_lead_ms"]),
+                float(np.mean([8.0 - r["to_delay_ms"] for r in mine]))))
+    return out
 
 
 def _med(rows, key):
@@ -167,6 +215,12 @@ def main(argv=None):
             _med(rows, "timing_part"), _med(rows, "neg_flat"), _med(rows, "ic_err_ms"),
             _med_abs(rows, "tilt_err"), _med_abs(rows, "stride_gravity_err"),
             _med(rows, "to_delay_ms"), _med(rows, "to_share")))
+    lines = toe_off_held_out(groups)
+    if lines:
+        print("\nToe-off model (delay after the push-off trough = roll x 1000 / trough rate - "
+              "lead, 0..40 ms) held out by runner: least squares over the other force-plate "
+              "runners' lift-offs, scored on this one (mean predicted - needed delay).\n")
+        print("\n".join(lines))
     print("\n| dataset | clip | pitch axis vs the true one | reference contacts found |")
     print("|---|---|---|---|")
     for r in recs:
