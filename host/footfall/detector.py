@@ -58,9 +58,9 @@ STRIDE_DTYPE = np.dtype([(name, dt) for name, dt, _u, _m in STRIDE_COLUMNS])
 STRIDE_KEYS = tuple(name for name, *_ in STRIDE_COLUMNS if name != "emitted_s")
 
 
-def stride_from_record(values, time_of, offset=0):
-    """One pipeline stride record (``STRIDE_FIELDS`` order, ints) as a stride dict; ``offset``
-    is added to the record's sample counters before ``time_of`` (the pod's counter -> row)."""
+def stride_from_record(values, time_of):
+    """One pipeline stride record (``STRIDE_FIELDS`` order, ints) as a stride dict; ``time_of``
+    turns the record's sample counters into seconds."""
     v = dict(zip(fp.STRIDE_FIELDS, values))
     cad = v["cadence_dspm"]
     swing = v["swing_ms"]
@@ -68,14 +68,14 @@ def stride_from_record(values, time_of, offset=0):
     stride_cm = v["stride_cm"]
     known = v["speed_source"] != fp.SPEED_NONE
     return dict(
-        ic_s=time_of(v["ic_t"] + offset),
-        to_s=time_of(v["to_t"] + offset),
+        ic_s=time_of(v["ic_t"]),
+        to_s=time_of(v["to_t"]),
         gct_ms=v["gct_ms"],
         swing_ms=swing if swing >= 0 else None,
         strike_angle_deg=v["angle_ddeg"] / 10.0,
         strike=STRIKE_NAMES[v["strike"]],
         cadence_spm=cad / 10.0 if cad > 0 else None,
-        emitted_s=time_of(v["emit_t"] + offset),
+        emitted_s=time_of(v["emit_t"]),
         activity=ACTIVITY_NAMES[v["activity"]],
         speed_mps=speed if known else None,
         pace_s_per_km=round(1000.0 / speed, 1) if known and speed > 0 else None,

@@ -5,8 +5,9 @@ mount's sign and the toe-off delay stand against the markers.
 ../shared/data). A marker dataset's virtual IMU has a known mount (``mount_rotation``) and the
 markers give the sole's pitch at every sample (``sole_pitch_deg``, heel -> fore, deg), so what
 an IMU alone cannot tell can be read off here. Per trial (dataset, speed), over the strides of
-the float reference (the core's algorithm in float64, which exposes its mid-stance) matched to
-a reference contact within 40 ms:
+the float reference (the core's algorithm in float64, which exposes its mid-stance) matched one
+to one to the reference contacts within the evaluation's IC windows (footfall.windows: force
+plate +-30 ms, marker rule +-40 ms):
 
 - **flat**: the sole's pitch at the detector's mid-stance minus the strike angle's zero (the
   static trial, or the median mid-contact pitch): how far the "flattest" stance moment is from
@@ -19,7 +20,9 @@ a reference contact within 40 ms:
 - **stride gravity err**: the same from a stride's mean specific force (mid-stance to the next
   mid-stance of the foot, rotated into the first one's frame by the foot's own pitch): the
   gravity direction over a whole cycle;
-- **TO delay needed**: reference lift-off - push-off trough (ms), and as a share of IC-to-trough.
+- **TO delay needed**: reference lift-off - push-off trough (ms), and as a share of IC-to-trough
+  (a lift-off more than 20 ms before the trough or 80 ms after it follows another feature and
+  is left out).
 
 Then the core's toe-off model held out by runner (fitted on the other force-plate runners,
 scored on this one), and per clip
@@ -34,10 +37,11 @@ import numpy as np
 
 from .datasets import SHARED_DATA, find_datasets, load_dataset
 from .detector import FootfallDetector
+from .evaluation import match_indices
 from .reference import FloatStrideReference
+from .windows import FORCE, contact_kinds, windows_s
 from footfall_core.settings import TOE_OFF_MAX_MS
 
-MATCH_S = 0.04
 TILT_HALF_S = 0.01
 
 
@@ -77,11 +81,13 @@ def trial_rows(rec):
     mid_contact = [int(round((a + b) / 2 * fs)) for a, b in zip(ic_ref, to_ref)]
     mids = [pitch[i] for i in mid_contact if 0 <= i < len(pitch)]
     zero = ref.get("static_pitch_deg", float(np.median(mids)) if mids else np.nan)
+    kinds = contact_kinds(ref)
+    pairs = match_indices([s["ic_t"] / fs for s in out], ic_ref, windows_s(kinds, "ic"))
     rows = []
-    for s in out:
+    for jd, j in pairs:                            # in reference order: consecutive strides
+        s = out[jd]
         ic = s["ic_t"] / fs
-        j = int(np.argmin(np.abs(ic_ref - ic))) if len(ic_ref) else -1
-        if j < 0 or abs(ic_ref[j] - ic) > MATCH_S or j >= len(angles):
+        if j >= len(angles):
             continue
         ms = s["ms_t"]
         trough = s["trough_t"] / fs
@@ -96,15 +102,12 @@ def trial_rows(rec):
                "timing_part": pitch[i_det] - pitch[i_ref],
                "ic_err_ms": (ic - ic_ref[j]) * 1000.0,
                "tilt_err": _foot_pitch_from_accel(rec, ms, M) - pitch[ms],
-               "to_delay_ms": np.nan, "to_share": np.nan, "stride_gravity_err": np.nan}
-        row["neg_flat"] = -row["flat"]
-        src = ref.get("contact_source")
-        row["force_to"] = src is None or src[j] == "force"      # lift-off from a force plate
-        row["trough_dps"] = s["trough_dps"]
-        if trough > ic and abs(to_ref[j] - trough) < 0.1:
-            row["to_delay_ms"] = (to_ref[j] - trough) * 1000.0
-            row["to_share"] = 100.0 * (to_ref[j] - trough) / (trough - ic)
-        row["ms"] = ms
+               "to_delay_ms": np.nan, "to_share": np.nan, "stride_gravity_err": np.nan,
+               "force_to": kinds[j] == FORCE, "trough_dps": s["trough_dps"], "ms": ms}
+        delay_ms = (to_ref[j] - trough) * 1000.0
+        if trough > ic and -20.0 < delay_ms < 80.0:
+            row["to_delay_ms"] = delay_ms
+            row["to_share"] = 100.0 * delay_ms / ((trough - ic) * 1000.0)
         rows.append(row)
     for r0, r1 in zip(rows[:-1], rows[1:]):       # consecutive strides: one cycle apart
         a, b = r0["ms"], r1["ms"]
@@ -115,14 +118,14 @@ def trial_rows(rec):
 
 def axis_check(rec):
     """(+1/-1/0: the core's axis against the true toes-down-negative pitch axis, reference
-    contacts found within 40 ms, reference contacts)."""
+    contacts matched within the IC windows, reference contacts)."""
     d = FootfallDetector().detect(rec)
     axis = np.asarray(d.pipeline_.core.mount.axis, dtype=np.float64) / 8192.0
     true = -np.asarray(rec.reference["mount_rotation"], dtype=np.float64)[1, :]
     dot = float(axis @ true)
-    found = np.asarray(d.contacts_s_)
     ic_ref = np.asarray(rec.reference["ic_s"], dtype=np.float64)
-    hits = sum(bool(len(found)) and bool(np.min(np.abs(found - r)) <= MATCH_S) for r in ic_ref)
+    hits = len(match_indices(d.contacts_s_, ic_ref,
+                             windows_s(contact_kinds(rec.reference), "ic")))
     return (1 if dot > 0.7 else -1 if dot < -0.7 else 0), hits, len(ic_ref)
 
 
@@ -147,9 +150,8 @@ def toe_off_held_out(groups):
     from footfall_core.settings import Settings
 
     v = Settings().values
-    # (a lift-off more than 20 ms before the trough or 80 ms after it follows another feature)
     rows = [dict(r, runner=ds, trial=trial) for (ds, trial), rs in sorted(groups.items())
-            for r in rs if r.get("force_to") and -20.0 < r["to_delay_ms"] < 80.0]
+            for r in rs if r["force_to"] and np.isfinite(r["to_delay_ms"])]
     out = ["| held-out runner | trial | lift-offs | roll, lead fitted on the others | "
            "mean error held out (ms) | shipped %d deg, %d ms | fixed 8 ms |"
            % (v["toe_off_roll_deg"], v["toe_off_lead_ms"]), "|---|---|---|---|---|---|---|"]
@@ -167,14 +169,9 @@ def toe_off_held_out(groups):
     return out
 
 
-def _med(rows, key):
-    v = np.array([r[key] for r in rows], dtype=np.float64)
-    v = v[np.isfinite(v)]
-    return "%.1f" % np.median(v) if len(v) else "-"
-
-
-def _med_abs(rows, key):
-    v = np.array([abs(r[key]) for r in rows], dtype=np.float64)
+def _med(rows, key, of=float):
+    """Median of of(row[key]) over the rows where it is known, as text ("-" when none)."""
+    v = np.array([of(r[key]) for r in rows], dtype=np.float64)
     v = v[np.isfinite(v)]
     return "%.1f" % np.median(v) if len(v) else "-"
 
@@ -193,12 +190,12 @@ def main(argv=None):
         print("stance diagnostics: no marker dataset under %s" % root)
         return 0
     print("## Stance diagnostics (marker datasets; `python -m footfall.stance_diagnostics`)\n")
-    print("Medians per trial over the float reference's strides matched within 40 ms. flat = "
-          "sole pitch at the detector's mid-stance minus the standing (or median mid-contact) "
-          "pitch; angle err = its three parts (medians, so they add up only roughly); acc tilt "
-          "err = the accelerometer's sole pitch there minus the markers' (|median|); stride "
-          "gravity err = the same from a whole stride's mean specific force; TO delay = "
-          "reference lift-off - push-off trough.\n")
+    print("Medians per trial over the float reference's strides matched within the IC "
+          "windows. flat = sole pitch at the detector's mid-stance minus the standing (or "
+          "median mid-contact) pitch; angle err = its three parts (medians, so they add up "
+          "only roughly); acc tilt err = the accelerometer's sole pitch there minus the "
+          "markers' (|median|); stride gravity err = the same from a whole stride's mean "
+          "specific force; TO delay = reference lift-off - push-off trough.\n")
     print("| dataset | trial | strides | angle err (deg) | = gyro vs markers | + IC timing | "
           "- flat | IC err (ms) | acc tilt err, abs (deg) | stride gravity err, abs (deg) | "
           "TO delay needed (ms) | as % of IC-to-trough |")
@@ -212,8 +209,8 @@ def main(argv=None):
             continue
         print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             ds, trial, len(rows), _med(rows, "angle_err"), _med(rows, "gyro_part"),
-            _med(rows, "timing_part"), _med(rows, "neg_flat"), _med(rows, "ic_err_ms"),
-            _med_abs(rows, "tilt_err"), _med_abs(rows, "stride_gravity_err"),
+            _med(rows, "timing_part"), _med(rows, "flat", lambda x: -x), _med(rows, "ic_err_ms"),
+            _med(rows, "tilt_err", abs), _med(rows, "stride_gravity_err", abs),
             _med(rows, "to_delay_ms"), _med(rows, "to_share")))
     lines = toe_off_held_out(groups)
     if lines:

@@ -1,4 +1,5 @@
-"""Live records from a cabled pod: telemetry frames (footfall_core/telemetry.py) read from its
+"""Records from the pod's telemetry frames (footfall_core/telemetry.py): frame_record, the one
+reading of a frame (the virtual pod's runner uses it too), and live records from a cabled pod's
 USB data port (the second USB serial interface, "CircuitPython CDC2 data"), through pyserial.
 
 TelemetryReader turns bytes, as they arrive in any pieces, into the dicts `footfall live`
@@ -63,20 +64,44 @@ class TelemetryReader:
         return round(sample / self.rate_hz, 6)
 
     def _record(self, kind, values):
-        if kind == tm.KIND_CLOCK and len(values) == 2 and values[0] > 0:
-            self.rate_hz = values[0] / 100.0
-            self.clock_sample = values[1]
-            return "clock", {"rate_hz": self.rate_hz, "t_s": self._time_s(values[1])}
-        if self.rate_hz is None:
+        if self.rate_hz is None and kind != tm.KIND_CLOCK:
             self.undated += 1
             return None
-        if kind == tm.KIND_STRIDE and len(values) == len(STRIDE_FIELDS):
-            d = stride_from_record(list(values), self._time_s)
+        rec = frame_record(kind, values, self._time_s)
+        if rec is None:
+            self.bad_bytes += tm.FRAME_OVERHEAD + 4 * len(values)    # a kind this reader lacks
+            return None
+        name, d = rec
+        if name == "clock":
+            self.rate_hz = d["rate_hz"]
+            self.clock_sample = d["sample"]
+            return name, {"rate_hz": self.rate_hz, "t_s": self._time_s(d["sample"])}
+        if name == "stride":
             d["index"] = values[0]
-            return "stride", d
-        if kind == tm.KIND_IC and len(values) == 2:
-            return "ic", {"ic_s": self._time_s(values[0]), "emitted_s": self._time_s(values[1])}
-        if kind == tm.KIND_CUE and len(values) == 2 and 0 <= values[0] < len(CUE_NAMES):
-            return "cue", {"cue": CUE_NAMES[values[0]], "t_s": self._time_s(values[1])}
-        self.bad_bytes += tm.FRAME_OVERHEAD + 4 * len(values)     # a kind this reader lacks
+        elif name == "cue":
+            d = {"cue": d["cue"], "t_s": d["t_s"]}
+        return name, d
+
+
+def frame_record(kind, values, time_of):
+    """One decoded telemetry frame as (name, dict), or None for a kind or size this reader does
+    not know (the one reading of the frames: `footfall live --usb` and the virtual pod).
+    time_of: the pod's sample counter -> seconds (not called for a clock frame).
+
+        "clock"   rate_hz, sample (the pod's counter when it sent it)
+        "stride"  footfall.detector.stride_from_record's dict
+        "ic"      ic_s, emitted_s
+        "cue"     cue (its name), code (footfall_core.cues CUE_*), sample and t_s of its start
+    """
+    if len(values) == 2 and kind != tm.KIND_STRIDE:
+        a, b = values
+        if kind == tm.KIND_CLOCK and a > 0:
+            return "clock", {"rate_hz": a / 100.0, "sample": b}
+        if kind == tm.KIND_IC:
+            return "ic", {"ic_s": time_of(a), "emitted_s": time_of(b)}
+        if kind == tm.KIND_CUE and 0 <= a < len(CUE_NAMES):
+            return "cue", {"cue": CUE_NAMES[a], "code": a, "sample": b, "t_s": time_of(b)}
         return None
+    if kind == tm.KIND_STRIDE and len(values) == len(STRIDE_FIELDS):
+        return "stride", stride_from_record(list(values), time_of)
+    return None

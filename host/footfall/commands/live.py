@@ -40,6 +40,7 @@ class Dashboard:
         self.device = ""
         self.features = None
         self.location = None
+        self.over_usb = False       # reading a cabled pod's data port instead of BLE
         self.usb_rate_hz = None     # over USB: the pod's sample rate (from its clock frame)
 
     def on_rsc(self, d):
@@ -52,6 +53,19 @@ class Dashboard:
     def on_event(self, d):
         self.events.append(d)
 
+    def _usb_lines(self):
+        """A cabled pod: its rate, and speed from its last stride (no RSC over USB)."""
+        if self.usb_rate_hz is None:
+            return ["USB  waiting for the pod's clock frame..."]
+        out = ["USB  pod sampling at %g Hz" % self.usb_rate_hz]
+        last = self.strides[-1] if self.strides else {}
+        if last.get("speed_mps") is not None:
+            stride = last["stride_length_m"]
+            out.append("speed %5.2f m/s (%s/km)  stride %s  distance %.1f m"
+                       % (last["speed_mps"], _pace(last["speed_mps"]),
+                          "-" if stride is None else "%.2f m" % stride, last["distance_m"]))
+        return out
+
     def lines(self):
         out = ["Footfall live  %s" % self.device]
         r = self.rsc
@@ -62,17 +76,10 @@ class Dashboard:
                        % (r["speed_mps"], _pace(r["speed_mps"]),
                           r["cadence_spm"] * self.cadence_factor, stride, dist,
                           "running" if r["running"] else "walking"))
-        elif self.usb_rate_hz is not None:
-            out.append("USB  pod sampling at %g Hz" % self.usb_rate_hz)
-            last = self.strides[-1] if self.strides else {}
-            if last.get("speed_mps") is not None:
-                stride = last["stride_length_m"]
-                out.append("speed %5.2f m/s (%s/km)  stride %s  distance %.1f m"
-                           % (last["speed_mps"], _pace(last["speed_mps"]),
-                              "-" if stride is None else "%.2f m" % stride, last["distance_m"]))
+        elif self.over_usb:
+            out += self._usb_lines()
         else:
-            out.append("RSC  waiting for the first measurement..." if not self.device.startswith(
-                "usb") else "USB  waiting for the pod's clock frame...")
+            out.append("RSC  waiting for the first measurement...")
         if self.features is not None:
             out.append("     features 0x%04x, sensor location %s, %d measurements"
                        % (self.features, self.location, self.rsc_count))
@@ -96,6 +103,12 @@ class Dashboard:
             out.append("cues  " + ", ".join("%s at %.1f s" % (e["cue"], e["t_s"])
                                             for e in self.events[-4:]))
         return out
+
+
+def _redraw(dash):
+    """The dashboard over the terminal's previous frame."""
+    sys.stdout.write("\x1b[H\x1b[J" + "\n".join(dash.lines()) + "\n")
+    sys.stdout.flush()
 
 
 def _pace(speed_mps):
@@ -162,6 +175,7 @@ def _watch_usb(args, dash, tty):
 
     port = find_data_port() if args.usb == "auto" else args.usb
     dash.device = "usb " + port
+    dash.over_usb = True
     reader = TelemetryReader()
     start = time.monotonic()
     shown = 0.0
@@ -182,8 +196,7 @@ def _watch_usb(args, dash, tty):
                 now = time.monotonic()
                 if tty and now - shown >= 0.25:
                     shown = now
-                    sys.stdout.write("\x1b[H\x1b[J" + "\n".join(dash.lines()) + "\n")
-                    sys.stdout.flush()
+                    _redraw(dash)
                 if args.duration and now - start >= args.duration:
                     break
     except (serial.SerialException, OSError) as exc:
@@ -194,22 +207,26 @@ def _watch_usb(args, dash, tty):
 
 
 def run(args):
+    dash = Dashboard(2 if args.double_cadence else 1)
+    tty = sys.stdout.isatty() and not args.json
+    if args.usb is not None and args.address:
+        raise InputError(args.address, "give --address (BLE) or --usb, not both")
+    try:
+        if args.usb is not None:
+            _watch_usb(args, dash, tty)
+        else:
+            _watch_ble(args, dash, tty)
+    except KeyboardInterrupt:
+        pass
+    if not tty and not args.json:
+        print("\n".join(dash.lines()))
+    return 0
+
+
+def _watch_ble(args, dash, tty):
     import asyncio
 
     from footfall.commands.ble import ble_session
-
-    dash = Dashboard(2 if args.double_cadence else 1)
-    tty = sys.stdout.isatty() and not args.json
-    if args.usb is not None:
-        if args.address:
-            raise InputError(args.address, "give --address (BLE) or --usb, not both")
-        try:
-            _watch_usb(args, dash, tty)
-        except KeyboardInterrupt:
-            pass
-        if not tty and not args.json:
-            print("\n".join(dash.lines()))
-        return 0
 
     async def watch(fc):
         client = fc.client
@@ -218,15 +235,8 @@ def run(args):
         while client.is_connected:
             await asyncio.sleep(0.25)
             if tty:
-                sys.stdout.write("\x1b[H\x1b[J" + "\n".join(dash.lines()) + "\n")
-                sys.stdout.flush()
+                _redraw(dash)
             if args.duration and time.monotonic() - start >= args.duration:
                 break
 
-    try:
-        ble_session(args.address, watch, needs_footfall=False)
-    except KeyboardInterrupt:
-        pass
-    if not tty and not args.json:
-        print("\n".join(dash.lines()))
-    return 0
+    ble_session(args.address, watch, needs_footfall=False)

@@ -442,11 +442,9 @@ def _exec_file(path, namespace=None):
 
 
 def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, opt):
-    from footfall.detector import stride_from_record
+    from footfall.usb_telemetry import frame_record
     from footfall_core.buzz import DRV_EFFECT, PATTERNS, PIEZO_HZ
-    from footfall_core.cues import CUE_NAMES
     from footfall_core import telemetry as tm
-    from footfall_core.pipeline import STRIDE_FIELDS
 
     t0 = sensor.start_us
 
@@ -473,24 +471,26 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         frames, skipped = tm.decode_frames(data)
         bad_bytes += skipped
         for kind, values, _at in frames:
-            if kind == tm.KIND_STRIDE and len(values) == len(STRIDE_FIELDS):
-                strikes.append(stride_from_record(list(values), recording.time_of, off))
-            elif kind == tm.KIND_IC and len(values) == 2:
-                ics.append({"ic_s": recording.time_of(values[0] + off),
-                            "emitted_s": recording.time_of(values[1] + off),
-                            "noticed_s": ts(t_us)})
-            elif kind == tm.KIND_CLOCK and len(values) == 2:
-                clocks.append({"t_s": ts(t_us), "rate_hz": values[0] / 100.0,
-                               "sample": values[1] + off})
-            elif kind == tm.KIND_CUE and len(values) == 2:
-                cue = values[0]
-                cues.append({"t_s": ts(t_us), "kind": CUE_NAMES[cue],
+            rec = frame_record(kind, values, lambda n, off=off: recording.time_of(n + off))
+            if rec is None:
+                bad_bytes += tm.FRAME_OVERHEAD + 4 * len(values)
+                continue
+            name, d = rec
+            if name == "stride":
+                strikes.append(d)
+            elif name == "ic":
+                d["noticed_s"] = ts(t_us)
+                ics.append(d)
+            elif name == "clock":
+                clocks.append({"t_s": ts(t_us), "rate_hz": d["rate_hz"],
+                               "sample": d["sample"] + off})
+            else:
+                cue = d["code"]
+                cues.append({"t_s": ts(t_us), "kind": d["cue"],
                              "pattern": {"pulses_ms": [list(p) for p in PATTERNS[cue]],
                                          "drv2605_effect": DRV_EFFECT[cue],
                                          "piezo_hz": PIEZO_HZ[cue]},
-                             "sample": values[1] + off})
-            else:
-                bad_bytes += tm.FRAME_OVERHEAD + 4 * len(values)
+                             "sample": d["sample"] + off})
     log = [{"t_s": ts(t_us), "line": line} for t_us, line in console.lines]
     buzzes = [{"t_s": ts(t), "output": "drv2605", "effects": list(eff)} for t, eff in world.haptic]
     on = {}
