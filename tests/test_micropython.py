@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from footfall.recording import FIFO_COLUMNS
 from footfall_core.pipeline import STRIDE_FIELDS, StridePipeline
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,6 +64,11 @@ def write_raw(raw, path):
     return path
 
 
+def write_fifo(raw, path):
+    """Recording.raw rows as the FIFO gives them (gx gy gz ax ay az), for vm_replay.py."""
+    return write_raw(np.asarray(raw)[:, FIFO_COLUMNS], path)
+
+
 def cpython_run(raw, rate, accel_range_g, gyro_range_dps, gap_at=-1, gap_len=0):
     """The same collection as tests/vm/vm_replay.py, on CPython: stride records read out as
     soon as they complete, plus a rolling hash of every non-zero push() result."""
@@ -70,14 +76,19 @@ def cpython_run(raw, rate, accel_range_g, gyro_range_dps, gap_at=-1, gap_len=0):
     core = pipe.core
     record = [0] * len(STRIDE_FIELDS)
     strides, seen, h, nf = [], 0, 0, 0
-    for i, r in enumerate(np.asarray(raw).tolist()):
-        if gap_at <= i < gap_at + gap_len:
-            if i == gap_at:
-                pipe.gap()
+    s = np.asarray(raw)[:, FIFO_COLUMNS].ravel().tolist()
+    n = len(raw)
+    i = 0
+    while i < n:
+        if i == gap_at:
+            pipe.gap()
+            i += gap_len
             continue
-        fl = pipe.push(i, r[0], r[1], r[2], r[3], r[4], r[5])
+        end = min(n, i + 64, gap_at if gap_at > i else n)
+        i += pipe.feed(s, i, end, i)
+        fl = pipe.flags
         if fl:
-            h = (h * 31 + fl * 7919 + (i & 0xFFFF)) & 0xFFFFF
+            h = (h * 31 + fl * 7919 + ((i - 1) & 0xFFFF)) & 0xFFFFF
             nf += 1
         k = pipe.next_stride()
         while k >= 0:
@@ -112,7 +123,7 @@ def _load(which, tmp_path):
 def test_vm_bit_identical_and_allocation_free(name, which, tmp_path):
     rec = _load(which, tmp_path)
     raw = np.asarray(rec.raw)
-    path = write_raw(raw, tmp_path / "input.bin")
+    path = write_fifo(raw, tmp_path / "input.bin")
     rc, lines, err = run_vm("vm_replay.py", path, rate=rec.sample_rate_hz,
                             accel_range_g=rec.accel_range_g, gyro_range_dps=rec.gyro_range_dps)
     s = heap_locked_summary(rc, lines, err, name)
@@ -135,7 +146,7 @@ def test_vm_pipeline_across_a_gap(tmp_path):
     from footfall.simulate import demo_session
     rec = demo_session(minutes=1.0, seed=1, sample_rate_hz=208)
     gap_at, gap_len = 30 * 208 + 17, 3 * 208
-    path = write_raw(rec.raw, tmp_path / "input.bin")
+    path = write_fifo(rec.raw, tmp_path / "input.bin")
     rc, lines, err = run_vm("vm_replay.py", path, rate=208, gap_at=gap_at, gap_len=gap_len)
     s = heap_locked_summary(rc, lines, err, "demo with a gap")
     assert rc == 0, err
@@ -151,7 +162,7 @@ def test_vm_pipeline_across_a_gap(tmp_path):
 def test_vm_pipeline_ram(tmp_path):
     from footfall.simulate import demo_session
     rec = demo_session(minutes=0.2, seed=2, sample_rate_hz=208)
-    rc, lines, err = run_vm("vm_replay.py", write_raw(rec.raw, tmp_path / "input.bin"), rate=208)
+    rc, lines, err = run_vm("vm_replay.py", write_fifo(rec.raw, tmp_path / "input.bin"), rate=208)
     s = [x["summary"] for x in lines if "summary" in x][0]
     print(f"\npipeline RAM on the VM: {s['pipeline_alloc_bytes']} B allocated by StridePipeline(), "
           f"of which {s['pipeline_temp_bytes']} B temporary initialiser lists; live "

@@ -67,6 +67,7 @@ EVENT_STRIDE = const(2)      # a stride record completed (at toe-off)
 EVENT_CALIBRATED = const(4)  # mount calibration finished (buffered samples were replayed)
 EVENT_ACTIVITY = const(8)    # activity changed
 EVENT_LANDED = const(16)     # the landing's contact is refined: landed_t, landed_angle_ddeg
+EVENT_AXES = const(32)       # the mount's axes were refined in place (no replay)
 
 ACTIVITY_IDLE = const(0)
 ACTIVITY_WALKING = const(1)
@@ -234,7 +235,8 @@ class StrideCore:
         if self._setting_up:       # (one test on the common path: calibrated and refined)
             if not self.calibrated:
                 return self._calibrate(t, ax, ay, az, gx, gy, gz)
-            self._refine(t, ax, ay, az, gx, gy, gz)
+            if self._refine(t, ax, ay, az, gx, gy, gz):      # (once): this sample on the
+                return EVENT_AXES | self.push(t, ax, ay, az, gx, gy, gz)   # new axes
         # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
         w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13
         th = self.theta + w       # pitch integral, LSB x samples; re-based each stride (< 2**27)
@@ -298,9 +300,19 @@ class StrideCore:
             # a second toes-up lobe before any landing rotation (slow walking): wait on
             self._state_t = t
             self._clear_candidates()
+        # the sample into the landing history ring (as _remember(), inline: per sample)
         h = self._hist
         i = self._hist_i
-        n = self._remember(w, th, ax, ay, az)
+        h[i + _H_W] = w
+        h[i + _H_TH] = th
+        h[i + _H_AX] = ax
+        h[i + _H_AY] = ay
+        h[i + _H_AZ] = az
+        n = i + _H_SLOT
+        self._hist_i = n if n < _H_SIZE else 0
+        n = self._hist_n                          # samples it held before (<= 8)
+        if n < 8:
+            self._hist_n = n + 1
         flags = 0
         if w <= 0:
             k = u.slope_lag
@@ -672,12 +684,13 @@ class StrideCore:
         """The first solve comes early (a short clip must lock on within a stride or two);
         keep feeding the mount until twice calibration_motion, then solve gravity and the axis
         again from the fuller buffer and moment, once; the fuller buffer's vote may turn the
-        axis over (gait initiation can mislead the first vote)."""
+        axis over (gait initiation can mislead the first vote). True when the axes changed
+        (the sample is not processed yet)."""
         m = self.mount
         u = self.units
         m.add(ax, ay, az, gx, gy, gz, u.motion_lsb)
         if not m.moved(2 * u.calibration_motion):
-            return
+            return False
         self._setting_up = False
         done = m.refine(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
                         ms_to_samples(15, u.rate_chz))
@@ -688,7 +701,8 @@ class StrideCore:
             self.calibrations += 1
             if done < 0:
                 self._reset_stride(t)      # upside down until now: start the stride over
-
+            return True
+        return False
 
     def _calibrate(self, t, ax, ay, az, gx, gy, gz):
         """Not calibrated: buffer the sample; from calibration_motion of foot motion on, solve

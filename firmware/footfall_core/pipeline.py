@@ -4,8 +4,13 @@
            -> FootTrajectory (zero-velocity integration)         per step of 50-100 Hz
     stride -> StrideSpeed (speed, stride length, distance)       per completed stride
 
-push(t, ax, ay, az, gx, gy, gz) takes one raw sample with its sample counter t (time comes in
-as an argument) and returns the core's event flags. When a stride completes, the pipeline
+feed(s, i, n, t) takes a burst of raw samples (ints in the FIFO's order gx gy gz ax ay az), the
+first with sample counter t (time comes in as an argument), and stops at the first sample that
+raises event flags (self.flags), so the caller acts on each event at its sample; push(t, ax,
+..., gz) is the same for one sample. A burst's trajectory steps are collected and integrated
+in one FootTrajectory.run() call: on the MicroPython VM a call and an attribute cost more than
+the arithmetic, so the per-sample path is the core's push() and little else. When a stride
+completes, the pipeline
 adds to the core's stride record what a runner takes home: speed, stride length, the
 distance so far and the activity, in ring arrays indexed like the core's (slot = stride
 number & 7). next_stride() reads them in order: the pod's App, replay, the benches, the VM
@@ -42,6 +47,7 @@ SPEED_NONE = const(0)            # speed_source values: no estimate
 SPEED_TRAJECTORY = const(1)      # foot-trajectory integration (zero-velocity resets)
 SPEED_TIMING = const(2)          # the timing model (contact length / GCT, walking stride)
 SPEED_SOURCE_NAMES = ("none", "trajectory", "timing")
+MAX_BURST_STEPS = const(32)      # trajectory steps one feed() call collects (0.3-0.6 s)
 
 
 class StridePipeline:
@@ -59,12 +65,18 @@ class StridePipeline:
         self.speed_source = array("b", [0] * STRIDE_RING)   # SPEED_*
         self.timing_q8 = array("l", [0] * STRIDE_RING)      # the timing model's speed, 1/256
                                                             # m/s (0 none), whichever was used
+        self._pitches = array("l", [0] * MAX_BURST_STEPS)   # a burst's steps: pitch integral
+        self._one = array("l", [0] * 6)                     # push(): a burst of one sample
+        self.flags = 0              # feed(): the event flags of the last sample it took
         self._reset_counts()
 
     def _reset_counts(self):
         self.rate_chz = self.core.units.rate_chz    # sample rate, 0.01 Hz
         # trajectory steps: the samples whose counter t is a multiple of step_samples()
-        self._step_mask = step_samples(self.rate_chz) - 1
+        every = step_samples(self.rate_chz)
+        self._step_mask = every - 1
+        self._step_stride = 6 * every           # s indices from one step to the next
+        self._max_burst = MAX_BURST_STEPS * every   # samples per feed() call at most
         self.derived = 0            # strides whose speed and distance are known
         self.read = 0               # strides handed out by next_stride()
         self.missed = 0             # strides overwritten before next_stride() read them
@@ -83,20 +95,71 @@ class StridePipeline:
         self._reset_counts()
 
     # ---- per sample ----------------------------------------------------------------
-    def push(self, t, ax, ay, az, gx, gy, gz):
+    # Runs on every sample; the pod's budget per sample is a few dozen VM instructions, so the
+    # loop keeps what it needs in locals and collects the burst's trajectory steps for one
+    # FootTrajectory.run() call.
+    def feed(self, s, i, n, t):
+        """Push samples i .. n-1 of s (ints, 6 per sample in the FIFO's order gx gy gz ax ay
+        az), the first with sample counter t, and stop after the first that raises event
+        flags. Returns how many it took; the flags (0 none) are in self.flags, of the last
+        sample taken. Each call takes at most MAX_BURST_STEPS trajectory steps' worth."""
         core = self.core
-        flags = core.push(t, ax, ay, az, gx, gy, gz)
-        if not t & self._step_mask:                     # a trajectory step
-            if core.calibrations != self._calibrations:     # (re)calibrated: new axes
-                self._calibrations = core.calibrations
+        mask = self._step_mask
+        pitches = self._pitches
+        steps = 0
+        first = -1                  # s index of the burst's first trajectory step
+        stop = n if n - i <= self._max_burst else i + self._max_burst
+        k = i
+        j = i * 6
+        flags = 0
+        while k < stop:
+            flags = core.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
+            if not t & mask:                            # a trajectory step
+                if first < 0:
+                    first = j
+                # (core.pitch_integral() without the call: the trajectory takes it mod 2**26)
+                pitches[steps] = core.theta + core.pitch_base
+                steps += 1
+            k += 1
+            t += 1
+            j += 6
+            if flags:
+                break
+        if core.calibrations != self._calibrations:     # (re)calibrated: new axes from the
+            self._calibrations = core.calibrations      # sample that raised EVENT_CALIBRATED
+            if steps and not (t - 1) & mask:            # on, so its own step comes after them
+                steps -= 1
+                self._run_steps(steps, s, first)
                 self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
-            # (core.pitch_integral() without the call: the trajectory takes it mod 2**26)
-            self.trajectory.push(core.theta + core.pitch_base, ax, ay, az)
+                pitches[0] = pitches[steps]
+                self._run_steps(1, s, j - 6)
+            else:
+                self._run_steps(steps, s, first)
+                self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
+        elif steps:
+            self._run_steps(steps, s, first)
         if flags & _NEW_STRIDES:
             while self.derived < core.stride_count:
                 self._derive(self.derived)
                 self.derived += 1
-        return flags
+        self.flags = flags
+        return k - i
+
+    def _run_steps(self, steps, s, first):
+        if steps:
+            self.trajectory.run(self._pitches, steps, s, first, self._step_stride)
+
+    def push(self, t, ax, ay, az, gx, gy, gz):
+        """One sample (tests and tools; the pod and replay feed bursts): its event flags."""
+        one = self._one
+        one[0] = gx
+        one[1] = gy
+        one[2] = gz
+        one[3] = ax
+        one[4] = ay
+        one[5] = az
+        self.feed(one, 0, 1, t)
+        return self.flags
 
     def gap(self):
         """Samples were lost before the next push (its t jumps over them)."""

@@ -28,6 +28,8 @@ Units: accel raw LSB, theta in gyro LSB x samples (the core's), angles in Q14 si
 1-degree table with linear interpolation, velocity in LSB x steps, displacement in
 LSB x steps^2. Every intermediate < 2**30 (bounds in the comments); no allocation in push().
 """
+from array import array
+
 from footfall_core.fixedmath import isqrt
 
 try:
@@ -74,6 +76,8 @@ class FootTrajectory:
         self.stride_cm = 0          # last segment: forward displacement, cm
         self.stride_samples = 0     # last segment: duration, samples
         self._pitch = 0             # the core's pitch integral at the last step
+        self._one = array("l", [0])             # push(): a burst of one step
+        self._one_sample = array("l", [0] * 6)
         self._fx = self._fy = self._fz = 0
         self._gx = self._gy = self._gz = 0
         self.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
@@ -134,90 +138,139 @@ class FootTrajectory:
         next still foot (the next step only takes up the pitch integral)."""
         self._n = -2
 
-    # Runs on every step; kept in one body on purpose: each call costs on the MicroPython VM.
-    def push(self, pitch, ax, ay, az):  # noqa: C901
-        """One step: the core's pitch integral (theta + pitch_base; taken mod 2**26) and the
-        sample's raw accel. True when a stride segment completed (read stride_cm and
-        stride_samples)."""
-        if not self.ready:
-            return False
-        # the rotation since the last step, LSB x samples: a foot's is < 2**15 x 16 samples
-        # (1000 Hz); a larger one is no foot (hostile input), and the clamp bounds theta
-        w = ((pitch - self._pitch + _WRAP_HALF) & _WRAP_MASK) - _WRAP_HALF
-        self._pitch = pitch
-        if w > _W_MAX:
-            w = _W_MAX
-        elif w < -_W_MAX:
-            w = -_W_MAX
+    def push(self, pitch, ax, ay, az):
+        """One step (tests and tools; the pipeline steps through run()): the core's pitch
+        integral and the sample's raw accel. True when a stride segment completed."""
+        one = self._one
+        one[0] = pitch
+        s = self._one_sample
+        s[3] = ax
+        s[4] = ay
+        s[5] = az
+        return self.run(one, 1, s, 0, 6) > 0
+
+    # Runs over every step in bursts (the pipeline collects a burst's steps, then calls this
+    # once): the state lives in locals for the burst, and one body on purpose: each call and
+    # each attribute costs on the MicroPython VM.
+    def run(self, pitches, count, s, j, dj):  # noqa: C901
+        """count steps: step k's pitch integral (theta + pitch_base of the core, taken mod
+        2**26) in pitches[k], its raw accel at s[j + k dj + 3 .. + 5] (samples as the FIFO
+        gives them: gx gy gz ax ay az). Returns the segments completed (read stride_cm and
+        stride_samples: the last one's)."""
+        if not self.ready or count <= 0:
+            return 0
+        done = 0
+        prev = self._pitch
         n = self._n
-        if n == -2:                                          # take up the integral only
-            self._n = -1
-            return False
-        still = False
-        if -self._quiet < w < self._quiet:
-            x = ax >> 2
-            y = ay >> 2
-            z = az >> 2
-            m = x * x + y * y + z * z                        # < 3 * 2**26
-            still = self._still_lo < m < self._still_hi
-        if n < 0:                                            # waiting for the first still foot
-            if still:
-                self._reset()
-            return False
-        if w > self._swing:                                  # the toes-up swing lobe (not the
-            self._moved = True                               # toes-down foot slap after IC)
-        if still and self._moved and n >= self._min_n:
-            done = self._finish(n)
-            self._reset()
-            return done
-        n += self.every
-        if n > self._max_n:                                  # no zero-velocity point: start over
-            self._n = -1
-            return False
-        self._n = n
-        self._m += 1
-        th = self._theta + w                 # |theta| < 250 steps x 2**19 < 2**27
-        self._theta = th
-        # a . f and a . g, raw LSB: each product < 2**13 x 2**15, sum < 3 x 2**28; the pair is a
-        # projection of a, so each |.| <= |a| < 2**16 after >> 13
-        af = (self._fx * ax + self._fy * ay + self._fz * az) >> 13
-        ag = (self._gx * ax + self._gy * ay + self._gz * az) >> 13
-        # sin and cos of theta, Q14: the table at the whole degree, interpolated (inline: a
-        # call costs more than the arithmetic on the VM)
+        m = self._m
+        theta = self._theta
+        v = self._v
+        d = self._d
+        moved = self._moved
+        every = self.every
+        quiet = self._quiet
+        swing = self._swing
+        still_lo = self._still_lo
+        still_hi = self._still_hi
+        max_n = self._max_n
+        fx, fy, fz = self._fx, self._fy, self._fz
+        gx, gy, gz = self._gx, self._gy, self._gz
         div = self._deg_div
-        neg = th < 0
-        if neg:
-            th = -th
-        back = th >= self._deg90
-        if back:                                             # sin(x) = sin(180 - x),
-            th = self._deg180 - th                           # cos(x) = -cos(180 - x)
-            if th < 0:
-                th = 0                                       # beyond half a turn: meaningless
-        whole = th // div                                    # 0..89
-        rem = th - whole * div                               # < div < 2**15
-        a = _SIN_Q14[whole]
-        s = a + (_SIN_Q14[whole + 1] - a) * rem // div       # diff <= 286: < 2**24
-        a = _SIN_Q14[90 - whole]
-        c = a - (a - _SIN_Q14[89 - whole]) * rem // div
-        if neg:
-            s = -s
-        if back:
-            c = -c
-        # |af c + ag s| <= |(af, ag)| x 2**14 <= |a| x 2**14 < 2**30 (Cauchy-Schwarz)
-        fwd = (af * c + ag * s) >> 14
-        v = self._v + fwd
-        if v > _V_MAX:
-            v = _V_MAX
-        elif v < -_V_MAX:
-            v = -_V_MAX
+        deg90 = self._deg90
+        deg180 = self._deg180
+        tab = _SIN_Q14              # (a local: a global's lookup costs on the VM)
+        k = 0
+        while k < count:
+            pitch = pitches[k]
+            k += 1
+            ax = s[j + 3]
+            ay = s[j + 4]
+            az = s[j + 5]
+            j += dj
+            # the rotation since the last step, LSB x samples: a foot's is < 2**15 x 16
+            # samples (1000 Hz); a larger one is no foot (hostile input), and the clamp bounds
+            # theta
+            w = ((pitch - prev + _WRAP_HALF) & _WRAP_MASK) - _WRAP_HALF
+            prev = pitch
+            if w > _W_MAX:
+                w = _W_MAX
+            elif w < -_W_MAX:
+                w = -_W_MAX
+            if n == -2:                                      # take up the integral only
+                n = -1
+                continue
+            still = False
+            if -quiet < w < quiet:
+                x = ax >> 2
+                y = ay >> 2
+                z = az >> 2
+                a2 = x * x + y * y + z * z                   # < 3 * 2**26
+                still = still_lo < a2 < still_hi
+            if n < 0:                                        # waiting for the first still foot
+                if still:
+                    n = m = theta = v = d = 0
+                    moved = False
+                continue
+            if w > swing:                                    # the toes-up swing lobe (not the
+                moved = True                                 # toes-down foot slap after IC)
+            if still and moved and n >= self._min_n:
+                self._v = v
+                self._d = d
+                self._m = m
+                if self._finish(n):
+                    done += 1
+                n = m = theta = v = d = 0
+                moved = False
+                continue
+            n += every
+            if n > max_n:                                    # no zero-velocity point: start over
+                n = -1
+                continue
+            m += 1
+            theta += w                       # |theta| < 250 steps x 2**19 < 2**27
+            th = theta
+            # a . f and a . g, raw LSB: each product < 2**13 x 2**15, sum < 3 x 2**28; the pair
+            # is a projection of a, so each |.| <= |a| < 2**16 after >> 13
+            af = (fx * ax + fy * ay + fz * az) >> 13
+            ag = (gx * ax + gy * ay + gz * az) >> 13
+            # sin and cos of theta, Q14: the table at the whole degree, interpolated
+            neg = th < 0
+            if neg:
+                th = -th
+            back = th >= deg90
+            if back:                                         # sin(x) = sin(180 - x),
+                th = deg180 - th                             # cos(x) = -cos(180 - x)
+                if th < 0:
+                    th = 0                                   # beyond half a turn: meaningless
+            whole = th // div                                # 0..89
+            rem = th - whole * div                           # < div < 2**15
+            a = tab[whole]
+            sn = a + (tab[whole + 1] - a) * rem // div       # diff <= 286: < 2**24
+            a = tab[90 - whole]
+            c = a - (a - tab[89 - whole]) * rem // div
+            if neg:
+                sn = -sn
+            if back:
+                c = -c
+            # |af c + ag s| <= |(af, ag)| x 2**14 <= |a| x 2**14 < 2**30 (Cauchy-Schwarz)
+            v += (af * c + ag * sn) >> 14
+            if v > _V_MAX:
+                v = _V_MAX
+            elif v < -_V_MAX:
+                v = -_V_MAX
+            d += v
+            if d > _D_MAX:
+                d = _D_MAX
+            elif d < -_D_MAX:
+                d = -_D_MAX
+        self._pitch = prev
+        self._n = n
+        self._m = m
+        self._theta = theta
         self._v = v
-        d = self._d + v
-        if d > _D_MAX:
-            d = _D_MAX
-        elif d < -_D_MAX:
-            d = -_D_MAX
         self._d = d
-        return False
+        self._moved = moved
+        return done
 
     def _finish(self, n):
         """Close a segment of n samples: remove the end velocity linearly, scale to cm."""

@@ -2,7 +2,7 @@
 
 code.py builds one App for the board profile and calls run(). One loop pass:
   1. due cues and buzz edges (so a metronome beat starts on time, before any bus traffic);
-  2. the sensor FIFO: whole samples in bursts, each pushed into the StridePipeline (the core,
+  2. the sensor FIFO: whole samples in bursts, decoded and fed to the StridePipeline (the core,
      trajectory, speed and activity; footfall_core/pipeline.py) with its sample counter as time
      (never the loop's clock); completed strides, read through the pipeline, go to the cue
      engine, the recording and BLE; a detected IC can tap (ic_tap_on);
@@ -94,6 +94,7 @@ class App:
         self.battery_mv = 0
         self.sensor_ok = False
         self.buf = bytearray(BURST_SAMPLES * SAMPLE_BYTES)
+        self.samples = array("h", [0] * (6 * BURST_SAMPLES))   # a burst as ints (FIFO order)
         now = ticks_ms()
         self._last_read_ms = now
         self._last_motion_ms = now
@@ -282,35 +283,29 @@ class App:
         return events
 
     def _push(self, b, off, n, now):
-        """Decode n samples (int16 LE, gyro then accel) from b[off:] into the pipeline."""
-        pipe = self.pipeline        # (pipe.push() each time: a bound method would allocate)
+        """Decode n samples (int16 LE, gyro then accel) from b[off:] and feed them to the
+        pipeline, BURST_SAMPLES at a time."""
+        pipe = self.pipeline        # (pipe.feed() each time: a bound method would allocate)
+        s = self.samples
         t = self.sample_count
         any_event = False
-        for k in range(n):
-            o = off + 12 * k
-            gx = b[o] | (b[o + 1] << 8)
-            gy = b[o + 2] | (b[o + 3] << 8)
-            gz = b[o + 4] | (b[o + 5] << 8)
-            ax = b[o + 6] | (b[o + 7] << 8)
-            ay = b[o + 8] | (b[o + 9] << 8)
-            az = b[o + 10] | (b[o + 11] << 8)
-            if gx > 32767:
-                gx -= 65536
-            if gy > 32767:
-                gy -= 65536
-            if gz > 32767:
-                gz -= 65536
-            if ax > 32767:
-                ax -= 65536
-            if ay > 32767:
-                ay -= 65536
-            if az > 32767:
-                az -= 65536
-            flags = pipe.push(t, ax, ay, az, gx, gy, gz)
-            if flags:
-                self._on_flags(flags, t, now)
-                any_event = True
-            t += 1
+        o = off
+        left = n
+        while left > 0:
+            m = left if left < BURST_SAMPLES else BURST_SAMPLES
+            left -= m
+            for i in range(6 * m):
+                v = b[o] | (b[o + 1] << 8)
+                s[i] = v - 65536 if v > 32767 else v
+                o += 2
+            k = 0
+            while k < m:
+                took = pipe.feed(s, k, m, t)
+                k += took
+                t += took
+                if pipe.flags:
+                    self._on_flags(pipe.flags, t - 1, now)
+                    any_event = True
         self.sample_count = t
         return any_event
 

@@ -31,11 +31,13 @@ DEVICE_LOOP_US = (1.6, 3.5)
 RATES_HZ = (104, 208, 416)
 
 
-def _run_vm_script(script, rec, **args):
-    """Run tests/vm/SCRIPT on the MicroPython VM over ``rec``'s raw samples; its last JSON line."""
+def _run_vm_script(script, rec, fifo=False, **args):
+    """Run tests/vm/SCRIPT on the MicroPython VM over ``rec``'s raw samples (in the FIFO's
+    order if ``fifo``, else Recording.raw's); its last JSON line."""
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "input.bin"
-        np.ascontiguousarray(np.asarray(rec.raw, dtype="<i2")).tofile(path)
+        order = rec.fifo_samples() if fifo else np.asarray(rec.raw)
+        np.ascontiguousarray(order, dtype="<i2").tofile(path)
         cmd = ["node", str(RUNNER), str(REPO / "tests" / "vm" / script), "--input", str(path)]
         for key, value in args.items():
             cmd += ["--arg", f"{key}={value}"]
@@ -52,7 +54,7 @@ def run_vm_bench(minutes=None, rate=208, reps=5):
     if minutes is None:
         minutes = 124800 / (60.0 * rate)
     rec = demo_session(minutes=minutes, seed=1, sample_rate_hz=rate)
-    return _run_vm_script("vm_bench.py", rec, rate=rate, reps=reps)
+    return _run_vm_script("vm_bench.py", rec, fifo=True, rate=rate, reps=reps)
 
 
 def run_mount_bench(rate=208, reps=300):

@@ -11,7 +11,8 @@
     det.pipeline_           the StridePipeline after the run (its core: det.pipeline_.core)
 
 The pipeline (firmware/footfall_core/pipeline.py) is the pod's: the same core, trajectory,
-speed and activity, fed the recording's rows with their sample index as the counter. At a gap
+speed and activity, fed the recording's rows in bursts (StridePipeline.feed) with their sample
+index as the counter. At a gap
 (``Recording.gaps``) the pod pushes nothing, advances its counter by the lost samples and
 calls the pipeline's gap(); so does the detector, so both give the same stride records.
 Every time it reports is the counter converted by ``Recording.time_of``.
@@ -120,15 +121,21 @@ class FootfallDetector:
         record = array("l", [0] * len(fp.STRIDE_FIELDS))
         cue_s = None               # emission of the provisional IC of the landing in progress
         bar = _Progress(len(recording)) if self.progress else None
-        push = pipe.push
+        feed = pipe.feed
         for n, (first, stop) in enumerate(recording.received_spans()):
             if n:
                 pipe.gap()
-            rows = recording.raw[first:stop].tolist()   # Python ints, as the pod's core gets them
-            t = first
-            for ax, ay, az, gx, gy, gz in rows:
-                flags = push(t, ax, ay, az, gx, gy, gz)
+            # Python ints in the FIFO's order (gx gy gz ax ay az), as the pod's pipeline gets
+            # them, fed in bursts as the pod does
+            s = recording.fifo_samples(first, stop).tolist()
+            count = stop - first
+            k = 0
+            while k < count:
+                took = feed(s, k, count, first + k)
+                k += took
+                flags = pipe.flags
                 if flags:
+                    t = first + k - 1               # the sample that raised them
                     if flags & fc.EVENT_IC and not flags & fc.EVENT_CALIBRATED:
                         # (ICs found while replaying the calibration buffer are late by design
                         # and are not counted as live detections)
@@ -144,9 +151,8 @@ class FootfallDetector:
                         r = pipe.next_stride()
                     if flags & fc.EVENT_ACTIVITY:
                         activity.append((time_of(t), ACTIVITY_NAMES[core.activity]))
-                if bar is not None and (t & 0x3FFF) == 0:
-                    bar.update(t)
-                t += 1
+                if bar is not None and (k & ~0x3FFF) != ((k - took) & ~0x3FFF):
+                    bar.update(first + k)
         if bar is not None:
             bar.close()
         # a host-side result handed on with the core (footfall.report reads it); the firmware

@@ -24,6 +24,9 @@ from .errors import InputError
 
 #: Column order of :attr:`Recording.raw` (sensor axes): accel x/y/z then gyro x/y/z.
 COLUMNS = ("ax", "ay", "az", "gx", "gy", "gz")
+#: The sensor FIFO's (and trace file's) order of the same columns, the order the pod's
+#: StridePipeline.feed() takes: gyro x/y/z then accel x/y/z.
+FIFO_COLUMNS = [3, 4, 5, 0, 1, 2]
 #: int16 full scale: raw = physical / range * 32768, saturated to [-32768, 32767].
 FULL_SCALE = 32768
 #: Sample rates the core runs at (Hz): below 50 a stride's landing spans too few samples;
@@ -136,6 +139,10 @@ class Recording:
         if n > start:
             spans.append((start, n))
         return spans
+
+    def fifo_samples(self, first=0, stop=None):
+        """Rows first..stop-1 as one flat int16 array in the FIFO's order (FIFO_COLUMNS)."""
+        return np.ascontiguousarray(self.raw[first:stop][:, FIFO_COLUMNS]).ravel()
 
     def accel_g(self):
         return self.raw[:, 0:3].astype(np.float64) * (self.accel_range_g / FULL_SCALE)

@@ -1,6 +1,6 @@
-# VM side of tests/test_micropython.py: replay /input.bin (int16 LE, N x [ax ay az gx gy gz])
-# through the unmodified stride pipeline (core, trajectory, speed, activity), the per-sample
-# path heap-locked after warm-up.
+# VM side of tests/test_micropython.py: replay /input.bin (int16 LE, N x [gx gy gz ax ay az],
+# the FIFO's order) through the unmodified stride pipeline (core, trajectory, speed, activity)
+# in bursts of BURST samples as the pod feeds it, heap-locked after warm-up.
 # Prints JSON lines: {"stride": [STRIDE_FIELDS]} per stride, then {"summary": {...}}.
 # Exit 1 if anything allocated under the lock or the negative control failed.
 import gc
@@ -23,8 +23,11 @@ S_GAP = 4           # first sample of a gap (-1 none): samples the pod lost, ski
 S_GAP_LEN = 5
 
 
+BURST = 64         # samples per feed, as the pod's FIFO bursts (footfall_pod/app.py)
+
+
 def feed(pipe, raw, stop, out, rec, cap, st):
-    """Push samples st[S_I]..stop-1; copy each completed stride record into out.
+    """Feed samples st[S_I]..stop-1; copy each completed stride record into out.
     Allocation-free."""
     i = st[S_I]
     seen = st[S_SEEN]
@@ -37,10 +40,13 @@ def feed(pipe, raw, stop, out, rec, cap, st):
             if i >= stop:
                 break
         st[S_I] = i                       # where we were if a MemoryError escapes
-        j = i * 6
-        fl = pipe.push(i, raw[j], raw[j + 1], raw[j + 2], raw[j + 3], raw[j + 4], raw[j + 5])
+        end = i + BURST if stop - i > BURST else stop
+        if i < st[S_GAP] < end:
+            end = st[S_GAP]
+        i += pipe.feed(raw, i, end, i)
+        fl = pipe.flags
         if fl:
-            h = (h * 31 + fl * 7919 + (i & 0xFFFF)) & 0xFFFFF
+            h = (h * 31 + fl * 7919 + ((i - 1) & 0xFFFF)) & 0xFFFFF
             nf += 1
             r = pipe.next_stride()
             while r >= 0:
@@ -51,7 +57,6 @@ def feed(pipe, raw, stop, out, rec, cap, st):
                         out[b + f] = rec[f]
                 seen += 1
                 r = pipe.next_stride()
-        i += 1
     st[S_I] = i
     st[S_SEEN] = seen
     st[S_HASH] = h

@@ -20,8 +20,6 @@ import tempfile
 import traceback
 from pathlib import Path
 
-import numpy as np
-
 HW_DIR = Path(__file__).resolve().parent / "hw"
 REPO = Path(__file__).resolve().parents[3]
 FIRMWARE_DIR = REPO / "firmware"                     # in a checkout
@@ -109,9 +107,8 @@ def _fifo_order(recording):
     """Recording.raw (ax ay az gx gy gz) -> flat int16 array in FIFO order (gx gy gz ax ay az)."""
     from array import array
 
-    raw = np.asarray(recording.raw, dtype="<i2")[:, [3, 4, 5, 0, 1, 2]]
     out = array("h")
-    out.frombytes(np.ascontiguousarray(raw).tobytes())
+    out.frombytes(recording.fifo_samples().astype("<i2").tobytes())
     return out
 
 
