@@ -246,13 +246,16 @@ class StrideCore:
             u = self.units
             d = w - self._prev_w
             self._prev_w = w
+            lobe = self._lobe_n            # samples in a row of a smooth lobe above threshold
             if w > u.swing_lsb and -u.swing_slew < d < u.swing_slew:
-                self._lobe_n += 1          # samples in a row of a smooth lobe above threshold
-            elif self._lobe_n < u.swing_lobe:
-                self._lobe_n = 0           # too brief or too jumpy for a swing (noise, ringing)
+                lobe += 1
+                self._lobe_n = lobe
+            elif lobe < u.swing_lobe:
+                lobe = 0                   # too brief or too jumpy for a swing (noise, ringing)
+                self._lobe_n = 0
             if w > self._swing_max:
                 self._swing_max = w
-            elif (self._lobe_n >= u.swing_lobe
+            elif (lobe >= u.swing_lobe
                   and self._swing_max * 100 > self._swing_expect * u.swing_fraction
                   and t - self._state_t > u.min_swing
                   and (th > u.landing_theta or not self._sole_known)):
@@ -289,12 +292,14 @@ class StrideCore:
     def _landing(self, t, w, th, ax, ay, az):  # noqa: C901
         u = self.units
         c = self._cand
-        if not self._armed:
+        armed = self._armed
+        if not armed:
             # until the swing lobe has faded, the foot is still swinging forward
-            if w > self._swing_max:
+            top = self._swing_max
+            if w > top:
                 self._swing_max = w
-            elif w * 100 < self._swing_max * u.landing_arm:
-                self._armed = True
+            elif w * 100 < top * u.landing_arm:
+                self._armed = armed = True
                 self._state_t = t
         elif w * 100 >= self._swing_max * u.landing_arm and c[_C_MIN_W] > -u.landing_drop_lsb:
             # a second toes-up lobe before any landing rotation (slow walking): wait on
@@ -303,7 +308,7 @@ class StrideCore:
         # the sample into the landing history ring (as _remember(), inline: per sample)
         h = self._hist
         i = self._hist_i
-        h[i + _H_W] = w
+        h[i] = w                                  # (_H_W: 0)
         h[i + _H_TH] = th
         h[i + _H_AX] = ax
         h[i + _H_AY] = ay
@@ -321,7 +326,8 @@ class StrideCore:
                 j = i - _H_SLOT * k
                 if j < 0:
                     j += _H_SIZE
-                fall = w - h[j + _H_W]                    # the fall over slope_window, < 2**17
+                fall = w - h[j]                           # (_H_W) the fall over slope_window,
+                                                          # < 2**17
             if w < c[_C_MIN_W]:
                 # a new toes-down minimum, and the steepest fall into it
                 c[_C_MIN_W] = w
@@ -341,7 +347,7 @@ class StrideCore:
                 # for cues, not waiting for the minimum: the fall has eased to half its
                 # steepest (a heel landing's slap began; a forefoot one is arriving)
                 flags = self._provisional_ic(c[_C_STEEP_T])
-        if self._armed:
+        if armed:
             mn = c[_C_MIN_W]
             rise = w - mn
             if (mn < -u.landing_drop_lsb and rise >= u.flat_lsb >> 1
@@ -454,9 +460,11 @@ class StrideCore:
             return 0
         return self._provisional_ic(self._contact_now(c[_C_MIN_TH]))
 
+    # Runs on every sample of a contact; attributes read once into locals (each costs on the VM).
     def _stance(self, t, w, th, ax, ay, az):
         u = self.units
-        if not self._landed and self._cand[_C_JOLT_T] < 0:
+        landed = self._landed
+        if not landed and self._cand[_C_JOLT_T] < 0:
             # A touchdown without an impact may have been a dip of the rotation in late swing:
             # a sharp impact while still rotating toes-down is the contact (real shoe IMUs).
             i = self._hist_i
@@ -469,7 +477,8 @@ class StrideCore:
                 return 0
         a = w if w >= 0 else -w
         since = t - self._ic_start         # samples into the contact
-        if not self._pushing and since > u.min_contact >> 1:
+        pushing = self._pushing
+        if not pushing and since > u.min_contact >> 1:
             # (the landing's ringing and rocking early in contact is not foot-flat)
             if a < self._ms_abs:
                 self._ms_abs = a           # the flattest sample so far: mid-stance
@@ -487,25 +496,28 @@ class StrideCore:
                 # stance's flattest moment, or late in the contact (a shuffle's heel barely
                 # rises): push-off. A heel landing's slap can rebound and fall again early in
                 # the contact while the sole is still toes-up: not push-off.
-                self._pushing = True
+                self._pushing = pushing = True
                 self._trough = w
                 self._trough_t = t
-        if a < u.flat_lsb:
-            self._rest_n += 1
-        else:
-            self._rest_n = 0
         flags = 0
-        if self._pushing:
+        if pushing:
             if w < self._trough:
                 self._trough = w           # the push-off trough
                 self._trough_t = t
             elif self._trough < -u.pushoff_lsb and w > u.flat_lsb:
                 return self._toe_off(t)
-        if not self._landed and (self._pushing or self._rest_n >= u.landing_still):
-            flags = self._land(t)
-            if self._state != _STANCE:
-                return flags
-        if t - self._ic_start > u.max_contact:
+        if not landed:
+            # samples in a row at rest (only the landing reads them: reset on the way there)
+            if a < u.flat_lsb:
+                self._rest_n += 1
+            else:
+                self._rest_n = 0
+            if pushing or self._rest_n >= u.landing_still:
+                flags = self._land(t)
+                if self._state != _STANCE:
+                    return flags
+                since = t - self._ic_start     # (the refined contact)
+        if since > u.max_contact:
             self._reset_stride(t)          # stopped: no toe-off, no stride record
         return flags
 

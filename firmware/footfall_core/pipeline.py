@@ -108,11 +108,11 @@ class StridePipeline:
         pitches = self._pitches
         steps = 0
         first = -1                  # s index of the burst's first trajectory step
-        stop = n if n - i <= self._max_burst else i + self._max_burst
-        k = i
+        t0 = t
+        end = t + (n - i if n - i <= self._max_burst else self._max_burst)
         j = i * 6
         flags = 0
-        while k < stop:
+        while t < end:
             flags = core.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
             if not t & mask:                            # a trajectory step
                 if first < 0:
@@ -120,7 +120,6 @@ class StridePipeline:
                 # (core.pitch_integral() without the call: the trajectory takes it mod 2**26)
                 pitches[steps] = core.theta + core.pitch_base
                 steps += 1
-            k += 1
             t += 1
             j += 6
             if flags:
@@ -143,7 +142,7 @@ class StridePipeline:
                 self._derive(self.derived)
                 self.derived += 1
         self.flags = flags
-        return k - i
+        return t - t0
 
     def _run_steps(self, steps, s, first):
         if steps:

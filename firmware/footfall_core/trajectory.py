@@ -48,7 +48,6 @@ _SIN_Q14 = (0, 286, 572, 857, 1143, 1428, 1713, 1997, 2280, 2563, 2845, 3126, 34
             16026, 16083, 16135, 16182, 16225, 16262, 16294, 16322, 16344, 16362, 16374, 16382,
             16384)
 
-_V_MAX = const(0x3FFFFF)         # velocity clamp (LSB x steps): far above any foot (~2**17)
 _D_MAX = const(0x1FFFFFF)        # displacement clamp (LSB x steps^2): ~60 m at 16 g, 50 Hz
 _DR_MAX = const(20000)           # displacement x 8 / step rate clamp before the cm scaling
 _VEND_MAX = const(0x7FFFF)       # a segment whose end velocity drifted further is dropped
@@ -253,11 +252,9 @@ class FootTrajectory:
             if back:
                 c = -c
             # |af c + ag s| <= |(af, ag)| x 2**14 <= |a| x 2**14 < 2**30 (Cauchy-Schwarz)
+            # |v| < 2**16 a step over <= 250 steps (2.5 s at <= 100 Hz): < 2**24 unclamped; d
+            # is clamped every step, so |d + v| < 2**25 + 2**24
             v += (af * c + ag * sn) >> 14
-            if v > _V_MAX:
-                v = _V_MAX
-            elif v < -_V_MAX:
-                v = -_V_MAX
             d += v
             if d > _D_MAX:
                 d = _D_MAX
