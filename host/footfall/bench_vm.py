@@ -3,12 +3,13 @@
 nRF52840 CPU share. Prints figures; never asserts.
 
 Method, at 104, 208 and 416 Hz: a demo session of 124,800 samples (>= 100k because
-time.ticks_us() has 1 ms resolution on this VM) is replayed through the unmodified core and
-the whole stride pipeline after a warm-up pass each, five rounds, heap-locked, interleaved with
-the bare feeding loop and an empty loop so a slow spell of the machine hits all alike; the
-best of each counts. The cost per sample is (feeding loop with push() - the same loop without
-it) / samples, in units of one empty-loop iteration (`for _ in range(n): pass`) on the same
-VM, a ratio that does not depend on the host machine.
+time.ticks_us() has 1 ms resolution on this VM) is replayed through the unmodified core
+(push() per sample) and the whole stride pipeline (feed() in bursts of 64 samples, as the pod
+reads its FIFO) after a warm-up pass each, nine rounds, heap-locked, interleaved with the bare
+feeding loop (index and read six values per sample) and an empty loop so a slow spell of the
+machine hits all alike; the best of each counts. The cost per sample is (the stage's loop -
+the bare feeding loop) / samples, in units of one empty-loop iteration (`for _ in range(n):
+pass`) on the same VM, a ratio that does not depend on the host machine.
 
 Device estimate (assumptions): the ratio carries over to CircuitPython on the
 nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
@@ -47,7 +48,7 @@ def _run_vm_script(script, rec, fifo=False, **args):
     return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
 
 
-def run_vm_bench(minutes=None, rate=208, reps=5):
+def run_vm_bench(minutes=None, rate=208, reps=9):
     """The VM figures of one rate; minutes defaults to 124,800 samples' worth."""
     from footfall.simulate import demo_session
 
@@ -84,7 +85,7 @@ def main():
         print("MicroPython VM bench: skipped (run `make node_modules`)")
         return 0
     lo, hi = DEVICE_LOOP_US
-    print("MicroPython VM (wasm, Node), heap-locked, best of 5 interleaved passes over a demo "
+    print("MicroPython VM (wasm, Node), heap-locked, best of 9 interleaved passes over a demo "
           "session of 124,800 samples; cost per sample in empty-loop iterations (budget 40); "
           "nRF52840 CPU share at 1 iteration = %.1f-%.1f us:" % (lo, hi))
     for rate in RATES_HZ:
