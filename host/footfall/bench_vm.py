@@ -5,11 +5,12 @@ nRF52840 CPU share. Prints figures; never asserts.
 Method, at 104, 208 and 416 Hz: a demo session of 124,800 samples (>= 100k because
 time.ticks_us() has 1 ms resolution on this VM) is replayed through the unmodified core
 (push() per sample) and the whole stride pipeline (feed() in bursts of 64 samples, as the pod
-reads its FIFO) after a warm-up pass each, nine rounds, heap-locked, interleaved with the bare
-feeding loop (index and read six values per sample) and an empty loop so a slow spell of the
-machine hits all alike; the best of each counts. The cost per sample is (the stage's loop -
-the bare feeding loop) / samples, in units of one empty-loop iteration (`for _ in range(n):
-pass`) on the same VM, a ratio that does not depend on the host machine.
+reads its FIFO) after a warm-up pass each, nine rounds, heap-locked, each round followed by
+the bare feeding loop (index and read six values per sample) and an empty loop. A round's
+cost per sample is (the stage's loop - the bare feeding loop) / samples, in units of one
+empty-loop iteration (`for _ in range(n): pass`) of the same round, a ratio that does not
+depend on the host machine; the four loops of a round run back to back, so a slow spell of
+the shared machine hits them alike. The median over the rounds counts, their range is shown.
 
 Device estimate (assumptions): the ratio carries over to CircuitPython on the
 nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
@@ -58,6 +59,13 @@ def run_vm_bench(minutes=None, rate=208, reps=9):
     return _run_vm_script("vm_bench.py", rec, fifo=True, rate=rate, reps=reps)
 
 
+def per_sample_costs(r):
+    """(core, pipeline): per round, the cost per sample in empty-loop iterations of that round."""
+    t = np.asarray(r["rounds_us"], dtype=np.float64)     # core, pipeline, feeding, empty x k
+    loop = t[:, 3] / r["empty_loop_factor"]              # one empty pass of n iterations
+    return (t[:, 0] - t[:, 2]) / loop, (t[:, 1] - t[:, 2]) / loop
+
+
 def run_mount_bench(rate=208, reps=300):
     """The mount solver's cost per loop pass while moving and not calibrated (VM figures)."""
     from footfall.simulate import GaitSegment, simulate
@@ -85,19 +93,18 @@ def main():
         print("MicroPython VM bench: skipped (run `make node_modules`)")
         return 0
     lo, hi = DEVICE_LOOP_US
-    print("MicroPython VM (wasm, Node), heap-locked, best of 9 interleaved passes over a demo "
-          "session of 124,800 samples; cost per sample in empty-loop iterations (budget 40); "
-          "nRF52840 CPU share at 1 iteration = %.1f-%.1f us:" % (lo, hi))
+    print("MicroPython VM (wasm, Node), heap-locked, 9 rounds over a demo session of 124,800 "
+          "samples; cost per sample in empty-loop iterations, median [range] over the rounds "
+          "(budget 40); nRF52840 CPU share at 1 iteration = %.1f-%.1f us:" % (lo, hi))
     for rate in RATES_HZ:
         r = run_vm_bench(rate=rate)
-        n = r["samples"]
-        loop_us = r["empty_loop_us"] / n
-        core = (r["core_loop_us"] - r["harness_us"]) / n / loop_us
-        pipe = (r["pipeline_loop_us"] - r["harness_us"]) / n / loop_us
-        print(f"  {rate:>3} Hz: core {core:5.1f}, stride pipeline {pipe:5.1f} (trajectory, speed, "
-              f"activity {pipe - core:4.1f}); pipeline CPU {pipe * lo * rate / 1e4:.1f}-"
-              f"{pipe * hi * rate / 1e4:.1f} %; allocated under the lock: core "
-              f"{r['mem_alloc_delta_locked']} B, pipeline {r['pipeline_mem_alloc_delta_locked']} B")
+        core, pipe = per_sample_costs(r)
+        c, p = float(np.median(core)), float(np.median(pipe))
+        print(f"  {rate:>3} Hz: core {c:5.1f} [{core.min():.1f}-{core.max():.1f}], stride pipeline "
+              f"{p:5.1f} [{pipe.min():.1f}-{pipe.max():.1f}] (trajectory, speed, activity "
+              f"{p - c:4.1f}); pipeline CPU {p * lo * rate / 1e4:.1f}-{p * hi * rate / 1e4:.1f} %; "
+              f"allocated under the lock: core {r['mem_alloc_delta_locked']} B, pipeline "
+              f"{r['pipeline_mem_alloc_delta_locked']} B")
         if rate == 208:
             ram = r
     print(f"  core RAM at 208 Hz: {ram['core_alloc_bytes']} B allocated by StrideCore() on the "

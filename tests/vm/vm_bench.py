@@ -76,12 +76,12 @@ def locked(run, stage, raw, n, t_base):
 def timed(core, pipe, raw, n, reps):
     """A warm-up pass of each (calibration, first events) unlocked, then reps rounds of: the
     core, the pipeline, the feeding loop alone and an empty loop of 20 n iterations (the
-    ratio's denominator, long enough that the 1 ms clock does not blur it), interleaved so a
-    slow spell of the machine hits all four alike. Best of each, and the bytes allocated under
-    the lock."""
+    ratio's denominator, long enough that the 1 ms clock does not blur it), back to back so a
+    slow spell of the machine hits a round's four alike. Each round's four times (us), and the
+    bytes allocated under the lock."""
     with_core(core, raw, n, 0)
     with_pipeline(pipe, raw, n, 0)
-    best = [1 << 29] * 4
+    rounds = []
     alloc = [0, 0]
     for r in range(reps):
         tc, dc = locked(with_core, core, raw, n, (r + 1) * n)
@@ -90,8 +90,8 @@ def timed(core, pipe, raw, n, reps):
         alloc[1] += dp
         th = harness(raw, n)
         te = empty_loop(20 * n)
-        best = [min(best[0], tc), min(best[1], tp), min(best[2], th), min(best[3], te)]
-    return best, alloc
+        rounds.append([tc, tp, th, te])
+    return rounds, alloc
 
 
 def main():
@@ -108,13 +108,11 @@ def main():
     attrs_built = len(core.__dict__)
 
     pipe = StridePipeline(rate * 100)
-    (best_core, best_pipe, best_h, best_e20), (locked_delta, pipe_delta) = timed(
-        core, pipe, raw, n, reps)
-    best_e = best_e20 / 20
+    rounds, (locked_delta, pipe_delta) = timed(core, pipe, raw, n, reps)
     print(json.dumps({
-        "samples": n, "reps": reps, "core_loop_us": best_core, "harness_us": best_h,
-        "empty_loop_us": best_e,
-        "pipeline_loop_us": best_pipe, "pipeline_mem_alloc_delta_locked": pipe_delta,
+        "samples": n, "reps": reps, "empty_loop_factor": 20,
+        "rounds_us": rounds,    # [core, pipeline, feeding loop alone, empty loop of 20 n]
+        "pipeline_mem_alloc_delta_locked": pipe_delta,
         "pipeline_distance_cm": pipe.speed.distance_cm,
         "mem_alloc_delta_locked": locked_delta, "strides": core.stride_count,
         "core_alloc_bytes": alloc, "core_temp_bytes": temp, "core_live_bytes_est": alloc - temp,
