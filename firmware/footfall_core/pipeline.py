@@ -9,12 +9,13 @@ first with sample counter t (time comes in as an argument), and stops at the fir
 raises event flags (self.flags), so the caller acts on each event at its sample; push(t, ax,
 ..., gz) is the same for one sample. A burst's trajectory steps are collected and integrated
 in one FootTrajectory.run() call: on the MicroPython VM a call and an attribute cost more than
-the arithmetic, so the per-sample path is the core's push() and little else. When a stride
-completes, the pipeline
-adds to the core's stride record what a runner takes home: speed, stride length, the
-distance so far and the activity, in ring arrays indexed like the core's (slot = stride
-number & 7). next_stride() reads them in order: the pod's App, replay, the benches, the VM
-scripts and the virtual pod all read strides through it.
+the arithmetic, so the per-sample path is the core's push() and little else. Where bursts
+begin and end changes nothing.
+
+When a stride completes, the pipeline adds to the core's stride record what a runner takes
+home: speed, stride length, the distance so far and the activity, in ring arrays indexed like
+the core's (slot = stride number & 7). next_stride() reads them in order: the pod's App,
+replay, the benches, the VM scripts and the virtual pod all read strides through it.
 
 Gaps: when the pod loses samples (FIFO overrun, sensor restart) its counter jumps by the lost
 samples and it calls gap(): the trajectory segment in progress is dropped (its integral
@@ -95,9 +96,9 @@ class StridePipeline:
         self._reset_counts()
 
     # ---- per sample ----------------------------------------------------------------
-    # Runs on every sample; the pod's budget per sample is a few dozen VM instructions, so the
-    # loop keeps what it needs in locals and collects the burst's trajectory steps for one
-    # FootTrajectory.run() call.
+    # Runs on every sample; the pod's budget is 40 empty-loop iterations per sample on the VM,
+    # so the loop keeps what it needs in locals and collects the burst's trajectory steps for
+    # one FootTrajectory.run() call.
     def feed(self, s, i, n, t):
         """Push samples i .. n-1 of s (ints, 6 per sample in the FIFO's order gx gy gz ax ay
         az), the first with sample counter t, and stop after the first that raises event
@@ -124,9 +125,11 @@ class StridePipeline:
             j += 6
             if flags:
                 break
-        if core.calibrations != self._calibrations:     # (re)calibrated: new axes from the
-            self._calibrations = core.calibrations      # sample that raised EVENT_CALIBRATED
-            if steps and not (t - 1) & mask:            # on, so its own step comes after them
+        # (re)calibrated or refined: new axes from the sample that raised EVENT_CALIBRATED or
+        # EVENT_AXES (the burst's last) on; the steps before it keep the old ones
+        if core.calibrations != self._calibrations:
+            self._calibrations = core.calibrations
+            if steps and not (t - 1) & mask:            # that sample is a step itself
                 steps -= 1
                 self._run_steps(steps, s, first)
                 self.trajectory.set_axes(core.mount.axis, core.mount.gravity)

@@ -13,12 +13,14 @@ linear detrend removes exactly that), it gives the stride's forward displacement
 length, one foot, IC to IC. Speed = stride length / segment time. On a treadmill the same
 holds: the belt moves at constant velocity, which an accelerometer cannot see.
 
-Steps of 50-100 Hz, whatever the sample rate: the pipeline calls push() on the samples whose
-counter is a multiple of `every` (a power of two: 2 at 104 Hz, 4 at 208 Hz, 8 at 416 Hz). The pitch
-comes from the core's own integral of every sample (StrideCore.pitch_integral), so the
-rotation is exact; only the acceleration is taken at the step rate. A swinging foot's
-acceleration lies well below 25 Hz, which 50 Hz steps integrate to within a few per cent
-(measured in `make bench`, footfall.speed_eval), and the per-sample cost falls by `every`.
+Steps of 50-100 Hz, whatever the sample rate: the steps are the samples whose counter is a
+multiple of `every` (a power of two: 2 at 104 Hz, 4 at 208 Hz, 8 at 416 Hz); the pipeline
+collects a burst's steps and hands them to run() at once. The pitch comes from the core's own
+integral of every sample (StrideCore.pitch_integral), so the rotation is exact; only the
+acceleration is taken at the step rate. A swinging foot's acceleration lies well below 25 Hz,
+which 50 Hz steps integrate to within a few per cent (measured in `make bench`,
+footfall.speed_eval; 25-50 Hz steps read the demo's running strides 6-7 % fast), and the
+per-sample cost falls by `every`.
 
 Planar (2-D) on purpose: a full 3-D attitude needs quaternion arithmetic per step; the
 planar model keeps a step to ~12 multiplications. Out-of-plane foot motion (toeing out,
@@ -26,7 +28,7 @@ turns) shortens the measured stride a little.
 
 Units: accel raw LSB, theta in gyro LSB x samples (the core's), angles in Q14 sin/cos from a
 1-degree table with linear interpolation, velocity in LSB x steps, displacement in
-LSB x steps^2. Every intermediate < 2**30 (bounds in the comments); no allocation in push().
+LSB x steps^2. Every intermediate < 2**30 (bounds in the comments); no allocation in run().
 """
 from array import array
 
