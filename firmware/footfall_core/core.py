@@ -108,6 +108,9 @@ _C_STEEP_T = const(4)
 _C_STEEP_TH = const(5)
 _C_JOLT_T = const(6)         # the first sharp impact: sample (-1 none), pitch
 _C_JOLT_TH = const(7)
+_C_MS_AX = const(8)          # the accel at the stance's flattest moment (the slip check), LSB
+_C_MS_AY = const(9)          # (in this array, not three attributes: each attribute costs RAM
+_C_MS_AZ = const(10)         # in the instance's dict)
 
 
 def jolt_magnitude(x, y, z):
@@ -141,7 +144,7 @@ class StrideCore:
         self.cadence_dspm = array("h", [0] * STRIDE_RING)
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
         self._hist = array("l", [0] * _H_SIZE)            # landing history (_H_*)
-        self._cand = array("l", [0] * 8)                  # contact candidates (_C_*)
+        self._cand = array("l", [0] * 11)                 # contact candidates (_C_*)
         # accepted IC-IC intervals, samples (<= max_stride, < 6100), then the same sorted for
         # the median (one array: each one costs RAM)
         self._intervals = array("h", [0] * (2 * _INTERVALS))
@@ -186,9 +189,6 @@ class StrideCore:
         self._ic_theta = 0
         self._ms_abs = 0            # mid-stance: smallest |w| so far, its pitch and accel
         self._ms_theta = 0
-        self._ms_ax = 0
-        self._ms_ay = 0
-        self._ms_az = 0
         self._trough = 0            # push-off: deepest w so far and its sample
         self._trough_t = 0
         # the pitch integral (gyro LSB x samples) since the last re-base (each stride's
@@ -484,9 +484,10 @@ class StrideCore:
                 self._ms_abs = a           # the flattest sample so far: mid-stance
                 self._ms_w = w
                 self._ms_theta = th
-                self._ms_ax = ax           # (gravity at mid-stance: the slip check)
-                self._ms_ay = ay
-                self._ms_az = az
+                c = self._cand             # (gravity at mid-stance: the slip check)
+                c[_C_MS_AX] = ax
+                c[_C_MS_AY] = ay
+                c[_C_MS_AZ] = az
                 if a < u.flat_lsb or a < self._swing_max >> 2:
                     self._flat_seen = True     # flat: still, or a quarter of its swing peak
             elif (self._flat_seen and since >= u.min_contact
@@ -675,9 +676,10 @@ class StrideCore:
         """Gravity seen at mid-stance far from the calibrated one, stride after stride:
         the pod has moved on the shoe, so calibrate again."""
         g = self.mount.gravity
-        x = self._ms_ax >> 2     # <= 8192 per axis, squares sum < 2**28
-        y = self._ms_ay >> 2
-        z = self._ms_az >> 2
+        c = self._cand
+        x = c[_C_MS_AX] >> 2     # <= 8192 per axis, squares sum < 2**28
+        y = c[_C_MS_AY] >> 2
+        z = c[_C_MS_AZ] >> 2
         n = x * x + y * y + z * z
         if not self.units.still_lo < n >> 4 < self.units.still_hi:
             return                 # not at rest (running): mid-stance accel is no gravity
@@ -685,7 +687,7 @@ class StrideCore:
         dot = (g[0] * x + g[1] * y + g[2] * z) >> 13
         if dot * 16384 < self.units.slip_cos_q14 * norm:
             self._slip_count += 1
-            if self._slip_count >= self.units.slip_strides:
+            if self._slip_count >= self.settings.values["slip_strides"]:   # (a count: no unit)
                 self._slip_count = 0
                 self._start_calibration()
         else:

@@ -205,8 +205,6 @@ class CoreUnits:
     def __init__(self, settings, sample_rate_chz, accel_range_g, gyro_range_dps):
         v = settings.values
         self.rate_chz = sample_rate_chz
-        self.accel_range_g = accel_range_g
-        self.gyro_range_dps = gyro_range_dps
 
         def dps(x):  # deg/s -> gyro LSB
             return x * 32768 // gyro_range_dps
@@ -258,7 +256,6 @@ class CoreUnits:
         self.min_stride = ms(v["min_stride_ms"])
         self.max_stride = ms(v["max_stride_ms"])
         self.idle_after = ms(v["idle_after_ms"])
-        self.slip_strides = v["slip_strides"]
         # cos(slip angle) in Q14 from a small table (no float): 5..90 deg in 5 deg steps
         self.slip_cos_q14 = _cos_q14(v["slip_angle_deg"])
         self.rearfoot_above_ddeg = v["rearfoot_above_ddeg"]
