@@ -305,19 +305,9 @@ class StrideCore:
             # a second toes-up lobe before any landing rotation (slow walking): wait on
             self._state_t = t
             self._clear_candidates()
-        # the sample into the landing history ring (as _remember(), inline: per sample)
         h = self._hist
         i = self._hist_i
-        h[i] = w                                  # (_H_W: 0)
-        h[i + _H_TH] = th
-        h[i + _H_AX] = ax
-        h[i + _H_AY] = ay
-        h[i + _H_AZ] = az
-        n = i + _H_SLOT
-        self._hist_i = n if n < _H_SIZE else 0
-        n = self._hist_n                          # samples it held before (<= 8)
-        if n < 8:
-            self._hist_n = n + 1
+        n = self._remember(w, th, ax, ay, az)
         flags = 0
         if w <= 0:
             k = u.slope_lag
@@ -326,8 +316,7 @@ class StrideCore:
                 j = i - _H_SLOT * k
                 if j < 0:
                     j += _H_SIZE
-                fall = w - h[j]                           # (_H_W) the fall over slope_window,
-                                                          # < 2**17
+                fall = w - h[j + _H_W]                    # the fall over slope_window, < 2**17
             if w < c[_C_MIN_W]:
                 # a new toes-down minimum, and the steepest fall into it
                 c[_C_MIN_W] = w

@@ -127,19 +127,15 @@ class StridePipeline:
                 break
         # (re)calibrated or refined: new axes from the sample that raised EVENT_CALIBRATED or
         # EVENT_AXES (the burst's last) on; the steps before it keep the old ones
-        if core.calibrations != self._calibrations:
+        axes = core.calibrations != self._calibrations
+        own = 1 if axes and steps and not (t - 1) & mask else 0   # that sample is a step
+        self._run_steps(steps - own, s, first)
+        if axes:
             self._calibrations = core.calibrations
-            if steps and not (t - 1) & mask:            # that sample is a step itself
-                steps -= 1
-                self._run_steps(steps, s, first)
-                self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
-                pitches[0] = pitches[steps]
+            self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
+            if own:
+                pitches[0] = pitches[steps - 1]
                 self._run_steps(1, s, j - 6)
-            else:
-                self._run_steps(steps, s, first)
-                self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
-        elif steps:
-            self._run_steps(steps, s, first)
         if flags & _NEW_STRIDES:
             while self.derived < core.stride_count:
                 self._derive(self.derived)

@@ -215,10 +215,7 @@ class FootTrajectory:
             if w > swing:                                    # the toes-up swing lobe (not the
                 moved = True                                 # toes-down foot slap after IC)
             if still and moved and n >= self._min_n:
-                self._v = v
-                self._d = d
-                self._m = m
-                if self._finish(n):
+                if self._finish(n, m, v, d):
                     done += 1
                 n = m = theta = v = d = 0
                 moved = False
@@ -271,12 +268,12 @@ class FootTrajectory:
         self._moved = moved
         return done
 
-    def _finish(self, n):
-        """Close a segment of n samples: remove the end velocity linearly, scale to cm."""
-        v_end = self._v
+    def _finish(self, n, m, v_end, d):
+        """Close a segment of n samples (m steps, end velocity v_end, displacement d): remove
+        the end velocity linearly, scale to cm."""
         if v_end > _VEND_MAX or -v_end > _VEND_MAX:
             return False
-        d = self._d - v_end * (self._m + 1) // 2             # < 2**19 x 2**7 (steps <= 250)
+        d = d - v_end * (m + 1) // 2             # < 2**19 x 2**7 (steps <= 250)
         if d < 0:
             d = -d                                           # the sign of f is arbitrary
         if d > _D_MAX:

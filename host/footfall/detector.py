@@ -151,7 +151,7 @@ class FootfallDetector:
                         r = pipe.next_stride()
                     if flags & fc.EVENT_ACTIVITY:
                         activity.append((time_of(t), ACTIVITY_NAMES[core.activity]))
-                if bar is not None and (k & ~0x3FFF) != ((k - took) & ~0x3FFF):
+                if bar is not None and k >> 14 != (k - took) >> 14:   # every 16,384 samples
                     bar.update(first + k)
         if bar is not None:
             bar.close()
