@@ -84,3 +84,39 @@ def test_pitch_integral_is_continuous_across_rebases():
         total += (ux * r[3] + uy * r[4] + uz * r[5]) >> 13
         assert (core.pitch_integral() - start - total) % (1 << 26) == 0
     assert core.stride_count - strides > 10        # many re-bases crossed
+
+
+@pytest.mark.parametrize("rate_chz", [10240, 20800, 41600])
+@pytest.mark.parametrize("degrees", [90, -90, 180, -180, 45])
+def test_rotation_through_exact_table_ends_matches_float(rate_chz, degrees):
+    """The foot's rotation since mid-stance (theta) passes every value around 90 and 180 deg,
+    where the sine table's interpolation ends: each step's velocity change is the float one
+    (a theta of exactly 90 deg once read past the table's end)."""
+    import math
+
+    from footfall_core.trajectory import FootTrajectory
+    tr = FootTrajectory(rate_chz)
+    tr.set_axes((8192, 0, 0), (0, 0, 8192))          # pitch axis x, gravity z: forward = -y
+    ax, ay, az = 0, -1448, 1448                      # 1 g at 16 g full scale, 45 deg off
+    af, ag = 1448, 1448                              # its forward and gravity components
+    div = tr._deg_div
+    target = degrees * div
+    pitch = 1000
+    tr.push(pitch, ax, ay, az)                       # takes up the integral
+    tr.push(pitch, ax, ay, az)                       # a still foot: the segment starts
+    theta = 0
+    sign = 1 if target > 0 else -1
+    checked = 0
+    while theta != target + 3 * sign:
+        gap = target - 3 * sign - theta              # big steps to 3 short, then one by one
+        w = sign if gap * sign <= 0 else (gap if abs(gap) < 200000 else 200000 * sign)
+        v0 = tr._v
+        pitch += w
+        theta += w
+        tr.push(pitch, ax, ay, az)
+        rad = math.radians(theta / div)
+        want = af * math.cos(rad) + ag * math.sin(rad)      # LSB: the step's forward accel
+        assert abs((tr._v - v0) - want) <= 2, (theta, tr._v - v0, want)
+        if abs(theta - target) <= 3:
+            checked += 1
+    assert checked == 7

@@ -240,8 +240,12 @@ class FootTrajectory:
                 th = deg180 - th                             # cos(x) = -cos(180 - x)
                 if th < 0:
                     th = 0                                   # beyond half a turn: meaningless
-            whole = th // div                                # 0..89
-            rem = th - whole * div                           # < div < 2**15
+                whole = th // div
+                if whole > 89:                               # exactly 90 deg: the last
+                    whole = 89                               # interval's end (rem = div)
+            else:
+                whole = th // div                            # 0..89
+            rem = th - whole * div                           # <= div < 2**15
             a = tab[whole]
             sn = a + (tab[whole + 1] - a) * rem // div       # diff <= 286: < 2**24
             a = tab[90 - whole]
