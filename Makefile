@@ -70,6 +70,7 @@ bench: venv pod-lib node_modules gaitmap-venv
 	$(PY) -m footfall.bench_vm
 	$(PY) -m footfall.bench_cues
 	$(PY) -m footfall.bench_accuracy
+	$(PY) -m footfall.bench_mount
 	$(PY) -m footfall.speed_eval
 	$(PY) -m footfall.stance_diagnostics
 	$(PY) -m footfall.bench_pod

@@ -13,7 +13,10 @@ and gravity (for the slip check) is the mean accel over the quiet samples.
 The axis sign comes from a physical rule: the first large rotation after a quiet, foot-flat
 moment is the heel rise of push-off, i.e. toes-down, which we define as negative pitch rate.
 "Quiet" is relative to the buffer's peak rotation (an eighth for 30 ms, or if that finds no
-vote, a quarter for 15 ms), so a sprinter's short, never-still stance counts too.
+vote, a quarter for 15 ms), so a sprinter's short, never-still stance counts too. A stance is
+also entered toes-down (the landing), while the swing's quiet moments lie between rotations of
+opposite signs (push-off then the toes-up lobe, or that lobe then the landing): a spell whose
+last big rotation before it has the other sign than the first one after it does not vote.
 Integer only; the buffer is preallocated; none of this runs per sample once done.
 
 The first solve is spread over samples (solve_begin, then one solve_step per sample): each
@@ -66,13 +69,13 @@ def solve_steps(capacity):
 
 # self._acc: 0-7 a pass's sums (gravity: qx qy qz nq sx sy sz ns, and ns >= STILL_SAMPLES
 # keeps the pitch axis level until the axis is found; the axis's matrix xx yy zz xy xz yz,
-# entries < 2**15, between the gravity and the vote; the vote's votes, run, armed); then
-# the solve's state: window samples (or power iterations) done in the current pass; the
-# window's oldest slot and length (the samples that arrive meanwhile go in from the slot
-# after it); the window's peak gyro L1 (LSB); the thresholds solve_begin was given
-# (CoreUnits); then the gyro moment matrix xx yy zz xy xz yz of gyro>>6 (sums < 2**29) and
-# the gyro-active samples accumulated into it. One array: each attribute, each array costs
-# RAM in the instance.
+# entries < 2**15, between the gravity and the vote; the vote's votes, run, armed, the last
+# big rotation's sign); then the solve's state: window samples (or power iterations) done
+# in the current pass; the window's oldest slot and length (the samples that arrive
+# meanwhile go in from the slot after it); the window's peak gyro L1 (LSB); the thresholds
+# solve_begin was given (CoreUnits); then the gyro moment matrix xx yy zz xy xz yz of
+# gyro>>6 (sums < 2**29) and the gyro-active samples accumulated into it. One array: each
+# attribute, each array costs RAM in the instance.
 _STILL_N = const(7)
 _PART = const(8)
 _START = const(9)
@@ -308,7 +311,8 @@ class MountCalibration:
         a = self._acc
         a[0] = 0              # votes
         a[1] = 0              # quiet run, samples
-        a[2] = 0              # armed (1) after a long enough quiet run
+        a[2] = 0              # armed after a long enough quiet run: 2 + the sign before it
+        a[3] = 0              # the sign of the last big rotation (0: none yet)
         self.phase = ph
 
     def refine(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
@@ -493,7 +497,8 @@ class MountCalibration:
 
     def _vote_part(self, quiet, need_quiet, k0, k1):
         """The sign vote over window samples k0..k1-1: the sign of the first big pitch
-        excursion after each quiet spell of need_quiet samples."""
+        excursion after each quiet spell of need_quiet samples, unless the last one before
+        the spell had the other sign."""
         b = self.buf
         a = self.axis
         acc = self._acc
@@ -501,6 +506,7 @@ class MountCalibration:
         votes = acc[0]
         run = acc[1]
         armed = acc[2]
+        last = acc[3]
         slot = self._slot(k0)
         cap = self.capacity     # locals: the loop runs up to STEP_SAMPLES times a step
         ab = abs
@@ -512,17 +518,25 @@ class MountCalibration:
             if ab(gx) + ab(gy) + ab(gz) < quiet:
                 run += 1
                 if run >= need_quiet:
-                    armed = 1
+                    armed = 2 + last        # 1..3: armed, and the sign of the rotation before
             else:
                 run = 0
                 w = (a[0] * gx + a[1] * gy + a[2] * gz) >> 13
-                if armed and (w > pushoff_lsb or w < -pushoff_lsb):
-                    votes += 1 if w > 0 else -1
+                if w > pushoff_lsb or w < -pushoff_lsb:
+                    sign = 1 if w > 0 else -1
+                    # A stance is entered and left toes-down (landing, push-off), so is a
+                    # standing foot left (nothing before it). A spell between rotations of
+                    # opposite signs is a quiet moment of the swing (between the push-off and
+                    # the toes-up lobe, or that lobe and the landing): it says nothing.
+                    if armed and armed - 2 != -sign:
+                        votes += sign
                     armed = 0
+                    last = sign
             slot = (slot + 1) % cap
         acc[0] = votes
         acc[1] = run
         acc[2] = armed
+        acc[3] = last
 
     def _vote_end(self):
         """+1, -1 or 0 (undecided) from the votes."""

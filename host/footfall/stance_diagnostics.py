@@ -1,5 +1,5 @@
-"""Stance diagnostics on the marker datasets: where the strike angle's flat reference, the
-mount's sign and the toe-off delay stand against the markers.
+"""Stance diagnostics on the marker datasets: where the strike angle's flat reference and the
+toe-off delay stand against the markers (the mount's sign: footfall.bench_mount).
 
 `python -m footfall.stance_diagnostics [DATA]` (part of `make bench`; DATA defaults to
 ../shared/data). A marker dataset's virtual IMU has a known mount (``mount_rotation``) and the
@@ -36,7 +36,6 @@ from pathlib import Path
 import numpy as np
 
 from .datasets import SHARED_DATA, find_datasets, load_dataset
-from .detector import FootfallDetector
 from .evaluation import match_indices
 from .reference import FloatStrideReference
 from .windows import FORCE, contact_kinds, windows_s
@@ -114,19 +113,6 @@ def trial_rows(rec):
         if 0.3 * fs < b - a < 2.5 * fs:
             r0["stride_gravity_err"] = _stride_gravity_pitch(rec, a, b, M) - pitch[a]
     return rows
-
-
-def axis_check(rec):
-    """(+1/-1/0: the core's axis against the true toes-down-negative pitch axis, reference
-    contacts matched within the IC windows, reference contacts)."""
-    d = FootfallDetector().detect(rec)
-    axis = np.asarray(d.pipeline_.core.mount.axis, dtype=np.float64) / 8192.0
-    true = -np.asarray(rec.reference["mount_rotation"], dtype=np.float64)[1, :]
-    dot = float(axis @ true)
-    ic_ref = np.asarray(rec.reference["ic_s"], dtype=np.float64)
-    hits = len(match_indices(d.contacts_s_, ic_ref,
-                             windows_s(contact_kinds(rec.reference), "ic")))
-    return (1 if dot > 0.7 else -1 if dot < -0.7 else 0), hits, len(ic_ref)
 
 
 def _toe_off_fit(rows):
@@ -218,13 +204,6 @@ def main(argv=None):
               "lead, 0..40 ms) held out by runner: least squares over the other force-plate "
               "runners' lift-offs, scored on this one (mean predicted - needed delay).\n")
         print("\n".join(lines))
-    print("\n| dataset | clip | pitch axis vs the true one | reference contacts found |")
-    print("|---|---|---|---|")
-    for r in recs:
-        sign, hits, n = axis_check(r)
-        print("| %s | %s | %s | %d / %d |" % (
-            r.reference["dataset"], Path(r.path).name,
-            {1: "as defined", -1: "**reversed**", 0: "off"}[sign], hits, n))
     return 0
 
 
