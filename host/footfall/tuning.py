@@ -167,6 +167,21 @@ def mean_score(per_dataset):
     return float(np.mean(list(per_dataset.values()))) if per_dataset else -math.inf
 
 
+def best_move(start, scored):
+    """The best of ``scored`` [(settings, {dataset: term})] that raises the mean term over
+    ``start`` ({dataset: term}) by MIN_GAIN and lowers no dataset's term by more than
+    MAX_HARM; None if none does. A gain smaller than that is noise on a few runners, and a
+    change that buys one dataset's accuracy with another's is not taken: the pod will meet
+    recordings like neither."""
+    best, best_score = None, mean_score(start) + MIN_GAIN
+    for cand, per_ds in scored:
+        m = mean_score(per_ds)
+        harmless = all(per_ds.get(ds, -math.inf) >= v - MAX_HARM for ds, v in start.items())
+        if harmless and m >= best_score:
+            best, best_score = (cand, per_ds), m
+    return best
+
+
 # ---- cross-validation folds ------------------------------------------------------------------
 
 def cv_units(recordings, datasets):
@@ -236,14 +251,8 @@ class CoordinateSearch:
         candidate that gains MIN_GAIN without costing any dataset more than MAX_HARM wins."""
         if self.score is None:
             raise RuntimeError("update() before start(): no starting point to improve on")
-        best, best_score = None, self.score + MIN_GAIN
         self.tried += len(scored)
-        for cand, per_ds in scored:
-            m = mean_score(per_ds)
-            harmless = all(per_ds.get(ds, -math.inf) >= v - MAX_HARM
-                           for ds, v in self.ds_scores.items())
-            if harmless and m >= best_score:
-                best, best_score = (cand, per_ds), m
+        best = best_move(self.ds_scores, scored)
         if best is not None:
             self.values = dict(best[0])
             self.start(best[1])
