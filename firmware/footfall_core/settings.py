@@ -223,7 +223,7 @@ class CoreUnits:
         self.flat_lsb = dps(v["flat_threshold_dps"])
         self.landing_drop_lsb = dps(v["landing_drop_dps"])
         self.landing_rise = v["landing_rise_percent"]
-        self.slope_lag = min(ms(v["slope_window_ms"]), 7)     # the history ring holds 8 samples
+        self.slope_lag = min(ms(v["slope_window_ms"]), 7)     # within the history ring (9 samples)
         self.sharp_lag = min(ms(5), 3)                        # second difference over 2 x ~5 ms
         # accel LSB per g x mg / 1000 (<= 16384 x 32000 < 2**30)
         self.sharp_lsb = v["impact_sharp_mg"] * (32768 // accel_range_g) // 1000

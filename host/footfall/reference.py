@@ -226,7 +226,12 @@ class FloatStrideReference:
                 hist.append((x, theta, a[t]))
                 nh = len(hist) - 1
                 if (x <= 0 and min(nh, 7) >= 2 * k2 and _jolt_magnitude(
-                        a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2]) > sharp):
+                        a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2]) > sharp
+                        and (min(nh, 8) < 4 * k2 or 2 * _jolt_magnitude(
+                            a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2]) >= _jolt_magnitude(
+                            a[t] - 2 * hist[-1 - 2 * k2][2] + hist[-1 - 4 * k2][2]))):
+                    # (and an impact indeed: as curved over sharp_lag as over twice it, within
+                    # 2x; a smooth fast motion curves 4x as much over the double lag)
                     jolt = (t, theta)
                     cand = _Candidates()
                     cand.jolt_t, cand.jolt_th = jolt
