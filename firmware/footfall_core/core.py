@@ -419,18 +419,17 @@ class StrideCore:
         k = self.units.sharp_lag
         if n < 4 * k:
             return True
+        return 2 * self._curvature(ax, ay, az, i, k) >= self._curvature(ax, ay, az, i, 2 * k)
+
+    def _curvature(self, ax, ay, az, i, lag):
+        """|a(t) - 2 a(t - lag) + a(t - 2 lag)| (jolt_magnitude, < 2**19) for the sample t in
+        slot i of the history ring, lag in samples (2 lag <= 8)."""
         h = self._hist
-        back = _H_SLOT * k
-        j = (i - back) % _H_SIZE                  # t - k
-        m = (j - back) % _H_SIZE                  # t - 2k
-        q = (m - 2 * back) % _H_SIZE              # t - 4k
-        near = jolt_magnitude(abs(ax - 2 * h[j + _H_AX] + h[m + _H_AX]),   # each < 2**17
+        j = (i - _H_SLOT * lag) % _H_SIZE
+        m = (j - _H_SLOT * lag) % _H_SIZE
+        return jolt_magnitude(abs(ax - 2 * h[j + _H_AX] + h[m + _H_AX]),   # each < 2**17
                               abs(ay - 2 * h[j + _H_AY] + h[m + _H_AY]),
                               abs(az - 2 * h[j + _H_AZ] + h[m + _H_AZ]))
-        wide = jolt_magnitude(abs(ax - 2 * h[m + _H_AX] + h[q + _H_AX]),
-                              abs(ay - 2 * h[m + _H_AY] + h[q + _H_AY]),
-                              abs(az - 2 * h[m + _H_AZ] + h[q + _H_AZ]))
-        return 2 * near >= wide                   # < 2**20
 
     def _contact_now(self, sole_theta):
         """The contact of the landing in progress (sample) given the sole's pitch at the

@@ -225,13 +225,12 @@ class FloatStrideReference:
                 # impact while still rotating toes-down is the contact (core.py)
                 hist.append((x, theta, a[t]))
                 nh = len(hist) - 1
-                if (x <= 0 and min(nh, 7) >= 2 * k2 and _jolt_magnitude(
-                        a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2]) > sharp
-                        and (min(nh, 8) < 4 * k2 or 2 * _jolt_magnitude(
-                            a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2]) >= _jolt_magnitude(
-                            a[t] - 2 * hist[-1 - 2 * k2][2] + hist[-1 - 4 * k2][2]))):
-                    # (and an impact indeed: as curved over sharp_lag as over twice it, within
-                    # 2x; a smooth fast motion curves 4x as much over the double lag)
+                near = (_jolt_magnitude(a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2])
+                        if x <= 0 and min(nh, 7) >= 2 * k2 else 0.0)
+                # (and an impact indeed: as curved over sharp_lag as over twice it, within 2x;
+                # a smooth fast motion curves 4x as much over the double lag)
+                if near > sharp and (min(nh, 8) < 4 * k2 or 2 * near >= _jolt_magnitude(
+                        a[t] - 2 * hist[-1 - 2 * k2][2] + hist[-1 - 4 * k2][2])):
                     jolt = (t, theta)
                     cand = _Candidates()
                     cand.jolt_t, cand.jolt_th = jolt
