@@ -84,7 +84,11 @@ class Detection:
 def detect_footfall(rec, settings=None):
     from .detector import FootfallDetector
 
-    det = FootfallDetector(settings).detect(rec)
+    return detection_of(FootfallDetector(settings).detect(rec))
+
+
+def detection_of(det):
+    """The Detection a FootfallDetector run (after detect()) gives the scorer."""
     return Detection(ic_s=np.asarray(det.contacts_s_), to_s=det.strides_["to_s"],
                      emitted_s={round(ic, 6): cue for ic, _landed, cue in det.landings_
                                 if cue is not None}, strides=det.stride_list_)
