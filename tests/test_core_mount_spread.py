@@ -37,9 +37,9 @@ def test_no_push_carries_a_whole_solve(rec, monkeypatch):
     for t, row in enumerate(rec.raw.tolist()):
         was = core.calibrated
         work["samples"] = work["iterations"] = 0
-        phase = core.mount.phase
+        solving = core.mount.solving()
         core.push(t, *row)
-        tries += phase == 0 and core.mount.phase != 0
+        tries += not solving and core.mount.solving()
         if not was and not core.calibrated:
             for k in most:
                 most[k] = max(most[k], work[k])
@@ -82,15 +82,15 @@ def test_arrivals_never_reach_the_window(rec):
     window = None
     solves = checked = 0
     for t, row in enumerate(rec.raw.tolist()):
-        phase = m.phase
+        solving = m.solving()
         core.push(t, *row)
-        if phase == 0 and m.phase != 0:
+        if not solving and m.solving():
             # the newest samples the next solve_steps arrivals cannot overwrite
             n = min(m.count, m.capacity - solve_steps(m.capacity))
             slots = [(m.head - n + k) % m.capacity for k in range(n)]
             window = [list(m.buf[6 * s:6 * s + 6]) for s in slots]
             solves += 1
-        elif m.phase != 0:
+        elif m.solving():
             assert [list(m.buf[6 * s:6 * s + 6]) for s in slots] == window, t
             checked += 1
     assert solves >= 1 and checked >= solves
@@ -108,7 +108,7 @@ def test_ring_and_moment_are_those_of_adding_every_sample(rec):
             break
         ref.add(*row, core.units.motion_lsb)
         core.push(t, *row)
-        if m.phase == 0 and not core.calibrated:
+        if not m.solving() and not core.calibrated:
             assert ring(m) == ring(ref), t
             assert list(m._acc[17:24]) == list(ref._acc[17:24]), t      # moment, moving samples
             compared += 1

@@ -235,8 +235,12 @@ class StrideCore:
         if self._setting_up:       # (one test on the common path: calibrated and refined)
             if not self.calibrated:
                 return self._calibrate(t, ax, ay, az, gx, gy, gz)
-            if self._refine(t, ax, ay, az, gx, gy, gz):      # (once): this sample on the
-                return EVENT_AXES | self.push(t, ax, ay, az, gx, gy, gz)   # new axes
+            if self._refine(t, ax, ay, az, gx, gy, gz):      # new axes: this sample again
+                self._setting_up = False                      # (the mount has it already)
+                flags = EVENT_AXES | self.push(t, ax, ay, az, gx, gy, gz)
+                if self.calibrated:                           # (not: a slip restarted it)
+                    self._setting_up = self.mount.refined()   # sign checks to come
+                return flags
         # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
         w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13
         th = self.theta + w       # pitch integral, LSB x samples; re-based each stride (< 2**27)
@@ -720,16 +724,25 @@ class StrideCore:
         """The first solve comes early (a short clip must lock on within a stride or two);
         keep feeding the mount until twice calibration_motion, then solve gravity and the axis
         again from the fuller buffer and moment, once; the fuller buffer's vote may turn the
-        axis over (gait initiation can mislead the first vote). True when the axes changed
+        axis over (gait initiation can mislead the first vote). Then the sign alone, over the
+        buffers of steady gait that follow (mount.check_sign). True when the axes changed
         (the sample is not processed yet)."""
         m = self.mount
         u = self.units
         m.add(ax, ay, az, gx, gy, gz, u.motion_lsb)
         if not m.moved(2 * u.calibration_motion):
             return False
-        self._setting_up = False
-        done = m.refine(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
-                        ms_to_samples(15, u.rate_chz))
+        if not m.refined():
+            done = m.refine(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
+                            ms_to_samples(15, u.rate_chz))
+        elif not m.check_due():
+            return False
+        else:
+            done = m.check_sign(u.motion_lsb, u.pushoff_lsb, u.still_lo, u.still_hi,
+                                ms_to_samples(15, u.rate_chz))
+            if done >= 0:
+                self._setting_up = m.refined()    # kept: over unless another check is due
+                return False
         if done:
             self._ux = m.axis[0]
             self._uy = m.axis[1]

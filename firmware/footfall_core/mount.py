@@ -56,6 +56,7 @@ STILL_SAMPLES = 20     # still samples needed to trust gravity for levelling the
 STEP_SAMPLES = 128     # buffer samples a step of a spread solve goes through
 AXIS_ITERATIONS = 30   # power iterations for the pitch axis
 AXIS_STEP_ITERATIONS = 10   # ... per step of a spread solve
+SIGN_CHECKS = 3        # buffers of steady gait in a row that must vote the axis backwards
 
 
 def solve_steps(capacity):
@@ -77,6 +78,11 @@ def solve_steps(capacity):
 # gyro>>6 (sums < 2**29) and the gyro-active samples accumulated into it. One array: each
 # attribute, each array costs RAM in the instance.
 _STILL_N = const(7)
+# once refined (the gravity sums' slots: no gravity pass runs after the refine): the
+# steady-gait sign checks that came out toes-up, and the moving samples (_MOVED) at which the
+# next one is due
+_CHECKS = const(4)
+_CHECK_AT = const(5)
 _PART = const(8)
 _START = const(9)
 _N = const(10)
@@ -97,6 +103,7 @@ _S_GRAVITY_QUARTER = const(3)
 _S_AXIS = const(4)
 _S_VOTE_STRICT = const(5)
 _S_VOTE_LOOSE = const(6)
+_S_REFINED = const(7)   # refined; the steady-gait sign checks are under way
 
 
 class MountCalibration:
@@ -331,7 +338,7 @@ class MountCalibration:
         while done == 0 and self.phase == _S_AXIS:
             done = self.solve_step(n)
         if done < 0 or self.phase != _S_VOTE_STRICT:
-            self.phase = _S_IDLE
+            self._enter_refined()
             a[0], a[1], a[2] = x, y, z
             return 0
         if a[0] * x + a[1] * y + a[2] * z < 0:     # Q13 x Q13, < 3 * 2**26
@@ -340,7 +347,59 @@ class MountCalibration:
         done = 0
         while done == 0:
             done = self._vote_only_step(n)
+        self._enter_refined()
         return done
+
+    def solving(self):
+        """A spread solve is under way (from solve_begin until a solve_step ends it)."""
+        return _S_IDLE < self.phase < _S_REFINED
+
+    def _enter_refined(self):
+        self.phase = _S_REFINED
+        self._acc[_CHECKS] = 0
+        self._next_check()
+
+    def _next_check(self):
+        # a whole buffer of foot motion from now: the buffer then holds none of the samples
+        # the last vote saw
+        self._acc[_CHECK_AT] = self._acc[_MOVED] + self.capacity
+
+    def refined(self):
+        """refine() has run and the sign checks are not over."""
+        return self.phase == _S_REFINED
+
+    def check_due(self):
+        """The next sign check is due: a whole buffer of foot motion (gyro-active samples)
+        since the refine or the last check."""
+        return self._acc[_MOVED] >= self._acc[_CHECK_AT]
+
+    def check_sign(self, motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples):
+        """The sign vote once more, over the buffer of steady gait the refine did not see: a
+        first step from standing that rolls toes-up before any push-off can sit in the early
+        buffers and mislead their votes. Steady gait gives the same answer in every buffer,
+        so the axis turns over only when SIGN_CHECKS buffers in a row vote toes-up push-offs;
+        the first that does not ends the checks. The axis itself is kept. Returns 0 (another
+        check is wanted), 1 (kept) or -1 (turned over)."""
+        a = self._acc
+        self._begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples, self.count)
+        n = a[_N]
+        a[_PEAK] = self._peak_part(0, n, 0)    # (not solve_step: that clears _CHECKS)
+        self._start_vote(_S_VOTE_STRICT)
+        self._vote_part(self._quiet(_S_VOTE_STRICT), self._need_quiet(_S_VOTE_STRICT), 0, n)
+        if a[0] == 0:
+            self._start_vote(_S_VOTE_LOOSE)
+            self._vote_part(self._quiet(_S_VOTE_LOOSE), self._need_quiet(_S_VOTE_LOOSE), 0, n)
+        if a[0] <= 0:
+            self.phase = _S_IDLE
+            return 1
+        a[_CHECKS] += 1
+        if a[_CHECKS] < SIGN_CHECKS:
+            self.phase = _S_REFINED
+            self._next_check()
+            return 0
+        self.phase = _S_IDLE
+        self._turn_over()
+        return -1
 
     def _vote_only_step(self, n):
         """refine's vote: the strict pass, then the loose one if undecided; +1 kept in sign,

@@ -7,7 +7,7 @@ between the two (the fixed-point error). Not used by the pod.
 import numpy as np
 
 from footfall_core.core import STRIKE_NAMES
-from footfall_core.mount import STILL_SAMPLES, buffer_samples
+from footfall_core.mount import SIGN_CHECKS, STILL_SAMPLES, buffer_samples
 from footfall_core.settings import TOE_OFF_MAX_MS, Settings, ms_to_samples
 
 STRIKES = STRIKE_NAMES              # the core's strike classes, by code
@@ -82,6 +82,19 @@ class FloatStrideReference:
                 # state there, which this reference does not mirror)
                 voted = self._signed(again, gyro_dps[lo:t2 + 1], l1[lo:t2 + 1])
                 w[t2:] = gyro_dps[t2:] @ (voted if voted is not None else again)
+            # then the sign alone, over the whole buffers of motion that follow: SIGN_CHECKS
+            # in a row voting toes-up push-offs turn it over (from the last one's sample on)
+            at = motion[t2] + cap
+            for _ in range(SIGN_CHECKS):
+                t3 = int(np.searchsorted(motion, at))
+                if t3 >= n:
+                    break
+                lo = max(0, t3 + 1 - cap)
+                if self._vote(w[lo:t3 + 1], l1[lo:t3 + 1]) <= 0:
+                    break
+                at = motion[t3] + cap
+            else:
+                w[t3:] = -w[t3:]
         return self._detect(w, accel_g, start, n)
 
     def _axis(self, g, a, l1, g_all):
@@ -106,14 +119,19 @@ class FloatStrideReference:
 
     def _signed(self, axis, g, l1):
         """The axis signed so that push-off is toes-down (negative), by the core's vote."""
-        w = g @ axis
+        votes = self._vote(g @ axis, l1)
+        if votes == 0:
+            return None
+        return -axis if votes > 0 else axis
+
+    def _vote(self, w, l1):
+        """The core's sign vote over a buffer (w: pitch rate): the strict pass, then the loose
+        one if undecided; > 0 when push-offs come out toes-up."""
         need = ms_to_samples(15, self.rate_chz)
         votes = self._votes(w, l1 < max(l1.max() / 8, self.s["motion_threshold_dps"]), 2 * need)
         if votes == 0:
             votes = self._votes(w, l1 < max(l1.max() / 4, self.s["motion_threshold_dps"]), need)
-        if votes == 0:
-            return None
-        return -axis if votes > 0 else axis
+        return votes
 
     def _votes(self, w, quiet, need):
         """Sum of the signs of the first big pitch excursion after each quiet spell."""
