@@ -17,6 +17,9 @@ vote, a quarter for 15 ms), so a sprinter's short, never-still stance counts too
 also entered toes-down (the landing), while the swing's quiet moments lie between rotations of
 opposite signs (push-off then the toes-up lobe, or that lobe then the landing): a spell whose
 last big rotation before it has the other sign than the first one after it does not vote.
+After the refine (a second solve from a fuller buffer), the sign alone is voted again over
+whole buffers of steady gait (check_sign): a first step from standing that rolls toes-up can
+mislead the early votes, steady gait votes alike in every buffer.
 Integer only; the buffer is preallocated; none of this runs per sample once done.
 
 The first solve is spread over samples (solve_begin, then one solve_step per sample): each
