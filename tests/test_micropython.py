@@ -101,10 +101,16 @@ def cpython_run(raw, rate, accel_range_g, gyro_range_dps, gap_at=-1, gap_len=0):
                      "calibrations": core.calibrations, "activity": core.activity, "strides": seen}
 
 
+# a walk whose first step from standing rolls toes-up: the steady-gait sign checks turn the
+# axis over 14.6 s in, under the lock
+SIGN_FLIP_WALK = "2017-11-22-11-39-47.mat"
+
+
 def _recordings():
     yield "demo-1min", None
     for i in range(N_PYSHOE):
         yield f"pyshoe-running-{i}", i
+    yield "pyshoe-walk-sign-flip", SIGN_FLIP_WALK
 
 
 def _load(which, tmp_path):
@@ -113,6 +119,8 @@ def _load(which, tmp_path):
         return demo_session(minutes=1.0, seed=1, sample_rate_hz=208)
     from footfall.io import load_recording
     from tests.shared_data import shared_path
+    if isinstance(which, str):
+        return load_recording(shared_path("pyshoe-vicon", which))
     files = sorted(shared_path("pyshoe-vicon").glob("2017-11-27-*.mat"))
     if len(files) <= which:
         pytest.skip(f"only {len(files)} pyshoe-vicon running trials present")
@@ -138,6 +146,8 @@ def test_vm_bit_identical_and_allocation_free(name, which, tmp_path):
     assert sum(1 for x in cp_strides if x[source]) > len(cp_strides) // 2
     for key, value in cp.items():
         assert s[key] == value, key
+    if which == SIGN_FLIP_WALK:
+        assert cp["calibrations"] == 3      # the solve, the refine, the turn-over
 
 
 def test_vm_pipeline_across_a_gap(tmp_path):

@@ -86,6 +86,11 @@ def print_mount_bench():
               f"iterations ({whole * lo / 1000:.1f}-{whole * hi / 1000:.1f} ms on the nRF52840); "
               f"spread over {r['steps']} samples, largest step ({worst_name}) {worst:.0f} "
               f"iterations ({worst * lo / 1000:.2f}-{worst * hi / 1000:.2f} ms)")
+        once = {k: v / r["loop_us"] for k, v in r["at_once_us"].items()}
+        print(f"         then at once on one sample: the refine {once['refine']:.0f} iterations "
+              f"({once['refine'] * lo / 1000:.1f}-{once['refine'] * hi / 1000:.1f} ms), each "
+              f"steady-gait sign check {once['check_sign']:.0f} "
+              f"({once['check_sign'] * lo / 1000:.1f}-{once['check_sign'] * hi / 1000:.1f} ms)")
 
 
 def main():

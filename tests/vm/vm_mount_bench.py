@@ -2,6 +2,7 @@
 # while the foot moves but the mount is not calibrated yet, in empty-loop iterations.
 #   whole solve: mount.solve() at once (a solve done in the sample that starts it)
 #   spread solve: each solve_step a sample carries (the largest of them counts)
+#   refine, sign check: mount.refine() and mount.check_sign(), each at once on one sample
 # time.ticks_us() has 1 ms resolution here, so each figure is timed over many repetitions.
 # Prints one JSON line.
 import json
@@ -68,8 +69,18 @@ def main():
     n_steps = 1
     while m.solve_step(STEP_SAMPLES) == 0:
         n_steps += 1
+    # the refine and a steady-gait sign check, each done at once on the sample that needs it
+    at_once = {}
+    for name in ("refine", "check_sign"):
+        f = getattr(m, name)
+        t0 = time.ticks_us()
+        for _ in range(reps):
+            f(*args)
+        at_once[name] = time.ticks_diff(time.ticks_us(), t0) / reps
+    m.phase = 0
     print(json.dumps({"rate": rate, "buffer": m.count, "solved": ok, "loop_us": loop_us,
-                      "whole_us": whole_us, "steps_us": steps, "steps": n_steps}))
+                      "whole_us": whole_us, "steps_us": steps, "steps": n_steps,
+                      "at_once_us": at_once}))
 
 
 main()
