@@ -67,7 +67,7 @@ EVENT_STRIDE = const(2)      # a stride record completed (at toe-off)
 EVENT_CALIBRATED = const(4)  # mount calibration finished (buffered samples were replayed)
 EVENT_ACTIVITY = const(8)    # activity changed
 EVENT_LANDED = const(16)     # the landing's contact is refined: landed_t, landed_angle_ddeg
-EVENT_AXES = const(32)       # the mount's axes were refined in place (no replay)
+EVENT_AXES = const(32)       # the mount's axes were refined or turned over in place (no replay)
 
 ACTIVITY_IDLE = const(0)
 ACTIVITY_WALKING = const(1)
