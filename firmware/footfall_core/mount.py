@@ -347,11 +347,11 @@ class MountCalibration:
         if a[0] * x + a[1] * y + a[2] * z < 0:     # Q13 x Q13, < 3 * 2**26
             self._turn_over()
         # the vote: only a positive one (push-offs toes-up) turns the axis over
-        done = 0
-        while done == 0:
-            done = self._vote_only_step(n)
+        turned = self._buffer_votes(n) > 0
+        if turned:
+            self._turn_over()
         self._enter_refined()
-        return done
+        return -1 if turned else 1
 
     def solving(self):
         """A spread solve is under way (from solve_begin until a solve_step ends it)."""
@@ -387,12 +387,7 @@ class MountCalibration:
         self._begin(motion_lsb, pushoff_lsb, still_lo, still_hi, quiet_samples, self.count)
         n = a[_N]
         a[_PEAK] = self._peak_part(0, n, 0)    # (not solve_step: that clears _CHECKS)
-        self._start_vote(_S_VOTE_STRICT)
-        self._vote_part(self._quiet(_S_VOTE_STRICT), self._need_quiet(_S_VOTE_STRICT), 0, n)
-        if a[0] == 0:
-            self._start_vote(_S_VOTE_LOOSE)
-            self._vote_part(self._quiet(_S_VOTE_LOOSE), self._need_quiet(_S_VOTE_LOOSE), 0, n)
-        if a[0] <= 0:
+        if self._buffer_votes(n) <= 0:
             self.phase = _S_IDLE
             return 1
         a[_CHECKS] += 1
@@ -404,20 +399,16 @@ class MountCalibration:
         self._turn_over()
         return -1
 
-    def _vote_only_step(self, n):
-        """refine's vote: the strict pass, then the loose one if undecided; +1 kept in sign,
-        -1 turned over (toes-down came out positive). 0 while passes remain."""
-        ph = self.phase
-        self._vote_part(self._quiet(ph), self._need_quiet(ph), 0, n)
-        sign = self._vote_end()
-        if sign == 0 and ph == _S_VOTE_STRICT:
+    def _buffer_votes(self, n):
+        """The vote over the whole window of n samples, at once (the peak known): the strict
+        pass, then the loose one if undecided. The tally, > 0 when the push-offs come out
+        toes-up (the phase is left at the last pass's)."""
+        self._start_vote(_S_VOTE_STRICT)
+        self._vote_part(self._quiet(_S_VOTE_STRICT), self._need_quiet(_S_VOTE_STRICT), 0, n)
+        if self._acc[0] == 0:
             self._start_vote(_S_VOTE_LOOSE)
-            return 0
-        self.phase = _S_IDLE
-        if sign > 0:
-            self._turn_over()  # the fuller buffer's push-offs come out positive
-            return -1
-        return 1
+            self._vote_part(self._quiet(_S_VOTE_LOOSE), self._need_quiet(_S_VOTE_LOOSE), 0, n)
+        return self._acc[0]
 
     def _turn_over(self):
         a = self.axis

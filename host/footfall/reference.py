@@ -134,17 +134,23 @@ class FloatStrideReference:
         return votes
 
     def _votes(self, w, quiet, need):
-        """Sum of the signs of the first big pitch excursion after each quiet spell."""
-        votes, run, armed = 0, 0, False
+        """Sum of the signs of the first big pitch excursion after each quiet spell, unless
+        the last one before the spell had the other sign (a swing's quiet moment), as the
+        core's vote."""
+        votes, run, armed, last = 0, 0, None, 0
         for k in range(len(w)):
             if quiet[k]:
                 run += 1
-                armed = armed or run >= need
+                if run >= need:
+                    armed = last        # armed, with the sign of the big rotation before it
             else:
                 run = 0
-                if armed and abs(w[k]) > self.s["pushoff_threshold_dps"]:
-                    votes += 1 if w[k] > 0 else -1
-                    armed = False
+                if abs(w[k]) > self.s["pushoff_threshold_dps"]:
+                    sign = 1 if w[k] > 0 else -1
+                    if armed is not None and armed != -sign:
+                        votes += sign
+                    armed = None
+                    last = sign
         return votes
 
     # One body on purpose: a float mirror of core.py's per-sample detector (one body there for
