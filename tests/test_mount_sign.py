@@ -63,17 +63,16 @@ def _samples(ms, u):
     return fc.ms_to_samples(ms, u.rate_chz)
 
 
-def _check_until_done(m, u, steady):
-    """Feed steady gait; run each check when due. The check results, in order."""
+def _walk(m, u, stride, strides):
+    """Feed `strides` copies of a stride, running each sign check when due (as the core's
+    _refine does). The check results, in order."""
     results = []
-    for _ in range(20):
-        for row in steady:
+    for _ in range(strides):
+        for row in stride:
             m.add(*row, u.motion_lsb)
             if m.refined() and m.check_due():
                 results.append(m.check_sign(u.motion_lsb, u.pushoff_lsb, u.still_lo,
                                             u.still_hi, _samples(15, u)))
-        if not m.refined():
-            break
     return results
 
 
@@ -82,14 +81,14 @@ def test_a_backwards_axis_turns_over_after_three_steady_buffers():
     m, u = _refined_mount(steady)
     assert m.refined() and m.axis[1] > 8000         # the refine voted right
     m.axis[0], m.axis[1], m.axis[2] = 0, -8192, 0   # as if the early votes were misled
-    assert _check_until_done(m, u, steady) == [0, 0, -1]
+    assert _walk(m, u, steady, 20) == [0, 0, -1]
     assert not m.refined() and m.axis[1] == 8192
 
 
 def test_a_right_axis_costs_one_check():
     steady = _stride(208)
     m, u = _refined_mount(steady)
-    assert _check_until_done(m, u, steady) == [1]
+    assert _walk(m, u, steady, 20) == [1]
     assert not m.refined() and m.axis[1] == 8192
 
 
@@ -98,12 +97,6 @@ def test_mixed_buffers_keep_the_sign():
     # buffer that does not vote backwards, and the sign stays
     steady = _stride(208)
     m, u = _refined_mount(steady)
-    results = []
-    for rows in (_stride(208, mirrored=True), steady):
-        for _ in range(6):                          # a buffer of motion: 5.4 strides
-            for row in rows:
-                m.add(*row, u.motion_lsb)
-                if m.refined() and m.check_due():
-                    results.append(m.check_sign(u.motion_lsb, u.pushoff_lsb, u.still_lo,
-                                                u.still_hi, _samples(15, u)))
+    # (a buffer of motion: 5.4 strides)
+    results = _walk(m, u, _stride(208, mirrored=True), 6) + _walk(m, u, steady, 6)
     assert results == [0, 1] and m.axis[1] == 8192

@@ -74,8 +74,13 @@ def run_mount_bench(rate=208, reps=300):
     return _run_vm_script("vm_mount_bench.py", rec, rate=rate, reps=reps)
 
 
-def print_mount_bench():
+def device_ms(iterations, digits=1):
+    """Empty-loop iterations as the nRF52840's time range, "a-b ms" (DEVICE_LOOP_US)."""
     lo, hi = DEVICE_LOOP_US
+    return f"{iterations * lo / 1000:.{digits}f}-{iterations * hi / 1000:.{digits}f} ms"
+
+
+def print_mount_bench():
     print("Mount solver while moving, not yet calibrated (a try every 0.25 s), per loop pass:")
     for rate in RATES_HZ:
         r = run_mount_bench(rate)
@@ -83,14 +88,13 @@ def print_mount_bench():
         worst_name = max(r["steps_us"], key=r["steps_us"].get)
         worst = r["steps_us"][worst_name] / r["loop_us"]
         print(f"  {rate:>3} Hz, {r['buffer']} buffered samples: whole solve {whole:.0f} empty-loop "
-              f"iterations ({whole * lo / 1000:.1f}-{whole * hi / 1000:.1f} ms on the nRF52840); "
-              f"spread over {r['steps']} samples, largest step ({worst_name}) {worst:.0f} "
-              f"iterations ({worst * lo / 1000:.2f}-{worst * hi / 1000:.2f} ms)")
+              f"iterations ({device_ms(whole)} on the nRF52840); spread over {r['steps']} "
+              f"samples, largest step ({worst_name}) {worst:.0f} iterations "
+              f"({device_ms(worst, 2)})")
         once = {k: v / r["loop_us"] for k, v in r["at_once_us"].items()}
         print(f"         then at once on one sample: the refine {once['refine']:.0f} iterations "
-              f"({once['refine'] * lo / 1000:.1f}-{once['refine'] * hi / 1000:.1f} ms), each "
-              f"steady-gait sign check {once['check_sign']:.0f} "
-              f"({once['check_sign'] * lo / 1000:.1f}-{once['check_sign'] * hi / 1000:.1f} ms)")
+              f"({device_ms(once['refine'])}), each steady-gait sign check "
+              f"{once['check_sign']:.0f} ({device_ms(once['check_sign'])})")
 
 
 def main():
