@@ -169,7 +169,7 @@ def test_real_strides_do_not_depend_on_the_mount(seed, mirror):
         before, core = det.contacts_s_, det.pipeline_.core
         m, sign = turn, 1.0
         if mirror:      # reflect about the plane normal to the pitch axis: vector accel keeps
-            n = np.array([core._ux, core._uy, core._uz]) / 8192.0   # the reflection, the
+            n = np.array(core.mount.axis) / 8192.0      # the reflection, the
             m, sign = turn @ (np.eye(3) - 2 * np.outer(n, n)), -1.0   # pseudovector gyro flips
         moved = Recording.from_physical(f, 200, rec.accel_g() @ m.T, sign * (rec.gyro_dps() @ m.T))
         after = FootfallDetector().detect(moved).contacts_s_

@@ -211,11 +211,22 @@ def test_trace_gap_is_not_pushed_either(short_run, monkeypatch):
 
 
 def spy_on_pushes(monkeypatch):
-    """The counters replay pushes into the core (not the core's own re-pushes of its
-    calibration buffer), recorded into the returned list."""
+    """The counters of the samples replay gives the core (in bursts through feed(), or one by
+    one through push(); not the core's own re-pushes of its calibration buffer), recorded into
+    the returned list."""
     pushed, depth = [], [0]
 
     class SpyCore(fc.StrideCore):
+        def feed(self, s, i, n, t, pitches, every):
+            depth[0] += 1
+            try:
+                took = super().feed(s, i, n, t, pitches, every)
+            finally:
+                depth[0] -= 1
+            if depth[0] == 0:
+                pushed.extend(range(t, t + took))
+            return took
+
         def push(self, t, *sample):
             if depth[0] == 0:
                 pushed.append(t)

@@ -145,6 +145,7 @@ class StrideCore:
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
         self._hist = array("l", [0] * _H_SIZE)            # landing history (_H_*)
         self._cand = array("l", [0] * 11)                 # contact candidates (_C_*)
+        self._one = array("h", [0] * 6)                   # push(): a burst of one sample
         # accepted IC-IC intervals, samples (<= max_stride, < 6100), then the same sorted for
         # the median (one array: each one costs RAM)
         self._intervals = array("h", [0] * (2 * _INTERVALS))
@@ -164,6 +165,7 @@ class StrideCore:
         self.landed_t = 0           # refined IC of the latest landing (sample counter)
         self.landed_angle_ddeg = 0  # its strike angle, 0.1 deg
         self.activity = ACTIVITY_IDLE
+        self.flags = 0              # feed(): the event flags of the last sample it took
         self.calibrations = 0       # how many times the mount was (re)calibrated
         self._n_intervals = 0
         self._rejected = 0
@@ -203,9 +205,6 @@ class StrideCore:
         self._setting_up = True     # not calibrated yet, or calibrated early and refining
         self.mount.reset()
         self._retry_wait = 0        # samples to wait before the next mount solve may begin
-        self._ux = 0
-        self._uy = 0
-        self._uz = 0
         self._reset_stride(0)
 
     def _reset_stride(self, t):
@@ -231,8 +230,36 @@ class StrideCore:
         return (self.theta + self.pitch_base) & _PITCH_WRAP
 
     # ---- per sample ----------------------------------------------------------------
+    def feed(self, s, i, n, t, pitches, every):
+        """Take samples i .. n-1 of s (6 ints per sample, in the FIFO's order gx gy gz ax ay
+        az), the first with sample counter t, and stop after the first that raises event
+        flags; they are in self.flags (0 none). Each sample whose counter is a multiple of
+        every (a power of two) leaves its pitch integral (theta + pitch_base, to be taken mod
+        2**26) in pitches, in order: the trajectory's steps. Returns how many it took."""
+        step = (t + every - 1) & -every            # the burst's first step (sample counter)
+        if not self._setting_up:
+            return self._track(s, i * 6, t + n - i, t, pitches, step, every) - t
+        t0 = t
+        end = t + n - i
+        j = i * 6
+        steps = 0
+        flags = 0
+        while t < end:             # calibrating or refining: sample by sample
+            flags = self.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
+            if t == step:
+                pitches[steps] = self.theta + self.pitch_base
+                steps += 1
+                step += every
+            t += 1
+            j += 6
+            if flags:
+                break
+        self.flags = flags
+        return t - t0
+
     def push(self, t, ax, ay, az, gx, gy, gz):
-        if self._setting_up:       # (one test on the common path: calibrated and refined)
+        """One sample (int16 LSB, sensor axes) with its sample counter t: its event flags."""
+        if self._setting_up:       # not calibrated, or the mount still being refined
             if not self.calibrated:
                 return self._calibrate(t, ax, ay, az, gx, gy, gz)
             if self._refine(t, ax, ay, az, gx, gy, gz):      # new axes: this sample again
@@ -241,43 +268,281 @@ class StrideCore:
                 if self.calibrated:                           # (not: a slip restarted it)
                     self._setting_up = self.mount.refined()   # sign checks to come
                 return flags
-        # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
-        w = (self._ux * gx + self._uy * gy + self._uz * gz) >> 13
-        th = self.theta + w       # pitch integral, LSB x samples; re-based each stride (< 2**27)
-        self.theta = th
+        one = self._one            # a burst of one sample, in the FIFO's order
+        one[0] = gx
+        one[1] = gy
+        one[2] = gz
+        one[3] = ax
+        one[4] = ay
+        one[5] = az
+        self._track(one, 0, t + 1, t, None, -1, 0)   # (no step: -1 is no sample counter)
+        return self.flags
+
+    # Runs on every sample, a burst at a time, and holds the whole per-sample state machine in
+    # one body on purpose: on the MicroPython VM a call costs as much as ten lines of
+    # arithmetic and an attribute several locals, and the pod's budget is 40 empty-loop
+    # iterations per sample. What a burst cannot change (the axes, the settings, the arrays)
+    # is read into locals once; events (touchdown, refined landing, toe-off, timeouts) call out.
+    def _track(self, s, j, end, t, pitches, step, every):  # noqa: C901
+        """The calibrated core over the samples at s[j], s[j + 6], ... with counters t .. end
+        - 1 (feed()'s burst; the pitch integral of sample counter step, step + every, ... into
+        pitches); stops after the first that raises flags (self.flags). Returns the counter
+        after the last sample taken."""
+        axis = self.mount.axis     # the pitch axis, Q13 (changes only on a flagged sample)
+        ux = axis[0]
+        uy = axis[1]
+        uz = axis[2]
+        u = self.units
+        swing_lsb = u.swing_lsb    # the thresholds most samples compare against, gyro LSB
+        slew = u.swing_slew
+        flat = u.flat_lsb
+        drop = u.landing_drop_lsb
+        c = self._cand
+        h = self._hist
+        th = self.theta            # pitch integral, LSB x samples; re-based each stride
+        base = self.pitch_base     # (both stored back before a call that may re-base them)
         st = self._state
-        if st == _SWING:
-            u = self.units
-            d = w - self._prev_w
-            self._prev_w = w
-            lobe = self._lobe_n            # samples in a row of a smooth lobe above threshold
-            if w > u.swing_lsb and -u.swing_slew < d < u.swing_slew:
-                lobe += 1
-                self._lobe_n = lobe
-            elif lobe < u.swing_lobe:
-                lobe = 0                   # too brief or too jumpy for a swing (noise, ringing)
-                self._lobe_n = 0
-            if w > self._swing_max:
-                self._swing_max = w
-            elif (lobe >= u.swing_lobe
-                  and self._swing_max * 100 > self._swing_expect * u.swing_fraction
-                  and t - self._state_t > u.min_swing
-                  and (th > u.landing_theta or not self._sole_known)):
-                # (the pitch integral is relative to the last mid-stance, so th is the sole's
-                # pitch: a foot still toes-down from push-off cannot be landing)
-                self._state = _LANDING
+        steps = 0
+        flags = 0
+        while t < end:
+            # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
+            w = (ux * s[j] + uy * s[j + 1] + uz * s[j + 2]) >> 13
+            th += w                # < 2**27
+            if t == step:
+                pitches[steps] = th + base
+                steps += 1
+                step += every
+            if st == _SWING:
+                d = w - self._prev_w
+                self._prev_w = w
+                lobe = self._lobe_n            # samples in a row of a smooth lobe above threshold
+                if w > swing_lsb and -slew < d < slew:
+                    lobe += 1
+                    self._lobe_n = lobe
+                elif lobe < u.swing_lobe:
+                    lobe = 0                   # too brief or too jumpy for a swing (noise, ringing)
+                    self._lobe_n = 0
+                if w > self._swing_max:
+                    self._swing_max = w
+                elif (lobe >= u.swing_lobe
+                      and self._swing_max * 100 > self._swing_expect * u.swing_fraction
+                      and t - self._state_t > u.min_swing
+                      and (th > u.landing_theta or not self._sole_known)):
+                    # (the pitch integral is relative to the last mid-stance, so th is the
+                    # sole's pitch: a foot still toes-down from push-off cannot be landing)
+                    self._state = st = _LANDING
+                    self._state_t = t
+                    self._armed = False
+                    self._ic_sent = False
+                    self._hist_n = 0
+                    self._rest_n = 0
+                    self._clear_candidates()
+                elif t - self._state_t > u.max_stride:
+                    self.theta = th
+                    flags = self._timeout(t)
+                    th = self.theta
+                    base = self.pitch_base
+                    st = self._state
+                t += 1
+                j += 6
+                if flags:
+                    break
+                continue
+            landed = self._landed
+            imp = 0
+            if st == _LANDING or (not landed and c[_C_JOLT_T] < 0):
+                # the landing history ring (9 samples x5 slots; every value < 2**27): the
+                # landing's slope and impact look back into it, and so does a touchdown's
+                # late impact; hn: how many samples it held before this one (<= 8). (The
+                # accel is read here, where it is used: a landed stance needs it only at
+                # mid-stance.)
+                ax = s[j + 3]
+                ay = s[j + 4]
+                az = s[j + 5]
+                hi = self._hist_i
+                h[hi + _H_W] = w
+                h[hi + _H_TH] = th
+                h[hi + _H_AX] = ax
+                h[hi + _H_AY] = ay
+                h[hi + _H_AZ] = az
+                self._hist_i = hi + _H_SLOT if hi + _H_SLOT < _H_SIZE else 0
+                hn = self._hist_n
+                if hn < 8:
+                    self._hist_n = hn + 1
+                # A sharp change of the accel at this sample while the foot rotates toes-down
+                # and no impact is known yet: its second difference over 2 x sharp_lag samples.
+                # Above impact_sharp it is an impact, recorded as the landing's (the first
+                # sample past a sharp change shows it: it came at t): imp 2. Above half that,
+                # imp 1: reason enough for a cue, not for the contact's timing (smooth,
+                # low-passed signals reach it).
+                k = u.sharp_lag
+                if w <= 0 and c[_C_JOLT_T] < 0 and hn >= 2 * k:
+                    k *= _H_SLOT
+                    hj = hi - k if hi >= k else hi - k + _H_SIZE
+                    hm = hj - k if hj >= k else hj - k + _H_SIZE
+                    x = ax - 2 * h[hj + _H_AX] + h[hm + _H_AX]     # each |.| < 2**17 (no
+                    if x < 0:                                       # abs(): a call)
+                        x = -x
+                    y = ay - 2 * h[hj + _H_AY] + h[hm + _H_AY]
+                    if y < 0:
+                        y = -y
+                    z = az - 2 * h[hj + _H_AZ] + h[hm + _H_AZ]
+                    if z < 0:
+                        z = -z
+                    k = u.sharp_lsb
+                    if x + y + z > k >> 1:          # (jolt_magnitude() <= the sum)
+                        x = jolt_magnitude(x, y, z)
+                        if x > k:
+                            c[_C_JOLT_T] = t
+                            c[_C_JOLT_TH] = th
+                            imp = 2
+                        elif x > k >> 1:
+                            imp = 1
+            if st == _LANDING:
+                armed = self._armed
+                if not armed:
+                    # until the swing lobe has faded, the foot is still swinging forward
+                    top = self._swing_max
+                    if w > top:
+                        self._swing_max = w
+                    elif w * 100 < top * u.landing_arm:
+                        self._armed = armed = True
+                        self._state_t = t
+                elif (w * 100 >= self._swing_max * u.landing_arm
+                      and c[_C_MIN_W] > -drop):
+                    # a second toes-up lobe before any landing rotation (slow walking): wait on
+                    self._state_t = t
+                    self._clear_candidates()
+                if w <= 0:
+                    k = u.slope_lag
+                    fall = 0
+                    if hn >= k:
+                        hj = hi - _H_SLOT * k
+                        if hj < 0:
+                            hj += _H_SIZE
+                        fall = w - h[hj + _H_W]            # the fall over slope_window, < 2**17
+                    if w < c[_C_MIN_W]:
+                        # a new toes-down minimum, and the steepest fall into it
+                        c[_C_MIN_W] = w
+                        c[_C_MIN_T] = t
+                        c[_C_MIN_TH] = th
+                        if fall < c[_C_STEEP]:
+                            c[_C_STEEP] = fall
+                            hj = hi - _H_SLOT * (k >> 1)     # the middle of that window
+                            if hj < 0:
+                                hj += _H_SIZE
+                            c[_C_STEEP_T] = t - (k >> 1)
+                            c[_C_STEEP_TH] = h[hj + _H_TH]
+                    if imp and not self._ic_sent:
+                        flags = self._provisional_ic(t)   # an impact, or like one: cue now
+                    elif (not self._ic_sent and c[_C_STEEP] < -drop
+                          and fall * 2 > c[_C_STEEP]):
+                        # for cues, not waiting for the minimum: the fall has eased to half
+                        # its steepest (a heel landing's slap began; a forefoot one is arriving)
+                        flags = self._provisional_ic(c[_C_STEEP_T])
+                if armed:
+                    mn = c[_C_MIN_W]
+                    rise = w - mn
+                    down = (mn < -drop and rise >= flat >> 1
+                            and rise * 100 >= -mn * u.landing_rise)
+                    if down:
+                        pass
+                    elif (-flat < w < flat
+                          and u.still_lo < accel_sq16(ax, ay, az) < u.still_hi
+                          and c[_C_MIN_T] >= 0):
+                        # the foot at rest (flat, |a| ~ 1 g) after some toes-down rotation:
+                        # a soft landing
+                        self._rest_n += 1
+                        down = self._rest_n >= u.landing_still
+                    else:
+                        self._rest_n = 0
+                    if down:
+                        flags |= self._touchdown(t)
+                        st = _STANCE
+                    elif t - self._state_t > u.landing_timeout:
+                        self._swing_expect >>= 1   # no landing found: maybe the gait slowed
+                        self.theta = th
+                        self._reset_stride(t)      # wait for the next swing
+                        th = self.theta
+                        base = self.pitch_base
+                        st = _SWING
+            elif imp == 2 and self._impulsive_or_none(ax, ay, az, hi, hn):
+                # A touchdown without an impact may have been a dip of the rotation in late
+                # swing: a sharp impact while still rotating toes-down is the contact (real
+                # shoe IMUs). The landing search again, from this impact.
+                self._clear_rotation()
+                self._state = st = _LANDING
                 self._state_t = t
-                self._armed = False
-                self._ic_sent = False
-                self._hist_n = 0
                 self._rest_n = 0
-                self._clear_candidates()
-            elif t - self._state_t > u.max_stride:
-                return self._timeout(t)
-            return 0
-        if st == _LANDING:
-            return self._landing(t, w, th, ax, ay, az)
-        return self._stance(t, w, th, ax, ay, az)
+            else:
+                # the stance
+                a = w if w >= 0 else -w
+                since = t - self._ic_start         # samples into the contact
+                pushing = self._pushing
+                if not pushing and since > u.min_contact >> 1:
+                    # (the landing's ringing and rocking early in contact is not foot-flat)
+                    if a < self._ms_abs:
+                        self._ms_abs = a           # the flattest sample so far: mid-stance
+                        self._ms_w = w
+                        self._ms_theta = th
+                        c[_C_MS_AX] = s[j + 3]     # (gravity at mid-stance: the slip check)
+                        c[_C_MS_AY] = s[j + 4]
+                        c[_C_MS_AZ] = s[j + 5]
+                        if a < flat or a < self._swing_max >> 2:
+                            self._flat_seen = True     # flat: still, or a quarter of its swing
+                    elif (self._flat_seen and since >= u.min_contact
+                          and w < self._ms_w - u.pushoff_lsb
+                          and (th < self._ms_theta - u.pushoff_theta
+                               or since >= 3 * u.min_contact)):
+                        # past mid-stance, turning toes-down, with the sole pushoff_pitch below
+                        # this stance's flattest moment, or late in the contact (a shuffle's
+                        # heel barely rises): push-off. A heel landing's slap can rebound and
+                        # fall again early in the contact while the sole is still toes-up:
+                        # not push-off.
+                        self._pushing = pushing = True
+                        self._trough = w
+                        self._trough_t = t
+                off = False
+                if pushing:
+                    if w < self._trough:
+                        self._trough = w           # the push-off trough
+                        self._trough_t = t
+                    elif self._trough < -u.pushoff_lsb and w > flat:
+                        off = True                 # turning toes-up into swing: toe-off
+                if off:
+                    self.theta = th
+                    flags = self._toe_off(t)
+                    th = self.theta
+                    base = self.pitch_base
+                    st = self._state
+                else:
+                    if not landed:
+                        # samples in a row at rest (only the landing reads them: reset on the
+                        # way there)
+                        if a < flat:
+                            self._rest_n += 1
+                        else:
+                            self._rest_n = 0
+                        if pushing or self._rest_n >= u.landing_still:
+                            self.theta = th
+                            flags = self._land(t)
+                            th = self.theta
+                            base = self.pitch_base
+                            st = self._state
+                            since = t - self._ic_start     # (the refined contact)
+                    if st == _STANCE and since > u.max_contact:
+                        self.theta = th
+                        self._reset_stride(t)      # stopped: no toe-off, no stride record
+                        th = self.theta
+                        base = self.pitch_base
+                        st = _SWING
+            t += 1
+            j += 6
+            if flags:
+                break
+        self.theta = th
+        self.flags = flags
+        return t
 
     def _clear_candidates(self):
         self._clear_rotation()
@@ -291,122 +556,9 @@ class StrideCore:
         c[_C_STEEP] = 0
         c[_C_STEEP_T] = -1
 
-    # Runs on every sample; kept in one body on purpose: each call costs on the MicroPython VM,
-    # whose per-sample budget is at its limit.
-    def _landing(self, t, w, th, ax, ay, az):  # noqa: C901
-        u = self.units
-        c = self._cand
-        armed = self._armed
-        if not armed:
-            # until the swing lobe has faded, the foot is still swinging forward
-            top = self._swing_max
-            if w > top:
-                self._swing_max = w
-            elif w * 100 < top * u.landing_arm:
-                self._armed = armed = True
-                self._state_t = t
-        elif w * 100 >= self._swing_max * u.landing_arm and c[_C_MIN_W] > -u.landing_drop_lsb:
-            # a second toes-up lobe before any landing rotation (slow walking): wait on
-            self._state_t = t
-            self._clear_candidates()
-        h = self._hist
-        i = self._hist_i
-        n = self._remember(w, th, ax, ay, az)
-        flags = 0
-        if w <= 0:
-            k = u.slope_lag
-            fall = 0
-            if n >= k:
-                j = i - _H_SLOT * k
-                if j < 0:
-                    j += _H_SIZE
-                fall = w - h[j + _H_W]                    # the fall over slope_window, < 2**17
-            if w < c[_C_MIN_W]:
-                # a new toes-down minimum, and the steepest fall into it
-                c[_C_MIN_W] = w
-                c[_C_MIN_T] = t
-                c[_C_MIN_TH] = th
-                if fall < c[_C_STEEP]:
-                    c[_C_STEEP] = fall
-                    j = i - _H_SLOT * (k >> 1)            # the middle of that window
-                    if j < 0:
-                        j += _H_SIZE
-                    c[_C_STEEP_T] = t - (k >> 1)
-                    c[_C_STEEP_TH] = h[j + _H_TH]
-            if c[_C_JOLT_T] < 0 and self._impact(t, th, ax, ay, az, i, n) and not self._ic_sent:
-                flags = self._provisional_ic(t)       # an impact, or something like it: cue now
-            elif (not self._ic_sent and c[_C_STEEP] < -u.landing_drop_lsb
-                  and fall * 2 > c[_C_STEEP]):
-                # for cues, not waiting for the minimum: the fall has eased to half its
-                # steepest (a heel landing's slap began; a forefoot one is arriving)
-                flags = self._provisional_ic(c[_C_STEEP_T])
-        if armed:
-            mn = c[_C_MIN_W]
-            rise = w - mn
-            if (mn < -u.landing_drop_lsb and rise >= u.flat_lsb >> 1
-                    and rise * 100 >= -mn * u.landing_rise):
-                return flags | self._touchdown(t)
-            # the foot at rest (flat, |a| ~ 1 g) after some toes-down rotation: a soft landing
-            if (-u.flat_lsb < w < u.flat_lsb and u.still_lo < accel_sq16(ax, ay, az) < u.still_hi
-                    and c[_C_MIN_T] >= 0):
-                self._rest_n += 1
-                if self._rest_n >= u.landing_still:
-                    return flags | self._touchdown(t)
-            else:
-                self._rest_n = 0
-            if t - self._state_t > u.landing_timeout:
-                self._swing_expect >>= 1   # no landing found: maybe the gait slowed down
-                self._reset_stride(t)      # wait for the next swing
-        return flags
-
-    def _remember(self, w, th, ax, ay, az):
-        """Put the sample in the landing history ring (9 samples x5 slots; every value
-        < 2**27); returns how many samples it held before (<= 8: all it still holds)."""
-        h = self._hist
-        i = self._hist_i
-        h[i + _H_W] = w
-        h[i + _H_TH] = th
-        h[i + _H_AX] = ax
-        h[i + _H_AY] = ay
-        h[i + _H_AZ] = az
-        i += _H_SLOT
-        self._hist_i = i if i < _H_SIZE else 0
-        n = self._hist_n
-        if n < 8:
-            self._hist_n = n + 1
-        return n
-
-    def _impact(self, t, th, ax, ay, az, i, n):
-        """A sharp change of the accel at sample t (slot i of the ring, n samples before it):
-        its second difference over 2 x sharp_lag samples. Above impact_sharp it is an impact,
-        recorded as the landing's (the first sample past a sharp change shows it: it came at
-        t): returns 2. Above half that, returns 1: reason enough for a cue, not for the
-        contact's timing (smooth, low-passed signals reach it). Else 0."""
-        k = self.units.sharp_lag
-        if n < 2 * k:
-            return 0
-        h = self._hist
-        j = i - _H_SLOT * k
-        if j < 0:
-            j += _H_SIZE
-        m = j - _H_SLOT * k
-        if m < 0:
-            m += _H_SIZE
-        d = jolt_magnitude(abs(ax - 2 * h[j + _H_AX] + h[m + _H_AX]),   # each < 2**17
-                           abs(ay - 2 * h[j + _H_AY] + h[m + _H_AY]),
-                           abs(az - 2 * h[j + _H_AZ] + h[m + _H_AZ]))
-        if d <= self.units.sharp_lsb:
-            return 1 if d > self.units.sharp_lsb >> 1 else 0
-        c = self._cand
-        c[_C_JOLT_T] = t
-        c[_C_JOLT_TH] = th
-        return 2
-
-    def _late_impact(self, t, th, ax, ay, az, i, n):
-        """A sharp impact after a touchdown without one, and an impact indeed (not a fast but
-        smooth motion): recorded as the landing's, True."""
-        if self._impact(t, th, ax, ay, az, i, n) != 2:
-            return False
+    def _impulsive_or_none(self, ax, ay, az, i, n):
+        """The sharp impact just recorded (_track) after a touchdown without one: an impact
+        indeed (not a fast but smooth motion)? True; else it is forgotten, False."""
         if self._impulsive(ax, ay, az, i, n):
             return True
         self._cand[_C_JOLT_T] = -1     # (it was none before: the caller checked)
@@ -485,68 +637,6 @@ class StrideCore:
         if self._ic_sent:
             return 0
         return self._provisional_ic(self._contact_now(c[_C_MIN_TH]))
-
-    # Runs on every sample of a contact; attributes read once into locals (each costs on the VM).
-    def _stance(self, t, w, th, ax, ay, az):
-        u = self.units
-        landed = self._landed
-        if not landed and self._cand[_C_JOLT_T] < 0:
-            # A touchdown without an impact may have been a dip of the rotation in late swing:
-            # a sharp impact while still rotating toes-down is the contact (real shoe IMUs).
-            i = self._hist_i
-            n = self._remember(w, th, ax, ay, az)
-            if w <= 0 and self._late_impact(t, th, ax, ay, az, i, n):
-                self._clear_rotation()     # the landing search again, from this impact
-                self._state = _LANDING
-                self._state_t = t
-                self._rest_n = 0
-                return 0
-        a = w if w >= 0 else -w
-        since = t - self._ic_start         # samples into the contact
-        pushing = self._pushing
-        if not pushing and since > u.min_contact >> 1:
-            # (the landing's ringing and rocking early in contact is not foot-flat)
-            if a < self._ms_abs:
-                self._ms_abs = a           # the flattest sample so far: mid-stance
-                self._ms_w = w
-                self._ms_theta = th
-                c = self._cand             # (gravity at mid-stance: the slip check)
-                c[_C_MS_AX] = ax
-                c[_C_MS_AY] = ay
-                c[_C_MS_AZ] = az
-                if a < u.flat_lsb or a < self._swing_max >> 2:
-                    self._flat_seen = True     # flat: still, or a quarter of its swing peak
-            elif (self._flat_seen and since >= u.min_contact
-                  and w < self._ms_w - u.pushoff_lsb
-                  and (th < self._ms_theta - u.pushoff_theta or since >= 3 * u.min_contact)):
-                # past mid-stance, turning toes-down, with the sole pushoff_pitch below this
-                # stance's flattest moment, or late in the contact (a shuffle's heel barely
-                # rises): push-off. A heel landing's slap can rebound and fall again early in
-                # the contact while the sole is still toes-up: not push-off.
-                self._pushing = pushing = True
-                self._trough = w
-                self._trough_t = t
-        flags = 0
-        if pushing:
-            if w < self._trough:
-                self._trough = w           # the push-off trough
-                self._trough_t = t
-            elif self._trough < -u.pushoff_lsb and w > u.flat_lsb:
-                return self._toe_off(t)
-        if not landed:
-            # samples in a row at rest (only the landing reads them: reset on the way there)
-            if a < u.flat_lsb:
-                self._rest_n += 1
-            else:
-                self._rest_n = 0
-            if pushing or self._rest_n >= u.landing_still:
-                flags = self._land(t)
-                if self._state != _STANCE:
-                    return flags
-                since = t - self._ic_start     # (the refined contact)
-        if since > u.max_contact:
-            self._reset_stride(t)          # stopped: no toe-off, no stride record
-        return flags
 
     # ---- per event -----------------------------------------------------------------
     def _land(self, t):
@@ -744,9 +834,6 @@ class StrideCore:
                 self._setting_up = m.refined()    # kept: over unless another check is due
                 return False
         if done:
-            self._ux = m.axis[0]
-            self._uy = m.axis[1]
-            self._uz = m.axis[2]
             self.calibrations += 1
             if done < 0:
                 self._reset_stride(t)      # upside down until now: start the stride over
@@ -797,9 +884,6 @@ class StrideCore:
                 i = m.head * 6                     # the same values into the same slot
                 m.add(b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], motion)
             return 0
-        self._ux = m.axis[0]
-        self._uy = m.axis[1]
-        self._uz = m.axis[2]
         self.calibrated = True
         self.calibrations += 1
         flags = EVENT_CALIBRATED

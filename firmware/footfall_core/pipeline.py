@@ -76,6 +76,10 @@ class StridePipeline:
         # trajectory steps: the samples whose counter t is a multiple of step_samples()
         every = step_samples(self.rate_chz)
         self._step_mask = every - 1
+        shift = 0
+        while 1 << shift < every:
+            shift += 1
+        self._step_shift = shift
         self._step_stride = 6 * every           # s indices from one step to the next
         self._max_burst = MAX_BURST_STEPS * every   # samples per feed() call at most
         self.derived = 0            # strides whose speed and distance are known
@@ -107,45 +111,36 @@ class StridePipeline:
         core = self.core
         mask = self._step_mask
         pitches = self._pitches
+        if n - i > self._max_burst:
+            n = i + self._max_burst
+        took = core.feed(s, i, n, t, pitches, mask + 1)
+        flags = core.flags
+        first = (t + mask) & ~mask                      # the burst's first trajectory step
         steps = 0
-        first = -1                  # s index of the burst's first trajectory step
+        if first < t + took:
+            steps = ((t + took - 1 - first) >> self._step_shift) + 1
+            first = (i + first - t) * 6
         t0 = t
-        end = t + (n - i if n - i <= self._max_burst else self._max_burst)
-        j = i * 6
-        flags = 0
-        while t < end:
-            flags = core.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
-            if not t & mask:                            # a trajectory step
-                if first < 0:
-                    first = j
-                # (core.pitch_integral() without the call: the trajectory takes it mod 2**26)
-                pitches[steps] = core.theta + core.pitch_base
-                steps += 1
-            t += 1
-            j += 6
-            if flags:
-                break
+        t += took
+        j = (i + took) * 6
         # (re)calibrated or refined: new axes from the sample that raised EVENT_CALIBRATED or
         # EVENT_AXES (the burst's last) on; the steps before it keep the old ones
         axes = core.calibrations != self._calibrations
         own = 1 if axes and steps and not (t - 1) & mask else 0   # that sample is a step
-        self._run_steps(steps - own, s, first)
+        if steps > own:
+            self.trajectory.run(pitches, steps - own, s, first, self._step_stride)
         if axes:
             self._calibrations = core.calibrations
             self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
             if own:
                 pitches[0] = pitches[steps - 1]
-                self._run_steps(1, s, j - 6)
+                self.trajectory.run(pitches, 1, s, j - 6, self._step_stride)
         if flags & _NEW_STRIDES:
             while self.derived < core.stride_count:
                 self._derive(self.derived)
                 self.derived += 1
         self.flags = flags
         return t - t0
-
-    def _run_steps(self, steps, s, first):
-        if steps:
-            self.trajectory.run(self._pitches, steps, s, first, self._step_stride)
 
     def push(self, t, ax, ay, az, gx, gy, gz):
         """One sample (tests and tools; the pod and replay feed bursts): its event flags."""

@@ -174,6 +174,7 @@ class FootTrajectory:
         still_lo = self._still_lo
         still_hi = self._still_hi
         max_n = self._max_n
+        min_n = self._min_n
         fx, fy, fz = self._fx, self._fy, self._fz
         gx, gy, gz = self._gx, self._gy, self._gz
         div = self._deg_div
@@ -197,29 +198,29 @@ class FootTrajectory:
                 w = _W_MAX
             elif w < -_W_MAX:
                 w = -_W_MAX
-            if n == -2:                                      # take up the integral only
-                n = -1
-                continue
-            still = False
-            if -quiet < w < quiet:
-                x = ax >> 2
-                y = ay >> 2
-                z = az >> 2
-                a2 = x * x + y * y + z * z                   # < 3 * 2**26
-                still = still_lo < a2 < still_hi
-            if n < 0:                                        # waiting for the first still foot
-                if still:
-                    n = m = theta = v = d = 0
-                    moved = False
+            if n < 0:
+                if n == -2:                                  # take up the integral only
+                    n = -1
+                elif -quiet < w < quiet:                     # waiting for the first still foot
+                    x = ax >> 2
+                    y = ay >> 2
+                    z = az >> 2
+                    if still_lo < x * x + y * y + z * z < still_hi:    # (< 3 * 2**26)
+                        n = m = theta = v = d = 0
+                        moved = False
                 continue
             if w > swing:                                    # the toes-up swing lobe (not the
                 moved = True                                 # toes-down foot slap after IC)
-            if still and moved and n >= self._min_n:
-                if self._finish(n, m, v, d):
-                    done += 1
-                n = m = theta = v = d = 0
-                moved = False
-                continue
+            elif moved and -quiet < w < quiet and n >= min_n:
+                x = ax >> 2                                  # still after a swing: the segment
+                y = ay >> 2                                  # ends (a zero-velocity point)
+                z = az >> 2
+                if still_lo < x * x + y * y + z * z < still_hi:
+                    if self._finish(n, m, v, d):
+                        done += 1
+                    n = m = theta = v = d = 0
+                    moved = False
+                    continue
             n += every
             if n > max_n:                                    # no zero-velocity point: start over
                 n = -1

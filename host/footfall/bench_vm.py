@@ -2,15 +2,19 @@
 @micropython/micropython-webassembly-pyscript under Node, see tests/vm/) and the estimated
 nRF52840 CPU share. Prints figures; never asserts.
 
-Method, at 104, 208 and 416 Hz: a demo session of 124,800 samples (>= 100k because
-time.ticks_us() has 1 ms resolution on this VM) is replayed through the unmodified core
-(push() per sample) and the whole stride pipeline (feed() in bursts of 64 samples, as the pod
-reads its FIFO) after a warm-up pass each, nine rounds, heap-locked, each round followed by
-the bare feeding loop (index and read six values per sample) and an empty loop. A round's
-cost per sample is (the stage's loop - the bare feeding loop) / samples, in units of one
-empty-loop iteration (`for _ in range(n): pass`) of the same round, a ratio that does not
-depend on the host machine; the four loops of a round run back to back, so a slow spell of
-the shared machine hits them alike. The median over the rounds counts, their range is shown.
+Method, at 104, 208 and 416 Hz: a demo session of 124,800 samples is replayed, in the
+bursts of 64 samples the pod reads from its FIFO, through the unmodified core
+(StrideCore.feed(), recording the trajectory's step pitches as for the pipeline) and through
+the whole stride pipeline (StridePipeline.feed(): core, trajectory, speed, activity). The
+session is cut into chunks of 4,096 samples; per chunk the pipeline, the core, the bare
+feeding loop (index and read six values per sample) and an empty loop run back to back,
+timed with the host's sub-microsecond clock. Every round replays the whole session from a
+fresh pipeline and core. A chunk's time is its fastest over the rounds (a slow spell of the
+shared machine only ever adds time). Cost per sample = (the stage's time - the feeding
+loop's) / samples, in units of one empty-loop iteration (`for _ in range(n): pass`) timed the
+same way: a ratio that does not depend on the host machine. The rounds' own totals give the
+range shown. A separate pass, heap-locked from the first sample, counts the bytes allocated
+(0).
 
 Device estimate (assumptions): the ratio carries over to CircuitPython on the
 nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
@@ -49,7 +53,7 @@ def _run_vm_script(script, rec, fifo=False, **args):
     return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
 
 
-def run_vm_bench(minutes=None, rate=208, reps=9):
+def run_vm_bench(minutes=None, rate=208, reps=7):
     """The VM figures of one rate; minutes defaults to 124,800 samples' worth."""
     from footfall.simulate import demo_session
 
@@ -60,10 +64,13 @@ def run_vm_bench(minutes=None, rate=208, reps=9):
 
 
 def per_sample_costs(r):
-    """(core, pipeline): per round, the cost per sample in empty-loop iterations of that round."""
-    t = np.asarray(r["rounds_us"], dtype=np.float64)     # core, pipeline, feeding, empty x k
-    loop = t[:, 3] / r["empty_loop_factor"]              # one empty pass of n iterations
-    return (t[:, 0] - t[:, 2]) / loop, (t[:, 1] - t[:, 2]) / loop
+    """(core, pipeline) per sample in empty-loop iterations: from each chunk's fastest round
+    (floats), and per round (arrays; their range shows the machine's noise)."""
+    def costs(t):
+        t = np.asarray(t, dtype=np.float64)             # pipeline, core, feeding, empty
+        loop = t[..., 3] / r["empty_loop_factor"]        # an empty pass of `samples` iterations
+        return (t[..., 1] - t[..., 2]) / loop, (t[..., 0] - t[..., 2]) / loop
+    return costs(r["best_ms"]), costs(r["rounds_ms"])
 
 
 def run_mount_bench(rate=208, reps=300):
@@ -102,25 +109,25 @@ def main():
         print("MicroPython VM bench: skipped (run `make node_modules`)")
         return 0
     lo, hi = DEVICE_LOOP_US
-    print("MicroPython VM (wasm, Node), heap-locked, 9 rounds over a demo session of 124,800 "
-          "samples; cost per sample in empty-loop iterations, median [range] over the rounds "
-          "(budget 40); nRF52840 CPU share at 1 iteration = %.1f-%.1f us:" % (lo, hi))
+    print("MicroPython VM (wasm, Node), a demo session of 124,800 samples in bursts of 64, 7 "
+          "rounds; cost per sample in empty-loop iterations, each 4,096-sample chunk at its "
+          "fastest round [the rounds' range] (budget 40 at 208 Hz); nRF52840 CPU share at 1 "
+          "iteration = %.1f-%.1f us:" % (lo, hi))
     for rate in RATES_HZ:
         r = run_vm_bench(rate=rate)
-        core, pipe = per_sample_costs(r)
-        c, p = float(np.median(core)), float(np.median(pipe))
+        (c, p), (core, pipe) = per_sample_costs(r)
         print(f"  {rate:>3} Hz: core {c:5.1f} [{core.min():.1f}-{core.max():.1f}], stride pipeline "
               f"{p:5.1f} [{pipe.min():.1f}-{pipe.max():.1f}] (trajectory, speed, activity "
               f"{p - c:4.1f}); pipeline CPU {p * lo * rate / 1e4:.1f}-{p * hi * rate / 1e4:.1f} %; "
-              f"allocated under the lock: core {r['mem_alloc_delta_locked']} B, pipeline "
-              f"{r['pipeline_mem_alloc_delta_locked']} B")
+              f"allocated heap-locked over the session (core and pipeline): "
+              f"{r['mem_alloc_delta_locked']} B")
         if rate == 208:
             ram = r
     print(f"  core RAM at 208 Hz: {ram['core_alloc_bytes']} B allocated by StrideCore() on the "
           f"VM, of which {ram['core_temp_bytes']} B are temporary initialiser lists ([0] * n, "
           f"garbage after construction) -> live ~{ram['core_live_bytes_est']} B (target <= "
           f"8192); instance attributes: {ram['core_attrs_built']} after construction, "
-          f"{ram['core_attrs_after_run']} after the run (equal: push() creates none)")
+          f"{ram['core_attrs_after_run']} after the run (equal: feed() creates none)")
     print_mount_bench()
     return 0
 

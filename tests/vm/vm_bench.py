@@ -1,102 +1,109 @@
 # VM side of `make bench` (host/footfall/bench_vm.py): the cost per sample of the core and of
 # the whole stride pipeline (core, trajectory, speed, activity) on the MicroPython VM, in
-# microseconds and in empty-loop iterations, plus the core's RAM. /input.bin holds the samples
-# in the FIFO's order (gx gy gz ax ay az); the pipeline takes them in bursts of BURST, as the
-# pod does.
-# time.ticks_us() has 1 ms resolution here, so every timing covers >= 100k samples.
-# Prints one JSON line.
+# empty-loop iterations, plus the core's RAM. /input.bin holds the samples in the FIFO's order
+# (gx gy gz ax ay az); both stages take them in bursts of BURST, as the pod does: the core
+# through StrideCore.feed() (recording the trajectory's step pitches, as for the pipeline),
+# the pipeline through StridePipeline.feed().
+#
+# Timing: the session is cut into chunks of CHUNK samples; per chunk, the pipeline, the core,
+# the bare feeding loop and an empty loop run back to back, timed with the host's
+# performance.now() (sub-microsecond; the VM's time.ticks_us() ticks in milliseconds). Every
+# round replays the session from a fresh pipeline and core (the same samples, the same
+# work). A chunk's time is its fastest round: a slow spell of the shared machine only ever
+# adds time, so the fastest of several rounds is the work itself. Prints one JSON line.
 import gc
 import json
-import time
 
+import js
 import micropython
 
 from footfall_core.core import StrideCore
 from footfall_core.pipeline import StridePipeline
 from vmlib import core_init_temporaries, read_input
 
-
-def empty_loop(n):
-    t0 = time.ticks_us()
-    for _ in range(n):
-        pass
-    return time.ticks_diff(time.ticks_us(), t0)
-
-
 BURST = 64
+CHUNK = 4096
+EMPTY_FACTOR = 4          # empty-loop iterations per sample timed (the ratio's denominator)
+now = js.performance.now  # ms
 
 
-def harness(raw, n):
-    """The feeding loop without the core: index and read six samples."""
-    t0 = time.ticks_us()
-    i = 0
+def feed_pipeline(pipe, raw, i, e):
+    while i < e:
+        end = i + BURST if e - i > BURST else e
+        while i < end:
+            i += pipe.feed(raw, i, end, i)
+
+
+def feed_core(core, raw, i, e, pitches, every):
+    while i < e:
+        end = i + BURST if e - i > BURST else e
+        while i < end:
+            i += core.feed(raw, i, end, i, pitches, every)
+
+
+def feeding_loop(raw, i, e):
+    """The feeding loop without the core: index and read six values per sample."""
     s = 0
-    while i < n:
+    while i < e:
         j = i * 6
         s = raw[j + 3] + raw[j + 4] + raw[j + 5] + raw[j] + raw[j + 1] + raw[j + 2]
         i += 1
-    return time.ticks_diff(time.ticks_us(), t0) + 0 * s
+    return s
 
 
-def with_core(core, raw, n, t_base):
-    """The core alone, sample by sample."""
-    t0 = time.ticks_us()
-    i = 0
-    s = 0
-    while i < n:
-        j = i * 6
-        s = core.push(t_base + i, raw[j + 3], raw[j + 4], raw[j + 5],
-                      raw[j], raw[j + 1], raw[j + 2])
-        i += 1
-    return time.ticks_diff(time.ticks_us(), t0) + 0 * s
+def empty_loop(k):
+    for _ in range(k):
+        pass
 
 
-def with_pipeline(pipe, raw, n, t_base):
-    """The whole pipeline, fed in bursts of BURST samples (each feed() stops at an event)."""
-    t0 = time.ticks_us()
-    i = 0
-    while i < n:
-        end = i + BURST if n - i > BURST else n
-        while i < end:
-            i += pipe.feed(raw, i, end, t_base + i)
-    return time.ticks_diff(time.ticks_us(), t0)
+def one_round(rate, raw, n, best, first):
+    """Replay the session once, chunk by chunk, and keep each chunk's fastest time per stage
+    in best (ms). Not heap-locked: the host clock's readings are floats, which allocate (the
+    locked pass proves the stages allocate nothing). Returns the round's totals."""
+    pipe = StridePipeline(rate * 100)
+    core = StrideCore(rate * 100)
+    pitches = pipe._pitches
+    every = pipe._step_mask + 1   # (the trajectory step, samples)
+    totals = [0.0, 0.0, 0.0, 0.0]
+    for c in range(len(best[0])):
+        i0 = c * CHUNK
+        e = min(n, i0 + CHUNK)
+        t0 = now()
+        feed_pipeline(pipe, raw, i0, e)
+        t1 = now()
+        feed_core(core, raw, i0, e, pitches, every)
+        t2 = now()
+        feeding_loop(raw, i0, e)
+        t3 = now()
+        empty_loop(EMPTY_FACTOR * (e - i0))
+        t4 = now()
+        for k, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            totals[k] += dt
+            if first or dt < best[k][c]:
+                best[k][c] = dt
+    return totals
 
 
-def locked(run, stage, raw, n, t_base):
-    """One heap-locked pass: (time, bytes allocated under the lock)."""
-    a1 = gc.mem_alloc()
+def locked_pass(rate, raw, n):
+    """The whole session through a fresh pipeline and a fresh core, heap-locked from the
+    first sample after construction: the bytes allocated (0: nothing per sample, nothing at
+    calibration, nothing at an event), and the pipeline and core after it."""
+    pipe = StridePipeline(rate * 100)
+    core = StrideCore(rate * 100)
+    gc.collect()
+    a0 = gc.mem_alloc()
     micropython.heap_lock()
     try:
-        tc = run(stage, raw, n, t_base)
+        feed_pipeline(pipe, raw, 0, n)
+        feed_core(core, raw, 0, n, pipe._pitches, pipe._step_mask + 1)
     finally:
         micropython.heap_unlock()
-    return tc, gc.mem_alloc() - a1
-
-
-def timed(core, pipe, raw, n, reps):
-    """A warm-up pass of each (calibration, first events) unlocked, then reps rounds of: the
-    core, the pipeline, the feeding loop alone and an empty loop of 20 n iterations (the
-    ratio's denominator, long enough that the 1 ms clock does not blur it), back to back so a
-    slow spell of the machine hits a round's four alike. Each round's four times (us), and the
-    bytes allocated under the lock."""
-    with_core(core, raw, n, 0)
-    with_pipeline(pipe, raw, n, 0)
-    rounds = []
-    alloc = [0, 0]
-    for r in range(reps):
-        tc, dc = locked(with_core, core, raw, n, (r + 1) * n)
-        tp, dp = locked(with_pipeline, pipe, raw, n, (r + 1) * n)
-        alloc[0] += dc
-        alloc[1] += dp
-        th = harness(raw, n)
-        te = empty_loop(20 * n)
-        rounds.append([tc, tp, th, te])
-    return rounds, alloc
+    return gc.mem_alloc() - a0, pipe, core
 
 
 def main():
     rate = int(VM_ARGS["rate"])  # noqa: F821 (set by run.mjs)
-    reps = int(VM_ARGS.get("reps", "3"))  # noqa: F821
+    reps = int(VM_ARGS.get("reps", "5"))  # noqa: F821
     raw = read_input()
     n = len(raw) // 6
 
@@ -107,16 +114,18 @@ def main():
     alloc = gc.mem_alloc() - a0
     attrs_built = len(core.__dict__)
 
-    pipe = StridePipeline(rate * 100)
-    rounds, (locked_delta, pipe_delta) = timed(core, pipe, raw, n, reps)
+    allocated, pipe, run_core = locked_pass(rate, raw, n)
+    chunks = (n + CHUNK - 1) // CHUNK
+    best = [[0.0] * chunks for _ in range(4)]
+    rounds = [one_round(rate, raw, n, best, r == 0) for r in range(reps)]
     print(json.dumps({
-        "samples": n, "reps": reps, "empty_loop_factor": 20,
-        "rounds_us": rounds,    # [core, pipeline, feeding loop alone, empty loop of 20 n]
-        "pipeline_mem_alloc_delta_locked": pipe_delta,
-        "pipeline_distance_cm": pipe.speed.distance_cm,
-        "mem_alloc_delta_locked": locked_delta, "strides": core.stride_count,
+        "samples": n, "reps": reps, "empty_loop_factor": EMPTY_FACTOR,
+        "best_ms": [sum(b) for b in best],   # [pipeline, core, feeding loop, empty loop]
+        "rounds_ms": rounds,                 # the same, per round
+        "mem_alloc_delta_locked": allocated, "strides": run_core.stride_count,
+        "pipeline_strides": pipe.derived, "pipeline_distance_cm": pipe.speed.distance_cm,
         "core_alloc_bytes": alloc, "core_temp_bytes": temp, "core_live_bytes_est": alloc - temp,
-        "core_attrs_built": attrs_built, "core_attrs_after_run": len(core.__dict__),
+        "core_attrs_built": attrs_built, "core_attrs_after_run": len(run_core.__dict__),
     }))
 
 

@@ -27,8 +27,10 @@ def core_init_temporaries(rate_hz):
     them; subtract this for the live estimate."""
     # MountCalibration
     temp = list_cost(6 * buffer_samples(rate_hz * 100)) + 2 * list_cost(3) + list_cost(ACC_SIZE)
-    # StrideCore: the stride rings, the landing history (_H_SIZE), candidates, intervals
-    temp += 8 * list_cost(STRIDE_RING) + list_cost(45) + list_cost(11) + list_cost(10)
+    # StrideCore: the stride rings, the landing history (_H_SIZE), candidates, intervals,
+    # push()'s sample
+    temp += (8 * list_cost(STRIDE_RING) + list_cost(45) + list_cost(11) + list_cost(10)
+             + list_cost(6))
     return temp
 
 
