@@ -1,8 +1,10 @@
 """StrideCore: the per-sample foot-strike detector shared by the pod and the host.
 
-push(t, ax, ay, az, gx, gy, gz) takes one raw six-axis sample (int16 LSB, sensor axes) and
-its sample counter t (time is passed in, never read). It returns event flags; completed
-strides land in a preallocated ring of STRIDE_RING records (read them by stride number).
+feed(s, i, n, t, pitches, every) takes a burst of raw six-axis samples (int16 LSB, sensor
+axes, in the FIFO's order), the first with sample counter t (time is passed in, never read),
+and stops at the first sample that raises event flags (self.flags); push(t, ax, ay, az, gx,
+gy, gz) is the same for one sample and returns its flags. Completed strides land in a
+preallocated ring of STRIDE_RING records (read them by stride number).
 
 Everything keys on the foot's pitch rate w (toes-up positive, gyro LSB) about the axis the
 mount calibration found, because the foot's sagittal rotation carries the gait events for
@@ -235,7 +237,8 @@ class StrideCore:
         az), the first with sample counter t, and stop after the first that raises event
         flags; they are in self.flags (0 none). Each sample whose counter is a multiple of
         every (a power of two) leaves its pitch integral (theta + pitch_base, to be taken mod
-        2**26) in pitches, in order: the trajectory's steps. Returns how many it took."""
+        2**26) in pitches, in order: the trajectory's steps (pitches holds one per every
+        samples of the burst). Returns how many it took."""
         step = (t + every - 1) & -every            # the burst's first step (sample counter)
         if not self._setting_up:
             return self._track(s, i * 6, t + n - i, t, pitches, step, every) - t

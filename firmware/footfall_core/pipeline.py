@@ -9,8 +9,9 @@ first with sample counter t (time comes in as an argument), and stops at the fir
 raises event flags (self.flags), so the caller acts on each event at its sample; push(t, ax,
 ..., gz) is the same for one sample. A burst's trajectory steps are collected and integrated
 in one FootTrajectory.run() call: on the MicroPython VM a call and an attribute cost more than
-the arithmetic, so the per-sample path is the core's push() and little else. Where bursts
-begin and end changes nothing.
+the arithmetic, so the per-sample path is the core's own loop over the burst
+(StrideCore.feed(), which records the steps' pitch integral on the way) and nothing else.
+Where bursts begin and end changes nothing.
 
 When a stride completes, the pipeline adds to the core's stride record what a runner takes
 home: speed, stride length, the distance so far and the activity, in ring arrays indexed like
