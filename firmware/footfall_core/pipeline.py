@@ -68,7 +68,6 @@ class StridePipeline:
         self.timing_q8 = array("l", [0] * STRIDE_RING)      # the timing model's speed, 1/256
                                                             # m/s (0 none), whichever was used
         self._pitches = array("l", [0] * MAX_BURST_STEPS)   # a burst's steps: pitch integral
-        self._one = array("l", [0] * 6)                     # push(): a burst of one sample
         self.flags = 0              # feed(): the event flags of the last sample it took
         self._reset_counts()
 
@@ -145,14 +144,7 @@ class StridePipeline:
 
     def push(self, t, ax, ay, az, gx, gy, gz):
         """One sample (tests and tools; the pod and replay feed bursts): its event flags."""
-        one = self._one
-        one[0] = gx
-        one[1] = gy
-        one[2] = gz
-        one[3] = ax
-        one[4] = ay
-        one[5] = az
-        self.feed(one, 0, 1, t)
+        self.feed(self.core.as_burst(ax, ay, az, gx, gy, gz), 0, 1, t)
         return self.flags
 
     def gap(self):
