@@ -182,12 +182,13 @@ class FootTrajectory:
         deg180 = self._deg180
         tab = _SIN_Q14              # (a local: a global's lookup costs on the VM)
         k = 0
+        j += 3                      # (the accel of each sample: s[j] .. s[j + 2] from here)
         while k < count:
             pitch = pitches[k]
             k += 1
-            ax = s[j + 3]
-            ay = s[j + 4]
-            az = s[j + 5]
+            ax = s[j]
+            ay = s[j + 1]
+            az = s[j + 2]
             j += dj
             # the rotation since the last step, LSB x samples: a foot's is < 2**15 x 16
             # samples (1000 Hz); a larger one is no foot (hostile input), and the clamp bounds

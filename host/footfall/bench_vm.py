@@ -8,13 +8,12 @@ bursts of 64 samples the pod reads from its FIFO, through the unmodified core
 the whole stride pipeline (StridePipeline.feed(): core, trajectory, speed, activity). The
 session is cut into chunks of 4,096 samples; per chunk the pipeline, the core, the bare
 feeding loop (index and read six values per sample) and an empty loop run back to back,
-timed with the host's sub-microsecond clock. Every round replays the whole session from a
-fresh pipeline and core. A chunk's time is its fastest over the rounds (a slow spell of the
-shared machine only ever adds time). Cost per sample = (the stage's time - the feeding
-loop's) / samples, in units of one empty-loop iteration (`for _ in range(n): pass`) timed the
-same way: a ratio that does not depend on the host machine. The rounds' own totals give the
-range shown. A separate pass, heap-locked from the first sample, counts the bytes allocated
-(0).
+timed with the host's sub-microsecond clock, so that a slow spell of the shared machine hits
+the four alike. Every round replays the whole session from a fresh pipeline and core. A
+round's cost per sample = (the stage's time - the feeding loop's) / samples, in units of one
+empty-loop iteration (`for _ in range(n): pass`) of the same round: a ratio that does not
+depend on the host machine. The median over the rounds counts, their range is shown. A
+separate pass, heap-locked from the first sample, counts the bytes allocated (0).
 
 Device estimate (assumptions): the ratio carries over to CircuitPython on the
 nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
@@ -64,13 +63,10 @@ def run_vm_bench(minutes=None, rate=208, reps=7):
 
 
 def per_sample_costs(r):
-    """(core, pipeline) per sample in empty-loop iterations: from each chunk's fastest round
-    (floats), and per round (arrays; their range shows the machine's noise)."""
-    def costs(t):
-        t = np.asarray(t, dtype=np.float64)             # pipeline, core, feeding, empty
-        loop = t[..., 3] / r["empty_loop_factor"]        # an empty pass of `samples` iterations
-        return (t[..., 1] - t[..., 2]) / loop, (t[..., 0] - t[..., 2]) / loop
-    return costs(r["best_ms"]), costs(r["rounds_ms"])
+    """(core, pipeline): per round, the cost per sample in empty-loop iterations of that round."""
+    t = np.asarray(r["rounds_ms"], dtype=np.float64)    # pipeline, core, feeding, empty
+    loop = t[:, 3] / r["empty_loop_factor"]             # an empty pass of `samples` iterations
+    return (t[:, 1] - t[:, 2]) / loop, (t[:, 0] - t[:, 2]) / loop
 
 
 def run_mount_bench(rate=208, reps=300):
@@ -110,12 +106,12 @@ def main():
         return 0
     lo, hi = DEVICE_LOOP_US
     print("MicroPython VM (wasm, Node), a demo session of 124,800 samples in bursts of 64, 7 "
-          "rounds; cost per sample in empty-loop iterations, each 4,096-sample chunk at its "
-          "fastest round [the rounds' range] (budget 40 at 208 Hz); nRF52840 CPU share at 1 "
-          "iteration = %.1f-%.1f us:" % (lo, hi))
+          "rounds; cost per sample in empty-loop iterations, median [range] over the rounds "
+          "(budget 40 at 208 Hz); nRF52840 CPU share at 1 iteration = %.1f-%.1f us:" % (lo, hi))
     for rate in RATES_HZ:
         r = run_vm_bench(rate=rate)
-        (c, p), (core, pipe) = per_sample_costs(r)
+        core, pipe = per_sample_costs(r)
+        c, p = float(np.median(core)), float(np.median(pipe))
         print(f"  {rate:>3} Hz: core {c:5.1f} [{core.min():.1f}-{core.max():.1f}], stride pipeline "
               f"{p:5.1f} [{pipe.min():.1f}-{pipe.max():.1f}] (trajectory, speed, activity "
               f"{p - c:4.1f}); pipeline CPU {p * lo * rate / 1e4:.1f}-{p * hi * rate / 1e4:.1f} %; "

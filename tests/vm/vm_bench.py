@@ -7,10 +7,10 @@
 #
 # Timing: the session is cut into chunks of CHUNK samples; per chunk, the pipeline, the core,
 # the bare feeding loop and an empty loop run back to back, timed with the host's
-# performance.now() (sub-microsecond; the VM's time.ticks_us() ticks in milliseconds). Every
-# round replays the session from a fresh pipeline and core (the same samples, the same
-# work). A chunk's time is its fastest round: a slow spell of the shared machine only ever
-# adds time, so the fastest of several rounds is the work itself. Prints one JSON line.
+# performance.now() (sub-microsecond; the VM's time.ticks_us() ticks in milliseconds), so a
+# slow spell of the shared machine hits the four alike. Every round replays the session from
+# a fresh pipeline and core (the same samples, the same work) and gives the four totals.
+# Prints one JSON line.
 import gc
 import json
 
@@ -56,17 +56,16 @@ def empty_loop(k):
         pass
 
 
-def one_round(rate, raw, n, best, first):
-    """Replay the session once, chunk by chunk, and keep each chunk's fastest time per stage
-    in best (ms). Not heap-locked: the host clock's readings are floats, which allocate (the
-    locked pass proves the stages allocate nothing). Returns the round's totals."""
+def one_round(rate, raw, n):
+    """Replay the session once, chunk by chunk: the four stages' total times (ms). Not
+    heap-locked: the host clock's readings are floats, which allocate (the locked pass proves
+    the stages allocate nothing)."""
     pipe = StridePipeline(rate * 100)
     core = StrideCore(rate * 100)
     pitches = pipe._pitches
     every = pipe._step_mask + 1   # (the trajectory step, samples)
     totals = [0.0, 0.0, 0.0, 0.0]
-    for c in range(len(best[0])):
-        i0 = c * CHUNK
+    for i0 in range(0, n, CHUNK):
         e = min(n, i0 + CHUNK)
         t0 = now()
         feed_pipeline(pipe, raw, i0, e)
@@ -79,8 +78,6 @@ def one_round(rate, raw, n, best, first):
         t4 = now()
         for k, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
             totals[k] += dt
-            if first or dt < best[k][c]:
-                best[k][c] = dt
     return totals
 
 
@@ -115,13 +112,10 @@ def main():
     attrs_built = len(core.__dict__)
 
     allocated, pipe, run_core = locked_pass(rate, raw, n)
-    chunks = (n + CHUNK - 1) // CHUNK
-    best = [[0.0] * chunks for _ in range(4)]
-    rounds = [one_round(rate, raw, n, best, r == 0) for r in range(reps)]
+    rounds = [one_round(rate, raw, n) for _ in range(reps)]
     print(json.dumps({
         "samples": n, "reps": reps, "empty_loop_factor": EMPTY_FACTOR,
-        "best_ms": [sum(b) for b in best],   # [pipeline, core, feeding loop, empty loop]
-        "rounds_ms": rounds,                 # the same, per round
+        "rounds_ms": rounds,     # per round: [pipeline, core, feeding loop, empty loop]
         "mem_alloc_delta_locked": allocated, "strides": run_core.stride_count,
         "pipeline_strides": pipe.derived, "pipeline_distance_cm": pipe.speed.distance_cm,
         "core_alloc_bytes": alloc, "core_temp_bytes": temp, "core_live_bytes_est": alloc - temp,
