@@ -2,18 +2,20 @@
 @micropython/micropython-webassembly-pyscript under Node, see tests/vm/) and the estimated
 nRF52840 CPU share. Prints figures; never asserts.
 
-Method, at 104, 208 and 416 Hz: a demo session of 124,800 samples is replayed, in the
-bursts of 64 samples the pod reads from its FIFO, through the unmodified core
-(StrideCore.feed(), recording the trajectory's step pitches as for the pipeline) and through
-the whole stride pipeline (StridePipeline.feed(): core, trajectory, speed, activity). The
-session is cut into chunks of 4,096 samples; per chunk the pipeline, the core, the bare
-feeding loop (index and read six values per sample) and an empty loop run back to back,
-timed with the host's sub-microsecond clock, so that a slow spell of the shared machine hits
-the four alike. Every round replays the whole session from a fresh pipeline and core. A
-round's cost per sample = (the stage's time - the feeding loop's) / samples, in units of one
-empty-loop iteration (`for _ in range(n): pass`) of the same round: a ratio that does not
-depend on the host machine. The median over the rounds counts, their range is shown. A
-separate pass, heap-locked from the first sample, counts the bytes allocated (0).
+Method, at 104, 208 and 416 Hz: a demo session of 124,800 samples is replayed, in bursts of
+64 samples (a backlog in the FIFO), through the unmodified core (StrideCore.feed(), recording
+the trajectory's step pitches as for the pipeline) and through the whole stride pipeline
+(StridePipeline.feed(): core, trajectory, speed, activity); then through the pipeline again
+in the reads the pod makes at its default 5 ms poll (1 sample at 104 and 208 Hz, 2 at
+416 Hz), where each call's fixed set-up weighs on every sample. The session is cut into
+chunks of 4,096 samples; per chunk the stages, the bare feeding loop (index and read six
+values per sample) and an empty loop run back to back, timed with the host's
+sub-microsecond clock, so that a slow spell of the shared machine hits them alike. Every
+round replays the whole session from a fresh pipeline and core. A round's cost per sample =
+(the stage's time - the feeding loop's) / samples, in units of one empty-loop iteration
+(`for _ in range(n): pass`) of the same round: a ratio that does not depend on the host
+machine. The median over the rounds counts, their range is shown. A separate pass,
+heap-locked from the first sample, counts the bytes allocated (0).
 
 Device estimate (assumptions): the ratio carries over to CircuitPython on the
 nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
@@ -59,14 +61,25 @@ def run_vm_bench(minutes=None, rate=208, reps=7):
     if minutes is None:
         minutes = 124800 / (60.0 * rate)
     rec = demo_session(minutes=minutes, seed=1, sample_rate_hz=rate)
-    return _run_vm_script("vm_bench.py", rec, fifo=True, rate=rate, reps=reps)
+    return _run_vm_script("vm_bench.py", rec, fifo=True, rate=rate, reps=reps,
+                          short=pod_read_samples(rate))
+
+
+def pod_read_samples(rate, poll_ms=5):
+    """Samples in one FIFO read of the pod at its default poll (imu_poll_ms, at least one
+    sample period; App._poll_ms): 1 at 104 and 208 Hz, 2 at 416 Hz."""
+    period_ms = 1000 // rate
+    poll = poll_ms if poll_ms > period_ms else period_ms
+    return max(1, round(poll * rate / 1000))
 
 
 def per_sample_costs(r):
-    """(core, pipeline): per round, the cost per sample in empty-loop iterations of that round."""
-    t = np.asarray(r["rounds_ms"], dtype=np.float64)    # pipeline, core, feeding, empty
+    """(core, pipeline, pipeline in the pod's short reads): per round, the cost per sample in
+    empty-loop iterations of that round."""
+    t = np.asarray(r["rounds_ms"], dtype=np.float64)    # pipeline, core, feeding, empty, short
     loop = t[:, 3] / r["empty_loop_factor"]             # an empty pass of `samples` iterations
-    return (t[:, 1] - t[:, 2]) / loop, (t[:, 0] - t[:, 2]) / loop
+    return ((t[:, 1] - t[:, 2]) / loop, (t[:, 0] - t[:, 2]) / loop,
+            (t[:, 4] - t[:, 2]) / loop)
 
 
 def run_mount_bench(rate=208, reps=300):
@@ -105,18 +118,21 @@ def main():
         print("MicroPython VM bench: skipped (run `make node_modules`)")
         return 0
     lo, hi = DEVICE_LOOP_US
-    print("MicroPython VM (wasm, Node), a demo session of 124,800 samples in bursts of 64, 7 "
-          "rounds; cost per sample in empty-loop iterations, median [range] over the rounds "
-          "(budget 40 at 208 Hz); nRF52840 CPU share at 1 iteration = %.1f-%.1f us:" % (lo, hi))
+    print("MicroPython VM (wasm, Node), a demo session of 124,800 samples, 7 rounds; cost per "
+          "sample in empty-loop iterations, median [range] over the rounds (budget 40 at "
+          "208 Hz); nRF52840 CPU share at 1 iteration = %.1f-%.1f us. In bursts of 64 samples "
+          "(a backlog), then in the FIFO reads of the pod's default 5 ms poll:" % (lo, hi))
     for rate in RATES_HZ:
         r = run_vm_bench(rate=rate)
-        core, pipe = per_sample_costs(r)
-        c, p = float(np.median(core)), float(np.median(pipe))
+        core, pipe, short = per_sample_costs(r)
+        c, p, q = (float(np.median(x)) for x in (core, pipe, short))
+        n = r["short_burst"]
         print(f"  {rate:>3} Hz: core {c:5.1f} [{core.min():.1f}-{core.max():.1f}], stride pipeline "
               f"{p:5.1f} [{pipe.min():.1f}-{pipe.max():.1f}] (trajectory, speed, activity "
-              f"{p - c:4.1f}); pipeline CPU {p * lo * rate / 1e4:.1f}-{p * hi * rate / 1e4:.1f} %; "
-              f"allocated heap-locked over the session (core and pipeline): "
-              f"{r['mem_alloc_delta_locked']} B")
+              f"{p - c:4.1f}); in reads of {n} sample{'s' if n > 1 else ''}: pipeline {q:5.1f} "
+              f"[{short.min():.1f}-{short.max():.1f}], CPU {q * lo * rate / 1e4:.1f}-"
+              f"{q * hi * rate / 1e4:.1f} %; allocated heap-locked over the session (core and "
+              f"pipeline): {r['mem_alloc_delta_locked']} B")
         if rate == 208:
             ram = r
     print(f"  core RAM at 208 Hz: {ram['core_alloc_bytes']} B allocated by StrideCore() on the "

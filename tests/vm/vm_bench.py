@@ -1,9 +1,10 @@
 # VM side of `make bench` (host/footfall/bench_vm.py): the cost per sample of the core and of
 # the whole stride pipeline (core, trajectory, speed, activity) on the MicroPython VM, in
 # empty-loop iterations, plus the core's RAM. /input.bin holds the samples in the FIFO's order
-# (gx gy gz ax ay az); both stages take them in bursts of BURST, as the pod does: the core
-# through StrideCore.feed() (recording the trajectory's step pitches, as for the pipeline),
-# the pipeline through StridePipeline.feed().
+# (gx gy gz ax ay az); both stages take them in bursts of BURST (a backlog in the FIFO): the
+# core through StrideCore.feed() (recording the trajectory's step pitches, as for the
+# pipeline), the pipeline through StridePipeline.feed(); the pipeline takes them once more in
+# the short reads of the pod's default poll (--arg short=N samples).
 #
 # Timing: the session is cut into chunks of CHUNK samples; per chunk, the pipeline, the core,
 # the bare feeding loop and an empty loop run back to back, timed with the host's
@@ -27,9 +28,9 @@ EMPTY_FACTOR = 4          # empty-loop iterations per sample timed (the ratio's 
 now = js.performance.now  # ms
 
 
-def feed_pipeline(pipe, raw, i, e):
+def feed_pipeline(pipe, raw, i, e, burst=BURST):
     while i < e:
-        end = i + BURST if e - i > BURST else e
+        end = i + burst if e - i > burst else e
         while i < end:
             i += pipe.feed(raw, i, end, i)
 
@@ -56,15 +57,16 @@ def empty_loop(k):
         pass
 
 
-def one_round(rate, raw, n):
-    """Replay the session once, chunk by chunk: the four stages' total times (ms). Not
+def one_round(rate, raw, n, short):
+    """Replay the session once, chunk by chunk: the stages' total times (ms). Not
     heap-locked: the host clock's readings are floats, which allocate (the locked pass proves
     the stages allocate nothing)."""
     pipe = StridePipeline(rate * 100)
     core = StrideCore(rate * 100)
+    short_pipe = StridePipeline(rate * 100)
     pitches = pipe._pitches
     every = pipe._step_mask + 1   # (the trajectory step, samples)
-    totals = [0.0, 0.0, 0.0, 0.0]
+    totals = [0.0, 0.0, 0.0, 0.0, 0.0]
     for i0 in range(0, n, CHUNK):
         e = min(n, i0 + CHUNK)
         t0 = now()
@@ -76,7 +78,9 @@ def one_round(rate, raw, n):
         t3 = now()
         empty_loop(EMPTY_FACTOR * (e - i0))
         t4 = now()
-        for k, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+        feed_pipeline(short_pipe, raw, i0, e, short)
+        t5 = now()
+        for k, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
             totals[k] += dt
     return totals
 
@@ -112,10 +116,15 @@ def main():
     attrs_built = len(core.__dict__)
 
     allocated, pipe, run_core = locked_pass(rate, raw, n)
-    rounds = [one_round(rate, raw, n) for _ in range(reps)]
+    # the pod's FIFO reads at its default poll (imu_poll_ms 5, at least one sample period):
+    # 1 sample at 104 and 208 Hz, 2 at 416 Hz
+    short = int(VM_ARGS.get("short", "1"))  # noqa: F821
+    rounds = [one_round(rate, raw, n, short) for _ in range(reps)]
     print(json.dumps({
         "samples": n, "reps": reps, "empty_loop_factor": EMPTY_FACTOR,
-        "rounds_ms": rounds,     # per round: [pipeline, core, feeding loop, empty loop]
+        "short_burst": short,
+        # per round: [pipeline, core, feeding loop, empty loop, pipeline in short bursts]
+        "rounds_ms": rounds,
         "mem_alloc_delta_locked": allocated, "strides": run_core.stride_count,
         "pipeline_strides": pipe.derived, "pipeline_distance_cm": pipe.speed.distance_cm,
         "core_alloc_bytes": alloc, "core_temp_bytes": temp, "core_live_bytes_est": alloc - temp,
