@@ -1,0 +1,71 @@
+"""StrideCore.feed() takes the FIFO's bursts through one loop; push() is a burst of one.
+Where bursts begin and end must change nothing: every flag, event and stride record, and the
+trajectory's step pitches, equal one sample at a time (the pod's reads vary in length)."""
+from array import array
+
+import numpy as np
+import pytest
+
+from footfall.simulate import demo_session
+from footfall_core.core import StrideCore
+from tests.shared_data import shared_path
+
+STEP = 4                      # the pipeline's trajectory step at 208 Hz (samples)
+
+
+def one_at_a_time(raw, rate_chz):
+    """push() per sample: each sample's flags, and the pitch integral at the step samples."""
+    core = StrideCore(rate_chz)
+    flags, pitches = [], []
+    for t, row in enumerate(raw):
+        flags.append(core.push(t, *row))
+        if t % STEP == 0:
+            pitches.append((core.theta + core.pitch_base) & 0x3FFFFFF)
+    return core, flags, pitches
+
+
+def in_bursts(raw, rate_chz, seed):
+    """feed() over bursts of 1-64 samples (random lengths), in the FIFO's order."""
+    rng = np.random.default_rng(seed)
+    fifo = array("l", np.asarray(raw)[:, [3, 4, 5, 0, 1, 2]].ravel().tolist())
+    core = StrideCore(rate_chz)
+    steps = array("l", [0] * 64)
+    flags, pitches = [0] * len(raw), []
+    i = 0
+    while i < len(raw):
+        n = min(len(raw), i + int(rng.integers(1, 65)))
+        while i < n:
+            took = core.feed(fifo, i, n, i, steps, STEP)
+            assert 1 <= took <= n - i
+            first = -(-i // STEP) * STEP
+            pitches += [p & 0x3FFFFFF for p in steps[:len(range(first, i + took, STEP))]]
+            i += took
+            flags[i - 1] = core.flags
+            assert core.flags or i == n      # a burst stops only at a flagged sample
+    return core, flags, pitches
+
+
+def records(core):
+    k = core.stride_count
+    slots = [r & 7 for r in range(max(0, k - 8), k)]
+    return [(core.ic_t[r], core.to_t[r], core.gct_ms[r], core.angle_ddeg[r], core.strike[r],
+             core.cadence_dspm[r]) for r in slots]
+
+
+@pytest.mark.parametrize("source", ["demo", "pyshoe"])
+def test_bursts_equal_one_sample_at_a_time(source):
+    if source == "demo":
+        raw = demo_session(minutes=1.0, seed=2, sample_rate_hz=208).raw.tolist()
+    else:   # a real shoe IMU with impacts (the inline impact test), replayed as if at 208 Hz
+        from footfall.io import load_recording
+        raw = load_recording(shared_path("pyshoe-vicon", "2017-11-27-11-12-18.mat")).raw.tolist()
+    one, one_flags, one_pitches = one_at_a_time(raw, 20800)
+    assert len(one_pitches) == -(-len(raw) // STEP) and sum(f != 0 for f in one_flags) > 30
+    for seed in (1, 2):
+        burst, burst_flags, burst_pitches = in_bursts(raw, 20800, seed)
+        assert burst_flags == one_flags
+        assert burst_pitches == one_pitches
+        assert burst.stride_count == one.stride_count > 10
+        assert records(burst) == records(one)
+        assert (burst.ic_count, burst.calibrations, burst.landed_t) == (
+            one.ic_count, one.calibrations, one.landed_t)
