@@ -1,6 +1,7 @@
 """StrideCore.feed() takes the FIFO's bursts through one loop; push() is a burst of one.
 Where bursts begin and end must change nothing: every flag, event and stride record, and the
-trajectory's step pitches, equal one sample at a time (the pod's reads vary in length)."""
+trajectory's steps (pitch and accel), equal one sample at a time (the pod's reads vary in
+length)."""
 from array import array
 
 import numpy as np
@@ -14,14 +15,15 @@ STEP = 4                      # the pipeline's trajectory step at 208 Hz (sample
 
 
 def one_at_a_time(raw, rate_chz):
-    """push() per sample: each sample's flags, and the pitch integral at the step samples."""
+    """push() per sample: each sample's flags, and at the step samples the pitch integral
+    and the accel."""
     core = StrideCore(rate_chz)
-    flags, pitches = [], []
+    flags, steps = [], []
     for t, row in enumerate(raw):
         flags.append(core.push(t, *row))
         if t % STEP == 0:
-            pitches.append((core.theta + core.pitch_base) & 0x3FFFFFF)
-    return core, flags, pitches
+            steps.append(((core.theta + core.pitch_base) & 0x3FFFFFF, *row[:3]))
+    return core, flags, steps
 
 
 def in_bursts(raw, rate_chz, seed):
@@ -29,20 +31,21 @@ def in_bursts(raw, rate_chz, seed):
     rng = np.random.default_rng(seed)
     fifo = array("l", np.asarray(raw)[:, [3, 4, 5, 0, 1, 2]].ravel().tolist())
     core = StrideCore(rate_chz)
-    steps = array("l", [0] * 64)
-    flags, pitches = [0] * len(raw), []
+    buf = array("l", [0] * (4 + 4 * 16))
+    flags, steps = [0] * len(raw), []
     i = 0
     while i < len(raw):
         n = min(len(raw), i + int(rng.integers(1, 65)))
         while i < n:
-            took = core.feed(fifo, i, n, i, steps, STEP)
-            assert 1 <= took <= n - i
-            first = -(-i // STEP) * STEP
-            pitches += [p & 0x3FFFFFF for p in steps[:len(range(first, i + took, STEP))]]
+            buf[:4] = array("l", [-1] * 4)          # (the slots before k are left alone)
+            took = core.feed(fifo, i, n, i, buf, 4, STEP)
+            assert 1 <= took <= n - i and list(buf[:4]) == [-1] * 4
+            k = len(range(-(-i // STEP) * STEP, i + took, STEP))
+            steps += [(buf[4 + 4 * m] & 0x3FFFFFF, *buf[5 + 4 * m:8 + 4 * m]) for m in range(k)]
             i += took
             flags[i - 1] = core.flags
             assert core.flags or i == n      # a burst stops only at a flagged sample
-    return core, flags, pitches
+    return core, flags, steps
 
 
 def records(core):
@@ -61,6 +64,7 @@ def test_bursts_equal_one_sample_at_a_time(source):
         raw = load_recording(shared_path("pyshoe-vicon", "2017-11-27-11-12-18.mat")).raw.tolist()
     one, one_flags, one_pitches = one_at_a_time(raw, 20800)
     assert len(one_pitches) == -(-len(raw) // STEP) and sum(f != 0 for f in one_flags) > 30
+    assert len({s[1:] for s in one_pitches}) > 100        # the accel is each step's own
     for seed in (1, 2):
         burst, burst_flags, burst_pitches = in_bursts(raw, 20800, seed)
         assert burst_flags == one_flags

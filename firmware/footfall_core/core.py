@@ -1,6 +1,6 @@
 """StrideCore: the per-sample foot-strike detector shared by the pod and the host.
 
-feed(s, i, n, t, pitches, every) takes a burst of raw six-axis samples (int16 LSB, sensor
+feed(s, i, n, t, steps, k, every) takes a burst of raw six-axis samples (int16 LSB, sensor
 axes, in the FIFO's order), the first with sample counter t (time is passed in, never read),
 and stops at the first sample that raises event flags (self.flags); push(t, ax, ay, az, gx,
 gy, gz) is the same for one sample and returns its flags. Completed strides land in a
@@ -232,26 +232,28 @@ class StrideCore:
         return (self.theta + self.pitch_base) & _PITCH_WRAP
 
     # ---- per sample ----------------------------------------------------------------
-    def feed(self, s, i, n, t, pitches, every):
+    def feed(self, s, i, n, t, steps, k, every):
         """Take samples i .. n-1 of s (6 ints per sample, in the FIFO's order gx gy gz ax ay
         az), the first with sample counter t, and stop after the first that raises event
         flags; they are in self.flags (0 none). Each sample whose counter is a multiple of
-        every (a power of two) leaves its pitch integral (theta + pitch_base, to be taken mod
-        2**26) in pitches, in order: the trajectory's steps (pitches holds one per every
-        samples of the burst). Returns how many it took."""
+        every (a power of two) is a trajectory step: its pitch integral (theta + pitch_base,
+        to be taken mod 2**26) and its accel go into steps from index k on, four ints a step
+        (steps holds four per every samples of the burst). Returns how many it took."""
         step = (t + every - 1) & -every            # the burst's first step (sample counter)
         if not self._setting_up:
-            return self._track(s, i * 6, t + n - i, t, pitches, step, every) - t
+            return self._track(s, i * 6, t + n - i, t, steps, k, step, every) - t
         t0 = t
         end = t + n - i
         j = i * 6
-        steps = 0
         flags = 0
         while t < end:             # calibrating or refining: sample by sample
             flags = self.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
             if t == step:
-                pitches[steps] = self.theta + self.pitch_base
-                steps += 1
+                steps[k] = self.theta + self.pitch_base
+                steps[k + 1] = s[j + 3]
+                steps[k + 2] = s[j + 4]
+                steps[k + 3] = s[j + 5]
+                k += 4
                 step += every
             t += 1
             j += 6
@@ -271,7 +273,7 @@ class StrideCore:
                 if self.calibrated:                           # (not: a slip restarted it)
                     self._setting_up = self.mount.refined()   # sign checks to come
                 return flags
-        self._track(self.as_burst(ax, ay, az, gx, gy, gz), 0, t + 1, t, None, -1, 0)
+        self._track(self.as_burst(ax, ay, az, gx, gy, gz), 0, t + 1, t, None, 0, -1, 0)
         return self.flags                # (no step: -1 is no sample counter)
 
     def as_burst(self, ax, ay, az, gx, gy, gz):
@@ -287,11 +289,11 @@ class StrideCore:
     # arithmetic and an attribute several locals, and the pod's budget is 40 empty-loop
     # iterations per sample. What a burst cannot change (the axes, the settings, the arrays)
     # is read into locals once; events (touchdown, refined landing, toe-off, timeouts) call out.
-    def _track(self, s, j, end, t, pitches, step, every):  # noqa: C901
+    def _track(self, s, j, end, t, steps, sk, step, every):  # noqa: C901
         """The calibrated core over the samples at s[j], s[j + 6], ... with counters t .. end
-        - 1 (feed()'s burst; the pitch integral of sample counter step, step + every, ... into
-        pitches); stops after the first that raises flags (self.flags). Returns the counter
-        after the last sample taken."""
+        - 1 (feed()'s burst; sample counter step, step + every, ... are the trajectory's
+        steps, into steps from index sk on); stops after the first that raises flags
+        (self.flags). Returns the counter after the last sample taken."""
         axis = self.mount.axis     # the pitch axis, Q13 (changes only on a flagged sample)
         ux = axis[0]
         uy = axis[1]
@@ -306,15 +308,17 @@ class StrideCore:
         th = self.theta            # pitch integral, LSB x samples; re-based each stride
         base = self.pitch_base     # (both stored back before a call that may re-base them)
         st = self._state
-        steps = 0
         flags = 0
         while t < end:
             # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
             w = (ux * s[j] + uy * s[j + 1] + uz * s[j + 2]) >> 13
             th += w                # < 2**27
             if t == step:
-                pitches[steps] = th + base
-                steps += 1
+                steps[sk] = th + base
+                steps[sk + 1] = s[j + 3]
+                steps[sk + 2] = s[j + 4]
+                steps[sk + 3] = s[j + 5]
+                sk += 4
                 step += every
             if st == _SWING:
                 d = w - self._prev_w

@@ -7,11 +7,11 @@
 feed(s, i, n, t) takes a burst of raw samples (ints in the FIFO's order gx gy gz ax ay az), the
 first with sample counter t (time comes in as an argument), and stops at the first sample that
 raises event flags (self.flags), so the caller acts on each event at its sample; push(t, ax,
-..., gz) is the same for one sample. A burst's trajectory steps are collected and integrated
-in one FootTrajectory.run() call: on the MicroPython VM a call and an attribute cost more than
-the arithmetic, so the per-sample path is the core's own loop over the burst
-(StrideCore.feed(), which records the steps' pitch integral on the way) and nothing else.
-Where bursts begin and end changes nothing.
+..., gz) is the same for one sample. On the MicroPython VM a call and an attribute cost more
+than the arithmetic, so the per-sample path is the core's own loop over the burst
+(StrideCore.feed(), which copies each trajectory step's pitch integral and accel out on the
+way) and nothing else; the steps of several bursts are collected and integrated in one
+FootTrajectory.run() call. Where bursts begin and end changes nothing.
 
 When a stride completes, the pipeline adds to the core's stride record what a runner takes
 home: speed, stride length, the distance so far and the activity, in ring arrays indexed like
@@ -67,7 +67,8 @@ class StridePipeline:
         self.speed_source = array("b", [0] * STRIDE_RING)   # SPEED_*
         self.timing_q8 = array("l", [0] * STRIDE_RING)      # the timing model's speed, 1/256
                                                             # m/s (0 none), whichever was used
-        self._pitches = array("l", [0] * MAX_BURST_STEPS)   # a burst's steps: pitch integral
+        # trajectory steps collected, not integrated yet: pitch integral, ax, ay, az each
+        self._steps = array("l", [0] * (4 * MAX_BURST_STEPS))
         self.flags = 0              # feed(): the event flags of the last sample it took
         self._reset_counts()
 
@@ -80,8 +81,7 @@ class StridePipeline:
         while 1 << shift < every:
             shift += 1
         self._step_shift = shift
-        self._step_stride = 6 * every           # s indices from one step to the next
-        self._max_burst = MAX_BURST_STEPS * every   # samples per feed() call at most
+        self._pending = 0           # steps in self._steps
         self.derived = 0            # strides whose speed and distance are known
         self.read = 0               # strides handed out by next_stride()
         self.missed = 0             # strides overwritten before next_stride() read them
@@ -100,47 +100,53 @@ class StridePipeline:
         self._reset_counts()
 
     # ---- per sample ----------------------------------------------------------------
-    # Runs on every sample; the pod's budget is 40 empty-loop iterations per sample on the VM,
-    # so the loop keeps what it needs in locals and collects the burst's trajectory steps for
-    # one FootTrajectory.run() call.
+    # Runs on every FIFO read, which at the pod's 5 ms poll holds one or two samples: each call
+    # has a fixed cost, so the trajectory steps of several reads are collected (the core
+    # copies each step's pitch and accel out of the read) and integrated in one
+    # FootTrajectory.run() call when MAX_BURST_STEPS are in, or at a stride or a change of
+    # axes, whose results need them. Where the reads begin and end changes nothing.
     def feed(self, s, i, n, t):
         """Push samples i .. n-1 of s (ints, 6 per sample in the FIFO's order gx gy gz ax ay
         az), the first with sample counter t, and stop after the first that raises event
         flags. Returns how many it took; the flags (0 none) are in self.flags, of the last
-        sample taken. Each call takes at most MAX_BURST_STEPS trajectory steps' worth."""
+        sample taken."""
         core = self.core
         mask = self._step_mask
-        pitches = self._pitches
-        if n - i > self._max_burst:
-            n = i + self._max_burst
-        took = core.feed(s, i, n, t, pitches, mask + 1)
+        k = self._pending
+        room = (MAX_BURST_STEPS - k) << self._step_shift    # samples holding the steps left
+        if n - i > room:
+            n = i + room
+        took = core.feed(s, i, n, t, self._steps, k << 2, mask + 1)
         flags = core.flags
         first = (t + mask) & ~mask                      # the burst's first trajectory step
-        steps = 0
         if first < t + took:
-            steps = ((t + took - 1 - first) >> self._step_shift) + 1
-            first = (i + first - t) * 6
-        t0 = t
-        t += took
-        j = (i + took) * 6
+            k += ((t + took - 1 - first) >> self._step_shift) + 1
         # (re)calibrated or refined: new axes from the sample that raised EVENT_CALIBRATED or
         # EVENT_AXES (the burst's last) on; the steps before it keep the old ones
         axes = core.calibrations != self._calibrations
-        own = 1 if axes and steps and not (t - 1) & mask else 0   # that sample is a step
-        if steps > own:
-            self.trajectory.run(pitches, steps - own, s, first, self._step_stride)
-        if axes:
-            self._calibrations = core.calibrations
-            self.trajectory.set_axes(core.mount.axis, core.mount.gravity)
-            if own:
-                pitches[0] = pitches[steps - 1]
-                self.trajectory.run(pitches, 1, s, j - 6, self._step_stride)
+        if axes or flags & _NEW_STRIDES or k == MAX_BURST_STEPS:
+            self._pending = 0
+            own = 1 if axes and k and not (t + took - 1) & mask else 0   # that sample's step
+            tr = self.trajectory
+            if k > own:
+                tr.run(self._steps, k - own)
+            if axes:
+                self._calibrations = core.calibrations
+                tr.set_axes(core.mount.axis, core.mount.gravity)
+                if own:
+                    st = self._steps
+                    j = (k - 1) << 2
+                    st[0], st[1] = st[j], st[j + 1]
+                    st[2], st[3] = st[j + 2], st[j + 3]
+                    tr.run(st, 1)
+        else:
+            self._pending = k
         if flags & _NEW_STRIDES:
             while self.derived < core.stride_count:
                 self._derive(self.derived)
                 self.derived += 1
         self.flags = flags
-        return t - t0
+        return took
 
     def push(self, t, ax, ay, az, gx, gy, gz):
         """One sample (tests and tools; the pod and replay feed bursts): its event flags."""
@@ -149,6 +155,9 @@ class StridePipeline:
 
     def gap(self):
         """Samples were lost before the next push (its t jumps over them)."""
+        if self._pending:                  # the steps before the gap, then the gap
+            self.trajectory.run(self._steps, self._pending)
+            self._pending = 0
         self.trajectory.wait_still()
         self._prev_ic_t = -1
         self.gaps += 1

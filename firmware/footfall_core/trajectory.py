@@ -15,7 +15,8 @@ holds: the belt moves at constant velocity, which an accelerometer cannot see.
 
 Steps of 50-100 Hz, whatever the sample rate: the steps are the samples whose counter is a
 multiple of `every` (a power of two: 2 at 104 Hz, 4 at 208 Hz, 8 at 416 Hz); the pipeline
-collects a burst's steps and hands them to run() at once. The pitch comes from the core's own
+collects up to 32 steps (the core copies each one's pitch and accel) and hands them to run()
+at once. The pitch comes from the core's own
 integral of every sample (StrideCore.pitch_integral), so the rotation is exact; only the
 acceleration is taken at the step rate. A swinging foot's acceleration lies well below 25 Hz,
 which 50 Hz steps integrate to within a few per cent (measured in `make bench`,
@@ -77,8 +78,7 @@ class FootTrajectory:
         self.stride_cm = 0          # last segment: forward displacement, cm
         self.stride_samples = 0     # last segment: duration, samples
         self._pitch = 0             # the core's pitch integral at the last step
-        self._one = array("l", [0])             # push(): a burst of one step
-        self._one_sample = array("l", [0] * 6)
+        self._one = array("l", [0] * 4)         # push(): a burst of one step
         self._fx = self._fy = self._fz = 0
         self._gx = self._gy = self._gz = 0
         self.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
@@ -143,21 +143,17 @@ class FootTrajectory:
         """One step (tests and tools; the pipeline steps through run()): the core's pitch
         integral and the sample's raw accel. True when a stride segment completed."""
         one = self._one
-        one[0] = pitch
-        s = self._one_sample
-        s[3] = ax
-        s[4] = ay
-        s[5] = az
-        return self.run(one, 1, s, 0, 6) > 0
+        one[0], one[1] = pitch, ax
+        one[2], one[3] = ay, az
+        return self.run(one, 1) > 0
 
-    # Runs over every step in bursts (the pipeline collects a burst's steps, then calls this
-    # once): the state lives in locals for the burst, and one body on purpose: each call and
-    # each attribute costs on the MicroPython VM.
-    def run(self, pitches, count, s, j, dj):  # noqa: C901
-        """count steps: step k's pitch integral (theta + pitch_base of the core, taken mod
-        2**26) in pitches[k], its raw accel at s[j + k dj + 3 .. + 5] (samples as the FIFO
-        gives them: gx gy gz ax ay az). Returns the segments completed (read stride_cm and
-        stride_samples: the last one's)."""
+    # Runs over every step in bursts (the pipeline collects the steps of several FIFO reads,
+    # then calls this once): the state lives in locals for the burst, and one body on purpose:
+    # each call and each attribute costs on the MicroPython VM.
+    def run(self, steps, count):  # noqa: C901
+        """count steps, four ints each in steps: the pitch integral (theta + pitch_base of the
+        core, taken mod 2**26) and the raw accel ax, ay, az of the step's sample. Returns the
+        segments completed (read stride_cm and stride_samples: the last one's)."""
         if not self.ready or count <= 0:
             return 0
         done = 0
@@ -181,15 +177,14 @@ class FootTrajectory:
         deg90 = self._deg90
         deg180 = self._deg180
         tab = _SIN_Q14              # (a local: a global's lookup costs on the VM)
-        k = 0
-        j += 3                      # (the accel of each sample: s[j] .. s[j + 2] from here)
-        while k < count:
-            pitch = pitches[k]
-            k += 1
-            ax = s[j]
-            ay = s[j + 1]
-            az = s[j + 2]
-            j += dj
+        j = 0
+        end = count << 2
+        while j < end:
+            pitch = steps[j]
+            ax = steps[j + 1]
+            ay = steps[j + 2]
+            az = steps[j + 3]
+            j += 4
             # the rotation since the last step, LSB x samples: a foot's is < 2**15 x 16
             # samples (1000 Hz); a larger one is no foot (hostile input), and the clamp bounds
             # theta

@@ -14,6 +14,7 @@
 # Prints one JSON line.
 import gc
 import json
+from array import array
 
 import js
 import micropython
@@ -35,11 +36,11 @@ def feed_pipeline(pipe, raw, i, e, burst=BURST):
             i += pipe.feed(raw, i, end, i)
 
 
-def feed_core(core, raw, i, e, pitches, every):
+def feed_core(core, raw, i, e, steps, every):
     while i < e:
         end = i + BURST if e - i > BURST else e
         while i < end:
-            i += core.feed(raw, i, end, i, pitches, every)
+            i += core.feed(raw, i, end, i, steps, 0, every)
 
 
 def feeding_loop(raw, i, e):
@@ -64,7 +65,7 @@ def one_round(rate, raw, n, short):
     pipe = StridePipeline(rate * 100)
     core = StrideCore(rate * 100)
     short_pipe = StridePipeline(rate * 100)
-    pitches = pipe._pitches
+    steps = array("l", [0] * (4 * BURST))    # (the core alone: each burst's steps, dropped)
     every = pipe._step_mask + 1   # (the trajectory step, samples)
     totals = [0.0, 0.0, 0.0, 0.0, 0.0]
     for i0 in range(0, n, CHUNK):
@@ -72,7 +73,7 @@ def one_round(rate, raw, n, short):
         t0 = now()
         feed_pipeline(pipe, raw, i0, e)
         t1 = now()
-        feed_core(core, raw, i0, e, pitches, every)
+        feed_core(core, raw, i0, e, steps, every)
         t2 = now()
         feeding_loop(raw, i0, e)
         t3 = now()
@@ -91,12 +92,13 @@ def locked_pass(rate, raw, n):
     calibration, nothing at an event), and the pipeline and core after it."""
     pipe = StridePipeline(rate * 100)
     core = StrideCore(rate * 100)
+    steps = array("l", [0] * (4 * BURST))
     gc.collect()
     a0 = gc.mem_alloc()
     micropython.heap_lock()
     try:
         feed_pipeline(pipe, raw, 0, n)
-        feed_core(core, raw, 0, n, pipe._pitches, pipe._step_mask + 1)
+        feed_core(core, raw, 0, n, steps, pipe._step_mask + 1)
     finally:
         micropython.heap_unlock()
     return gc.mem_alloc() - a0, pipe, core
