@@ -38,7 +38,7 @@ def in_bursts(raw, rate_chz, seed):
         n = min(len(raw), i + int(rng.integers(1, 65)))
         while i < n:
             buf[:4] = array("l", [-1] * 4)          # (the slots before k are left alone)
-            took = core.feed(fifo, i, n, i, buf, 4, STEP)
+            took = core.feed(fifo, i, n, i, buf, 4, -(-i // STEP) * STEP, STEP)
             assert 1 <= took <= n - i and list(buf[:4]) == [-1] * 4
             k = len(range(-(-i // STEP) * STEP, i + took, STEP))
             steps += [(buf[4 + 4 * m] & 0x3FFFFFF, *buf[5 + 4 * m:8 + 4 * m]) for m in range(k)]

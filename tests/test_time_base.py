@@ -217,10 +217,10 @@ def spy_on_pushes(monkeypatch):
     pushed, depth = [], [0]
 
     class SpyCore(fc.StrideCore):
-        def feed(self, s, i, n, t, steps, k, every):
+        def feed(self, s, i, n, t, *steps):
             depth[0] += 1
             try:
-                took = super().feed(s, i, n, t, steps, k, every)
+                took = super().feed(s, i, n, t, *steps)
             finally:
                 depth[0] -= 1
             if depth[0] == 0:

@@ -1,6 +1,6 @@
 """StrideCore: the per-sample foot-strike detector shared by the pod and the host.
 
-feed(s, i, n, t, steps, k, every) takes a burst of raw six-axis samples (int16 LSB, sensor
+feed(s, i, n, t, steps, k, step, every) takes a burst of raw six-axis samples (int16 LSB, sensor
 axes, in the FIFO's order), the first with sample counter t (time is passed in, never read),
 and stops at the first sample that raises event flags (self.flags); push(t, ax, ay, az, gx,
 gy, gz) is the same for one sample and returns its flags. Completed strides land in a
@@ -232,21 +232,40 @@ class StrideCore:
         return (self.theta + self.pitch_base) & _PITCH_WRAP
 
     # ---- per sample ----------------------------------------------------------------
-    def feed(self, s, i, n, t, steps, k, every):
-        """Take samples i .. n-1 of s (6 ints per sample, in the FIFO's order gx gy gz ax ay
-        az), the first with sample counter t, and stop after the first that raises event
-        flags; they are in self.flags (0 none). Each sample whose counter is a multiple of
-        every (a power of two) is a trajectory step: its pitch integral (theta + pitch_base,
-        to be taken mod 2**26) and its accel go into steps from index k on, four ints a step
-        (steps holds four per every samples of the burst). Returns how many it took."""
-        step = (t + every - 1) & -every            # the burst's first step (sample counter)
-        if not self._setting_up:
-            return self._track(s, i * 6, t + n - i, t, steps, k, step, every) - t
+    def push(self, t, ax, ay, az, gx, gy, gz):
+        """One sample (int16 LSB, sensor axes) with its sample counter t: its event flags."""
+        refining = False
+        if self._setting_up:       # not calibrated, or the mount still being refined
+            if not self.calibrated:
+                return self._calibrate(t, ax, ay, az, gx, gy, gz)
+            if self._refine(t, ax, ay, az, gx, gy, gz):      # new axes: this sample again
+                self._setting_up = False                      # (the mount has it already)
+                flags = EVENT_AXES | self.push(t, ax, ay, az, gx, gy, gz)
+                if self.calibrated:                           # (not: a slip restarted it)
+                    self._setting_up = self.mount.refined()   # sign checks to come
+                return flags
+            refining = self._setting_up    # (sign checks to come) the mount has the sample
+            self._setting_up = False       # already: feed() tracks it like any other
+        self.feed(self.as_burst(ax, ay, az, gx, gy, gz), 0, 1, t, None, 0, -1, 0)
+        if refining:
+            self._setting_up = True        # (or calibrating again, if a slip restarted it)
+        return self.flags                  # (no step: -1 is no sample counter)
+
+    def as_burst(self, ax, ay, az, gx, gy, gz):
+        """One sample as a burst of one in the FIFO's order (gx gy gz ax ay az), for feed():
+        the core's own buffer, good until the next call."""
+        one = self._one
+        one[0], one[1], one[2] = gx, gy, gz     # (three-way assignments build no tuple on the
+        one[3], one[4], one[5] = ax, ay, az     # VM: the heap-locked VM tests run through here)
+        return one
+
+    def _feed_setting_up(self, s, i, n, t, steps, k, step, every):
+        """feed() while calibrating or refining: sample by sample through push()."""
         t0 = t
         end = t + n - i
         j = i * 6
         flags = 0
-        while t < end:             # calibrating or refining: sample by sample
+        while t < end:
             flags = self.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
             if t == step:
                 steps[k] = self.theta + self.pitch_base
@@ -262,38 +281,23 @@ class StrideCore:
         self.flags = flags
         return t - t0
 
-    def push(self, t, ax, ay, az, gx, gy, gz):
-        """One sample (int16 LSB, sensor axes) with its sample counter t: its event flags."""
-        if self._setting_up:       # not calibrated, or the mount still being refined
-            if not self.calibrated:
-                return self._calibrate(t, ax, ay, az, gx, gy, gz)
-            if self._refine(t, ax, ay, az, gx, gy, gz):      # new axes: this sample again
-                self._setting_up = False                      # (the mount has it already)
-                flags = EVENT_AXES | self.push(t, ax, ay, az, gx, gy, gz)
-                if self.calibrated:                           # (not: a slip restarted it)
-                    self._setting_up = self.mount.refined()   # sign checks to come
-                return flags
-        self._track(self.as_burst(ax, ay, az, gx, gy, gz), 0, t + 1, t, None, 0, -1, 0)
-        return self.flags                # (no step: -1 is no sample counter)
-
-    def as_burst(self, ax, ay, az, gx, gy, gz):
-        """One sample as a burst of one in the FIFO's order (gx gy gz ax ay az), for feed():
-        the core's own buffer, good until the next call."""
-        one = self._one
-        one[0], one[1], one[2] = gx, gy, gz     # (three-way assignments build no tuple on the
-        one[3], one[4], one[5] = ax, ay, az     # VM: the heap-locked VM tests run through here)
-        return one
-
     # Runs on every sample, a burst at a time, and holds the whole per-sample state machine in
     # one body on purpose: on the MicroPython VM a call costs as much as ten lines of
     # arithmetic and an attribute several locals, and the pod's budget is 40 empty-loop
     # iterations per sample. What a burst cannot change (the axes, the settings, the arrays)
     # is read into locals once; events (touchdown, refined landing, toe-off, timeouts) call out.
-    def _track(self, s, j, end, t, steps, sk, step, every):  # noqa: C901
-        """The calibrated core over the samples at s[j], s[j + 6], ... with counters t .. end
-        - 1 (feed()'s burst; sample counter step, step + every, ... are the trajectory's
-        steps, into steps from index sk on); stops after the first that raises flags
-        (self.flags). Returns the counter after the last sample taken."""
+    def feed(self, s, i, n, t, steps, sk, step, every):  # noqa: C901
+        """Take samples i .. n-1 of s (6 ints per sample, in the FIFO's order gx gy gz ax ay
+        az), the first with sample counter t, and stop after the first that raises event
+        flags; they are in self.flags (0 none). Sample counters step, step + every, ... are
+        the trajectory's steps: each one's pitch integral (theta + pitch_base, to be taken mod
+        2**26) and accel go into steps from index sk on, four ints a step. Returns how many
+        samples it took."""
+        if self._setting_up:
+            return self._feed_setting_up(s, i, n, t, steps, sk, step, every)
+        t0 = t
+        j = i * 6
+        end = t + n - i
         axis = self.mount.axis     # the pitch axis, Q13 (changes only on a flagged sample)
         ux = axis[0]
         uy = axis[1]
@@ -550,7 +554,7 @@ class StrideCore:
                 break
         self.theta = th
         self.flags = flags
-        return t
+        return t - t0
 
     def _clear_candidates(self):
         self._clear_rotation()
@@ -565,7 +569,7 @@ class StrideCore:
         c[_C_STEEP_T] = -1
 
     def _impulsive_or_none(self, ax, ay, az, i, n):
-        """The sharp impact just recorded (_track) after a touchdown without one: an impact
+        """The sharp impact just recorded (feed()) after a touchdown without one: an impact
         indeed (not a fast but smooth motion)? True; else it is forgotten, False."""
         if self._impulsive(ax, ay, az, i, n):
             return True

@@ -116,9 +116,9 @@ class StridePipeline:
         room = (MAX_BURST_STEPS - k) << self._step_shift    # samples holding the steps left
         if n - i > room:
             n = i + room
-        took = core.feed(s, i, n, t, self._steps, k << 2, mask + 1)
-        flags = core.flags
         first = (t + mask) & ~mask                      # the burst's first trajectory step
+        took = core.feed(s, i, n, t, self._steps, k << 2, first, mask + 1)
+        flags = core.flags
         if first < t + took:
             k += ((t + took - 1 - first) >> self._step_shift) + 1
         # (re)calibrated or refined: new axes from the sample that raised EVENT_CALIBRATED or

@@ -40,7 +40,7 @@ def feed_core(core, raw, i, e, steps, every):
     while i < e:
         end = i + BURST if e - i > BURST else e
         while i < end:
-            i += core.feed(raw, i, end, i, steps, 0, every)
+            i += core.feed(raw, i, end, i, steps, 0, (i + every - 1) & -every, every)
 
 
 def feeding_loop(raw, i, e):
