@@ -62,13 +62,13 @@ def test_bursts_equal_one_sample_at_a_time(source):
     else:   # a real shoe IMU with impacts (the inline impact test), replayed as if at 208 Hz
         from footfall.io import load_recording
         raw = load_recording(shared_path("pyshoe-vicon", "2017-11-27-11-12-18.mat")).raw.tolist()
-    one, one_flags, one_pitches = one_at_a_time(raw, 20800)
-    assert len(one_pitches) == -(-len(raw) // STEP) and sum(f != 0 for f in one_flags) > 30
-    assert len({s[1:] for s in one_pitches}) > 100        # the accel is each step's own
+    one, one_flags, one_steps = one_at_a_time(raw, 20800)
+    assert len(one_steps) == -(-len(raw) // STEP) and sum(f != 0 for f in one_flags) > 30
+    assert len({s[1:] for s in one_steps}) > 100        # the accel is each step's own
     for seed in (1, 2):
-        burst, burst_flags, burst_pitches = in_bursts(raw, 20800, seed)
+        burst, burst_flags, burst_steps = in_bursts(raw, 20800, seed)
         assert burst_flags == one_flags
-        assert burst_pitches == one_pitches
+        assert burst_steps == one_steps
         assert burst.stride_count == one.stride_count > 10
         assert records(burst) == records(one)
         assert (burst.ic_count, burst.calibrations, burst.landed_t) == (
