@@ -129,16 +129,12 @@ class StridePipeline:
             own = 1 if axes and k and not (t + took - 1) & mask else 0   # that sample's step
             tr = self.trajectory
             if k > own:
-                tr.run(self._steps, k - own)
+                tr.run(self._steps, 0, k - own)
             if axes:
                 self._calibrations = core.calibrations
                 tr.set_axes(core.mount.axis, core.mount.gravity)
                 if own:
-                    st = self._steps
-                    j = (k - 1) << 2
-                    st[0], st[1] = st[j], st[j + 1]
-                    st[2], st[3] = st[j + 2], st[j + 3]
-                    tr.run(st, 1)
+                    tr.run(self._steps, k - 1, 1)
         else:
             self._pending = k
         if flags & _NEW_STRIDES:
@@ -156,7 +152,7 @@ class StridePipeline:
     def gap(self):
         """Samples were lost before the next push (its t jumps over them)."""
         if self._pending:                  # the steps before the gap, then the gap
-            self.trajectory.run(self._steps, self._pending)
+            self.trajectory.run(self._steps, 0, self._pending)
             self._pending = 0
         self.trajectory.wait_still()
         self._prev_ic_t = -1

@@ -145,15 +145,16 @@ class FootTrajectory:
         one = self._one
         one[0], one[1] = pitch, ax
         one[2], one[3] = ay, az
-        return self.run(one, 1) > 0
+        return self.run(one, 0, 1) > 0
 
     # Runs over every step in bursts (the pipeline collects the steps of several FIFO reads,
     # then calls this once): the state lives in locals for the burst, and one body on purpose:
     # each call and each attribute costs on the MicroPython VM.
-    def run(self, steps, count):  # noqa: C901
-        """count steps, four ints each in steps: the pitch integral (theta + pitch_base of the
-        core, taken mod 2**26) and the raw accel ax, ay, az of the step's sample. Returns the
-        segments completed (read stride_cm and stride_samples: the last one's)."""
+    def run(self, steps, first, count):  # noqa: C901
+        """count steps from step number first, four ints each in steps: the pitch integral
+        (theta + pitch_base of the core, taken mod 2**26) and the raw accel ax, ay, az of the
+        step's sample. Returns the segments completed (read stride_cm and stride_samples: the
+        last one's)."""
         if not self.ready or count <= 0:
             return 0
         done = 0
@@ -177,8 +178,8 @@ class FootTrajectory:
         deg90 = self._deg90
         deg180 = self._deg180
         tab = _SIN_Q14              # (a local: a global's lookup costs on the VM)
-        j = 0
-        end = count << 2
+        j = first << 2
+        end = (first + count) << 2
         while j < end:
             pitch = steps[j]
             ax = steps[j + 1]

@@ -65,9 +65,12 @@ def run_vm_bench(minutes=None, rate=208, reps=7):
                           short=pod_read_samples(rate))
 
 
-def pod_read_samples(rate, poll_ms=5):
+def pod_read_samples(rate):
     """Samples in one FIFO read of the pod at its default poll (imu_poll_ms, at least one
-    sample period; App._poll_ms): 1 at 104 and 208 Hz, 2 at 416 Hz."""
+    sample period, as App._poll_ms has it): 1 at 104 and 208 Hz, 2 at 416 Hz."""
+    from footfall_core.settings import DEFAULTS
+
+    poll_ms = DEFAULTS["imu_poll_ms"][0]
     period_ms = 1000 // rate
     poll = poll_ms if poll_ms > period_ms else period_ms
     return max(1, round(poll * rate / 1000))
