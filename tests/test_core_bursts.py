@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from footfall.simulate import demo_session
-from footfall_core.core import StrideCore
+from footfall_core.core import EVENT_CALIBRATED, EVENT_IC, StrideCore
 from tests.shared_data import shared_path
 
 STEP = 4                      # the pipeline's trajectory step at 208 Hz (samples)
@@ -73,3 +73,27 @@ def test_bursts_equal_one_sample_at_a_time(source):
         assert records(burst) == records(one)
         assert (burst.ic_count, burst.calibrations, burst.landed_t) == (
             one.ic_count, one.calibrations, one.landed_t)
+
+
+@pytest.mark.parametrize("source", ["demo", "pyshoe"])
+def test_every_cue_comes_while_a_contact_is_awaited(source):
+    # The pod reads the FIFO often only while awaiting_contact() (App.step): every live
+    # EVENT_IC must come on a sample before which the core was awaiting a contact, and a
+    # landing search must leave most of the time to the slow reads.
+    if source == "demo":
+        rec = demo_session(minutes=1.0, seed=2, sample_rate_hz=208)
+    else:
+        from footfall.io import load_recording
+        rec = load_recording(shared_path("pyshoe-vicon", "2017-11-27-11-12-18.mat"))
+    core = StrideCore(rec.sample_rate_chz)
+    awaiting, cues = 0, 0
+    for t, row in enumerate(rec.raw.tolist()):
+        before = core.awaiting_contact()
+        awaiting += before
+        flags = core.push(t, *row)
+        if flags & EVENT_IC and not flags & EVENT_CALIBRATED:
+            assert before, t
+            cues += 1
+            assert not core.awaiting_contact()     # (its cue given: the slow reads again)
+    assert cues >= 15
+    assert awaiting < 0.4 * len(rec.raw)

@@ -90,7 +90,8 @@ def test_vm_pod_loop_heap_locked_and_identical(vm_lib, demo, tmp_path, mode):
     out, p = run_pod_vm(vm_lib, demo, tmp_path, settings=settings, warm_s=20)
     assert out["ok"], (out, p.stderr[-2000:])
     assert out["samples_fed"] == len(demo) == out["sample_count"]
-    assert out["locked_passes"] > 7000                      # ~40 s of passes at 5 ms
+    assert out["locked_passes"] > 2000     # ~40 s of passes: 20 ms apart at most (5 ms while
+    #                                        a contact is awaited, and at the metronome's beats)
     assert out["alloc_bytes"] == 0
     assert out["lock_control"] is True
     n, last = _cpython_last(demo)

@@ -55,6 +55,17 @@ def test_sim_strikes_equal_replay_demo(demo, demo_out):
     assert strikes_of(demo_out["strikes"]) == expect
 
 
+def test_fifo_read_often_only_while_a_contact_is_awaited(demo, demo_out):
+    # 5 ms polls (one sample a read at 208 Hz) while the core awaits a contact, 20 ms (four
+    # samples) between landings (cue latency: `make bench`)
+    no_crash(demo_out)
+    reads = {int(k) // 6: n for k, n in demo_out["sim"]["fifo_read_words"].items()}
+    total = sum(reads.values())
+    short = sum(n for k, n in reads.items() if k <= 2)
+    idle = sum(n for k, n in reads.items() if 3 <= k <= 5)
+    assert short > 0.2 * total and idle > 0.3 * total, reads
+
+
 def test_sim_strikes_equal_replay_pyshoe_200hz():
     path = shared_path("pyshoe-vicon", "2017-11-27-11-12-18.mat")
     rec = load_recording(path)

@@ -71,7 +71,7 @@ DEFAULTS = {
     "fade_max_doublings": (3, 0, 4),               # the alert spacing grows to at most 2^this times (0 = no fading)
     # Pod: sensor, outputs, recording, button, power
     "sample_rate_hz": (208, 104, 416),             # sensor and core rate: 104, 208 or 416 only (the chip's output data rates)
-    "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO this often, at least one sample period (adds to cue latency)
+    "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO this often while a landing is awaited, at least one sample period (adds to cue latency; between landings: every 20 ms)
     "ic_tap_on": (0, 0, 1),                        # a short tap at every detected landing (landing drills)
     "output_drv2605_on": (1, 0, 1),                # DRV2605L haptic driver on the I2C header
     "drv2605_lra_on": (1, 0, 1),                   # the DRV2605L drives an LRA (1) or an ERM coin motor (0)
@@ -91,6 +91,11 @@ DEFAULTS = {
 
 # The sample rates the LSM6DS3TR-C runs (its output data rates), Hz; no other is accepted
 CHIP_RATES_HZ = (104, 208, 416)
+# Between landings the pod reads the FIFO every IDLE_POLL_MS (or imu_poll_ms if longer): no
+# cue can be due before the core opens its next landing search (StrideCore.awaiting_contact(),
+# 20 ms or more before its cue), and a read of ~4 samples at 208 Hz costs the stride pipeline
+# far less per sample than a read of one (its fixed cost per call is paid once per read).
+IDLE_POLL_MS = 20
 TOE_OFF_MAX_MS = 40    # the toes leave within 40 ms of the push-off trough (7-40 ms on force plates)
 CHOICES = {"sample_rate_hz": CHIP_RATES_HZ}
 

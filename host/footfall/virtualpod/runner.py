@@ -516,6 +516,8 @@ def _results(world, sensor, console, boots, crash, recording, rate, flash_dir, o
         "sim": {"duration_s": round(world.now_us / 1e6, 3), "trace_start_s": round(t0 / 1e6, 6),
                 "i2c_transfers": world.i2c_transfers, "i2c_bytes": world.bus_bytes,
                 "led_changes": world.led_changes, "wake_events": sensor.wake_events,
+                # burst reads of the FIFO by their length: {words (6 a sample): reads}
+                "fifo_read_words": {str(k): v for k, v in sorted(sensor.read_sizes.items())},
                 "deep_sleeps": [{"t_s": ts(t), "alarms": a} for t, a in world.deep_sleeps],
                 "boots_s": [ts(b) for b in boots]},
     }

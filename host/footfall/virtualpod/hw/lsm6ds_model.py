@@ -67,6 +67,7 @@ class LSM6DS3TRC:
         self._wake_level = False
         self.prev_a = array("h", [0, 0, 0])
         self.enables = []                        # (t_us, next trace sample) at each FIFO start
+        self.read_sizes = {}                     # words in a burst read of the FIFO -> reads
         self._reset()
 
     def _reset(self):
@@ -215,6 +216,7 @@ class LSM6DS3TRC:
         if self.ptr == _FIFO_DATA_L and not self.low_read:
             # burst from the FIFO: whole words, as the byte-wise path below would give them
             f = self.fifo
+            first = i
             while i + 1 < end and self.count > 0:
                 v = f[self.head]
                 buf[i] = v & 0xFF
@@ -224,6 +226,9 @@ class LSM6DS3TRC:
                 self.phase = (self.phase + 1) % 6
                 self.overrun = False
                 i += 2
+            if self.world.record:                 # (a new key allocates: not on the VM)
+                words = (i - first) >> 1
+                self.read_sizes[words] = self.read_sizes.get(words, 0) + 1
         inc = self.regs[_CTRL3_C] & 0x04
         for i in range(i, end):
             buf[i] = self._read_reg(self.ptr)
