@@ -4,7 +4,8 @@
 # (gx gy gz ax ay az); both stages take them in bursts of BURST (a backlog in the FIFO): the
 # core through StrideCore.feed() (recording the trajectory's step pitches, as for the
 # pipeline), the pipeline through StridePipeline.feed(); the pipeline takes them once more in
-# the short reads of the pod's default poll (--arg short=N samples).
+# the reads of the pod's default polls (--arg fast=N slow=M samples a read, while a contact
+# is awaited and between landings).
 #
 # Timing: the session is cut into chunks of CHUNK samples; per chunk, the pipeline, the core,
 # the bare feeding loop and an empty loop run back to back, timed with the host's
@@ -36,6 +37,17 @@ def feed_pipeline(pipe, raw, i, e, burst=BURST):
             i += pipe.feed(raw, i, end, i)
 
 
+def feed_pod_reads(pipe, raw, i, e, fast, slow):
+    """As the pod's FIFO reads at its default polls: `fast` samples a read while the core
+    awaits a contact (StrideCore.awaiting_contact()), `slow` otherwise (App.step)."""
+    core = pipe.core
+    while i < e:
+        n = fast if core.awaiting_contact() else slow
+        end = i + n if e - i > n else e
+        while i < end:
+            i += pipe.feed(raw, i, end, i)
+
+
 def feed_core(core, raw, i, e, steps, every):
     while i < e:
         end = i + BURST if e - i > BURST else e
@@ -58,7 +70,7 @@ def empty_loop(k):
         pass
 
 
-def one_round(rate, raw, n, short):
+def one_round(rate, raw, n, fast, slow):
     """Replay the session once, chunk by chunk: the stages' total times (ms). Not
     heap-locked: the host clock's readings are floats, which allocate (the locked pass proves
     the stages allocate nothing)."""
@@ -79,7 +91,7 @@ def one_round(rate, raw, n, short):
         t3 = now()
         empty_loop(EMPTY_FACTOR * (e - i0))
         t4 = now()
-        feed_pipeline(short_pipe, raw, i0, e, short)
+        feed_pod_reads(short_pipe, raw, i0, e, fast, slow)
         t5 = now()
         for k, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
             totals[k] += dt
@@ -118,14 +130,15 @@ def main():
     attrs_built = len(core.__dict__)
 
     allocated, pipe, run_core = locked_pass(rate, raw, n)
-    # the pod's FIFO reads at its default poll (imu_poll_ms 5, at least one sample period):
-    # 1 sample at 104 and 208 Hz, 2 at 416 Hz
-    short = int(VM_ARGS.get("short", "1"))  # noqa: F821
-    rounds = [one_round(rate, raw, n, short) for _ in range(reps)]
+    # the pod's FIFO reads at its default polls (App._poll_ms): while a contact is awaited
+    # imu_poll_ms 5 (1 sample at 104 and 208 Hz, 2 at 416 Hz), else 20 ms (2, 4, 8 samples)
+    fast = int(VM_ARGS.get("fast", "1"))  # noqa: F821
+    slow = int(VM_ARGS.get("slow", "4"))  # noqa: F821
+    rounds = [one_round(rate, raw, n, fast, slow) for _ in range(reps)]
     print(json.dumps({
         "samples": n, "reps": reps, "empty_loop_factor": EMPTY_FACTOR,
-        "short_burst": short,
-        # per round: [pipeline, core, feeding loop, empty loop, pipeline in short bursts]
+        "pod_reads": [fast, slow],
+        # per round: [pipeline, core, feeding loop, empty loop, pipeline in the pod's reads]
         "rounds_ms": rounds,
         "mem_alloc_delta_locked": allocated, "strides": run_core.stride_count,
         "pipeline_strides": pipe.derived, "pipeline_distance_cm": pipe.speed.distance_cm,
