@@ -13,6 +13,10 @@ about 10-20 ms (TDK/Mouser; TI defines start time 0 -> 90 %); 20 ms is used.
   - PyShoe Vicon running trials (../shared/data): the Vicon stance onsets, which trail the
     true IC (footfall.windows: the first contact jolt by ~54 ms median), so latency against
     them is biased low; so the pod's own refined contact -> buzz is shown as well.
+Landing search: the pod reads the FIFO every imu_poll_ms only while the core awaits a contact
+(StrideCore.awaiting_contact()), every IDLE_POLL_MS otherwise; how long before each cue that
+begins, and the share of samples it covers, on the demo and ../shared/data (one sample at a
+time through the pipeline, as the pod's short reads feed it).
 Metronome timing: beat onsets (the emulated DRV2605L GO writes) against the ideal grid at the
 set tempo, t0 + n x 60 / spm, over a whole run.
 """
@@ -107,6 +111,66 @@ def _subset(r, true_ic_s, keep):
     return tap_latency(None, np.asarray(true_ic_s)[np.asarray(keep)], out=r["out"])
 
 
+def landing_search_lead(recordings):
+    """When the pod reads the FIFO every imu_poll_ms: while StrideCore.awaiting_contact().
+    Over ``recordings``, one sample at a time as the pod's short reads feed them: per live
+    cue (EVENT_IC, not in the calibration's replay), the ms from the sample the landing
+    search opened (awaiting_contact() turned true) to the sample raising the cue; and the
+    share of samples fed while a contact was awaited. (leads ms array, share)"""
+    from footfall_core import core as fc
+    from footfall_core.pipeline import StridePipeline
+
+    leads, awaited, total = [], 0, 0
+    for rec in recordings:
+        pipe = StridePipeline(rec.sample_rate_chz, rec.accel_range_g, rec.gyro_range_dps)
+        core = pipe.core
+        s = rec.fifo_samples(0, len(rec)).tolist()
+        opened = -1
+        for t in range(len(rec)):
+            waiting = core.awaiting_contact()
+            if waiting and opened < 0:
+                opened = t
+            elif not waiting:
+                opened = -1
+            awaited += waiting
+            pipe.feed(s, t, t + 1, t)
+            flags = pipe.flags
+            if flags & fc.EVENT_IC and not flags & fc.EVENT_CALIBRATED and opened >= 0:
+                leads.append((t - opened) * 1000.0 / rec.sample_rate_hz)
+        total += len(rec)
+    return np.array(leads), awaited / max(1, total)
+
+
+def print_landing_search(demo):
+    """How long before each cue the pod's fast FIFO reads begin (footfall_pod App.step: every
+    imu_poll_ms while a contact is awaited, every IDLE_POLL_MS otherwise)."""
+    from footfall_core.settings import IDLE_POLL_MS
+
+    print(f"landing search (StrideCore.awaiting_contact(): the pod reads the FIFO every "
+          f"imu_poll_ms then, every {IDLE_POLL_MS} ms otherwise), from its opening to its cue:")
+    groups = [("simulated demo, 208 Hz", lambda: [demo])]
+    for name in ("pyshoe-vicon", "ipol-walking", "fukuchi-rbds", "davis-s999", "dorn-ja1",
+                 "hamner-s04"):
+        if (SHARED / name).is_dir():
+            groups.append((name, lambda name=name: _dataset(name)))
+        else:
+            print(f"  {name} not found under {SHARED}: skipped")
+    for name, load in groups:
+        leads, share = landing_search_lead(load())
+        if not len(leads):
+            continue
+        print(f"  {name}: {len(leads)} cues; opened min {leads.min():.0f} ms, p1 "
+              f"{np.percentile(leads, 1):.0f}, median {np.median(leads):.0f} ms before the cue; "
+              f"{int(np.sum(leads < IDLE_POLL_MS))} under {IDLE_POLL_MS} ms; samples awaited "
+              f"{share * 100:.0f} %")
+
+
+def _dataset(name):
+    from footfall.datasets import load_dataset
+
+    return load_dataset(SHARED / name)
+
+
 def metronome_jitter(recording, spm):
     from footfall.virtualpod import run
     from footfall_core.buzz import DRV_EFFECT
@@ -164,6 +228,7 @@ def main():
         print("    (Vicon stance onsets trail the true IC, so 'Vicon onset -> buzz' is biased low)")
     else:
         print(f"  PyShoe trials not found under {SHARED}: skipped")
+    print_landing_search(demo)
     print("metronome timing (beat onsets = DRV2605L GO writes vs the ideal grid):")
     for spm in (170, 183):
         n, res, steps, missing = metronome_jitter(demo, spm)
