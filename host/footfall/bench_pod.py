@@ -148,15 +148,17 @@ def print_landing_search(demo):
 
     print(f"landing search (StrideCore.awaiting_contact(): the pod reads the FIFO every "
           f"imu_poll_ms then, every {IDLE_POLL_MS} ms otherwise), from its opening to its cue:")
-    groups = [("simulated demo, 208 Hz", lambda: [demo])]
-    for name in ("pyshoe-vicon", "ipol-walking", "fukuchi-rbds", "davis-s999", "dorn-ja1",
-                 "hamner-s04"):
-        if (SHARED / name).is_dir():
-            groups.append((name, lambda name=name: _dataset(name)))
+    groups = ["simulated demo, 208 Hz", "pyshoe-vicon", "ipol-walking", "fukuchi-rbds",
+              "davis-s999", "dorn-ja1", "hamner-s04"]
+    for name in groups:
+        if name == groups[0]:
+            recordings = [demo]
+        elif (SHARED / name).is_dir():
+            recordings = _dataset(name)
         else:
             print(f"  {name} not found under {SHARED}: skipped")
-    for name, load in groups:
-        leads, share = landing_search_lead(load())
+            continue
+        leads, share = landing_search_lead(recordings)
         if not len(leads):
             continue
         print(f"  {name}: {len(leads)} cues; opened min {leads.min():.0f} ms, p1 "
