@@ -44,6 +44,7 @@ from footfall_core.trajectory import FootTrajectory, step_samples
 
 _RING_MASK = const(7)
 _NEW_STRIDES = const(6)          # EVENT_STRIDE | EVENT_CALIBRATED: stride records may be new
+_NEW_AXES = const(36)            # EVENT_CALIBRATED | EVENT_AXES: the mount's axes may be new
 
 SPEED_NONE = const(0)            # speed_source values: no estimate
 SPEED_TRAJECTORY = const(1)      # foot-trajectory integration (zero-velocity resets)
@@ -122,8 +123,9 @@ class StridePipeline:
         if first < t + took:
             k += ((t + took - 1 - first) >> self._step_shift) + 1
         # (re)calibrated or refined: new axes from the sample that raised EVENT_CALIBRATED or
-        # EVENT_AXES (the burst's last) on; the steps before it keep the old ones
-        axes = core.calibrations != self._calibrations
+        # EVENT_AXES (the burst's last) on; the steps before it keep the old ones. (Only such
+        # a sample changes them: most reads look no further than its flags.)
+        axes = flags & _NEW_AXES and core.calibrations != self._calibrations
         if axes or flags & _NEW_STRIDES or k == MAX_BURST_STEPS:
             self._pending = 0
             own = 1 if axes and k and not (t + took - 1) & mask else 0   # that sample's step

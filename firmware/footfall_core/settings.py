@@ -93,10 +93,19 @@ DEFAULTS = {
 CHIP_RATES_HZ = (104, 208, 416)
 # Between landings the pod reads the FIFO every IDLE_POLL_MS (or imu_poll_ms if longer): no
 # cue can be due before the core opens its next landing search (StrideCore.awaiting_contact(),
-# 20 ms or more before its cue but for 8 of 3,155 cues on the development data), and a read of
-# ~4 samples at 208 Hz costs the stride pipeline
-# far less per sample than a read of one (its fixed cost per call is paid once per read).
+# 20 ms or more before its cue but for 8 of 3,155 cues on the development data), and a read
+# of ~4 samples at 208 Hz costs the stride pipeline far less per sample than a read of one
+# (its fixed cost per call is paid once per read).
 IDLE_POLL_MS = 20
+
+
+def poll_intervals_ms(setting_ms, rate_hz):
+    """The pod's FIFO poll intervals (ms): while a contact is awaited, imu_poll_ms but not
+    shorter than one sample period (a read that finds nothing new costs a bus transfer and
+    gains nothing); between landings IDLE_POLL_MS, or that if longer."""
+    period = 1000 // rate_hz
+    poll = setting_ms if setting_ms > period else period
+    return poll, poll if poll > IDLE_POLL_MS else IDLE_POLL_MS
 TOE_OFF_MAX_MS = 40    # the toes leave within 40 ms of the push-off trough (7-40 ms on force plates)
 CHOICES = {"sample_rate_hz": CHIP_RATES_HZ}
 

@@ -38,7 +38,7 @@ from footfall_core import cues as fq
 from footfall_core import telemetry as tm
 from footfall_core import trace_format as tf
 from footfall_core.pipeline import STRIDE_FIELDS, StridePipeline
-from footfall_core.settings import IDLE_POLL_MS
+from footfall_core.settings import poll_intervals_ms
 from footfall_core.buzz import BuzzScheduler
 from footfall_pod import controls
 from footfall_pod.data_port import DataPort
@@ -73,7 +73,8 @@ class App:
         self.settings = load_settings(self.log)
         v = self.settings.values
         self.rate_hz = v["sample_rate_hz"]
-        self.poll_ms, self.idle_poll_ms = self._poll_ms(v["imu_poll_ms"])
+        self.poll_ms, self.idle_poll_ms = poll_intervals_ms(v["imu_poll_ms"],
+                                                              self.rate_hz)
         self.pipeline = StridePipeline(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS,
                                        self.settings)
         self.core = self.pipeline.core
@@ -124,15 +125,6 @@ class App:
             self.start_recording(now)
 
     # ---- set-up ------------------------------------------------------------------------
-    def _poll_ms(self, setting_ms):
-        """FIFO poll intervals (ms), while a contact is awaited and between landings: the
-        setting, but not shorter than one sample period (a read that finds nothing new costs a
-        bus transfer and gains nothing); between landings IDLE_POLL_MS, or the setting if
-        longer."""
-        period = 1000 // self.rate_hz
-        poll = setting_ms if setting_ms > period else period
-        return poll, poll if poll > IDLE_POLL_MS else IDLE_POLL_MS
-
     def _power_imu(self):
         name = self.profile.get("imu_power")
         if name:
@@ -474,7 +466,8 @@ class App:
         self.cues.configure(self.settings)
         self.recorder.configure(self.settings)
         v = self.settings.values
-        self.poll_ms, self.idle_poll_ms = self._poll_ms(v["imu_poll_ms"])
+        self.poll_ms, self.idle_poll_ms = poll_intervals_ms(v["imu_poll_ms"],
+                                                              self.rate_hz)
         self.button.long_press_ms = v["long_press_ms"]
         if name.startswith("output_") or name in _OUTPUT_SETTINGS:
             self._rebuild_outputs()

@@ -68,16 +68,13 @@ def run_vm_bench(minutes=None, rate=208, reps=7):
 
 
 def pod_read_samples(rate):
-    """Samples in one FIFO read of the pod at its default polls (App._poll_ms), while a
-    contact is awaited (imu_poll_ms, at least one sample period: 1 at 104 and 208 Hz, 2 at
-    416 Hz) and between landings (IDLE_POLL_MS: 2, 4, 8)."""
-    from footfall_core.settings import DEFAULTS, IDLE_POLL_MS
+    """Samples in one FIFO read of the pod at its default polls (settings.poll_intervals_ms,
+    as App uses it), while a contact is awaited (1 at 104 and 208 Hz, 2 at 416 Hz) and
+    between landings (2, 4, 8)."""
+    from footfall_core.settings import DEFAULTS, poll_intervals_ms
 
-    poll_ms = DEFAULTS["imu_poll_ms"][0]
-    period_ms = 1000 // rate
-    poll = poll_ms if poll_ms > period_ms else period_ms
-    idle = poll if poll > IDLE_POLL_MS else IDLE_POLL_MS
-    return max(1, round(poll * rate / 1000)), max(1, round(idle * rate / 1000))
+    polls = poll_intervals_ms(DEFAULTS["imu_poll_ms"][0], rate)
+    return tuple(max(1, round(ms * rate / 1000)) for ms in polls)
 
 
 def per_sample_costs(r):

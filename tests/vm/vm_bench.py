@@ -130,7 +130,7 @@ def main():
     attrs_built = len(core.__dict__)
 
     allocated, pipe, run_core = locked_pass(rate, raw, n)
-    # the pod's FIFO reads at its default polls (App._poll_ms): while a contact is awaited
+    # the pod's FIFO reads at its default polls (poll_intervals_ms): while a contact is awaited
     # imu_poll_ms 5 (1 sample at 104 and 208 Hz, 2 at 416 Hz), else 20 ms (2, 4, 8 samples)
     fast = int(VM_ARGS.get("fast", "1"))  # noqa: F821
     slow = int(VM_ARGS.get("slow", "4"))  # noqa: F821
