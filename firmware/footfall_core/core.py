@@ -612,11 +612,18 @@ class StrideCore:
         minimum (pitch integral from a flat foot): the sharp impact if one came at or before
         the steepest fall; else between the minimum and the steepest fall, the more toward the
         fall the more toes-up the sole still was at the minimum (a heel landing is mid-slap
-        there): the minimum itself up to half the rearfoot cut-off, the fall from twice it."""
+        there): the minimum itself up to half the rearfoot cut-off, the fall from twice it.
+        An impact shows on the first sample past it, so it may come up to 5 ms (whole samples,
+        at most sharp_lag) after the steepest fall; at ~100 Hz that is none: a "sharp change"
+        a whole sample (10 ms) after the fall is the smooth slap's curvature over the coarse
+        lag (it grows with the lag squared), not an impact."""
         c = self._cand
         u = self.units
         steep = c[_C_STEEP_T] if c[_C_STEEP_T] >= 0 else c[_C_MIN_T]
-        if c[_C_JOLT_T] >= 0 and c[_C_JOLT_T] <= steep + u.sharp_lag:
+        late = u.rate_chz * 5 // 100000                     # samples in 5 ms (< 2**17)
+        if late > u.sharp_lag:
+            late = u.sharp_lag
+        if c[_C_JOLT_T] >= 0 and c[_C_JOLT_T] <= steep + late:
             self._ic_theta = c[_C_JOLT_TH]
             return c[_C_JOLT_T]
         lo = u.rearfoot_theta >> 1
