@@ -31,6 +31,8 @@ class FloatStrideReference:
         self.retry = ms_to_samples(250, self.rate_chz)
         self.slope_lag = min(ms("slope_window_ms"), 7)
         self.sharp_lag = min(ms_to_samples(5, self.rate_chz), 3)
+        # an impact may show up to 5 ms (whole samples) after the steepest fall
+        self.impact_late = min(int(self.rate * 0.005), self.sharp_lag)
         self.toe_off_delay = ms_to_samples(self.s["toe_off_delay_ms"], self.rate_chz, 0)
         self.toe_off_lead = ms_to_samples(self.s["toe_off_lead_ms"], self.rate_chz, 0)
         self.toe_off_max = ms_to_samples(TOE_OFF_MAX_MS, self.rate_chz, 0)
@@ -212,6 +214,14 @@ class FloatStrideReference:
                                 cand.steep = fall
                                 cand.steep_t = t - (k >> 1)
                                 cand.steep_th = hist[-1 - (k >> 1)][1]
+                                # an odd window's middle is half a sample earlier: the falls
+                                # on either side round it to the nearer sample
+                                cand.steep_before = (hist[-2][0] - hist[-2 - k][0]
+                                                     if k & 1 and nh > k else 0.0)
+                            elif (k & 1 and cand.steep_t == t - 1 - (k >> 1)
+                                  and cand.steep_before < fall):
+                                cand.steep_t -= 1
+                                cand.steep_th = hist[-3 - (k >> 1)][1]
                     if cand.jolt_t is None and min(nh, 7) >= 2 * k2:
                         d = _jolt_magnitude(a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2])
                         if d > sharp:
@@ -278,7 +288,7 @@ class FloatStrideReference:
                 elif trough < -s["pushoff_threshold_dps"] and x > flat:
                     done = True                           # toe-off
             if not landed and (done or pushing or rest_n >= self.landing_still):
-                ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, k2)
+                ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, self.impact_late)
                 if prev_ic is not None and ic - prev_ic < self.min_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
                     lobe_n, had_to = 0, False
@@ -311,12 +321,13 @@ class _Candidates:
     def __init__(self):
         self.min_w, self.min_t, self.min_th = 0.0, None, 0.0
         self.steep, self.steep_t, self.steep_th = 0.0, None, 0.0
+        self.steep_before = 0.0
         self.jolt_t, self.jolt_th = None, 0.0
 
-    def contact(self, sole_deg, rearfoot_deg, sharp_lag):
+    def contact(self, sole_deg, rearfoot_deg, impact_late):
         """(sample, pitch) of the contact, by the core's rule (StrideCore._contact_now)."""
         steep = self.steep_t if self.steep_t is not None else self.min_t
-        if self.jolt_t is not None and self.jolt_t <= steep + sharp_lag:
+        if self.jolt_t is not None and self.jolt_t <= steep + impact_late:
             return self.jolt_t, self.jolt_th
         lo, hi = rearfoot_deg / 2, rearfoot_deg * 2
         if sole_deg <= lo or hi <= lo or self.steep_t is None or self.min_t is None:
