@@ -147,3 +147,16 @@ def test_absurd_header_fields_are_one_line_errors(tmp_path, capsys, fields, prob
     argv = [cmd[0], str(path)] + [c.format(d=tmp_path) for c in cmd[1:]]
     assert main(argv) == 2
     one_line_error(capsys, "bad.fft", problem)
+
+
+@pytest.mark.parametrize("press", ["inf", "10:inf", "nan", "-5", "10:-1", "10:0"])
+def test_a_press_the_pod_cannot_get_is_one_line(trace, press, capsys):
+    assert main(["sim", str(trace), f"--press={press}"]) == 2
+    one_line_error(capsys, "--press")
+
+
+def test_a_png_dir_that_is_a_file_is_refused_before_writing(trace, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    assert main(["report", str(trace), "--out", str(out), "--png-dir", str(trace)]) == 2
+    one_line_error(capsys, "--png-dir")
+    assert not out.exists()

@@ -752,3 +752,14 @@ def test_scripted_session_behaves_like_a_coach():
             assert v != state or (v == 1 and t in started), t
             state = v
     assert state == 0 and s.kind == 0 and s.output == 0
+
+
+def test_a_setting_named_twice_or_a_huge_value_is_rejected_briefly():
+    """TOML forbids a key twice (which was meant is unknown): the file's second one is an
+    error and the first holds; a value thousands of digits long is quoted short."""
+    s = Settings()
+    errors = apply_text(s, "metronome_spm = 175\nmetronome_spm = 160\nramp_percent = "
+                        + "9" * 5000 + "\n")
+    assert errors[0] == "line 2: metronome_spm: set twice (line 1)"
+    assert len(errors) == 2 and len(errors[1]) < 120
+    assert s.values["metronome_spm"] == 175

@@ -138,3 +138,65 @@ def test_export_needs_an_output(run, capsys):
     assert main(["export", str(path)]) == 2
     assert "nothing to do" in capsys.readouterr().err
     assert main(["export", str(path), "--fit", "x.fit", "--start-time", "yesterday"]) == 2
+
+
+@pytest.mark.parametrize("start", ["1800-01-01T00:00:00Z", "1995-01-01T00:00:00Z",
+                                   "2150-01-01T00:00:00Z", "9999-01-01T00:00:00Z"])
+def test_a_start_outside_the_fit_clock_is_one_line(tmp_path, run, start, capsys):
+    out = tmp_path / "t.fit"
+    assert main(["export", str(run[0]), "--fit", str(out), "--start-time", start]) == 2
+    err = capsys.readouterr().err
+    assert "outside the FIT clock's range" in err and len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_an_unset_pod_clock_does_not_wrap_the_fit_dates(tmp_path, run):
+    """A trace whose header says 1970 (a pod whose clock was never set): the FIT takes the
+    file's time instead, not a date wrapped past 2106."""
+    _path, rec, _strides, _activity = run
+    old = rec.start_time_s
+    try:
+        rec.start_time_s = 1000.0
+        start = export.start_time_unix_s(rec)
+    finally:
+        rec.start_time_s = old
+    assert export.FIT_FIRST_UNIX_S <= start <= export.FIT_LAST_UNIX_S
+
+
+def test_outputs_are_checked_before_anything_is_written(tmp_path, run, capsys):
+    path = run[0]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    csv = folder / "x.csv"
+    assert main(["export", str(path), "--csv", str(csv), "--fit", str(folder)]) == 2
+    assert "is a directory" in capsys.readouterr().err and not csv.exists()
+    same = tmp_path / "same"
+    assert main(["export", str(path), "--csv", str(same), "--fit", str(same)]) == 2
+    assert "two outputs" in capsys.readouterr().err and not same.exists()
+
+
+def test_outputs_get_the_umask_not_a_private_mode(tmp_path, run):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "perm.csv"
+        assert main(["export", str(run[0]), "--csv", str(out)]) == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o640)                       # an existing file keeps its own mode
+        assert main(["export", str(run[0]), "--csv", str(out)]) == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
+def test_running_minutes_have_one_definition(run):
+    """The cue what-if (footfall tune, the report) gives the running time the summary gives:
+    time in the running state, not a sum of running strides' durations."""
+    from footfall.detector import FootfallDetector
+    from footfall.pod_strides import pod_strides
+
+    _path, rec, _strides, _activity = run
+    running_s = FootfallDetector().detect(rec).summary_["activity_s"]["running"]
+    assert running_s > 10
+    assert pod_strides(rec).running_minutes() == pytest.approx(running_s / 60.0)

@@ -81,7 +81,7 @@ def cpython_run(raw, rate, accel_range_g, gyro_range_dps, gap_at=-1, gap_len=0):
     i = 0
     while i < n:
         if i == gap_at:
-            pipe.gap()
+            pipe.gap(i + gap_len, gap_len)
             i += gap_len
             continue
         end = min(n, i + 64, gap_at if gap_at > i else n)

@@ -74,7 +74,7 @@ def test_a_gap_drops_the_trajectory_segment_in_progress():
     for t in range(cut):
         pipe.push(t, *rows[t])
     assert pipe.trajectory.ready
-    pipe.gap()
+    pipe.gap(cut + 300, 300)
     assert pipe.gaps == 1 and pipe.trajectory._n < 0       # waits for the next still foot
     distance = pipe.speed.distance_cm
     for t in range(cut + 300, len(rows)):
@@ -93,7 +93,7 @@ def _collect(rec, bursts, gap_at, gap_len):
     t, n, k = 0, len(rec), 0
     while t < n:
         if t == gap_at:
-            pipe.gap()
+            pipe.gap(t + gap_len, gap_len)
             t += gap_len
             continue
         size = bursts[k % len(bursts)]

@@ -201,6 +201,31 @@ def test_csv_hole_is_a_gap_and_replay_jumps_over_it(short_run, rate, monkeypatch
     assert np.abs(after - np.median(before)).max() <= 4.0 / rate
 
 
+@pytest.fixture(scope="module")
+def demo_run():
+    from footfall.simulate import demo_session
+    return demo_session(minutes=2.0, seed=1, sample_rate_hz=208)
+
+
+@pytest.mark.parametrize("phase_ms", range(0, 800, 40))
+def test_a_long_hole_drops_the_stride_in_progress(demo_run, phase_ms):
+    """A 2 s hole ending at every phase of a stride (stance, swing, landing search): no
+    contact is made up at the hole's end from the state before it (the demo resuming 440-480
+    ms into this sweep did: an IC on the first sample after the hole), and every one after it
+    is a true one (the core drops the stride in progress: StrideCore.gap)."""
+    first, lost = 60 * 208 + phase_ms * 208 // 1000, 416
+    rec = Recording(demo_run.path, 208, demo_run.raw.copy(), gaps=[(first, lost)])
+    strides, _ics, _act, _core = replay(rec)
+    truth = np.asarray(demo_run.reference["ic_s"])
+    resumed = (first + lost) / 208
+    after = ic_times(strides)
+    after = after[(after >= first / 208) & (after < resumed + 10)]
+    assert len(after) >= 10 and after.min() >= resumed
+    idx = match_indices(after, truth, 0.03)
+    assert len(idx) == len(after)                           # every contact after it is real
+    assert len(idx) >= np.sum((truth > resumed + 1.5) & (truth < resumed + 10))
+
+
 def test_trace_gap_is_not_pushed_either(short_run, monkeypatch):
     rec = Recording(short_run.path, 208, short_run.raw.copy(), gaps=[(4000, 300)])
     got = decode_trace(encode_trace(rec))
@@ -326,7 +351,7 @@ def test_cli_prints_the_nominal_rate_and_the_gaps(tmp_path, short_run, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["sample_rate_hz"] == 102.4 and doc["samples"] == n
     assert doc["gaps"] == [{"first_sample": 1024, "samples_lost": 51, "t_s": 10.0,
-                            "lost_s": pytest.approx(52 / 102.4, abs=1e-6)}]
+                            "lost_s": pytest.approx(51 / 102.4, abs=1e-6)}]
 
 
 def test_pyshoe_ts_decides_the_time_base(tmp_path, short_run):

@@ -202,3 +202,20 @@ def test_a_file_of_many_recordings_reads_a_bounded_number(capsys):
     # (the 65th recording's file header was read: it matched, its copy restarted the indices)
     assert parts[-1].skipped_bytes == 10 * len(tiny) - tf.HEADER_SIZE
     assert "bytes were not read" in capsys.readouterr().err
+
+
+def test_a_trace_without_samples_is_one_line(tmp_path, capsys):
+    """A header with no intact block (or only garbage after it): exit 2, as for a CSV with no
+    rows, not an empty replay or report."""
+    from footfall.cli import main
+
+    for name, tail in (("hdronly.fft", b""), ("junk.fft", bytes(range(256)) * 40)):
+        path = tmp_path / name
+        path.write_bytes(DATA[:tf.HEADER_SIZE] + tail)
+        for cmd in (["replay", str(path)], ["report", str(path), "--out",
+                                            str(tmp_path / "r.html")]):
+            assert main(cmd) == 2
+            err = capsys.readouterr().err.strip().splitlines()
+            assert "no samples" in err[-1] and len(err) == (1 if name == "hdronly.fft" else 2)
+            assert all("Traceback" not in line for line in err)   # (junk: its loss warning)
+        assert not (tmp_path / "r.html").exists()

@@ -232,6 +232,17 @@ class StrideCore:
         aside: take differences modulo 2**26). Per call, not per sample."""
         return (self.theta + self.pitch_base) & _PITCH_WRAP
 
+    def gap(self, t, lost):
+        """lost samples never came before sample t. A hole as long as the shortest contact
+        (min_contact_ms) can hide a whole landing: the stride in progress is dropped (its
+        state, pitch integral and candidates span motion that was not seen) and the next
+        IC-IC interval, which spans the hole, is not one. A shorter hole is bridged (a
+        recording's dropped packets: the state machine resumes). Per gap, not per sample."""
+        if lost < self.units.min_contact or not self.calibrated:
+            return
+        self._reset_stride(t)
+        self._prev_ic_t = -1
+
     def awaiting_contact(self):
         """True while a contact may come soon: the landing search is open and its cue (EVENT_IC)
         not given yet. The search opens as the swing lobe passes its peak, 20 ms or more

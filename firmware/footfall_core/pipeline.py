@@ -20,7 +20,8 @@ replay, the benches, the VM scripts and the virtual pod all read strides through
 
 Gaps: when the pod loses samples (FIFO overrun, sensor restart) its counter jumps by the lost
 samples and it calls gap(): the trajectory segment in progress is dropped (its integral
-spans missing motion) and the timing model forgets the previous contact. Replay calls gap()
+spans missing motion), the timing model forgets the previous contact, and a hole long enough
+to hide a contact drops the core's stride in progress (StrideCore.gap). Replay calls gap()
 at the same points, so both produce the same records.
 
 Speed per stride (the choice made here only): the stride measured by foot-trajectory
@@ -151,8 +152,10 @@ class StridePipeline:
         self.feed(self.core.as_burst(ax, ay, az, gx, gy, gz), 0, 1, t)
         return self.flags
 
-    def gap(self):
-        """Samples were lost before the next push (its t jumps over them)."""
+    def gap(self, t, lost):
+        """lost samples were lost before sample t, the next one fed (its counter jumps over
+        them)."""
+        self.core.gap(t, lost)
         if self._pending:                  # the steps before the gap, then the gap
             self.trajectory.run(self._steps, 0, self._pending)
             self._pending = 0

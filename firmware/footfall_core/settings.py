@@ -324,10 +324,15 @@ def apply_text(settings, text):
         name, value = line.split("=", 1)
         name = name.strip()
         value = value.strip()
+        if name in line_of:          # (TOML forbids it; which one was meant is unknown)
+            errors.append("line " + str(lineno) + ": " + name[:40] + ": set twice (line "
+                          + str(line_of[name]) + ")")
+            continue
         try:
             number = int(value)
         except ValueError:
-            errors.append("line " + str(lineno) + ": " + name + ": not an integer: " + value)
+            errors.append("line " + str(lineno) + ": " + name[:40] + ": not an integer: "
+                          + (value if len(value) <= 24 else value[:24] + "..."))
             continue
         changes.append((name, number))
         line_of[name] = lineno

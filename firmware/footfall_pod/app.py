@@ -368,7 +368,7 @@ class App:
             lost = 1
         self.lost_samples += lost
         self.sample_count += lost
-        self.pipeline.gap()
+        self.pipeline.gap(self.sample_count, lost)
         self.recorder.gap(lost, now)
         self._last_read_ms = now
         return lost

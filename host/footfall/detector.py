@@ -122,9 +122,11 @@ class FootfallDetector:
         cue_s = None               # emission of the provisional IC of the landing in progress
         bar = _Progress(len(recording)) if self.progress else None
         feed = pipe.feed
+        last = 0
         for n, (first, stop) in enumerate(recording.received_spans()):
             if n:
-                pipe.gap()
+                pipe.gap(first, first - last)
+            last = stop
             # Python ints in the FIFO's order (gx gy gz ax ay az), as the pod's pipeline gets
             # them, fed in bursts as the pod does
             s = recording.fifo_samples(first, stop).tolist()

@@ -61,6 +61,10 @@ CSV_COLUMNS = (
 STRIKE_CODES = {name: code for code, name in enumerate(STRIKE_NAMES)}   # the core's STRIKE_*
 #: FIT time 0 = 1989-12-31T00:00:00Z = Unix 631065600.
 FIT_EPOCH_UNIX_S = 631065600
+# a FIT date_time below 0x10000000 means seconds since power-on, not a date; 0xFFFFFFFF is
+# "invalid": absolute times run from 1998-07-03 to 2126-02-06 UTC
+FIT_FIRST_UNIX_S = FIT_EPOCH_UNIX_S + 0x10000000
+FIT_LAST_UNIX_S = FIT_EPOCH_UNIX_S + 0xFFFFFFFE - 86400 * 2   # (room for a two-day run)
 
 
 def stride_rows(strides):
@@ -283,13 +287,15 @@ def session_totals(strides, activity, duration_s):
 
 
 def start_time_unix_s(recording, path=None, override=None):
-    """The run's start (Unix s): override, else the trace header, else file mtime - duration."""
+    """The run's start (Unix s): override, else the trace header, else file mtime - duration
+    (the first of those two within FIT's dates, else FIT's first date)."""
     import os
 
     if override is not None:
         return int(override)
-    if recording.start_time_s:
-        return int(recording.start_time_s)
-    if path is not None and os.path.exists(path):
-        return int(os.path.getmtime(path) - recording.duration_s)
-    return FIT_EPOCH_UNIX_S
+    for start in (recording.start_time_s,       # (a pod whose clock was never set says 1970)
+                  os.path.getmtime(path) - recording.duration_s
+                  if path is not None and os.path.exists(path) else None):
+        if start and FIT_FIRST_UNIX_S <= start <= FIT_LAST_UNIX_S:
+            return int(start)
+    return FIT_FIRST_UNIX_S

@@ -35,7 +35,7 @@ def feed(pipe, raw, stop, out, rec, cap, st):
     nf = st[S_FLAGGED]
     while i < stop:
         if i == st[S_GAP]:
-            pipe.gap()
+            pipe.gap(i + st[S_GAP_LEN], st[S_GAP_LEN])
             i += st[S_GAP_LEN]
             if i >= stop:
                 break

@@ -1,5 +1,5 @@
 """`footfall export TRACE --fit out.fit | --csv out.csv`: per-stride CSV or a FIT activity file."""
-from footfall.commands.output_file import check_not_an_input, write_output
+from footfall.commands.output_file import check_outputs, write_output
 from footfall.commands.settings_file import load_settings
 from footfall.errors import InputError
 
@@ -28,7 +28,13 @@ def _parse_start(text):
         raise InputError("--start-time", f"not an ISO 8601 time: {text!r}") from None
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.timezone.utc)
-    return int(t.timestamp())
+    start = int(t.timestamp())
+    from footfall.export import FIT_FIRST_UNIX_S, FIT_LAST_UNIX_S
+
+    if not FIT_FIRST_UNIX_S <= start <= FIT_LAST_UNIX_S:
+        raise InputError("--start-time", f"{text!r} is outside the FIT clock's range "
+                         "(1998-07-03 to 2126-02-04 UTC)")
+    return start
 
 
 def run(args):
@@ -39,9 +45,7 @@ def run(args):
     if not args.fit and not args.csv:
         raise InputError(args.trace, "nothing to do: give --fit OUT.fit and/or --csv OUT.csv")
     inputs = (args.trace, args.settings)
-    for out in (args.csv, args.fit):
-        if out is not None:
-            check_not_an_input(out, inputs)
+    check_outputs((args.csv, args.fit), inputs)
     start_override = _parse_start(args.start_time)
     settings = load_settings(args.settings)
     rec = load_recording(args.trace)

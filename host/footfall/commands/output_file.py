@@ -27,6 +27,34 @@ def check_not_an_input(path, inputs):
                              "(choose another output name)")
 
 
+def _mode_for(p):
+    """The permission bits the output gets: an existing file's own, else what the umask
+    leaves of rw-rw-rw- (as open() would give a new file)."""
+    try:
+        return p.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def check_outputs(paths, inputs=()):
+    """Before anything is written: InputError when an output is an input, a folder, or
+    named twice."""
+    seen: list = []
+    for path in paths:
+        if path is None:
+            continue
+        p = Path(path)
+        check_not_an_input(p, inputs)
+        if p.is_dir():
+            raise InputError(p, "is a directory")
+        for q in seen:
+            if q == p or (p.exists() and same_file(p, q)):
+                raise InputError(p, "is named as two outputs; give each its own file")
+        seen.append(p)
+
+
 def write_output(path, data, inputs=()):
     """Write text (UTF-8) or bytes to path through a temporary file and a rename, creating its
     folder; InputError if it cannot be written or if it is one of ``inputs``."""
@@ -39,7 +67,9 @@ def write_output(path, data, inputs=()):
         p.parent.mkdir(parents=True, exist_ok=True)
         if p.is_dir():
             raise InputError(p, "is a directory")
+        mode = _mode_for(p)
         fd, tmp = tempfile.mkstemp(prefix="." + p.name + ".", suffix=".tmp", dir=p.parent)
+        os.chmod(tmp, mode)             # (mkstemp makes it private: 0600)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

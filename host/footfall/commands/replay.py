@@ -63,9 +63,10 @@ def gap_list(rec):
     (s)."""
     out = []
     for first, lost in rec.gaps:
-        start_s, end_s = rec.time_of(first - 1), rec.time_of(first + lost)
+        # the lost samples' span: from the first one's time to the next received sample's
+        start_s, end_s = rec.time_of(first), rec.time_of(first + lost)
         out.append({"first_sample": int(first), "samples_lost": int(lost),
-                    "t_s": round(rec.time_of(first), 6), "lost_s": round(end_s - start_s, 6)})
+                    "t_s": round(start_s, 6), "lost_s": round(end_s - start_s, 6)})
     return out
 
 

@@ -5,7 +5,7 @@ import json
 import sys
 from pathlib import Path
 
-from footfall.commands.output_file import check_not_an_input, write_output
+from footfall.commands.output_file import check_outputs, write_output
 from footfall.commands.settings_file import load_settings
 from footfall.errors import InputError, read_input_bytes
 
@@ -95,7 +95,8 @@ def _one(args, trace):
     from footfall.report import build_report
 
     inputs = (trace, args.settings, args.sim_json)
-    check_not_an_input(args.out, inputs)
+    check_outputs((args.out,), inputs)
+    _check_png_dir(args.png_dir)
     settings = load_settings(args.settings)
     if args.sim and args.sim_json:
         raise InputError(args.sim_json, "give --sim or --sim-json, not both")
@@ -126,6 +127,8 @@ def _compare(args, traces):
     from footfall.replay import replay
     from footfall.report import build_comparison, run_facts
 
+    check_outputs((args.out,), (*traces, args.settings))
+    _check_png_dir(args.png_dir)
     settings = load_settings(args.settings)
     runs = []
     for trace in traces:
@@ -140,6 +143,12 @@ def _compare(args, traces):
     print(f"wrote {args.out}: {len(runs)} runs compared, {len(page) // 1024} KB")
     _write_pngs(args.png_dir, pngs, inputs)
     return 0
+
+
+def _check_png_dir(folder):
+    """Before anything is written: the PNG folder must be a folder (or not exist yet)."""
+    if folder and Path(folder).exists() and not Path(folder).is_dir():
+        raise InputError(folder, "--png-dir names a file, not a folder")
 
 
 def _write_pngs(folder, pngs, inputs):

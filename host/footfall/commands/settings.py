@@ -44,6 +44,9 @@ def run(args):
     from footfall_core.settings import Settings
 
     if args.defaults:
+        if args.set or args.src or args.push:
+            raise InputError("--defaults", "prints the defaults only; without it the file "
+                             "starts from them and --set changes them")
         sys.stdout.write(render(Settings()))
         return 0
     if args.push:

@@ -29,9 +29,13 @@ def _presses(values):
     for v in values:
         t, _, held = v.partition(":")
         try:
-            out.append((float(t), float(held) if held else 0.2))
+            press = (float(t), float(held) if held else 0.2)
         except ValueError:
             raise InputError("--press", f"expected T or T:HELD seconds, got {v!r}") from None
+        if not (0 <= press[0] <= 86400 and 0 < press[1] <= 60):
+            raise InputError("--press", f"{v!r}: T must be 0..86400 s into the trace and HELD "
+                             "0..60 s")
+        out.append(press)
     return out
 
 
@@ -57,6 +61,13 @@ def run(args):
         load_settings(args.settings)                 # the host checks it first: one-line error
         text = Path(args.settings).read_text(encoding="utf-8")
     rec = load_recording(args.trace)
+    if rec.gaps:
+        # the emulated sensor streams every row: it cannot lose samples where the recording
+        # did, so it plays a gap's held rows as motion (replay jumps over them)
+        lost = sum(n for _, n in rec.gaps)
+        print(f"{args.trace}: note: the virtual pod plays the {lost} held samples of its "
+              f"{len(rec.gaps)} gap(s) as if measured; its strides around them differ from "
+              "`footfall replay`", file=sys.stderr)
     out = run_pod_with_progress(rec, settings_text=text, button_presses=_presses(args.press),
                                 profile=args.profile)
     # the headline figures of the pod's own stride records (footfall.summary, as replay's)

@@ -59,7 +59,9 @@ def load_recordings(path, sample_rate_hz=None):
     ext = p.suffix.lower()
 
     if head.startswith(tf.MAGIC) or ext == ".fft":
-        recordings = read_trace_parts(path)
+        recordings = [r for r in read_trace_parts(path) if len(r)]
+        if not recordings:       # (the wire format allows it; a run to replay does not)
+            raise InputError(path, "no samples (a trace header without an intact data block)")
         for recording in recordings:     # the core runs at 50-1000 Hz: say so before anything
             if sample_rate_hz is None:
                 check_sample_rate(recording.sample_rate_hz, recording.path)
