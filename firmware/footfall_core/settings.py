@@ -309,7 +309,7 @@ def apply_text(settings, text):
     """
     errors = []                     # "line N: ..." texts, sorted by N at the end
     changes = []
-    line_of = {}
+    line_of = {}  # type: dict[str, int]
     lineno = 0
     if text.startswith("\ufeff"):
         text = text[1:]
