@@ -153,6 +153,8 @@ ANKLE = np.array([0.06, 0.0, 0.08])       # ankle joint centre
 POD_OFFSET = {"laces": np.array([0.15, 0.0, 0.065]),
               "heel": np.array([-0.02, 0.0, 0.06])}
 OVERSAMPLE = 8                            # fine grid = 8 x output rate
+CHUNK_S = 20                              # the fine grid is evaluated 20 s of output at a time
+_CHUNK_MARGIN = 16                        # output samples each side (the filter reaches 8)
 _ACTIVITY = {"run": "running", "walk": "walking", "stand": "idle",
              "walk_in_place": "idle", "noise": "idle"}
 _MIRROR = np.diag([1.0, -1.0, 1.0])
@@ -759,14 +761,19 @@ def _mount_matrix(mount_rotation, mount, foot):
     return M
 
 
-def _sway(t, a, b, rng, sd_deg=0.04):
-    """Slow (< ~1 Hz) smooth random angles on [a, b], SD ~sd_deg, for quiet standing."""
+def _sway_curve(a, b, rng, sd_deg=0.04):
+    """Slow (< ~1 Hz) smooth random angles on [a, b], SD ~sd_deg, for quiet standing: a
+    function of t (s) giving (len(t), 3) rad."""
     knots = np.arange(a - 1.0, b + 1.0, 0.4)
     vals = rng.normal(0.0, np.radians(sd_deg), (len(knots), 3))
-    out = np.empty((len(t), 3))
-    for k in range(3):
-        out[:, k] = make_interp_spline(knots, vals[:, k], k=3)(t)
-    return out
+    splines = [make_interp_spline(knots, vals[:, k], k=3) for k in range(3)]
+
+    def curve(t):
+        out = np.empty((len(t), 3))
+        for k in range(3):
+            out[:, k] = splines[k](t)
+        return out
+    return curve
 
 
 def _taper(t, a, b, ramp=0.5):
@@ -809,14 +816,30 @@ def simulate(segments, sample_rate_hz=208, mount_rotation=None, foot="right", mo
     n_out = int(round(duration * fs))
     q = OVERSAMPLE
     pad_n = int(np.ceil(0.3 * fs))                    # output samples of padding each side
-    tf = (np.arange((n_out + 2 * pad_n) * q) - pad_n * q) / (fs * q)   # fine grid (s)
-    kin = _kinematics(segments, tf, mount, foot, M, rng)
-    planner, contacts, theta = kin["planner"], kin["contacts"], kin["theta"]
+    n_fine = (n_out + 2 * pad_n) * q                  # the fine grid: (i - pad_n q) / (fs q) s
+    plan = _plan(segments, (n_fine - 1 - pad_n * q) / (fs * q), rng)
+    plan["dt"] = (1 - pad_n * q) / (fs * q) - (-pad_n * q) / (fs * q)   # the fine step (s)
+    planner, contacts = plan["planner"], plan["contacts"]
 
-    # Anti-alias low-pass + decimation (zero phase), crop the padding.
+    # Anti-alias low-pass + decimation (zero phase), crop the padding: chunk by chunk of the
+    # output (the fine grid's kinematics take ~0.5 KB a fine sample), each chunk with a margin
+    # wider than the filter's reach, so the result is the one of a single pass.
     aa = _antialias_fir(q)
-    accel = resample_poly(kin["accel_g"], 1, q, axis=0, window=aa)[pad_n:pad_n + n_out]
-    gyro = resample_poly(kin["gyro_dps"], 1, q, axis=0, window=aa)[pad_n:pad_n + n_out]
+    accel = np.empty((n_out, 3))
+    gyro = np.empty((n_out, 3))
+    theta = np.empty(n_out)
+    for j0 in range(0, n_out, CHUNK_S * fs):
+        j1 = min(n_out, j0 + CHUNK_S * fs)
+        i0 = max(0, (j0 + pad_n - _CHUNK_MARGIN) * q)          # fine indices of the chunk
+        i1 = min(n_fine, (j1 + pad_n + _CHUNK_MARGIN) * q)
+        tf = (np.arange(i0, i1) - pad_n * q) / (fs * q)
+        kin = _kinematics(plan, tf, mount, foot, M)
+        first = j0 + pad_n - i0 // q                             # output j0 in the chunk's
+        a = resample_poly(kin["accel_g"], 1, q, axis=0, window=aa)
+        g = resample_poly(kin["gyro_dps"], 1, q, axis=0, window=aa)
+        accel[j0:j1] = a[first:first + j1 - j0]
+        gyro[j0:j1] = g[first:first + j1 - j0]
+        theta[j0:j1] = kin["theta"][first * q::q][:j1 - j0]
     t_out = np.arange(n_out) / fs
 
     # "noise" segments: the pod lies on a table.
@@ -837,24 +860,22 @@ def simulate(segments, sample_rate_hz=208, mount_rotation=None, foot="right", mo
 
     rec = Recording.from_physical(path, fs, accel, gyro, source_format="sim")
     rec.reference = _reference(contacts, segments, planner.bounds, duration, M, foot, mount,
-                               gyro_bias, accel_bias, np.degrees(theta[pad_n * q::q][:n_out]))
+                               gyro_bias, accel_bias, np.degrees(theta))
     return rec
 
 
-def _kinematics(segments, tf, mount, foot, M, rng):
-    """Foot and pod motion on the fine time grid ``tf``; ideal accel (g) and gyro (deg/s)."""
-    nf = len(tf)
-    dt = tf[1] - tf[0]
+def _plan(segments, t_last, rng):
+    """The session's contacts (up to t_last + 1 s) and the idle sway's random curves (drawn
+    here, in order, so that the kinematics can be evaluated in chunks)."""
     planner = _Planner(segments, rng)
-    contacts = planner.build(tf[-1] + 1.0)
-
+    contacts = planner.build(t_last + 1.0)
     # Idle sway (only in "stand" segments, inside flat intervals away from any motion).
-    sway = np.zeros((nf, 3))
     flat = []
     for c in contacts:
         f0 = c.ic + c.t_slap if c.ic is not None else -np.inf
         f1 = c.t_hr if c.to is not None else np.inf
         flat.append((f0, f1))
+    sways = []
     for i, s in enumerate(segments):
         if s.kind != "stand":
             continue
@@ -862,8 +883,21 @@ def _kinematics(segments, tf, mount, foot, M, rng):
         for f0, f1 in flat:
             a, b = max(s0, f0 + 0.2), min(s1, f1 - 0.2)
             if b - a > 1.2:
-                m = (tf > a) & (tf < b)
-                sway[m] += _sway(tf[m], a, b, rng) * _taper(tf[m], a, b)[:, None]
+                sways.append((a, b, _sway_curve(a, b, rng)))
+    return dict(planner=planner, contacts=contacts, sways=sways)
+
+
+def _kinematics(plan, tf, mount, foot, M):
+    """Foot and pod motion on the fine time grid ``tf`` (a stretch of the session); ideal
+    accel (g) and gyro (deg/s)."""
+    nf = len(tf)
+    dt = plan["dt"]
+    contacts = plan["contacts"]
+    sway = np.zeros((nf, 3))
+    for a, b, curve in plan["sways"]:
+        m = (tf > a) & (tf < b)
+        if m.any():
+            sway[m] += curve(tf[m]) * _taper(tf[m], a, b)[:, None]
 
     # Evaluate foot pose (right foot) piece by piece.
     theta = np.zeros(nf)
@@ -871,9 +905,13 @@ def _kinematics(segments, tf, mount, foot, M, rng):
     psi = np.zeros(nf)
     H = np.zeros((nf, 3))
     ring = np.zeros(nf)
+    lo, hi = tf[0], tf[-1]
     for k, c in enumerate(contacts):
         start = c.ic if c.ic is not None else -np.inf
         end = c.to if c.to is not None else np.inf
+        reach = contacts[k + 1].ic if c.to is not None and k + 1 < len(contacts) else end
+        if start > hi or (reach is not None and reach < lo):
+            continue                     # its stance and swing lie outside this stretch
         i0, i1 = np.searchsorted(tf, [start, end])
         if i1 > i0:
             t = tf[i0:i1]
@@ -908,8 +946,7 @@ def _kinematics(segments, tf, mount, foot, M, rng):
     w[1:-1] = _vee_log(np.einsum("nji,njk->nik", R_ws[:-2], R_ws[2:])) / (2 * dt)
     w[0], w[-1] = w[1], w[-2]
     # heel, theta, phi, psi: right-foot motion (before the left-foot mirror); p_pod: final.
-    return dict(planner=planner, contacts=contacts, theta=theta, phi=phi, psi=psi, heel=H,
-                p_pod=p_pod, accel_g=np.einsum("nji,nj->ni", R_ws, acc) / G,
+    return dict(theta=theta, phi=phi, psi=psi, heel=H, p_pod=p_pod, accel_g=np.einsum("nji,nj->ni", R_ws, acc) / G,
                 gyro_dps=np.degrees(w))
 
 
