@@ -946,8 +946,8 @@ def _kinematics(plan, tf, mount, foot, M):
     w[1:-1] = _vee_log(np.einsum("nji,njk->nik", R_ws[:-2], R_ws[2:])) / (2 * dt)
     w[0], w[-1] = w[1], w[-2]
     # heel, theta, phi, psi: right-foot motion (before the left-foot mirror); p_pod: final.
-    return dict(theta=theta, phi=phi, psi=psi, heel=H, p_pod=p_pod, accel_g=np.einsum("nji,nj->ni", R_ws, acc) / G,
-                gyro_dps=np.degrees(w))
+    return dict(theta=theta, phi=phi, psi=psi, heel=H, p_pod=p_pod,
+                accel_g=np.einsum("nji,nj->ni", R_ws, acc) / G, gyro_dps=np.degrees(w))
 
 
 def _reference(contacts, segments, bounds, duration, M, foot, mount, gyro_bias, accel_bias,
