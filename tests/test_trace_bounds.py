@@ -219,3 +219,12 @@ def test_a_trace_without_samples_is_one_line(tmp_path, capsys):
             assert "no samples" in err[-1] and len(err) == (1 if name == "hdronly.fft" else 2)
             assert all("Traceback" not in line for line in err)   # (junk: its loss warning)
         assert not (tmp_path / "r.html").exists()
+
+
+def test_a_cut_last_block_is_counted(capsys):
+    """A file cut inside its last block: the complete blocks read, and the warning says how
+    many samples the cut block held (not "0 samples lost")."""
+    got = decode_trace(DATA[:-100])
+    assert len(got) == 560                  # 14 complete blocks of 40
+    err = capsys.readouterr().err
+    assert "the file ends inside a block of 40 samples, not read" in err

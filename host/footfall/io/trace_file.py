@@ -126,13 +126,15 @@ def decode_trace_parts(data, path="<bytes>"):
     markers_left = end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES) + MARKERS_FREE
     markers_dropped = 0
     ci = 0                                  # candidates[ci] is the next one past pos
+    cut = -1                                # samples of the block the file ends inside
     while pos < end:
         if len(parts) > MAX_PARTS:
             gave_up = end - parts.pop().start
             parts[-1].skipped += gave_up
             break
         found = _block_at(data, view, pos, end, crc)
-        if found[0] in ("none", "crc"):
+        if found[0] in ("none", "crc", "cut"):
+            cut = found[1] if found[0] == "cut" and cut < 0 else cut
             if found[0] == "crc":
                 crc_budget -= found[1]
                 if crc_budget < 0:
@@ -194,7 +196,7 @@ def decode_trace_parts(data, path="<bytes>"):
     recordings = [_recording(p, path if k == 0 else "%s#%d" % (path, k + 1))
                   for k, p in enumerate(parts)]
     _warn_losses(path, recordings, markers_dropped,
-                 end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES) + MARKERS_FREE, gave_up)
+                 end // (tf.SAMPLE_SIZE * MARKERS_PER_SAMPLES) + MARKERS_FREE, gave_up, cut)
     return recordings
 
 
@@ -229,15 +231,17 @@ def _read_events(data, poff, count, part, markers_left):
     return read
 
 
-def _warn_losses(path, recordings, markers_dropped, markers_cap, gave_up):
+def _warn_losses(path, recordings, markers_dropped, markers_cap, gave_up, cut=-1):
     """One warning line (stderr) for each kind of loss in a decoded file, and the list of
     the recordings when it held several."""
     skipped = sum(r.skipped_bytes for r in recordings)
     gaps = [g for r in recordings for g in r.gaps]
     if skipped or gaps:
         lost = sum(n for _, n in gaps)
+        tail = ("; the file ends inside a block of %d samples, not read" % cut
+                if cut > 0 else "")
         print("%s: warning: %d damaged or truncated bytes skipped; %d samples lost in %d gap(s)"
-              % (path, skipped, lost, len(gaps)), file=sys.stderr)
+              "%s" % (path, skipped, lost, len(gaps), tail), file=sys.stderr)
     if markers_dropped:
         print("%s: warning: %d event markers past the %d a file of this size can plausibly "
               "hold were not read" % (path, markers_dropped, markers_cap), file=sys.stderr)
@@ -320,7 +324,8 @@ def _block_at(data, view, pos, end, crc=None):
     """What starts at data[pos], checked cheaply before any CRC: ("header", fields, next
     offset) for an intact file header; ("block", type, first index, payload offset, payload
     length, next offset) for an intact block; ("crc", bytes checked) for a candidate that
-    failed its CRC; ("none",) for anything else, a block cut short by the end included."""
+    failed its CRC; ("cut", samples) for a block cut short by the end of the file; ("none",)
+    for anything else."""
     if data[pos:pos + 4] == tf.MAGIC:
         try:
             fields = tf.unpack_header(data, pos)
@@ -334,8 +339,8 @@ def _block_at(data, view, pos, end, crc=None):
     if not _plausible(btype, n):
         return ("none",)
     stop = pos + tf.BLOCK_HEADER_SIZE + n
-    if stop + tf.CRC_SIZE > end:
-        return ("none",)
+    if stop + tf.CRC_SIZE > end:                 # the file ends inside it: its samples, lost
+        return ("cut", n // tf.SAMPLE_SIZE if btype == tf.BLOCK_SAMPLES else 0)
     if crc is not None and stop - pos > 2 * _CRC_STEP:
         ok = crc.span(pos, stop) == data[stop] | data[stop + 1] << 8
         cost = 2 * _CRC_STEP
