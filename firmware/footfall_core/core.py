@@ -91,6 +91,7 @@ _STANCE = const(2)
 _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degrees
 _PITCH_WRAP = const(0x3FFFFFF)  # pitch_integral() wraps modulo 2**26 (a small int on the pod)
 _NO_FLAT = const(0x3FFFFFFF)     # |w| not seen yet (largest small int; |w| < 2**18)
+_NO_FALL = const(0x3FFFF)        # above any fall over the slope window (|fall| < 2**17)
 
 # landing history ring: 9 samples x (w, theta, ax, ay, az), one slot of _H_SLOT per sample
 _H_W = const(0)
@@ -476,7 +477,7 @@ class StrideCore:
                                     hj += _H_SIZE
                                 c[_C_STEEP_BEFORE] = h[hm + _H_W] - h[hj + _H_W]
                             else:
-                                c[_C_STEEP_BEFORE] = 0
+                                c[_C_STEEP_BEFORE] = _NO_FALL    # unknown: no rounding
                         elif (k & 1 and c[_C_STEEP_T] == t - 1 - (k >> 1)
                               and c[_C_STEEP_BEFORE] < fall):
                             # the steepest fall's middle, to the nearest sample: the falls on

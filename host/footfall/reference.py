@@ -217,7 +217,7 @@ class FloatStrideReference:
                                 # an odd window's middle is half a sample earlier: the falls
                                 # on either side round it to the nearer sample
                                 cand.steep_before = (hist[-2][0] - hist[-2 - k][0]
-                                                     if k & 1 and nh > k else 0.0)
+                                                     if k & 1 and nh > k else np.inf)
                             elif (k & 1 and cand.steep_t == t - 1 - (k >> 1)
                                   and cand.steep_before < fall):
                                 cand.steep_t -= 1
