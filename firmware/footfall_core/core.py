@@ -115,6 +115,7 @@ _C_MS_AX = const(8)          # the accel at the stance's flattest moment (the sl
 _C_MS_AY = const(9)          # (in this array, not three attributes: each attribute costs RAM
 _C_MS_AZ = const(10)         # in the instance's dict)
 _C_STEEP_BEFORE = const(11)  # the fall over the window one sample before the steepest (LSB)
+_C_JOLT_IMP = const(12)      # the impact's curvature test (_impulsive): 1 broadband, 0 smooth
 
 
 def jolt_magnitude(x, y, z):
@@ -148,7 +149,7 @@ class StrideCore:
         self.cadence_dspm = array("h", [0] * STRIDE_RING)
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
         self._hist = array("l", [0] * _H_SIZE)            # landing history (_H_*)
-        self._cand = array("l", [0] * 12)                 # contact candidates (_C_*)
+        self._cand = array("l", [0] * 13)                 # contact candidates (_C_*)
         self._one = array("h", [0] * 6)                   # push(): a burst of one sample
         # accepted IC-IC intervals, samples (<= max_stride, < 6100), then the same sorted for
         # the median (one array: each one costs RAM)
@@ -428,6 +429,7 @@ class StrideCore:
                         if x > k:
                             c[_C_JOLT_T] = t
                             c[_C_JOLT_TH] = th
+                            c[_C_JOLT_IMP] = 1 if self._impulsive(ax, ay, az, hi, hn) else 0
                             imp = 2
                         elif x > k >> 1:
                             imp = 1
@@ -657,7 +659,8 @@ class StrideCore:
         late = u.rate_chz * 5 // 100000                     # samples in 5 ms (< 2**17)
         if late > u.sharp_lag:
             late = u.sharp_lag
-        if c[_C_JOLT_T] >= 0 and c[_C_JOLT_T] <= steep + late:
+        if c[_C_JOLT_T] >= 0 and (c[_C_JOLT_T] <= steep + late or (
+                late and c[_C_JOLT_IMP] and c[_C_JOLT_T] <= c[_C_MIN_T] + late)):
             self._ic_theta = c[_C_JOLT_TH]
             return c[_C_JOLT_T]
         lo = u.rearfoot_theta >> 1

@@ -226,6 +226,8 @@ class FloatStrideReference:
                         d = _jolt_magnitude(a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2])
                         if d > sharp:
                             cand.jolt_t, cand.jolt_th = t, theta
+                            cand.jolt_imp = min(nh, 8) < 4 * k2 or 2 * d >= _jolt_magnitude(
+                                a[t] - 2 * hist[-1 - 2 * k2][2] + hist[-1 - 4 * k2][2])
                 if armed:
                     mn = cand.min_w
                     rise = x - mn
@@ -323,11 +325,14 @@ class _Candidates:
         self.steep, self.steep_t, self.steep_th = 0.0, None, 0.0
         self.steep_before = 0.0
         self.jolt_t, self.jolt_th = None, 0.0
+        self.jolt_imp = False
 
     def contact(self, sole_deg, rearfoot_deg, impact_late):
         """(sample, pitch) of the contact, by the core's rule (StrideCore._contact_now)."""
         steep = self.steep_t if self.steep_t is not None else self.min_t
-        if self.jolt_t is not None and self.jolt_t <= steep + impact_late:
+        if self.jolt_t is not None and (self.jolt_t <= steep + impact_late or (
+                impact_late and self.jolt_imp and self.min_t is not None
+                and self.jolt_t <= self.min_t + impact_late)):
             return self.jolt_t, self.jolt_th
         lo, hi = rearfoot_deg / 2, rearfoot_deg * 2
         if sole_deg <= lo or hi <= lo or self.steep_t is None or self.min_t is None:
