@@ -91,7 +91,6 @@ _STANCE = const(2)
 _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degrees
 _PITCH_WRAP = const(0x3FFFFFF)  # pitch_integral() wraps modulo 2**26 (a small int on the pod)
 _NO_FLAT = const(0x3FFFFFFF)     # |w| not seen yet (largest small int; |w| < 2**18)
-_NO_FALL = const(0x3FFFF)        # above any fall over the slope window (|fall| < 2**17)
 
 # landing history ring: 9 samples x (w, theta, ax, ay, az), one slot of _H_SLOT per sample
 _H_W = const(0)
@@ -114,8 +113,7 @@ _C_JOLT_TH = const(7)
 _C_MS_AX = const(8)          # the accel at the stance's flattest moment (the slip check), LSB
 _C_MS_AY = const(9)          # (in this array, not three attributes: each attribute costs RAM
 _C_MS_AZ = const(10)         # in the instance's dict)
-_C_STEEP_BEFORE = const(11)  # the fall over the window one sample before the steepest (LSB)
-_C_JOLT_IMP = const(12)      # the impact's curvature test (_impulsive): 1 broadband, 0 smooth
+_C_JOLT_IMP = const(11)      # the impact's curvature test (_impulsive): 1 broadband, 0 smooth
 
 
 def jolt_magnitude(x, y, z):
@@ -149,7 +147,7 @@ class StrideCore:
         self.cadence_dspm = array("h", [0] * STRIDE_RING)
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
         self._hist = array("l", [0] * _H_SIZE)            # landing history (_H_*)
-        self._cand = array("l", [0] * 13)                 # contact candidates (_C_*)
+        self._cand = array("l", [0] * 12)                 # contact candidates (_C_*)
         self._one = array("h", [0] * 6)                   # push(): a burst of one sample
         # accepted IC-IC intervals, samples (<= max_stride, < 6100), then the same sorted for
         # the median (one array: each one costs RAM)
@@ -468,27 +466,23 @@ class StrideCore:
                                 hj += _H_SIZE
                             c[_C_STEEP_T] = t - (k >> 1)
                             c[_C_STEEP_TH] = h[hj + _H_TH]
-                            if k & 1 and hn > k:
-                                # an odd window's middle lies half a sample before t - k//2:
-                                # keep the fall one sample earlier to round it (next sample)
-                                hm = hi - _H_SLOT
-                                if hm < 0:
-                                    hm += _H_SIZE
-                                hj = hm - _H_SLOT * k
-                                if hj < 0:
-                                    hj += _H_SIZE
-                                c[_C_STEEP_BEFORE] = h[hm + _H_W] - h[hj + _H_W]
-                            else:
-                                c[_C_STEEP_BEFORE] = _NO_FALL    # unknown: no rounding
-                        elif (k & 1 and c[_C_STEEP_T] == t - 1 - (k >> 1)
-                              and c[_C_STEEP_BEFORE] < fall):
-                            # the steepest fall's middle, to the nearest sample: the falls on
-                            # either side say which side of the half sample it lies
-                            c[_C_STEEP_T] -= 1
-                            hj = hi - _H_SLOT * ((k >> 1) + 2)
+                        elif k & 1 and c[_C_STEEP_T] == t - 1 - (k >> 1) and hn > k + 1:
+                            # An odd window's middle lies half a sample before t - k//2 of the
+                            # steepest (the last sample's): the falls over the windows one
+                            # sample before it and one after (this one) say which side of the
+                            # half sample the steepest lies, so it is dated to the nearer one.
+                            hm = hi - 2 * _H_SLOT
+                            if hm < 0:
+                                hm += _H_SIZE
+                            hj = hm - _H_SLOT * k
                             if hj < 0:
                                 hj += _H_SIZE
-                            c[_C_STEEP_TH] = h[hj + _H_TH]
+                            if h[hm + _H_W] - h[hj + _H_W] < fall:
+                                c[_C_STEEP_T] -= 1
+                                hj = hi - _H_SLOT * ((k >> 1) + 2)
+                                if hj < 0:
+                                    hj += _H_SIZE
+                                c[_C_STEEP_TH] = h[hj + _H_TH]
                     if imp and not self._ic_sent:
                         flags = self._provisional_ic(t)   # an impact, or like one: cue now
                     elif (not self._ic_sent and c[_C_STEEP] < -drop

@@ -214,12 +214,11 @@ class FloatStrideReference:
                                 cand.steep = fall
                                 cand.steep_t = t - (k >> 1)
                                 cand.steep_th = hist[-1 - (k >> 1)][1]
+                            elif (k & 1 and cand.steep_t == t - 1 - (k >> 1)
+                                  and min(nh, 8) > k + 1
+                                  and hist[-3][0] - hist[-3 - k][0] < fall):
                                 # an odd window's middle is half a sample earlier: the falls
                                 # on either side round it to the nearer sample
-                                cand.steep_before = (hist[-2][0] - hist[-2 - k][0]
-                                                     if k & 1 and nh > k else np.inf)
-                            elif (k & 1 and cand.steep_t == t - 1 - (k >> 1)
-                                  and cand.steep_before < fall):
                                 cand.steep_t -= 1
                                 cand.steep_th = hist[-3 - (k >> 1)][1]
                     if cand.jolt_t is None and min(nh, 7) >= 2 * k2:
@@ -323,7 +322,6 @@ class _Candidates:
     def __init__(self):
         self.min_w, self.min_t, self.min_th = 0.0, None, 0.0
         self.steep, self.steep_t, self.steep_th = 0.0, None, 0.0
-        self.steep_before = 0.0
         self.jolt_t, self.jolt_th = None, 0.0
         self.jolt_imp = False
 
