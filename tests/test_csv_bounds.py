@@ -75,6 +75,17 @@ def test_plausible_units_give_no_warning(run_rec, capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_values_beyond_the_pods_ranges_are_clipped_and_said(run_rec, capsys):
+    text = csv_of(run_rec).splitlines()
+    row = text[500].split(",")
+    row[1], row[5] = "1e30", "-2500"                  # one absurd accel, one gyro past 2000
+    text[500] = ",".join(row)
+    rec = parse_csv("\n".join(text) + "\n", "clip.csv")
+    err = capsys.readouterr().err
+    assert "clip.csv: warning: 1 sample(s) beyond the pod's ranges" in err
+    assert rec.raw[499, 0] == 32767 and rec.raw[499, 4] == -32768    # saturated, kept
+
+
 LINE = st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True, width=32).map(str),
                           st.sampled_from(["", "x", "1e", "-", "0x1", " 3 ", "#", "\r"])),
                 min_size=0, max_size=9).map(",".join)

@@ -134,10 +134,23 @@ def parse_csv(text, path="<csv>", sample_rate_hz=None):
     _check_time_rises(t, line_nos, path)
 
     _warn_implausible_units(data, path)
+    _warn_clipped(data, path)
     raw = quantise_samples(data[:, 1:4], data[:, 4:7])
     t = np.ascontiguousarray(t)
     del data
     return _recording(path, raw, t, line_nos, sample_rate_hz)
+
+
+def _warn_clipped(data, path, accel_range_g=16, gyro_range_dps=2000):
+    """One warning line when samples exceed the pod's ranges: they are clipped to them, as
+    the sensor saturates (quantise_samples), so the file's extremes are not replayed."""
+    over = ((np.abs(data[:, 1:4]) > accel_range_g).any(axis=1)
+            | (np.abs(data[:, 4:7]) > gyro_range_dps).any(axis=1))
+    n = int(over.sum())
+    if n:
+        print("%s: warning: %d sample(s) beyond the pod's ranges (+-%d g, +-%d deg/s), clipped "
+              "to them as the sensor saturates" % (path, n, accel_range_g, gyro_range_dps),
+              file=sys.stderr)
 
 
 def _recording(path, raw, t, line_nos, sample_rate_hz):
