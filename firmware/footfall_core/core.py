@@ -516,7 +516,7 @@ class StrideCore:
                         th = self.theta
                         base = self.pitch_base
                         st = _SWING
-            elif imp == 2 and self._impulsive_or_none(ax, ay, az, hi, hn):
+            elif imp == 2 and self._impulsive_or_none():
                 # A touchdown without an impact may have been a dip of the rotation in late
                 # swing: a sharp impact while still rotating toes-down is the contact (real
                 # shoe IMUs). The landing search again, from this impact.
@@ -606,12 +606,14 @@ class StrideCore:
         c[_C_STEEP] = 0
         c[_C_STEEP_T] = -1
 
-    def _impulsive_or_none(self, ax, ay, az, i, n):
-        """The sharp impact just recorded (feed()) after a touchdown without one: an impact
-        indeed (not a fast but smooth motion)? True; else it is forgotten, False."""
-        if self._impulsive(ax, ay, az, i, n):
+    def _impulsive_or_none(self):
+        """The sharp impact just recorded (feed(), with its curvature test) after a touchdown
+        without one: an impact indeed (not a fast but smooth motion)? True; else it is
+        forgotten, False."""
+        c = self._cand
+        if c[_C_JOLT_IMP]:
             return True
-        self._cand[_C_JOLT_T] = -1     # (it was none before: the caller checked)
+        c[_C_JOLT_T] = -1              # (it was none before: the caller checked)
         return False
 
     def _impulsive(self, ax, ay, az, i, n):
@@ -650,7 +652,9 @@ class StrideCore:
         c = self._cand
         u = self.units
         steep = c[_C_STEEP_T] if c[_C_STEEP_T] >= 0 else c[_C_MIN_T]
-        late = u.rate_chz * 5 // 100000                     # samples in 5 ms (< 2**17)
+        # samples in 5 ms, at most sharp_lag (< 2**17): worked out per landing, not kept in
+        # CoreUnits, whose dict one more attribute grows past the core's 8 KB at 208 Hz
+        late = u.rate_chz * 5 // 100000
         if late > u.sharp_lag:
             late = u.sharp_lag
         if c[_C_JOLT_T] >= 0 and (c[_C_JOLT_T] <= steep + late or (

@@ -144,6 +144,7 @@ def landing_search_lead(recordings):
 def print_landing_search(demo):
     """How long before each cue the pod's fast FIFO reads begin (footfall_pod App.step: every
     imu_poll_ms while a contact is awaited, every IDLE_POLL_MS otherwise)."""
+    from footfall.datasets import load_dataset
     from footfall_core.settings import IDLE_POLL_MS
 
     print(f"landing search (StrideCore.awaiting_contact(): the pod reads the FIFO every "
@@ -154,7 +155,7 @@ def print_landing_search(demo):
         if name == groups[0]:
             recordings = [demo]
         elif (SHARED / name).is_dir():
-            recordings = _dataset(name)
+            recordings = load_dataset(SHARED / name)
         else:
             print(f"  {name} not found under {SHARED}: skipped")
             continue
@@ -165,12 +166,6 @@ def print_landing_search(demo):
               f"{np.percentile(leads, 1):.0f}, median {np.median(leads):.0f} ms before the cue; "
               f"{int(np.sum(leads < IDLE_POLL_MS))} under {IDLE_POLL_MS} ms; samples awaited "
               f"{share * 100:.0f} %")
-
-
-def _dataset(name):
-    from footfall.datasets import load_dataset
-
-    return load_dataset(SHARED / name)
 
 
 def metronome_jitter(recording, spm):

@@ -21,6 +21,15 @@ def _jolt_magnitude(d):
     return hi + mid * 27 / 64 + lo * 5 / 16
 
 
+def _impulsive(a_t, hist, d, nh, k2):
+    """The core's impact test (StrideCore._impulsive): the sharp change d (the accel's second
+    difference over k2 samples at this sample, accel a_t) is as curved over k2 as over twice
+    it, within 2x (a smooth fast motion curves 4x as much); where the history does not reach
+    four lags back it is taken as an impact."""
+    return min(nh, 8) < 4 * k2 or 2 * d >= _jolt_magnitude(
+        a_t - 2 * hist[-1 - 2 * k2][2] + hist[-1 - 4 * k2][2])
+
+
 class FloatStrideReference:
     def __init__(self, sample_rate_hz, settings=None):
         self.s = (settings or Settings()).values
@@ -32,7 +41,7 @@ class FloatStrideReference:
         self.slope_lag = min(ms("slope_window_ms"), 7)
         self.sharp_lag = min(ms_to_samples(5, self.rate_chz), 3)
         # an impact may show up to 5 ms (whole samples) after the steepest fall
-        self.impact_late = min(int(self.rate * 0.005), self.sharp_lag)
+        self.impact_late = min(self.rate_chz * 5 // 100000, self.sharp_lag)
         self.toe_off_delay = ms_to_samples(self.s["toe_off_delay_ms"], self.rate_chz, 0)
         self.toe_off_lead = ms_to_samples(self.s["toe_off_lead_ms"], self.rate_chz, 0)
         self.toe_off_max = ms_to_samples(TOE_OFF_MAX_MS, self.rate_chz, 0)
@@ -225,8 +234,7 @@ class FloatStrideReference:
                         d = _jolt_magnitude(a[t] - 2 * hist[-1 - k2][2] + hist[-1 - 2 * k2][2])
                         if d > sharp:
                             cand.jolt_t, cand.jolt_th = t, theta
-                            cand.jolt_imp = min(nh, 8) < 4 * k2 or 2 * d >= _jolt_magnitude(
-                                a[t] - 2 * hist[-1 - 2 * k2][2] + hist[-1 - 4 * k2][2])
+                            cand.jolt_imp = _impulsive(a[t], hist, d, nh, k2)
                 if armed:
                     mn = cand.min_w
                     rise = x - mn
@@ -264,8 +272,7 @@ class FloatStrideReference:
                         if x <= 0 and min(nh, 7) >= 2 * k2 else 0.0)
                 # (and an impact indeed: as curved over sharp_lag as over twice it, within 2x;
                 # a smooth fast motion curves 4x as much over the double lag)
-                if near > sharp and (min(nh, 8) < 4 * k2 or 2 * near >= _jolt_magnitude(
-                        a[t] - 2 * hist[-1 - 2 * k2][2] + hist[-1 - 4 * k2][2])):
+                if near > sharp and _impulsive(a[t], hist, near, nh, k2):
                     jolt = (t, theta)
                     cand = _Candidates()
                     cand.jolt_t, cand.jolt_th = jolt

@@ -818,7 +818,7 @@ def simulate(segments, sample_rate_hz=208, mount_rotation=None, foot="right", mo
     pad_n = int(np.ceil(0.3 * fs))                    # output samples of padding each side
     n_fine = (n_out + 2 * pad_n) * q                  # the fine grid: (i - pad_n q) / (fs q) s
     plan = _plan(segments, (n_fine - 1 - pad_n * q) / (fs * q), rng)
-    plan["dt"] = (1 - pad_n * q) / (fs * q) - (-pad_n * q) / (fs * q)   # the fine step (s)
+    dt = (1 - pad_n * q) / (fs * q) - (-pad_n * q) / (fs * q)   # the fine step (s), as the grid
     planner, contacts = plan["planner"], plan["contacts"]
 
     # Anti-alias low-pass + decimation (zero phase), crop the padding: chunk by chunk of the
@@ -833,7 +833,7 @@ def simulate(segments, sample_rate_hz=208, mount_rotation=None, foot="right", mo
         i0 = max(0, (j0 + pad_n - _CHUNK_MARGIN) * q)          # fine indices of the chunk
         i1 = min(n_fine, (j1 + pad_n + _CHUNK_MARGIN) * q)
         tf = (np.arange(i0, i1) - pad_n * q) / (fs * q)
-        kin = _kinematics(plan, tf, mount, foot, M)
+        kin = _kinematics(plan, tf, dt, mount, foot, M)
         first = j0 + pad_n - i0 // q                             # output j0 in the chunk's
         a = resample_poly(kin["accel_g"], 1, q, axis=0, window=aa)
         g = resample_poly(kin["gyro_dps"], 1, q, axis=0, window=aa)
@@ -887,11 +887,10 @@ def _plan(segments, t_last, rng):
     return dict(planner=planner, contacts=contacts, sways=sways)
 
 
-def _kinematics(plan, tf, mount, foot, M):
-    """Foot and pod motion on the fine time grid ``tf`` (a stretch of the session); ideal
-    accel (g) and gyro (deg/s)."""
+def _kinematics(plan, tf, dt, mount, foot, M):
+    """Foot and pod motion on the fine time grid ``tf`` (a stretch of the session, step dt s);
+    ideal accel (g) and gyro (deg/s)."""
     nf = len(tf)
-    dt = plan["dt"]
     contacts = plan["contacts"]
     sway = np.zeros((nf, 3))
     for a, b, curve in plan["sways"]:

@@ -49,9 +49,8 @@ def check_outputs(paths, inputs=()):
         check_not_an_input(p, inputs)
         if p.is_dir():
             raise InputError(p, "is a directory")
-        for q in seen:
-            if q == p or (p.exists() and same_file(p, q)):
-                raise InputError(p, "is named as two outputs; give each its own file")
+        if any(same_file(p, q) for q in seen):
+            raise InputError(p, "is named as two outputs; give each its own file")
         seen.append(p)
 
 
