@@ -35,6 +35,26 @@ def test_diagnostics_tables(capsys):
     out = capsys.readouterr().out
     trials = [line for line in out.splitlines() if line.startswith("| hamner-s04 | run")]
     assert len(trials) == 4                                      # 4 speeds
+    assert all(len(line.split(" | ")) == 14 for line in trials)
+    # hamner-s04 lands on the heel: one class row, each of its four error columns a number
+    rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| rearfoot | ")]
+    assert len(rows) == 1 and int(rows[0][1]) >= 12
+    for cell in rows[0][2:]:
+        bias, rmse = (float(x) for x in cell.strip(" |").split(" / "))
+        assert rmse >= abs(bias) - 0.05
+
+
+def test_sole_elevation_from_the_3d_rotation():
+    """Sensor = foot frame (x forward, y left, z up). A toes-down turn of 20 deg between the
+    contact and mid-stance (a heel slap: +y at 100 deg/s for 0.2 s) means the sole was 20 deg
+    toes-up at the contact; a turn about the vertical alone leaves the sole level."""
+    fs = 100.0
+    gyro = np.zeros((40, 3))
+    gyro[11:31, 1] = np.radians(100.0)
+    x, up = np.array([1.0, 0, 0]), np.array([0, 0, 1.0])
+    assert abs(sd._sole_elevation_deg(gyro, 10, 30, fs, x, up) - 20.0) < 1e-9
+    gyro[:, 1], gyro[11:31, 2] = 0.0, np.radians(300.0)
+    assert abs(sd._sole_elevation_deg(gyro, 10, 30, fs, x, up)) < 1e-9
 
 
 def test_toe_off_model_held_out_by_runner_recovers_a_known_model():

@@ -56,9 +56,12 @@ class FloatStrideReference:
         """Return stride dicts (ic_t, to_t in samples, gct_ms, strike_angle_deg, strike).
 
         ``ic_t_`` then lists every refined IC found (samples), as the core emits them
-        (EVENT_LANDED): also those whose stride was later dropped or never completed."""
+        (EVENT_LANDED): also those whose stride was later dropped or never completed;
+        ``axis_`` is the pitch axis of the run's end (sensor frame, unit, toes-up positive;
+        None if the mount was never solved)."""
         s = self.s
         self.ic_t_ = []
+        self.axis_ = None
         n = len(gyro_dps)
         l1 = np.abs(gyro_dps).sum(1)
         # calibration: first calibration-buffer window where the motion count is reached and the
@@ -80,6 +83,7 @@ class FloatStrideReference:
             return []
         start = max(0, t + 1 - cap)
         w = gyro_dps @ axis
+        self.axis_ = axis
         # the core solves the mount again, sign kept, once it has seen twice that much motion
         t2 = int(np.searchsorted(motion, 2 * self.cal_motion))
         t2 = max(t2, t + 1)
@@ -92,7 +96,8 @@ class FloatStrideReference:
                 # the fuller buffer's vote may turn it over (the core then restarts its stride
                 # state there, which this reference does not mirror)
                 voted = self._signed(again, gyro_dps[lo:t2 + 1], l1[lo:t2 + 1])
-                w[t2:] = gyro_dps[t2:] @ (voted if voted is not None else again)
+                self.axis_ = voted if voted is not None else again
+                w[t2:] = gyro_dps[t2:] @ self.axis_
             # then the sign alone, over the whole buffers of motion that follow: SIGN_CHECKS
             # in a row voting toes-up push-offs turn it over (from the last one's sample on)
             at = motion[t2] + cap
@@ -106,6 +111,7 @@ class FloatStrideReference:
                 at = motion[t3] + cap
             else:
                 w[t3:] = -w[t3:]
+                self.axis_ = -self.axis_
         return self._detect(w, accel_g, start, n)
 
     def _axis(self, g, a, l1, g_all):

@@ -14,6 +14,15 @@ plate +-30 ms, marker rule +-40 ms):
   the standing foot; the strike angle reads toes-up by that much;
 - **angle err**: detected - reference strike angle;
 - **IC err**: detected - reference contact (ms);
+- **axis off**: the angle between the pitch axis the detector found (the swing's main rotation
+  axis) and the foot's own mediolateral axis (the virtual IMU's mount);
+- **gyro vs markers about the foot's axis**: the same integral taken about the foot's own axis
+  over the same two moments: what the angle would read if a pod knew its foot's axis;
+- per reference strike class, the strike angle's error with one change each, same contacts and
+  mid-stances: the integral about the foot's own axis; the sole's elevation from the whole
+  3-D rotation between the two moments, in the foot's own frame; the same with the foot's
+  frame built from the detector's axis levelled by the standing foot's gravity (what a pod
+  that saw its foot stand still could know; the foot's long axis it cannot know);
 - **acc tilt err**: the sole's pitch from the accelerometer (20 ms mean around mid-stance,
   through the known mount) minus the markers' pitch: whether the accelerometer could give an
   absolute flat reference;
@@ -34,11 +43,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from scipy.spatial.transform import Rotation
 
 from .datasets import SHARED_DATA, find_datasets, load_dataset
 from .evaluation import match_indices
 from .reference import FloatStrideReference
 from .windows import FORCE, contact_kinds, windows_s
+from footfall_core.core import STRIKE_NAMES
 from footfall_core.settings import TOE_OFF_MAX_MS
 
 TILT_HALF_S = 0.01
@@ -66,6 +77,17 @@ def _stride_gravity_pitch(rec, a, b, M):
     return float(np.degrees(np.arctan2(x.sum(), z.sum())))
 
 
+def _sole_elevation_deg(gyro_rad, i, ms, fs, fwd, up):
+    """Elevation (deg, toes-up positive) at sample i of the sensor-fixed forward vector fwd,
+    against the level plane of sample ms (up: the vertical there, both in the sensor frame):
+    the sensor's rotation from i to ms, composed from the gyro (rad/s) sample by sample back
+    from ms, as the detector's pitch integral takes samples i+1 .. ms."""
+    rot = np.eye(3)
+    for k in range(ms, i, -1):
+        rot = rot @ Rotation.from_rotvec(-gyro_rad[k] / fs).as_matrix()
+    return float(np.degrees(np.arcsin(np.clip((rot @ fwd) @ up, -1.0, 1.0))))
+
+
 def trial_rows(rec):
     """Per matched stride of the float reference: dict of the diagnostics above."""
     ref = rec.reference
@@ -74,6 +96,17 @@ def trial_rows(rec):
     fs = rec.sample_rate_hz
     fr = FloatStrideReference(fs)
     out = fr.run(rec.accel_g(), rec.gyro_dps())
+    foot_axis = -M[1]                    # the foot's y (to its left) in the sensor: toes-up +
+    w_foot = rec.gyro_dps() @ foot_axis
+    gyro_rad = np.radians(rec.gyro_dps())
+    level_frame = None
+    if fr.axis_ is not None:             # x forward: a toes-up turn about the axis raises it
+        up = M[2]
+        level = fr.axis_ - (fr.axis_ @ up) * up
+        fwd = np.cross(up, level)
+        level_frame = (fwd / np.linalg.norm(fwd), up)
+    axis_off = (float(np.degrees(np.arccos(min(1.0, abs(float(fr.axis_ @ foot_axis))))))
+                if fr.axis_ is not None else np.nan)
     ic_ref = np.asarray(ref["ic_s"], dtype=np.float64)
     to_ref = np.asarray(ref["to_s"], dtype=np.float64)
     angles = np.asarray(ref["strike_angle_deg"], dtype=np.float64)
@@ -96,8 +129,17 @@ def trial_rows(rec):
             continue
         # angle error = (gyro integral - marker pitch change, IC to mid-stance) + (the pitch
         # change between the reference and the detected IC) - flat
+        # the pitch integral from the contact to mid-stance as the detector takes it (theta at
+        # a sample includes that sample's rate), about the foot's own axis
+        foot_angle = -float(np.sum(w_foot[i_det + 1:ms + 1])) / fs
         row = {"flat": pitch[ms] - zero, "angle_err": s["strike_angle_deg"] - angles[j],
                "gyro_part": s["strike_angle_deg"] - (pitch[i_det] - pitch[ms]),
+               "gyro_foot_part": foot_angle - (pitch[i_det] - pitch[ms]),
+               "angle_err_foot": foot_angle - angles[j],
+               "angle_err_foot3d": _sole_elevation_deg(gyro_rad, i_det, ms, fs, M[0], M[2])
+               - angles[j],
+               "angle_err_level3d": (_sole_elevation_deg(gyro_rad, i_det, ms, fs, *level_frame)
+                                     - angles[j]) if level_frame else np.nan, "axis_off": axis_off, "strike": ref["strike"][j],
                "timing_part": pitch[i_det] - pitch[i_ref],
                "ic_err_ms": (ic - ic_ref[j]) * 1000.0,
                "tilt_err": _foot_pitch_from_accel(rec, ms, M) - pitch[ms],
@@ -113,6 +155,31 @@ def trial_rows(rec):
         if 0.3 * fs < b - a < 2.5 * fs:
             r0["stride_gravity_err"] = _stride_gravity_pitch(rec, a, b, M) - pitch[a]
     return rows
+
+
+def axis_by_strike(groups):
+    """Table lines: per reference strike class, the strike angle's error (bias, RMSE) as
+    detected and with the pitch integral taken about the foot's own axis instead (same
+    contacts, same mid-stances)."""
+    lines = ["\nStrike angle error per reference class (all matched strides, bias / RMSE in "
+             "deg): as detected, then with one change each, the same contacts and mid-stances: "
+             "integrated about the foot's own mediolateral axis; the sole's elevation from the "
+             "3-D rotation in the foot's own frame; the same in a frame built from the "
+             "detector's axis levelled by a standing foot's gravity.\n",
+             "| strike | strides | as detected | about the foot's axis | 3-D, the foot's frame "
+             "| 3-D, the detector's axis levelled |", "|---|---|---|---|---|---|"]
+    rows = [r for g in groups.values() for r in g]
+    for name in STRIKE_NAMES:
+        mine = [r for r in rows if r["strike"] == name]
+        if not mine:
+            continue
+        cells = []
+        for key in ("angle_err", "angle_err_foot", "angle_err_foot3d", "angle_err_level3d"):
+            e = np.array([r[key] for r in mine], dtype=np.float64)
+            e = e[np.isfinite(e)]
+            cells.append("%+.1f / %.1f" % (e.mean(), np.sqrt(np.mean(e * e))) if len(e) else "-")
+        lines.append("| %s | %d | %s |" % (name, len(mine), " | ".join(cells)))
+    return lines
 
 
 def _toe_off_fit(rows):
@@ -183,9 +250,10 @@ def main(argv=None):
           "markers' (|median|); stride gravity err = the same from a whole stride's mean "
           "specific force; TO delay = reference lift-off - push-off trough.\n")
     print("| dataset | trial | strides | angle err (deg) | = gyro vs markers | + IC timing | "
-          "- flat | IC err (ms) | acc tilt err, abs (deg) | stride gravity err, abs (deg) | "
-          "TO delay needed (ms) | as % of IC-to-trough |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "- flat | IC err (ms) | axis off (deg) | gyro vs markers about the foot's axis | "
+          "acc tilt err, abs (deg) | stride gravity err, abs (deg) | TO delay needed (ms) | "
+          "as % of IC-to-trough |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     groups: dict = {}
     for r in recs:
         key = (r.reference["dataset"], r.reference.get("trial", ""))
@@ -193,11 +261,13 @@ def main(argv=None):
     for (ds, trial), rows in sorted(groups.items()):
         if not rows:
             continue
-        print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             ds, trial, len(rows), _med(rows, "angle_err"), _med(rows, "gyro_part"),
             _med(rows, "timing_part"), _med(rows, "flat", lambda x: -x), _med(rows, "ic_err_ms"),
+            _med(rows, "axis_off"), _med(rows, "gyro_foot_part"),
             _med(rows, "tilt_err", abs), _med(rows, "stride_gravity_err", abs),
             _med(rows, "to_delay_ms"), _med(rows, "to_share")))
+    print("\n".join(axis_by_strike(groups)))
     lines = toe_off_held_out(groups)
     if lines:
         print("\nToe-off model (delay after the push-off trough = roll x 1000 / trough rate - "
