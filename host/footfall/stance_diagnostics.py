@@ -139,7 +139,8 @@ def trial_rows(rec):
                "angle_err_foot3d": _sole_elevation_deg(gyro_rad, i_det, ms, fs, M[0], M[2])
                - angles[j],
                "angle_err_level3d": (_sole_elevation_deg(gyro_rad, i_det, ms, fs, *level_frame)
-                                     - angles[j]) if level_frame else np.nan, "axis_off": axis_off, "strike": ref["strike"][j],
+                                     - angles[j]) if level_frame else np.nan,
+               "axis_off": axis_off, "strike": ref["strike"][j],
                "timing_part": pitch[i_det] - pitch[i_ref],
                "ic_err_ms": (ic - ic_ref[j]) * 1000.0,
                "tilt_err": _foot_pitch_from_accel(rec, ms, M) - pitch[ms],
