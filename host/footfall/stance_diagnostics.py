@@ -22,7 +22,8 @@ plate +-30 ms, marker rule +-40 ms):
   mid-stances: the integral about the foot's own axis; the sole's elevation from the whole
   3-D rotation between the two moments, in the foot's own frame; the same with the foot's
   frame built from the detector's axis levelled by the standing foot's gravity (what a pod
-  that saw its foot stand still could know; the foot's long axis it cannot know);
+  that saw its foot stand still could know; the foot's long axis it cannot know); the same
+  levelled by the stride's mean specific force (3-D rotated), what a running pod can know;
 - **acc tilt err**: the sole's pitch from the accelerometer (20 ms mean around mid-stance,
   through the known mount) minus the markers' pitch: whether the accelerometer could give an
   absolute flat reference;
@@ -145,7 +146,8 @@ def trial_rows(rec):
                "ic_err_ms": (ic - ic_ref[j]) * 1000.0,
                "tilt_err": _foot_pitch_from_accel(rec, ms, M) - pitch[ms],
                "to_delay_ms": np.nan, "to_share": np.nan, "stride_gravity_err": np.nan,
-               "force_to": kinds[j] == FORCE, "trough_dps": s["trough_dps"], "ms": ms}
+               "force_to": kinds[j] == FORCE, "trough_dps": s["trough_dps"], "ms": ms,
+               "ic": i_det, "ref_angle": angles[j], "angle_err_stride3d": np.nan}
         delay_ms = (to_ref[j] - trough) * 1000.0
         if trough > ic and -20.0 < delay_ms < 80.0:
             row["to_delay_ms"] = delay_ms
@@ -155,7 +157,26 @@ def trial_rows(rec):
         a, b = r0["ms"], r1["ms"]
         if 0.3 * fs < b - a < 2.5 * fs:
             r0["stride_gravity_err"] = _stride_gravity_pitch(rec, a, b, M) - pitch[a]
+            if fr.axis_ is not None:
+                up = _stride_vertical(rec, gyro_rad, a, b)
+                level = fr.axis_ - (fr.axis_ @ up) * up
+                fwd = np.cross(up, level)
+                r0["angle_err_stride3d"] = _sole_elevation_deg(
+                    gyro_rad, r0["ic"], a, fs, fwd / np.linalg.norm(fwd), up) - r0["ref_angle"]
     return rows
+
+
+def _stride_vertical(rec, gyro_rad, a, b):
+    """The vertical at sample a (unit, sensor frame) as the mean specific force over the
+    stride a..b, each sample's rotated into the frame of sample a by the gyro (3-D)."""
+    fs = rec.sample_rate_hz
+    acc = rec.accel_g()
+    rot = np.eye(3)
+    total = np.zeros(3)
+    for k in range(a, b):
+        total += rot @ acc[k]
+        rot = rot @ Rotation.from_rotvec(gyro_rad[k + 1] / fs).as_matrix()
+    return total / np.linalg.norm(total)
 
 
 def axis_by_strike(groups):
@@ -166,9 +187,11 @@ def axis_by_strike(groups):
              "deg): as detected, then with one change each, the same contacts and mid-stances: "
              "integrated about the foot's own mediolateral axis; the sole's elevation from the "
              "3-D rotation in the foot's own frame; the same in a frame built from the "
-             "detector's axis levelled by a standing foot's gravity.\n",
+             "detector's axis levelled by a standing foot's gravity; the same levelled by the "
+             "stride's mean specific force (strides followed by a matched one only).\n",
              "| strike | strides | as detected | about the foot's axis | 3-D, the foot's frame "
-             "| 3-D, the detector's axis levelled |", "|---|---|---|---|---|---|"]
+             "| 3-D, the detector's axis levelled | 3-D, levelled by the stride's mean force |",
+             "|---|---|---|---|---|---|---|"]
     rows = [r for g in groups.values() for r in g]
     for name in STRIKE_NAMES:
         mine = [r for r in rows if r["strike"] == name]
@@ -176,11 +199,18 @@ def axis_by_strike(groups):
             continue
         cells = []
         for key in ("angle_err", "angle_err_foot", "angle_err_foot3d", "angle_err_level3d"):
-            e = np.array([r[key] for r in mine], dtype=np.float64)
-            e = e[np.isfinite(e)]
-            cells.append("%+.1f / %.1f" % (e.mean(), np.sqrt(np.mean(e * e))) if len(e) else "-")
+            cells.append(_bias_rmse([r[key] for r in mine]))
+        some = [r for r in mine if np.isfinite(r["angle_err_stride3d"])]
+        cells.append("%s (%d strides; as detected %s)" % (
+            _bias_rmse([r["angle_err_stride3d"] for r in some]), len(some),
+            _bias_rmse([r["angle_err"] for r in some])) if some else "-")
         lines.append("| %s | %d | %s |" % (name, len(mine), " | ".join(cells)))
     return lines
+
+
+def _bias_rmse(errors):
+    e = np.asarray(errors, dtype=np.float64)
+    return "%+.1f / %.1f" % (e.mean(), np.sqrt(np.mean(e * e))) if len(e) else "-"
 
 
 def _toe_off_fit(rows):
