@@ -282,6 +282,7 @@ class FloatStrideReference:
                     jolt = (t, theta)
                     cand = _Candidates()
                     cand.jolt_t, cand.jolt_th = jolt
+                    cand.jolt_imp = True        # (it passed the impact test just above)
                     state, state_t, rest_n = "landing", t, 0
                     continue
             ax = abs(x)
