@@ -40,7 +40,7 @@ def test_diagnostics_tables(capsys):
     rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| rearfoot | ")]
     assert len(rows) == 1 and int(rows[0][1]) >= 12
     cells = [c.strip(" |") for c in rows[0][2:]]
-    assert len(cells) == 5
+    assert len(cells) == 6
     for cell in cells:
         bias, rmse = (float(x) for x in cell.split(" (")[0].split(" / "))
         assert rmse >= abs(bias) - 0.05

@@ -1,8 +1,8 @@
 """Stance diagnostics on the marker datasets: where the strike angle's flat reference and the
 toe-off delay stand against the markers (the mount's sign: footfall.bench_mount).
 
-`python -m footfall.stance_diagnostics [DATA]` (part of `make bench`; DATA defaults to
-../shared/data). A marker dataset's virtual IMU has a known mount (``mount_rotation``) and the
+`python -m footfall.stance_diagnostics [DATA] [--rate HZ]` (part of `make bench`; DATA
+defaults to ../shared/data, the virtual IMUs' rate to 208 Hz). A marker dataset's virtual IMU has a known mount (``mount_rotation``) and the
 markers give the sole's pitch at every sample (``sole_pitch_deg``, heel -> fore, deg), so what
 an IMU alone cannot tell can be read off here. Per trial (dataset, speed), over the strides of
 the float reference (the core's algorithm in float64, which exposes its mid-stance) matched one
@@ -19,7 +19,8 @@ plate +-30 ms, marker rule +-40 ms):
 - **gyro vs markers about the foot's axis**: the same integral taken about the foot's own axis
   over the same two moments: what the angle would read if a pod knew its foot's axis;
 - per reference strike class, the strike angle's error with one change each, same contacts and
-  mid-stances: the integral about the foot's own axis; the sole's elevation from the whole
+  mid-stances: the pitch at the two instants by the trapezoid rule (the detector's integral
+  counts each sample's whole rate); the integral about the foot's own axis; the sole's elevation from the whole
   3-D rotation between the two moments, in the foot's own frame; the same with the foot's
   frame built from the detector's axis levelled by the standing foot's gravity (what a pod
   that saw its foot stand still could know; the foot's long axis it cannot know); the same
@@ -40,13 +41,14 @@ scored on this one), and per clip
 the pitch axis the core found against the virtual IMU's true one (+1: as
 defined, toes-down negative; -1: reversed) and the reference contacts it found.
 """
+import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from .datasets import SHARED_DATA, find_datasets, load_dataset
+from .datasets import DEFAULT_RATE_HZ, SHARED_DATA, find_datasets, load_dataset
 from .evaluation import match_indices
 from .reference import FloatStrideReference
 from .windows import FORCE, contact_kinds, windows_s
@@ -97,6 +99,8 @@ def trial_rows(rec):
     fs = rec.sample_rate_hz
     fr = FloatStrideReference(fs)
     out = fr.run(rec.accel_g(), rec.gyro_dps())
+    # the detector's pitch rate (deg/s, toes-up +) about the axis it ended with
+    w_det = rec.gyro_dps() @ fr.axis_ if fr.axis_ is not None else None
     foot_axis = -M[1]                    # the foot's y (to its left) in the sensor: toes-up +
     w_foot = rec.gyro_dps() @ foot_axis
     gyro_rad = np.radians(rec.gyro_dps())
@@ -137,6 +141,10 @@ def trial_rows(rec):
                "gyro_part": s["strike_angle_deg"] - (pitch[i_det] - pitch[ms]),
                "gyro_foot_part": foot_angle - (pitch[i_det] - pitch[ms]),
                "angle_err_foot": foot_angle - angles[j],
+               # the pitch at a sample's instant (trapezoid rule) is the integral that counts
+               # that sample's whole rate less half of it
+               "angle_err_trapezoid": s["strike_angle_deg"] - angles[j]
+               - (w_det[i_det] - w_det[ms]) / (2.0 * fs) if w_det is not None else np.nan,
                "angle_err_foot3d": _sole_elevation_deg(gyro_rad, i_det, ms, fs, M[0], M[2])
                - angles[j],
                "angle_err_level3d": (_sole_elevation_deg(gyro_rad, i_det, ms, fs, *level_frame)
@@ -185,20 +193,23 @@ def axis_by_strike(groups):
     contacts, same mid-stances)."""
     lines = ["\nStrike angle error per reference class (all matched strides, bias / RMSE in "
              "deg): as detected, then with one change each, the same contacts and mid-stances: "
-             "integrated about the foot's own mediolateral axis; the sole's elevation from the "
+             "the pitch at the two instants by the trapezoid rule (the integral less half of "
+             "each end sample's rate); integrated about the foot's own mediolateral axis; "
+             "the sole's elevation from the "
              "3-D rotation in the foot's own frame; the same in a frame built from the "
              "detector's axis levelled by a standing foot's gravity; the same levelled by the "
              "stride's mean specific force (strides followed by a matched one only).\n",
-             "| strike | strides | as detected | about the foot's axis | 3-D, the foot's frame "
-             "| 3-D, the detector's axis levelled | 3-D, levelled by the stride's mean force |",
-             "|---|---|---|---|---|---|---|"]
+             "| strike | strides | as detected | trapezoid | about the foot's axis | 3-D, the "
+             "foot's frame | 3-D, the detector's axis levelled | 3-D, levelled by the stride's "
+             "mean force |", "|---|---|---|---|---|---|---|---|"]
     rows = [r for g in groups.values() for r in g]
     for name in STRIKE_NAMES:
         mine = [r for r in rows if r["strike"] == name]
         if not mine:
             continue
         cells = []
-        for key in ("angle_err", "angle_err_foot", "angle_err_foot3d", "angle_err_level3d"):
+        for key in ("angle_err", "angle_err_trapezoid", "angle_err_foot", "angle_err_foot3d",
+                    "angle_err_level3d"):
             cells.append(_bias_rmse([r[key] for r in mine]))
         some = [r for r in mine if np.isfinite(r["angle_err_stride3d"])]
         cells.append("%s (%d strides; as detected %s)" % (
@@ -261,19 +272,27 @@ def _med(rows, key, of=float):
 
 
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    root = Path(argv[0]) if argv else Path(SHARED_DATA)
+    parser = argparse.ArgumentParser(prog="python -m footfall.stance_diagnostics",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("data", nargs="?", default=str(SHARED_DATA),
+                        help="a folder of datasets (default ../shared/data)")
+    parser.add_argument("--rate", type=float, default=DEFAULT_RATE_HZ,
+                        help="sample rate of the virtual IMUs (Hz, default %(default)s)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    root = Path(args.data)
     if not root.exists():
         print("stance diagnostics: %s not found (the marker datasets live in ../shared/data)"
               % root)
         return 0
     recs = []
     for _name, path in find_datasets(root):
-        recs += [r for r in load_dataset(path) if "mount_rotation" in r.reference]
+        recs += [r for r in load_dataset(path, sample_rate_hz=args.rate)
+                 if "mount_rotation" in r.reference]
     if not recs:
         print("stance diagnostics: no marker dataset under %s" % root)
         return 0
-    print("## Stance diagnostics (marker datasets; `python -m footfall.stance_diagnostics`)\n")
+    print("## Stance diagnostics (marker datasets at %g Hz; `python -m "
+          "footfall.stance_diagnostics`)\n" % args.rate)
     print("Medians per trial over the float reference's strides matched within the IC "
           "windows. flat = sole pitch at the detector's mid-stance minus the standing (or "
           "median mid-contact) pitch; angle err = its three parts (medians, so they add up "
