@@ -2,12 +2,13 @@
 toe-off delay stand against the markers (the mount's sign: footfall.bench_mount).
 
 `python -m footfall.stance_diagnostics [DATA] [--rate HZ]` (part of `make bench`; DATA
-defaults to ../shared/data, the virtual IMUs' rate to 208 Hz). A marker dataset's virtual IMU
-has a known mount (``mount_rotation``) and the markers give the sole's pitch at every sample (``sole_pitch_deg``, heel -> fore, deg), so what
-an IMU alone cannot tell can be read off here. Per trial (dataset, speed), over the strides of
-the float reference (the core's algorithm in float64, which exposes its mid-stance) matched one
-to one to the reference contacts within the evaluation's IC windows (footfall.windows: force
-plate +-30 ms, marker rule +-40 ms):
+defaults to ../shared/data, the virtual IMUs' rate to 208 Hz). A marker dataset's virtual
+IMU has a known mount (``mount_rotation``) and the markers give the sole's pitch at every
+sample (``sole_pitch_deg``, heel -> fore, deg), so what an IMU alone cannot tell can be read
+off here. Per trial (dataset, speed), over the strides of the float reference (the core's
+algorithm in float64, which exposes its mid-stance) matched one to one to the reference
+contacts within the evaluation's IC windows (footfall.windows: force plate +-30 ms, marker
+rule +-40 ms):
 
 - **flat**: the sole's pitch at the detector's mid-stance minus the strike angle's zero (the
   static trial, or the median mid-contact pitch): how far the "flattest" stance moment is from
@@ -18,13 +19,14 @@ plate +-30 ms, marker rule +-40 ms):
   axis) and the foot's own mediolateral axis (the virtual IMU's mount);
 - **gyro vs markers about the foot's axis**: the same integral taken about the foot's own axis
   over the same two moments: what the angle would read if a pod knew its foot's axis;
-- per reference strike class, the strike angle's error with one change each, same contacts and
-  mid-stances: the pitch at the two instants by the trapezoid rule (the detector's integral
-  counts each sample's whole rate); the integral about the foot's own axis; the sole's
-  elevation from the whole 3-D rotation between the two moments, in the foot's own frame; the same with the foot's
-  frame built from the detector's axis levelled by the standing foot's gravity (what a pod
-  that saw its foot stand still could know; the foot's long axis it cannot know); the same
-  levelled by the stride's mean specific force (3-D rotated), what a running pod can know;
+- per reference strike class, the strike angle's error with one change each, same contacts
+  and mid-stances: the pitch at the two instants by the trapezoid rule (the detector's
+  integral counts each sample's whole rate); the integral about the foot's own axis; the
+  sole's elevation from the whole 3-D rotation between the two moments, in the foot's own
+  frame; the same with the foot's frame built from the detector's axis levelled by the
+  standing foot's gravity (what a pod that saw its foot stand still could know; the foot's
+  long axis it cannot know); the same levelled by the stride's mean specific force (3-D
+  rotated), what a running pod can know;
 - **acc tilt err**: the sole's pitch from the accelerometer (20 ms mean around mid-stance,
   through the known mount) minus the markers' pitch: whether the accelerometer could give an
   absolute flat reference;
