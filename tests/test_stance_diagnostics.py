@@ -46,6 +46,13 @@ def test_diagnostics_tables(capsys):
         assert rmse >= abs(bias) - 0.05
 
 
+def test_diagnostics_at_another_rate(capsys):
+    assert sd.main([str(shared_path("hamner-s04")), "--rate", "104"]) == 0
+    out = capsys.readouterr().out
+    assert "marker datasets at 104 Hz" in out
+    assert len([line for line in out.splitlines() if line.startswith("| hamner-s04 | run")]) == 4
+
+
 def test_sole_elevation_from_the_3d_rotation():
     """Sensor = foot frame (x forward, y left, z up). A toes-down turn of 20 deg between the
     contact and mid-stance (a heel slap: +y at 100 deg/s for 0.2 s) means the sole was 20 deg

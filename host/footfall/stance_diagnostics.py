@@ -82,6 +82,15 @@ def _stride_gravity_pitch(rec, a, b, M):
     return float(np.degrees(np.arctan2(x.sum(), z.sum())))
 
 
+def _level_frame(axis, up):
+    """(forward, up): the foot's frame a pod would build from its pitch axis and a vertical
+    (unit vectors, sensor frame): the axis levelled against the vertical, forward
+    perpendicular to both, so that a toes-up turn about the axis raises it."""
+    level = axis - (axis @ up) * up
+    fwd = np.cross(up, level)
+    return fwd / np.linalg.norm(fwd), up
+
+
 def _sole_elevation_deg(gyro_rad, i, ms, fs, fwd, up):
     """Elevation (deg, toes-up positive) at sample i of the sensor-fixed forward vector fwd,
     against the level plane of sample ms (up: the vertical there, both in the sensor frame):
@@ -106,12 +115,7 @@ def trial_rows(rec):
     foot_axis = -M[1]                    # the foot's y (to its left) in the sensor: toes-up +
     w_foot = rec.gyro_dps() @ foot_axis
     gyro_rad = np.radians(rec.gyro_dps())
-    level_frame = None
-    if fr.axis_ is not None:             # x forward: a toes-up turn about the axis raises it
-        up = M[2]
-        level = fr.axis_ - (fr.axis_ @ up) * up
-        fwd = np.cross(up, level)
-        level_frame = (fwd / np.linalg.norm(fwd), up)
+    level_frame = _level_frame(fr.axis_, M[2]) if fr.axis_ is not None else None
     axis_off = (float(np.degrees(np.arccos(min(1.0, abs(float(fr.axis_ @ foot_axis))))))
                 if fr.axis_ is not None else np.nan)
     ic_ref = np.asarray(ref["ic_s"], dtype=np.float64)
@@ -168,11 +172,9 @@ def trial_rows(rec):
         if 0.3 * fs < b - a < 2.5 * fs:
             r0["stride_gravity_err"] = _stride_gravity_pitch(rec, a, b, M) - pitch[a]
             if fr.axis_ is not None:
-                up = _stride_vertical(rec, gyro_rad, a, b)
-                level = fr.axis_ - (fr.axis_ @ up) * up
-                fwd = np.cross(up, level)
-                r0["angle_err_stride3d"] = _sole_elevation_deg(
-                    gyro_rad, r0["ic"], a, fs, fwd / np.linalg.norm(fwd), up) - r0["ref_angle"]
+                frame = _level_frame(fr.axis_, _stride_vertical(rec, gyro_rad, a, b))
+                r0["angle_err_stride3d"] = (_sole_elevation_deg(gyro_rad, r0["ic"], a, fs, *frame)
+                                            - r0["ref_angle"])
     return rows
 
 
@@ -191,14 +193,14 @@ def _stride_vertical(rec, gyro_rad, a, b):
 
 def axis_by_strike(groups):
     """Table lines: per reference strike class, the strike angle's error (bias, RMSE) as
-    detected and with the pitch integral taken about the foot's own axis instead (same
-    contacts, same mid-stances)."""
+    detected and with each of the one-change variants of trial_rows (same contacts, same
+    mid-stances)."""
     lines = ["\nStrike angle error per reference class (all matched strides, bias / RMSE in "
              "deg): as detected, then with one change each, the same contacts and mid-stances: "
              "the pitch at the two instants by the trapezoid rule (the integral less half of "
              "each end sample's rate); integrated about the foot's own mediolateral axis; "
-             "the sole's elevation from the "
-             "3-D rotation in the foot's own frame; the same in a frame built from the "
+             "the sole's elevation from the 3-D rotation in the foot's own frame; the same in "
+             "a frame built from the "
              "detector's axis levelled by a standing foot's gravity; the same levelled by the "
              "stride's mean specific force (strides followed by a matched one only).\n",
              "| strike | strides | as detected | trapezoid | about the foot's axis | 3-D, the "
