@@ -35,14 +35,17 @@ def test_diagnostics_tables(capsys):
     out = capsys.readouterr().out
     trials = [line for line in out.splitlines() if line.startswith("| hamner-s04 | run")]
     assert len(trials) == 4                                      # 4 speeds
-    assert all(len(line.split(" | ")) == 14 for line in trials)
-    # hamner-s04 lands on the heel: one class row, each of its four error columns a number
+    assert all(len(line.split(" | ")) == 15 for line in trials)
+    # hamner-s04 lands on the heel: a rearfoot row in the angle table, each error cell a bias
+    # and an RMSE, and one in the class table, each cell a share
     rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| rearfoot | ")]
-    assert len(rows) == 1 and int(rows[0][1]) >= 12
+    assert len(rows) == 2 and int(rows[0][1]) >= 12
+    shares = [c.strip(" |") for c in rows[1][2:]]
+    assert len(shares) == 3 and all(0 <= float(c.rstrip(" %")) <= 100 for c in shares)
     cells = [c.strip(" |") for c in rows[0][2:]]
-    assert len(cells) == 6
+    assert len(cells) == 9
     for cell in cells:
-        bias, rmse = (float(x) for x in cell.split(" (")[0].split(" / "))
+        bias, rmse = (float(x) for x in cell.split(": ")[-1].split(" / "))
         assert rmse >= abs(bias) - 0.05
 
 

@@ -17,6 +17,8 @@ rule +-40 ms):
 - **IC err**: detected - reference contact (ms);
 - **axis off**: the angle between the pitch axis the detector found (the swing's main rotation
   axis) and the foot's own mediolateral axis (the virtual IMU's mount);
+- **foot's long axis vs travel**: the level heel -> fore direction against the stride's
+  travel (below), left positive;
 - **gyro vs markers about the foot's axis**: the same integral taken about the foot's own axis
   over the same two moments: what the angle would read if a pod knew its foot's axis;
 - per reference strike class, the strike angle's error with one change each, same contacts
@@ -24,9 +26,11 @@ rule +-40 ms):
   integral counts each sample's whole rate); the integral about the foot's own axis; the
   sole's elevation from the whole 3-D rotation between the two moments, in the foot's own
   frame; the same with the foot's frame built from the detector's axis levelled by the
-  standing foot's gravity (what a pod that saw its foot stand still could know; the foot's
-  long axis it cannot know); the same levelled by the stride's mean specific force (3-D
-  rotated), what a running pod can know;
+  standing foot's gravity (what a pod that saw its foot stand still could know). Over the
+  strides followed by a matched one, from a 3-D strapdown of the stride between the two mid-
+  stances: the same levelled by the stride's mean specific force (what a running pod can
+  know); the integral about the level axis across the stride's travel; the 3-D elevation in
+  that travel frame; and the strike class those angles give;
 - **acc tilt err**: the sole's pitch from the accelerometer (20 ms mean around mid-stance,
   through the known mount) minus the markers' pitch: whether the accelerometer could give an
   absolute flat reference;
@@ -51,6 +55,8 @@ import numpy as np
 from scipy.spatial.transform import Rotation
 
 from .datasets import DEFAULT_RATE_HZ, SHARED_DATA, find_datasets, load_dataset
+from .datasets.marker_trial import strike_class
+from .datasets.virtual_imu import STANDARD_GRAVITY
 from .evaluation import match_indices
 from .reference import FloatStrideReference
 from .windows import FORCE, contact_kinds, windows_s
@@ -161,7 +167,9 @@ def trial_rows(rec):
                "tilt_err": _foot_pitch_from_accel(rec, ms, M) - pitch[ms],
                "to_delay_ms": np.nan, "to_share": np.nan, "stride_gravity_err": np.nan,
                "force_to": kinds[j] == FORCE, "trough_dps": s["trough_dps"], "ms": ms,
-               "ic": i_det, "ref_angle": angles[j], "angle_err_stride3d": np.nan}
+               "ic": i_det, "ref_angle": angles[j], "angle_err_stride3d": np.nan,
+               "angle_err_travel3d": np.nan, "angle_err_travel": np.nan,
+               "foot_vs_travel": np.nan}
         delay_ms = (to_ref[j] - trough) * 1000.0
         if trough > ic and -20.0 < delay_ms < 80.0:
             row["to_delay_ms"] = delay_ms
@@ -171,24 +179,44 @@ def trial_rows(rec):
         a, b = r0["ms"], r1["ms"]
         if 0.3 * fs < b - a < 2.5 * fs:
             r0["stride_gravity_err"] = _stride_gravity_pitch(rec, a, b, M) - pitch[a]
+            up, travel = _stride_frame(rec, gyro_rad, a, b)
+            i, ref_angle = r0["ic"], r0["ref_angle"]
             if fr.axis_ is not None:
-                frame = _level_frame(fr.axis_, _stride_vertical(rec, gyro_rad, a, b))
-                r0["angle_err_stride3d"] = (_sole_elevation_deg(gyro_rad, r0["ic"], a, fs, *frame)
-                                            - r0["ref_angle"])
+                frame = _level_frame(fr.axis_, up)
+                r0["angle_err_stride3d"] = (_sole_elevation_deg(gyro_rad, i, a, fs, *frame)
+                                            - ref_angle)
+            r0["angle_err_travel3d"] = (_sole_elevation_deg(gyro_rad, i, a, fs, travel, up)
+                                        - ref_angle)
+            heel_to_fore = M[0] - (M[0] @ up) * up             # the foot's long axis, level
+            r0["foot_vs_travel"] = float(np.degrees(np.arctan2(
+                np.cross(travel, heel_to_fore) @ up, heel_to_fore @ travel)))
+            toes_up = np.degrees(np.cross(travel, up))        # the level axis across the travel
+            r0["angle_err_travel"] = (-float(np.sum(gyro_rad[i + 1:a + 1] @ toes_up)) / fs
+                                      - ref_angle)
     return rows
 
 
-def _stride_vertical(rec, gyro_rad, a, b):
-    """The vertical at sample a (unit, sensor frame) as the mean specific force over the
-    stride a..b, each sample's rotated into the frame of sample a by the gyro (3-D)."""
+def _stride_frame(rec, gyro_rad, a, b):
+    """(up, travel) at sample a (unit vectors, sensor frame) from the stride a..b between two
+    mid-stances, each sample rotated into the frame of sample a by the gyro (3-D): up is the
+    mean specific force (the foot's mean acceleration over a stride is ~0); travel is the
+    level part of the stride's displacement, integrated twice from rest at a with the
+    velocity's drift taken out linearly so the foot rests at b too."""
     fs = rec.sample_rate_hz
     acc = rec.accel_g()
     rot = np.eye(3)
-    total = np.zeros(3)
-    for k in range(a, b):
-        total += rot @ acc[k]
-        rot = rot @ Rotation.from_rotvec(gyro_rad[k + 1] / fs).as_matrix()
-    return total / np.linalg.norm(total)
+    force = np.empty((b - a + 1, 3))
+    for n, k in enumerate(range(a, b + 1)):
+        force[n] = rot @ acc[k]
+        if k + 1 < len(acc):
+            rot = rot @ Rotation.from_rotvec(gyro_rad[k + 1] / fs).as_matrix()
+    up = force[:-1].mean(0)
+    up /= np.linalg.norm(up)
+    velocity = np.cumsum((force - up) * STANDARD_GRAVITY, axis=0) / fs
+    velocity -= np.outer(np.arange(len(velocity)) / (len(velocity) - 1), velocity[-1])
+    shift = velocity.sum(0) / fs
+    level = shift - (shift @ up) * up
+    return up, level / np.linalg.norm(level)
 
 
 def axis_by_strike(groups):
@@ -201,11 +229,15 @@ def axis_by_strike(groups):
              "each end sample's rate); integrated about the foot's own mediolateral axis; "
              "the sole's elevation from the 3-D rotation in the foot's own frame; the same in "
              "a frame built from the "
-             "detector's axis levelled by a standing foot's gravity; the same levelled by the "
-             "stride's mean specific force (strides followed by a matched one only).\n",
+             "detector's axis levelled by a standing foot's gravity. Then, over the strides "
+             "followed by a matched one (their count, and their error as detected, last): the "
+             "same levelled by the stride's mean specific force; integrated about the level "
+             "axis across the stride's travel (a 3-D strapdown between the two mid-stances); "
+             "the 3-D elevation in that travel frame.\n",
              "| strike | strides | as detected | trapezoid | about the foot's axis | 3-D, the "
              "foot's frame | 3-D, the detector's axis levelled | 3-D, levelled by the stride's "
-             "mean force |", "|---|---|---|---|---|---|---|---|"]
+             "mean force | about the axis across the travel | 3-D, the travel frame | those "
+             "strides: as detected |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     rows = [r for g in groups.values() for r in g]
     for name in STRIKE_NAMES:
         mine = [r for r in rows if r["strike"] == name]
@@ -215,11 +247,23 @@ def axis_by_strike(groups):
         for key in ("angle_err", "angle_err_trapezoid", "angle_err_foot", "angle_err_foot3d",
                     "angle_err_level3d"):
             cells.append(_bias_rmse([r[key] for r in mine]))
-        some = [r for r in mine if np.isfinite(r["angle_err_stride3d"])]
-        cells.append("%s (%d strides; as detected %s)" % (
-            _bias_rmse([r["angle_err_stride3d"] for r in some]), len(some),
-            _bias_rmse([r["angle_err"] for r in some])) if some else "-")
+        some = [r for r in mine if np.isfinite(r["angle_err_travel3d"])]
+        for key in ("angle_err_stride3d", "angle_err_travel", "angle_err_travel3d"):
+            cells.append(_bias_rmse([r[key] for r in some if np.isfinite(r[key])]))
+        cells.append("%d: %s" % (len(some), _bias_rmse([r["angle_err"] for r in some])))
         lines.append("| %s | %d | %s |" % (name, len(mine), " | ".join(cells)))
+    lines += ["\nStrike class accuracy over the strides followed by a matched one (the default "
+              "cut-offs on reference angle + error): as detected; about the axis across the "
+              "travel; 3-D in the travel frame.\n",
+              "| strike | strides | as detected | about the axis across the travel | 3-D, the "
+              "travel frame |", "|---|---|---|---|---|"]
+    for name in STRIKE_NAMES:
+        some = [r for r in rows if r["strike"] == name and np.isfinite(r["angle_err_travel3d"])]
+        if some:
+            lines.append("| %s | %d | %s |" % (name, len(some), " | ".join(
+                "%.0f %%" % (100.0 * np.mean([strike_class(r["ref_angle"] + r[key]) == name
+                                              for r in some]))
+                for key in ("angle_err", "angle_err_travel", "angle_err_travel3d"))))
     return lines
 
 
@@ -304,10 +348,11 @@ def main(argv=None):
           "markers' (|median|); stride gravity err = the same from a whole stride's mean "
           "specific force; TO delay = reference lift-off - push-off trough.\n")
     print("| dataset | trial | strides | angle err (deg) | = gyro vs markers | + IC timing | "
-          "- flat | IC err (ms) | axis off (deg) | gyro vs markers about the foot's axis | "
+          "- flat | IC err (ms) | axis off (deg) | foot's long axis vs travel (deg, left +) | "
+          "gyro vs markers about the foot's axis | "
           "acc tilt err, abs (deg) | stride gravity err, abs (deg) | TO delay needed (ms) | "
           "as % of IC-to-trough |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     groups: dict = {}
     for r in recs:
         key = (r.reference["dataset"], r.reference.get("trial", ""))
@@ -315,10 +360,10 @@ def main(argv=None):
     for (ds, trial), rows in sorted(groups.items()):
         if not rows:
             continue
-        print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             ds, trial, len(rows), _med(rows, "angle_err"), _med(rows, "gyro_part"),
             _med(rows, "timing_part"), _med(rows, "flat", lambda x: -x), _med(rows, "ic_err_ms"),
-            _med(rows, "axis_off"), _med(rows, "gyro_foot_part"),
+            _med(rows, "axis_off"), _med(rows, "foot_vs_travel"), _med(rows, "gyro_foot_part"),
             _med(rows, "tilt_err", abs), _med(rows, "stride_gravity_err", abs),
             _med(rows, "to_delay_ms"), _med(rows, "to_share")))
     print("\n".join(axis_by_strike(groups)))
