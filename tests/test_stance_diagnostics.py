@@ -41,9 +41,9 @@ def test_diagnostics_tables(capsys):
     rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| rearfoot | ")]
     assert len(rows) == 2 and int(rows[0][1]) >= 12
     shares = [c.strip(" |") for c in rows[1][2:]]
-    assert len(shares) == 3 and all(0 <= float(c.rstrip(" %")) <= 100 for c in shares)
+    assert len(shares) == 4 and all(0 <= float(c.rstrip(" %")) <= 100 for c in shares)
     cells = [c.strip(" |") for c in rows[0][2:]]
-    assert len(cells) == 9
+    assert len(cells) == 10
     for cell in cells:
         bias, rmse = (float(x) for x in cell.split(": ")[-1].split(" / "))
         assert rmse >= abs(bias) - 0.05

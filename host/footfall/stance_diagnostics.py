@@ -88,6 +88,30 @@ def _stride_gravity_pitch(rec, a, b, M):
     return float(np.degrees(np.arctan2(x.sum(), z.sum())))
 
 
+def _planar_travel_axis(rec, axis, a, b):
+    """The toes-up axis across the stride's travel (unit, sensor frame at sample a) by the
+    pod's planar trajectory model (footfall_core.trajectory: the foot turns about its pitch
+    axis only, gravity perpendicular to it) with the component along the axis integrated too:
+    the stride's displacement leaves the axis's sagittal plane by an angle phi, and the
+    axis turned by phi about the vertical is square to the travel."""
+    fs = rec.sample_rate_hz
+    acc = rec.accel_g()[a:b + 1]
+    theta = np.concatenate(([0.0], np.cumsum(np.radians(rec.gyro_dps()[a + 1:b + 1] @ axis))
+                            / fs))[:, None]
+    back = (acc * np.cos(theta) + np.cross(axis, acc) * np.sin(theta)
+            + np.outer(acc @ axis, axis) * (1.0 - np.cos(theta)))    # Rodrigues, about the axis
+    up = back[:-1].mean(0)
+    up -= (up @ axis) * axis
+    up /= np.linalg.norm(up)
+    velocity = np.cumsum((back - up) * STANDARD_GRAVITY, axis=0) / fs
+    velocity -= np.outer(np.arange(len(velocity)) / (len(velocity) - 1), velocity[-1])
+    shift = velocity.sum(0) / fs
+    forward = np.cross(axis, up)
+    phi = np.arctan2(shift @ axis, shift @ forward)
+    across = np.cos(phi) * axis - np.sin(phi) * forward
+    return across if across @ axis >= 0 else -across
+
+
 def _level_frame(axis, up):
     """(forward, up): the foot's frame a pod would build from its pitch axis and a vertical
     (unit vectors, sensor frame): the axis levelled against the vertical, forward
@@ -169,7 +193,7 @@ def trial_rows(rec):
                "force_to": kinds[j] == FORCE, "trough_dps": s["trough_dps"], "ms": ms,
                "ic": i_det, "ref_angle": angles[j], "angle_err_stride3d": np.nan,
                "angle_err_travel3d": np.nan, "angle_err_travel": np.nan,
-               "foot_vs_travel": np.nan}
+               "foot_vs_travel": np.nan, "angle_err_planar": np.nan}
         delay_ms = (to_ref[j] - trough) * 1000.0
         if trough > ic and -20.0 < delay_ms < 80.0:
             row["to_delay_ms"] = delay_ms
@@ -193,6 +217,10 @@ def trial_rows(rec):
             toes_up = np.degrees(np.cross(travel, up))        # the level axis across the travel
             r0["angle_err_travel"] = (-float(np.sum(gyro_rad[i + 1:a + 1] @ toes_up)) / fs
                                       - ref_angle)
+            if fr.axis_ is not None:
+                across = _planar_travel_axis(rec, fr.axis_, a, b)
+                r0["angle_err_planar"] = (-float(np.sum(rec.gyro_dps()[i + 1:a + 1] @ across))
+                                          / fs - ref_angle)
     return rows
 
 
@@ -233,11 +261,14 @@ def axis_by_strike(groups):
              "followed by a matched one (their count, and their error as detected, last): the "
              "same levelled by the stride's mean specific force; integrated about the level "
              "axis across the stride's travel (a 3-D strapdown between the two mid-stances); "
-             "the 3-D elevation in that travel frame.\n",
+             "the 3-D elevation in that travel frame; about the axis across the travel the "
+             "pod's planar trajectory model gives (its component along the pitch axis "
+             "integrated too).\n",
              "| strike | strides | as detected | trapezoid | about the foot's axis | 3-D, the "
              "foot's frame | 3-D, the detector's axis levelled | 3-D, levelled by the stride's "
-             "mean force | about the axis across the travel | 3-D, the travel frame | those "
-             "strides: as detected |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "mean force | about the axis across the travel | 3-D, the travel frame | about "
+             "the axis across the planar travel | those strides: as detected |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     rows = [r for g in groups.values() for r in g]
     for name in STRIKE_NAMES:
         mine = [r for r in rows if r["strike"] == name]
@@ -248,22 +279,25 @@ def axis_by_strike(groups):
                     "angle_err_level3d"):
             cells.append(_bias_rmse([r[key] for r in mine]))
         some = [r for r in mine if np.isfinite(r["angle_err_travel3d"])]
-        for key in ("angle_err_stride3d", "angle_err_travel", "angle_err_travel3d"):
+        for key in ("angle_err_stride3d", "angle_err_travel", "angle_err_travel3d",
+                    "angle_err_planar"):
             cells.append(_bias_rmse([r[key] for r in some if np.isfinite(r[key])]))
         cells.append("%d: %s" % (len(some), _bias_rmse([r["angle_err"] for r in some])))
         lines.append("| %s | %d | %s |" % (name, len(mine), " | ".join(cells)))
     lines += ["\nStrike class accuracy over the strides followed by a matched one (the default "
               "cut-offs on reference angle + error): as detected; about the axis across the "
-              "travel; 3-D in the travel frame.\n",
+              "travel; 3-D in the travel frame; about the axis across the planar travel.\n",
               "| strike | strides | as detected | about the axis across the travel | 3-D, the "
-              "travel frame |", "|---|---|---|---|---|"]
+              "travel frame | about the axis across the planar travel |",
+              "|---|---|---|---|---|---|"]
     for name in STRIKE_NAMES:
         some = [r for r in rows if r["strike"] == name and np.isfinite(r["angle_err_travel3d"])]
         if some:
             lines.append("| %s | %d | %s |" % (name, len(some), " | ".join(
                 "%.0f %%" % (100.0 * np.mean([strike_class(r["ref_angle"] + r[key]) == name
                                               for r in some]))
-                for key in ("angle_err", "angle_err_travel", "angle_err_travel3d"))))
+                for key in ("angle_err", "angle_err_travel", "angle_err_travel3d",
+                            "angle_err_planar"))))
     return lines
 
 
