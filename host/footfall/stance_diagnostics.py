@@ -66,46 +66,53 @@ from footfall_core.settings import TOE_OFF_MAX_MS
 TILT_HALF_S = 0.01
 
 
-def _foot_pitch_from_accel(rec, i, M):
+# Below, accel (g) and gyro_rad (rad/s) are a recording's whole sample arrays (N, 3) in the
+# sensor frame, fs its rate (Hz), and a, b sample indices: two mid-stances of one foot.
+
+def _foot_pitch_from_accel(accel, fs, i, M):
     """Sole pitch (deg, toes-up positive) from the mean specific force over +-10 ms around
     sample i, rotated into the foot frame through the mount M (foot from sensor)."""
-    h = max(1, int(TILT_HALF_S * rec.sample_rate_hz))
-    f = rec.accel_g()[max(0, i - h):i + h + 1].mean(0) @ M.T        # foot frame (x fore, z up)
+    h = max(1, int(TILT_HALF_S * fs))
+    f = accel[max(0, i - h):i + h + 1].mean(0) @ M.T        # foot frame (x fore, z up)
     return float(np.degrees(np.arctan2(f[0], f[2])))
 
 
-def _stride_gravity_pitch(rec, a, b, M):
+def _stride_gravity_pitch(accel, gyro_rad, fs, a, b, M):
     """Sole pitch at sample a (deg) from the mean specific force over the stride a..b (one
     foot's cycle): in a steady stride the foot's mean acceleration is ~0, so the mean specific
     force, rotated into the frame of sample a by the foot's own pitch rotation since then
     (planar, about the foot's y axis), is gravity seen from there."""
-    fs = rec.sample_rate_hz
-    f = rec.accel_g()[a:b] @ M.T
-    wy = np.radians(rec.gyro_dps()[a:b] @ M.T)[:, 1]
+    f = accel[a:b] @ M.T
+    wy = (gyro_rad[a:b] @ M.T)[:, 1]
     th = np.concatenate(([0.0], np.cumsum(wy[1:]) / fs))   # rotation about +y since a (rad)
     x = f[:, 0] * np.cos(th) + f[:, 2] * np.sin(th)
     z = -f[:, 0] * np.sin(th) + f[:, 2] * np.cos(th)
     return float(np.degrees(np.arctan2(x.sum(), z.sum())))
 
 
-def _planar_travel_axis(rec, axis, a, b):
+def _rest_to_rest_shift(force, up, fs):
+    """Displacement (m, in force's frame) over a stride from rest to rest: the specific force
+    (g, one row a sample, all in one frame) less gravity (up, unit) integrated twice, the
+    velocity's drift taken out linearly so that the foot rests at both ends (ZUPT)."""
+    velocity = np.cumsum((force - up) * STANDARD_GRAVITY, axis=0) / fs
+    velocity -= np.outer(np.arange(len(velocity)) / (len(velocity) - 1), velocity[-1])
+    return velocity.sum(0) / fs
+
+
+def _planar_travel_axis(accel, gyro_rad, fs, axis, a, b):
     """The toes-up axis across the stride's travel (unit, sensor frame at sample a) by the
     pod's planar trajectory model (footfall_core.trajectory: the foot turns about its pitch
     axis only, gravity perpendicular to it) with the component along the axis integrated too:
     the stride's displacement leaves the axis's sagittal plane by an angle phi, and the
     axis turned by phi about the vertical is square to the travel."""
-    fs = rec.sample_rate_hz
-    acc = rec.accel_g()[a:b + 1]
-    theta = np.concatenate(([0.0], np.cumsum(np.radians(rec.gyro_dps()[a + 1:b + 1] @ axis))
-                            / fs))[:, None]
+    acc = accel[a:b + 1]
+    theta = np.concatenate(([0.0], np.cumsum(gyro_rad[a + 1:b + 1] @ axis) / fs))[:, None]
     back = (acc * np.cos(theta) + np.cross(axis, acc) * np.sin(theta)
             + np.outer(acc @ axis, axis) * (1.0 - np.cos(theta)))    # Rodrigues, about the axis
     up = back[:-1].mean(0)
     up -= (up @ axis) * axis
     up /= np.linalg.norm(up)
-    velocity = np.cumsum((back - up) * STANDARD_GRAVITY, axis=0) / fs
-    velocity -= np.outer(np.arange(len(velocity)) / (len(velocity) - 1), velocity[-1])
-    shift = velocity.sum(0) / fs
+    shift = _rest_to_rest_shift(back, up, fs)
     forward = np.cross(axis, up)
     phi = np.arctan2(shift @ axis, shift @ forward)
     across = np.cos(phi) * axis - np.sin(phi) * forward
@@ -138,13 +145,14 @@ def trial_rows(rec):
     pitch = np.asarray(ref["sole_pitch_deg"], dtype=np.float64)
     M = np.asarray(ref["mount_rotation"], dtype=np.float64)
     fs = rec.sample_rate_hz
+    accel, gyro = rec.accel_g(), rec.gyro_dps()
+    gyro_rad = np.radians(gyro)
     fr = FloatStrideReference(fs)
-    out = fr.run(rec.accel_g(), rec.gyro_dps())
+    out = fr.run(accel, gyro)
     # the detector's pitch rate (deg/s, toes-up +) about the axis it ended with
-    w_det = rec.gyro_dps() @ fr.axis_ if fr.axis_ is not None else None
+    w_det = gyro @ fr.axis_ if fr.axis_ is not None else None
     foot_axis = -M[1]                    # the foot's y (to its left) in the sensor: toes-up +
-    w_foot = rec.gyro_dps() @ foot_axis
-    gyro_rad = np.radians(rec.gyro_dps())
+    w_foot = gyro @ foot_axis
     level_frame = _level_frame(fr.axis_, M[2]) if fr.axis_ is not None else None
     axis_off = (float(np.degrees(np.arccos(min(1.0, abs(float(fr.axis_ @ foot_axis))))))
                 if fr.axis_ is not None else np.nan)
@@ -188,7 +196,7 @@ def trial_rows(rec):
                "axis_off": axis_off, "strike": ref["strike"][j],
                "timing_part": pitch[i_det] - pitch[i_ref],
                "ic_err_ms": (ic - ic_ref[j]) * 1000.0,
-               "tilt_err": _foot_pitch_from_accel(rec, ms, M) - pitch[ms],
+               "tilt_err": _foot_pitch_from_accel(accel, fs, ms, M) - pitch[ms],
                "to_delay_ms": np.nan, "to_share": np.nan, "stride_gravity_err": np.nan,
                "force_to": kinds[j] == FORCE, "trough_dps": s["trough_dps"], "ms": ms,
                "ic": i_det, "ref_angle": angles[j], "angle_err_stride3d": np.nan,
@@ -202,8 +210,9 @@ def trial_rows(rec):
     for r0, r1 in zip(rows[:-1], rows[1:]):       # consecutive strides: one cycle apart
         a, b = r0["ms"], r1["ms"]
         if 0.3 * fs < b - a < 2.5 * fs:
-            r0["stride_gravity_err"] = _stride_gravity_pitch(rec, a, b, M) - pitch[a]
-            up, travel = _stride_frame(rec, gyro_rad, a, b)
+            r0["stride_gravity_err"] = (_stride_gravity_pitch(accel, gyro_rad, fs, a, b, M)
+                                        - pitch[a])
+            up, travel = _stride_frame(accel, gyro_rad, fs, a, b)
             i, ref_angle = r0["ic"], r0["ref_angle"]
             if fr.axis_ is not None:
                 frame = _level_frame(fr.axis_, up)
@@ -218,31 +227,27 @@ def trial_rows(rec):
             r0["angle_err_travel"] = (-float(np.sum(gyro_rad[i + 1:a + 1] @ toes_up)) / fs
                                       - ref_angle)
             if fr.axis_ is not None:
-                across = _planar_travel_axis(rec, fr.axis_, a, b)
-                r0["angle_err_planar"] = (-float(np.sum(rec.gyro_dps()[i + 1:a + 1] @ across))
-                                          / fs - ref_angle)
+                across = _planar_travel_axis(accel, gyro_rad, fs, fr.axis_, a, b)
+                r0["angle_err_planar"] = (-float(np.sum(gyro[i + 1:a + 1] @ across)) / fs
+                                          - ref_angle)
     return rows
 
 
-def _stride_frame(rec, gyro_rad, a, b):
+def _stride_frame(accel, gyro_rad, fs, a, b):
     """(up, travel) at sample a (unit vectors, sensor frame) from the stride a..b between two
     mid-stances, each sample rotated into the frame of sample a by the gyro (3-D): up is the
     mean specific force (the foot's mean acceleration over a stride is ~0); travel is the
     level part of the stride's displacement, integrated twice from rest at a with the
     velocity's drift taken out linearly so the foot rests at b too."""
-    fs = rec.sample_rate_hz
-    acc = rec.accel_g()
     rot = np.eye(3)
     force = np.empty((b - a + 1, 3))
     for n, k in enumerate(range(a, b + 1)):
-        force[n] = rot @ acc[k]
-        if k + 1 < len(acc):
+        force[n] = rot @ accel[k]
+        if k + 1 < len(accel):
             rot = rot @ Rotation.from_rotvec(gyro_rad[k + 1] / fs).as_matrix()
     up = force[:-1].mean(0)
     up /= np.linalg.norm(up)
-    velocity = np.cumsum((force - up) * STANDARD_GRAVITY, axis=0) / fs
-    velocity -= np.outer(np.arange(len(velocity)) / (len(velocity) - 1), velocity[-1])
-    shift = velocity.sum(0) / fs
+    shift = _rest_to_rest_shift(force, up, fs)
     level = shift - (shift @ up) * up
     return up, level / np.linalg.norm(level)
 
