@@ -246,7 +246,7 @@ class StrideCore:
     def awaiting_contact(self):
         """True while a contact may come soon: the landing search is open and its cue (EVENT_IC)
         not given yet. The search opens as the swing lobe passes its peak, 20 ms or more
-        before the cue for 3,147 of the 3,155 cues of ../shared/data and the demo (7 IPOL
+        before the cue for 3,138 of the 3,146 cues of ../shared/data and the demo (7 IPOL
         walking steps and 1 PyShoe step sooner; `make bench`): the pod reads the FIFO often
         only then, and seldom otherwise, without delaying a cue. Per call, not per sample."""
         return self._state == _LANDING and not self._ic_sent

@@ -93,7 +93,7 @@ DEFAULTS = {
 CHIP_RATES_HZ = (104, 208, 416)
 # Between landings the pod reads the FIFO every IDLE_POLL_MS (or imu_poll_ms if longer): no
 # cue can be due before the core opens its next landing search (StrideCore.awaiting_contact(),
-# 20 ms or more before its cue but for 8 of 3,155 cues on the development data), and a read
+# 20 ms or more before its cue but for 8 of 3,146 cues on the development data), and a read
 # of ~4 samples at 208 Hz costs the stride pipeline far less per sample than a read of one
 # (its fixed cost per call is paid once per read).
 IDLE_POLL_MS = 20

@@ -126,18 +126,23 @@ def landing_search_lead(recordings):
         core = pipe.core
         s = rec.fifo_samples(0, len(rec)).tolist()
         opened = -1
-        for t in range(len(rec)):
-            waiting = core.awaiting_contact()
-            if waiting and opened < 0:
-                opened = t
-            elif not waiting:
-                opened = -1
-            awaited += waiting
-            pipe.feed(s, t, t + 1, t)
-            flags = pipe.flags
-            if flags & fc.EVENT_IC and not flags & fc.EVENT_CALIBRATED and opened >= 0:
-                leads.append((t - opened) * 1000.0 / rec.sample_rate_hz)
-        total += len(rec)
+        last = 0
+        for n, (first, stop) in enumerate(rec.received_spans()):   # as replay: lost samples
+            if n:                                                  # are not fed
+                pipe.gap(first, first - last)      # (a search open across it stays open)
+            last = stop
+            for t in range(first, stop):
+                waiting = core.awaiting_contact()
+                if waiting and opened < 0:
+                    opened = t
+                elif not waiting:
+                    opened = -1
+                awaited += waiting
+                pipe.feed(s, t, t + 1, t)
+                flags = pipe.flags
+                if flags & fc.EVENT_IC and not flags & fc.EVENT_CALIBRATED and opened >= 0:
+                    leads.append((t - opened) * 1000.0 / rec.sample_rate_hz)
+            total += stop - first
     return np.array(leads), awaited / max(1, total)
 
 
