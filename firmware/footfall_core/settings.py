@@ -106,6 +106,8 @@ def poll_intervals_ms(setting_ms, rate_hz):
     period = 1000 // rate_hz
     poll = setting_ms if setting_ms > period else period
     return poll, poll if poll > IDLE_POLL_MS else IDLE_POLL_MS
+
+
 TOE_OFF_MAX_MS = 40    # the toes leave within 40 ms of the push-off trough (7-40 ms on force plates)
 CHOICES = {"sample_rate_hz": CHIP_RATES_HZ}
 

@@ -32,8 +32,10 @@ def _parse_start(text):
     from footfall.export import FIT_FIRST_UNIX_S, FIT_LAST_UNIX_S
 
     if not FIT_FIRST_UNIX_S <= start <= FIT_LAST_UNIX_S:
+        first, last = (dt.datetime.fromtimestamp(x, dt.timezone.utc).date()
+                       for x in (FIT_FIRST_UNIX_S, FIT_LAST_UNIX_S))
         raise InputError("--start-time", f"{text!r} is outside the FIT clock's range "
-                         "(1998-07-03 to 2126-02-04 UTC)")
+                         f"({first} to {last} UTC)")
     return start
 
 
