@@ -210,9 +210,9 @@ def demo_run():
 @pytest.mark.parametrize("phase_ms", range(0, 800, 40))
 def test_a_long_hole_drops_the_stride_in_progress(demo_run, phase_ms):
     """A 2 s hole ending at every phase of a stride (stance, swing, landing search): no
-    contact is made up at the hole's end from the state before it (the demo resuming 440-480
-    ms into this sweep did: an IC on the first sample after the hole), and every one after it
-    is a true one (the core drops the stride in progress: StrideCore.gap)."""
+    contact is made up at the hole's end from the state before it (bridged, the demo resuming
+    440-480 ms into this sweep gets an IC on the first sample after the hole), and every one
+    after it is a true one (the core drops the stride in progress: StrideCore.gap)."""
     first, lost = 60 * 208 + phase_ms * 208 // 1000, 416
     rec = Recording(demo_run.path, 208, demo_run.raw.copy(), gaps=[(first, lost)])
     strides, _ics, _act, _core = replay(rec)
