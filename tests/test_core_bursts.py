@@ -1,7 +1,7 @@
 """StrideCore.feed() takes the FIFO's bursts through one loop; push() is a burst of one.
 Where bursts begin and end must change nothing: every flag, event and stride record, and the
-trajectory's steps (pitch and accel), equal one sample at a time (the pod's reads vary in
-length)."""
+trajectory's steps (pitch and accel, and while capturing the sums of each step's samples),
+equal one sample at a time (the pod's reads vary in length)."""
 from array import array
 
 import numpy as np
@@ -9,6 +9,7 @@ import pytest
 
 from footfall.simulate import demo_session
 from footfall_core.core import EVENT_CALIBRATED, EVENT_IC, StrideCore
+from footfall_core.travel import STEP_INTS, STEP_SUM_N
 from tests.shared_data import shared_path
 
 STEP = 4                      # the pipeline's trajectory step at 208 Hz (samples)
@@ -26,26 +27,36 @@ def one_at_a_time(raw, rate_chz):
     return core, flags, steps
 
 
-def in_bursts(raw, rate_chz, seed):
-    """feed() over bursts of 1-64 samples (random lengths), in the FIFO's order."""
+def in_bursts(raw, rate_chz, seed, capture=False):
+    """feed() over bursts of 1-64 samples (random lengths), in the FIFO's order; with capture,
+    also each step's box sums where they hold the whole step (sample counter, sums)."""
     rng = np.random.default_rng(seed)
     fifo = array("l", np.asarray(raw)[:, [3, 4, 5, 0, 1, 2]].ravel().tolist())
     core = StrideCore(rate_chz)
-    buf = array("l", [0] * (4 + 4 * 16))
-    flags, steps = [0] * len(raw), []
+    core.set_capture(capture)
+    w = STEP_INTS
+    buf = array("l", [0] * (w + w * 17))             # a guard slot, 16 steps, the step going on
+    flags, steps, boxes = [0] * len(raw), [], []
     i = 0
     while i < len(raw):
         n = min(len(raw), i + int(rng.integers(1, 65)))
         while i < n:
-            buf[:4] = array("l", [-1] * 4)          # (the slots before k are left alone)
-            took = core.feed(fifo, i, n, i, buf, 4, -(-i // STEP) * STEP, STEP)
-            assert 1 <= took <= n - i and list(buf[:4]) == [-1] * 4
-            k = len(range(-(-i // STEP) * STEP, i + took, STEP))
-            steps += [(buf[4 + 4 * m] & 0x3FFFFFF, *buf[5 + 4 * m:8 + 4 * m]) for m in range(k)]
+            buf[:w] = array("l", [-1] * w)           # (the slots before k are left alone)
+            took = core.feed(fifo, i, n, i, buf, w, -(-i // STEP) * STEP, STEP)
+            assert 1 <= took <= n - i and list(buf[:w]) == [-1] * w
+            first = -(-i // STEP) * STEP
+            k = len(range(first, i + took, STEP))
+            for m in range(k):
+                j = w + w * m
+                steps.append((buf[j] & 0x3FFFFFF, *buf[j + 1:j + 4]))
+                if capture and buf[j + STEP_SUM_N] == STEP:
+                    boxes.append((first + m * STEP, tuple(buf[j + 4:j + 10])))
+            # the sums of the step going on carry to the next call, as the pipeline moves them
+            buf[w + 4:2 * w] = buf[w + w * k + 4:w + w * k + w]
             i += took
             flags[i - 1] = core.flags
             assert core.flags or i == n      # a burst stops only at a flagged sample
-    return core, flags, steps
+    return core, flags, steps, boxes
 
 
 def records(core):
@@ -66,13 +77,19 @@ def test_bursts_equal_one_sample_at_a_time(source):
     assert len(one_steps) == -(-len(raw) // STEP) and sum(f != 0 for f in one_flags) > 30
     assert len({s[1:] for s in one_steps}) > 100        # the accel is each step's own
     for seed in (1, 2):
-        burst, burst_flags, burst_steps = in_bursts(raw, 20800, seed)
-        assert burst_flags == one_flags
-        assert burst_steps == one_steps
-        assert burst.stride_count == one.stride_count > 10
-        assert records(burst) == records(one)
-        assert (burst.ic_count, burst.calibrations, burst.landed_t) == (
-            one.ic_count, one.calibrations, one.landed_t)
+        for capture in (False, True):
+            burst, burst_flags, burst_steps, boxes = in_bursts(raw, 20800, seed, capture)
+            assert burst_flags == one_flags
+            assert burst_steps == one_steps
+            assert burst.stride_count == one.stride_count > 10
+            assert records(burst) == records(one)
+            assert (burst.ic_count, burst.calibrations, burst.landed_t) == (
+                one.ic_count, one.calibrations, one.landed_t)
+            # once the mount is set, every step sums its own samples (gyro, then accel)
+            assert len(boxes) > 0.5 * len(one_steps) if capture else not boxes
+            for t, sums in boxes:
+                rows = np.asarray(raw[t - STEP + 1:t + 1])
+                assert sums == tuple(rows[:, 3:].sum(0)) + tuple(rows[:, :3].sum(0))
 
 
 @pytest.mark.parametrize("source", ["demo", "pyshoe"])

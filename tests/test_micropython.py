@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from footfall.recording import FIFO_COLUMNS
-from footfall_core.pipeline import STRIDE_FIELDS, StridePipeline
+from footfall_core.pipeline import CAPTURE_FIRST, STRIDE_FIELDS, StridePipeline
 
 REPO = Path(__file__).resolve().parents[1]
 RUNNER = REPO / "tests" / "vm" / "run.mjs"
@@ -98,7 +98,8 @@ def cpython_run(raw, rate, accel_range_g, gyro_range_dps, gap_at=-1, gap_len=0):
             k = pipe.next_stride()
     return strides, {"distance_cm": pipe.speed.distance_cm, "gaps": pipe.gaps, "flag_hash": h,
                      "flagged": nf, "ic_count": core.ic_count,
-                     "calibrations": core.calibrations, "activity": core.activity, "strides": seen}
+                     "calibrations": core.calibrations, "activity": core.activity, "strides": seen,
+                     "travel_strides": pipe.trajectory.travel.count}
 
 
 # a walk whose first step from standing rolls toes-up: the steady-gait sign checks turn the
@@ -148,6 +149,8 @@ def test_vm_bit_identical_and_allocation_free(name, which, tmp_path):
         assert s[key] == value, key
     if which == SIGN_FLIP_WALK:
         assert cp["calibrations"] == 3      # the solve, the refine, the turn-over
+    if which is None:                       # strides measured in 3-D (captured), under the lock
+        assert cp["travel_strides"] >= CAPTURE_FIRST
 
 
 def test_vm_pipeline_across_a_gap(tmp_path):

@@ -47,8 +47,9 @@ Per stride:
            foot has turned toe_off_roll further at the trough's rate, less toe_off_lead (a
            slow push-off lifts off later), within [toe_off_delay, 40 ms]; confirmed when w
            turns toes-up into swing. The stride record is then complete.
-Strike angle = pitch integral from mid-stance back to IC. Integers only; every intermediate
-< 2**30 (see comments).
+Strike angle = the integral of the rotation about the strike axis from mid-stance back to IC:
+the pitch axis until the pipeline sets the level axis across the travel (set_strike_axis).
+Integers only; every intermediate < 2**30 (see comments).
 """
 from array import array
 
@@ -62,6 +63,7 @@ from footfall_core.fixedmath import accel_sq16
 from footfall_core.fixedmath import isqrt as _isqrt
 from footfall_core.mount import STEP_SAMPLES, MountCalibration, buffer_samples
 from footfall_core.settings import CoreUnits, Settings, ms_to_samples
+from footfall_core.travel import STEP_INTS
 
 # push() flags
 EVENT_IC = const(1)          # a landing began: last_ic_t (provisional, for cues)
@@ -92,28 +94,39 @@ _THETA_CLAMP = const(0xFFFFF)   # |pitch integral| bound before scaling to degre
 _PITCH_WRAP = const(0x3FFFFFF)  # pitch_integral() wraps modulo 2**26 (a small int on the pod)
 _NO_FLAT = const(0x3FFFFFFF)     # |w| not seen yet (largest small int; |w| < 2**18)
 
-# landing history ring: 9 samples x (w, theta, ax, ay, az), one slot of _H_SLOT per sample
+# landing history ring: 9 samples x (w, strike-axis integral, ax, ay, az), one slot of
+# _H_SLOT per sample
 _H_W = const(0)
-_H_TH = const(1)
+_H_TS = const(1)
 _H_AX = const(2)
 _H_AY = const(3)
 _H_AZ = const(4)
 _H_SLOT = const(5)
 _H_SIZE = const(45)
+# after the ring, in the same array (its 180 bytes take twelve 16-byte heap blocks, which hold
+# three more longs at no cost; the core's RAM budget is that tight): the strike axis, Q13
+_H_SX = const(45)
+_H_SY = const(46)
+_H_SZ = const(47)
 
 # contact candidates of the landing in progress (array _cand)
 _C_MIN_W = const(0)          # the toes-down minimum: w (LSB), sample, pitch integral
 _C_MIN_T = const(1)
 _C_MIN_TH = const(2)
-_C_STEEP = const(3)          # the steepest fall: w change over slope_window (LSB), sample, pitch
-_C_STEEP_T = const(4)
-_C_STEEP_TH = const(5)
-_C_JOLT_T = const(6)         # the first sharp impact: sample (-1 none), pitch
-_C_JOLT_TH = const(7)
+_C_STEEP = const(3)          # the steepest fall: w change over slope_window (LSB), sample,
+_C_STEEP_T = const(4)        # strike-axis integral
+_C_STEEP_TS = const(5)
+_C_JOLT_T = const(6)         # the first sharp impact: sample (-1 none), strike-axis integral
+_C_JOLT_TS = const(7)
 _C_MS_AX = const(8)          # the accel at the stance's flattest moment (the slip check), LSB
 _C_MS_AY = const(9)          # (in this array, not three attributes: each attribute costs RAM
 _C_MS_AZ = const(10)         # in the instance's dict)
 _C_JOLT_IMP = const(11)      # the impact's curvature test (_impulsive): 1 broadband, 0 smooth
+_C_MIN_TS = const(12)        # the strike-axis integral at the toes-down minimum ...
+_C_MS_TS = const(13)         # ... and at mid-stance
+_C_TS = const(14)            # the strike-axis integral since the landing search opened
+_C_CAPTURE = const(15)       # 1: the trajectory's steps carry box sums (set_capture)
+_CAND_SIZE = const(16)
 
 
 def jolt_magnitude(x, y, z):
@@ -146,8 +159,8 @@ class StrideCore:
         # both feet, 0.1 steps/min (0 unknown; <= 3000)
         self.cadence_dspm = array("h", [0] * STRIDE_RING)
         self.emit_t = array("l", [0] * STRIDE_RING)       # sample counter when the record completed
-        self._hist = array("l", [0] * _H_SIZE)            # landing history (_H_*)
-        self._cand = array("l", [0] * 12)                 # contact candidates (_C_*)
+        self._hist = array("l", [0] * (_H_SIZE + 3))      # landing history, strike axis (_H_*)
+        self._cand = array("l", [0] * _CAND_SIZE)         # contact candidates (_C_*)
         self._one = array("h", [0] * 6)                   # push(): a burst of one sample
         # accepted IC-IC intervals, samples (<= max_stride, < 6100), then the same sorted for
         # the median (one array: each one costs RAM)
@@ -191,7 +204,7 @@ class StrideCore:
         self._hist_i = 0            # next slot in the ring (x5)
         self._rest_n = 0            # samples in a row with the foot at rest
         self._ic_start = 0          # IC of the stride in progress (sample counter)
-        self._ic_theta = 0
+        self._ic_ts = 0             # strike-axis integral at the contact
         self._ms_abs = 0            # mid-stance: smallest |w| so far, its pitch and accel
         self._ms_theta = 0
         self._trough = 0            # push-off: deepest w so far and its sample
@@ -243,6 +256,43 @@ class StrideCore:
         self._reset_stride(t)
         self._prev_ic_t = -1
 
+    def set_strike_axis(self, axis):
+        """The axis the strike angle is read about (Q13 unit vector, sensor frame, toes-up
+        positive): the level axis across the direction of travel, which the pipeline derives
+        from the foot's trajectory (FootTrajectory.strike_axis). The pitch axis, the swing's
+        main rotation, is a few to 36 degrees off it on a real foot (the swing is not square to
+        the travel), and between contact and mid-stance the foot rolls: about the pitch axis
+        that roll leaks into the angle. Until this is called, and again whenever the mount's
+        axes change, the strike axis is the pitch axis. Taken only between strides (the swing:
+        a landing's integrals must all be about one axis); returns whether it was. Per call,
+        not per sample."""
+        if self._state != _SWING:
+            return False
+        h = self._hist
+        h[_H_SX] = axis[0]
+        h[_H_SY] = axis[1]
+        h[_H_SZ] = axis[2]
+        return True
+
+    def set_capture(self, on):
+        """Box sums on (True) or off: while on, feed() adds the sums of each trajectory step's
+        samples (gyro and accel, footfall_core/travel.py) to its step, at about a third more
+        per sample; the pipeline turns it on for the strides whose direction of travel it
+        measures. Per call, not per sample."""
+        self._cand[_C_CAPTURE] = 1 if on else 0
+
+    def settled(self):
+        """True once the mount is set (calibrated, refined, its sign checked): from then on
+        every sample runs the fast path, which can capture. Per call, not per sample."""
+        return self.calibrated and not self._setting_up
+
+    def _strike_axis_from_mount(self):
+        h = self._hist
+        a = self.mount.axis
+        h[_H_SX] = a[0]
+        h[_H_SY] = a[1]
+        h[_H_SZ] = a[2]
+
     def awaiting_contact(self):
         """True while a contact may come soon: the landing search is open and its cue (EVENT_IC)
         not given yet. The search opens as the swing lobe passes its peak, 20 ms or more
@@ -292,7 +342,8 @@ class StrideCore:
                 steps[k + 1] = s[j + 3]
                 steps[k + 2] = s[j + 4]
                 steps[k + 3] = s[j + 5]
-                k += 4
+                steps[k + 10] = 0          # (no box sums while setting up)
+                k += STEP_INTS
                 step += every
             t += 1
             j += 6
@@ -311,8 +362,10 @@ class StrideCore:
         az), the first with sample counter t, and stop after the first that raises event
         flags; they are in self.flags (0 none). Sample counters step, step + every, ... are
         the trajectory's steps: each one's pitch integral (theta + pitch_base, to be taken mod
-        2**26) and accel go into steps from index sk on, four ints a step. Returns how many
-        samples it took."""
+        2**26) and accel go into steps from index sk on, STEP_INTS ints a step
+        (footfall_core/travel.py), and while capturing (set_capture) the sums of the step's
+        samples; the sums of the step in progress wait in the next slot (the caller keeps room
+        for it). Returns how many samples it took."""
         if self._setting_up:
             return self._feed_setting_up(s, i, n, t, steps, sk, step, every)
         t0 = t
@@ -329,6 +382,19 @@ class StrideCore:
         drop = u.landing_drop_lsb
         c = self._cand
         h = self._hist
+        sx = h[_H_SX]              # the strike axis, Q13 (set between strides)
+        sy = h[_H_SY]
+        sz = h[_H_SZ]
+        ts = c[_C_TS]              # strike-axis integral, LSB x samples; 0 as a landing opens
+        cap = c[_C_CAPTURE] if steps is not None else 0
+        if cap:                    # the step in progress: its sums so far (< 2**15 x 8 each)
+            b0 = steps[sk + 4]
+            b1 = steps[sk + 5]
+            b2 = steps[sk + 6]
+            b3 = steps[sk + 7]
+            b4 = steps[sk + 8]
+            b5 = steps[sk + 9]
+            bn = steps[sk + 10]
         th = self.theta            # pitch integral, LSB x samples; re-based each stride
         base = self.pitch_base     # (both stored back before a call that may re-base them)
         st = self._state
@@ -337,12 +403,29 @@ class StrideCore:
             # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
             w = (ux * s[j] + uy * s[j + 1] + uz * s[j + 2]) >> 13
             th += w                # < 2**27
+            if cap:
+                b0 += s[j]
+                b1 += s[j + 1]
+                b2 += s[j + 2]
+                b3 += s[j + 3]
+                b4 += s[j + 4]
+                b5 += s[j + 5]
+                bn += 1
             if t == step:
                 steps[sk] = th + base
                 steps[sk + 1] = s[j + 3]
                 steps[sk + 2] = s[j + 4]
                 steps[sk + 3] = s[j + 5]
-                sk += 4
+                if cap:
+                    steps[sk + 4] = b0
+                    steps[sk + 5] = b1
+                    steps[sk + 6] = b2
+                    steps[sk + 7] = b3
+                    steps[sk + 8] = b4
+                    steps[sk + 9] = b5
+                    steps[sk + 10] = bn
+                    b0 = b1 = b2 = b3 = b4 = b5 = bn = 0
+                sk += STEP_INTS
                 step += every
             if st == _SWING:
                 d = w - self._prev_w
@@ -364,6 +447,7 @@ class StrideCore:
                     # sole's pitch: a foot still toes-down from push-off cannot be landing)
                     self._state = st = _LANDING
                     self._state_t = t
+                    ts = 0
                     self._armed = False
                     self._ic_sent = False
                     self._hist_n = 0
@@ -382,6 +466,12 @@ class StrideCore:
                 continue
             landed = self._landed
             imp = 0
+            if st == _LANDING or not landed:
+                # the rotation about the strike axis (the level axis across the travel), which
+                # the strike angle reads between the contact and mid-stance: |.| < 2**16 a
+                # sample, and it restarts with each landing search or its second lobe, so
+                # over <= 7 s (landing_timeout twice, max_contact) at <= 1000 Hz: < 2**29
+                ts += (sx * s[j] + sy * s[j + 1] + sz * s[j + 2]) >> 13
             if st == _LANDING or (not landed and c[_C_JOLT_T] < 0):
                 # the landing history ring (9 samples x5 slots; every value < 2**27): the
                 # landing's slope and impact look back into it, and so does a touchdown's
@@ -393,7 +483,7 @@ class StrideCore:
                 az = s[j + 5]
                 hi = self._hist_i
                 h[hi + _H_W] = w
-                h[hi + _H_TH] = th
+                h[hi + _H_TS] = ts
                 h[hi + _H_AX] = ax
                 h[hi + _H_AY] = ay
                 h[hi + _H_AZ] = az
@@ -426,7 +516,7 @@ class StrideCore:
                         x = jolt_magnitude(x, y, z)
                         if x > k:
                             c[_C_JOLT_T] = t
-                            c[_C_JOLT_TH] = th
+                            c[_C_JOLT_TS] = ts
                             c[_C_JOLT_IMP] = 1 if self._impulsive(ax, ay, az, hi, hn) else 0
                             imp = 2
                         elif x > k >> 1:
@@ -446,6 +536,7 @@ class StrideCore:
                     # a second toes-up lobe before any landing rotation (slow walking): wait on
                     self._state_t = t
                     self._clear_candidates()
+                    ts = 0
                 if w <= 0:
                     k = u.slope_lag
                     fall = 0
@@ -459,13 +550,14 @@ class StrideCore:
                         c[_C_MIN_W] = w
                         c[_C_MIN_T] = t
                         c[_C_MIN_TH] = th
+                        c[_C_MIN_TS] = ts
                         if fall < c[_C_STEEP]:
                             c[_C_STEEP] = fall
                             hj = hi - _H_SLOT * (k >> 1)     # the middle of that window
                             if hj < 0:
                                 hj += _H_SIZE
                             c[_C_STEEP_T] = t - (k >> 1)
-                            c[_C_STEEP_TH] = h[hj + _H_TH]
+                            c[_C_STEEP_TS] = h[hj + _H_TS]
                         elif k & 1 and c[_C_STEEP_T] == t - 1 - (k >> 1) and hn > k + 1:
                             # An odd window's middle lies half a sample before t - k//2 of the
                             # steepest (the last sample's): the falls over the windows one
@@ -482,7 +574,7 @@ class StrideCore:
                                 hj = hi - _H_SLOT * ((k >> 1) + 2)
                                 if hj < 0:
                                     hj += _H_SIZE
-                                c[_C_STEEP_TH] = h[hj + _H_TH]
+                                c[_C_STEEP_TS] = h[hj + _H_TS]
                     if imp and not self._ic_sent:
                         flags = self._provisional_ic(t)   # an impact, or like one: cue now
                     elif (not self._ic_sent and c[_C_STEEP] < -drop
@@ -535,6 +627,7 @@ class StrideCore:
                         self._ms_abs = a           # the flattest sample so far: mid-stance
                         self._ms_w = w
                         self._ms_theta = th
+                        c[_C_MS_TS] = ts
                         c[_C_MS_AX] = s[j + 3]     # (gravity at mid-stance: the slip check)
                         c[_C_MS_AY] = s[j + 4]
                         c[_C_MS_AZ] = s[j + 5]
@@ -591,6 +684,15 @@ class StrideCore:
             if flags:
                 break
         self.theta = th
+        c[_C_TS] = ts
+        if cap:
+            steps[sk + 4] = b0
+            steps[sk + 5] = b1
+            steps[sk + 6] = b2
+            steps[sk + 7] = b3
+            steps[sk + 8] = b4
+            steps[sk + 9] = b5
+            steps[sk + 10] = bn
         self.flags = flags
         return t - t0
 
@@ -659,21 +761,21 @@ class StrideCore:
             late = u.sharp_lag
         if c[_C_JOLT_T] >= 0 and (c[_C_JOLT_T] <= steep + late or (
                 late and c[_C_JOLT_IMP] and c[_C_JOLT_T] <= c[_C_MIN_T] + late)):
-            self._ic_theta = c[_C_JOLT_TH]
+            self._ic_ts = c[_C_JOLT_TS]
             return c[_C_JOLT_T]
         lo = u.rearfoot_theta >> 1
         span = (u.rearfoot_theta << 1) - lo                 # > 0 for a positive cut-off
         if sole_theta <= lo or span <= 0 or c[_C_STEEP_T] < 0:
-            self._ic_theta = c[_C_MIN_TH]
+            self._ic_ts = c[_C_MIN_TS]
             return c[_C_MIN_T]
         if sole_theta >= lo + span:
-            self._ic_theta = c[_C_STEEP_TH]
+            self._ic_ts = c[_C_STEEP_TS]
             return steep
         # share of the way toward the fall, 1/256 (< 2**8); the samples between are few
         # (< 2**7) and the pitch between them < 2**22
         f = ((sole_theta - lo) << 8) // span
         d = c[_C_MIN_T] - steep
-        self._ic_theta = c[_C_MIN_TH] + (((c[_C_STEEP_TH] - c[_C_MIN_TH]) >> 8) * f)
+        self._ic_ts = c[_C_MIN_TS] + (((c[_C_STEEP_TS] - c[_C_MIN_TS]) >> 8) * f)
         return c[_C_MIN_T] - ((d * f + 128) >> 8)
 
     def _provisional_ic(self, ic):
@@ -711,7 +813,7 @@ class StrideCore:
         self._landed = True
         self._ic_start = ic
         self.landed_t = ic
-        self.landed_angle_ddeg = self._angle_ddeg(self._ic_theta - self._ms_theta)
+        self.landed_angle_ddeg = self._angle_ddeg(self._ic_ts - self._cand[_C_MS_TS])
         self._update_cadence(ic)
         return EVENT_LANDED
 
@@ -897,6 +999,7 @@ class StrideCore:
                 return False
         if done:
             self.calibrations += 1
+            self._strike_axis_from_mount()
             if done < 0:
                 self._reset_stride(t)      # upside down until now: start the stride over
             return True
@@ -948,6 +1051,7 @@ class StrideCore:
             return 0
         self.calibrated = True
         self.calibrations += 1
+        self._strike_axis_from_mount()
         flags = EVENT_CALIBRATED
         slot = m.oldest()
         n = m.count

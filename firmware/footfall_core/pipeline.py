@@ -13,6 +13,10 @@ than the arithmetic, so the per-sample path is the core's own loop over the burs
 way) and nothing else; the steps of several bursts are collected and integrated in one
 FootTrajectory.run() call. Where bursts begin and end changes nothing.
 
+The strike angle is read about the level axis across the direction of travel, which the
+trajectory measures (FootTrajectory.strike_axis): at each stride the pipeline hands the core
+the average so far, for the landings that follow.
+
 When a stride completes, the pipeline adds to the core's stride record what a runner takes
 home: speed, stride length, the distance so far and the activity, in ring arrays indexed like
 the core's (slot = stride number & 7). next_stride() reads them in order: the pod's App,
@@ -42,6 +46,7 @@ except ImportError:  # CPython
 from footfall_core.core import ACTIVITY_RUNNING, STRIDE_RING, StrideCore
 from footfall_core.speed import StrideSpeed
 from footfall_core.trajectory import FootTrajectory, step_samples
+from footfall_core.travel import STEP_INTS
 
 _RING_MASK = const(7)
 _NEW_STRIDES = const(6)          # EVENT_STRIDE | EVENT_CALIBRATED: stride records may be new
@@ -52,6 +57,9 @@ SPEED_TRAJECTORY = const(1)      # foot-trajectory integration (zero-velocity re
 SPEED_TIMING = const(2)          # the timing model (contact length / GCT, walking stride)
 SPEED_SOURCE_NAMES = ("none", "trajectory", "timing")
 MAX_BURST_STEPS = const(32)      # trajectory steps one feed() call collects (0.3-0.6 s)
+CAPTURE_FIRST = const(8)         # strides measured in 3-D one after the other from new axes,
+CAPTURE_EVERY = const(16)        # then one in this many strides (the mount changes slowly)
+_CAPTURE_TRIES = const(4)        # strides a capture may take to measure one
 
 
 class StridePipeline:
@@ -69,8 +77,10 @@ class StridePipeline:
         self.speed_source = array("b", [0] * STRIDE_RING)   # SPEED_*
         self.timing_q8 = array("l", [0] * STRIDE_RING)      # the timing model's speed, 1/256
                                                             # m/s (0 none), whichever was used
-        # trajectory steps collected, not integrated yet: pitch integral, ax, ay, az each
-        self._steps = array("l", [0] * (4 * MAX_BURST_STEPS))
+        # trajectory steps collected, not integrated yet (STEP_INTS ints each,
+        # footfall_core/travel.py), and a slot for the box sums of the step in progress
+        self._steps = array("l", [0] * (STEP_INTS * (MAX_BURST_STEPS + 1)))
+        self._strike_axis = array("l", [0] * 3)             # Q13, trajectory -> core
         self.flags = 0              # feed(): the event flags of the last sample it took
         self._reset_counts()
 
@@ -91,6 +101,13 @@ class StridePipeline:
         self._calibrations = 0      # the core's calibrations the trajectory's axes follow
         self._segments = self.trajectory.segments
         self._prev_ic_t = -1        # contact of the previous stride (timing model; -1 none)
+        self._capture_off()
+
+    def _capture_off(self):
+        self.capturing = False      # the core adds box sums to the steps (a 3-D stride)
+        self._capture_strides = 0   # strides since the capture began, or since it ended
+        self._capture_count = 0     # strides measured in 3-D when the capture began
+        self.core.set_capture(False)
 
     def configure(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000):
         """A new sensor set-up or detection settings: the core recalibrates, the trajectory
@@ -119,7 +136,7 @@ class StridePipeline:
         if n - i > room:
             n = i + room
         first = (t + mask) & ~mask                      # the burst's first trajectory step
-        took = core.feed(s, i, n, t, self._steps, k << 2, first, mask + 1)
+        took = core.feed(s, i, n, t, self._steps, k * STEP_INTS, first, mask + 1)
         flags = core.flags
         if first < t + took:
             k += ((t + took - 1 - first) >> self._step_shift) + 1
@@ -131,21 +148,57 @@ class StridePipeline:
             self._pending = 0
             own = 1 if axes and k and not (t + took - 1) & mask else 0   # that sample's step
             tr = self.trajectory
+            box = self.capturing
             if k > own:
-                tr.run(self._steps, 0, k - own)
+                tr.run(self._steps, 0, k - own, box)
             if axes:
                 self._calibrations = core.calibrations
+                self._capture_off()
                 tr.set_axes(core.mount.axis, core.mount.gravity)
                 if own:
                     tr.run(self._steps, k - 1, 1)
+            elif box and k:
+                steps = self._steps                 # the step in progress: its sums so far
+                j = k * STEP_INTS
+                for q in range(4, STEP_INTS):
+                    steps[q] = steps[j + q]
         else:
             self._pending = k
         if flags & _NEW_STRIDES:
+            self._schedule_capture()
+            # the direction of travel the trajectory has averaged so far sets the axis the
+            # next landing's strike angle is read about (the core takes it in its swing)
+            if self.trajectory.strike_axis(self._strike_axis):
+                core.set_strike_axis(self._strike_axis)
             while self.derived < core.stride_count:
                 self._derive(self.derived)
                 self.derived += 1
         self.flags = flags
         return took
+
+    def _schedule_capture(self):
+        """At a stride (the trajectory's steps all run): capture the strides whose direction of
+        travel footfall_core/travel.py measures: one after the other until CAPTURE_FIRST are
+        measured, then one in CAPTURE_EVERY. A capture ends once a stride is measured or after
+        _CAPTURE_TRIES strides without one (no zero-velocity point, a turn)."""
+        travel = self.trajectory.travel
+        self._capture_strides += 1
+        if self.capturing:
+            if travel.count != self._capture_count or self._capture_strides >= _CAPTURE_TRIES:
+                if travel.count < CAPTURE_FIRST and self._capture_strides < _CAPTURE_TRIES:
+                    self._capture_count = travel.count       # measured: straight on
+                    self._capture_strides = 0
+                    return
+                self._capture_off()
+        elif (self.trajectory.ready and self.core.settled()
+              and (travel.count < CAPTURE_FIRST or self._capture_strides >= CAPTURE_EVERY)):
+            self.capturing = True
+            self._capture_strides = 0
+            self._capture_count = travel.count
+            steps = self._steps                     # the step in progress starts its sums
+            for q in range(4, STEP_INTS):           # (no steps are pending at a stride)
+                steps[q] = 0
+            self.core.set_capture(True)
 
     def push(self, t, ax, ay, az, gx, gy, gz):
         """One sample (tests and tools; the pod and replay feed bursts): its event flags."""
@@ -157,7 +210,7 @@ class StridePipeline:
         them)."""
         self.core.gap(t, lost)
         if self._pending:                  # the steps before the gap, then the gap
-            self.trajectory.run(self._steps, 0, self._pending)
+            self.trajectory.run(self._steps, 0, self._pending, self.capturing)
             self._pending = 0
         self.trajectory.wait_still()
         self._prev_ic_t = -1

@@ -27,6 +27,10 @@ Planar (2-D) on purpose: a full 3-D attitude needs quaternion arithmetic per ste
 planar model keeps a step to ~12 multiplications. Out-of-plane foot motion (toeing out,
 turns) shortens the measured stride a little.
 
+Strides the pipeline captures carry their steps' sums over all samples (box sums), and
+footfall_core/travel.py follows them in 3-D between the same zero-velocity points: the
+direction of travel, hence the axis the strike angle is read about (strike_axis()).
+
 Units: accel raw LSB, theta in gyro LSB x samples (the core's), angles in Q14 sin/cos from a
 1-degree table with linear interpolation, velocity in LSB x steps, displacement in
 LSB x steps^2. Every intermediate < 2**30 (bounds in the comments); no allocation in run().
@@ -34,6 +38,7 @@ LSB x steps^2. Every intermediate < 2**30 (bounds in the comments); no allocatio
 from array import array
 
 from footfall_core.fixedmath import isqrt
+from footfall_core.travel import STEP_INTS, TravelDirection
 
 try:
     from micropython import const
@@ -58,6 +63,7 @@ _WRAP_HALF = const(0x2000000)    # StrideCore.pitch_integral() wraps modulo 2**2
 _WRAP_MASK = const(0x3FFFFFF)
 _W_MAX = const(0x80000)          # |rotation per step| clamp, LSB x samples (2**19)
 STEP_CHZ = const(5000)           # steps of 50 Hz or faster (rate in 0.01 Hz)
+_TRAVEL_CM = const(40)           # a stride this long or longer gives a direction (cm)
 
 
 def step_samples(rate_chz):
@@ -78,7 +84,7 @@ class FootTrajectory:
         self.stride_cm = 0          # last segment: forward displacement, cm
         self.stride_samples = 0     # last segment: duration, samples
         self._pitch = 0             # the core's pitch integral at the last step
-        self._one = array("l", [0] * 4)         # push(): a burst of one step
+        self._one = array("l", [0] * STEP_INTS)  # push(): a burst of one step
         self._fx = self._fy = self._fz = 0
         self._gx = self._gy = self._gz = 0
         self.configure(sample_rate_chz, accel_range_g, gyro_range_dps)
@@ -89,6 +95,7 @@ class FootTrajectory:
         self.every = k              # samples per step
         self.rate_chz = rate
         self._step_chz = rate // k  # the step rate, 0.01 Hz (5000..9999 from 50 Hz up)
+        self.travel = TravelDirection(rate, gyro_range_dps)   # (allocates: not per sample)
         self.accel_range_g = accel_range_g
         # theta (LSB x samples) per degree: 32768 x rate / range (< 2**15 up to 1000 Hz)
         self._deg_div = 32768 * (rate // 100) // gyro_range_dps
@@ -131,13 +138,21 @@ class FootTrajectory:
         self._fx = (uy * gz - uz * gy) >> 13                  # f = u x g, Q13
         self._fy = (uz * gx - ux * gz) >> 13
         self._fz = (ux * gy - uy * gx) >> 13
+        self.travel.reset(axis)
         self.ready = True
         self.wait_still()
+
+    def strike_axis(self, out):
+        """The axis square to the foot's travel, averaged over the captured strides (Q13 unit
+        vector, sensor frame, toes-up positive) into out[0:3]; False before one was measured.
+        Per stride, not per sample."""
+        return self.ready and self.travel.axis(out)
 
     def wait_still(self):
         """Samples were lost or the axes changed: drop the segment in progress, start at the
         next still foot (the next step only takes up the pitch integral)."""
         self._n = -2
+        self.travel.drop()
 
     def push(self, pitch, ax, ay, az):
         """One step (tests and tools; the pipeline steps through run()): the core's pitch
@@ -150,13 +165,17 @@ class FootTrajectory:
     # Runs over every step in bursts (the pipeline collects the steps of several FIFO reads,
     # then calls this once): the state lives in locals for the burst, and one body on purpose:
     # each call and each attribute costs on the MicroPython VM.
-    def run(self, steps, first, count):  # noqa: C901
-        """count steps from step number first, four ints each in steps: the pitch integral
-        (theta + pitch_base of the core, taken mod 2**26) and the raw accel ax, ay, az of the
-        step's sample. Returns the segments completed (read stride_cm and stride_samples: the
-        last one's)."""
+    def run(self, steps, first, count, box=False):  # noqa: C901
+        """count steps from step number first, STEP_INTS ints each in steps
+        (footfall_core/travel.py): the pitch integral (theta + pitch_base of the core, taken
+        mod 2**26), the raw accel ax, ay, az of the step's sample and, when box (a captured
+        stride), the sums over the step's samples. Returns the segments completed (read
+        stride_cm and stride_samples: the last one's)."""
         if not self.ready or count <= 0:
             return 0
+        travel = self.travel
+        if not box:
+            travel.drop()            # a stride not captured throughout is not measured
         done = 0
         prev = self._pitch
         n = self._n
@@ -178,14 +197,14 @@ class FootTrajectory:
         deg90 = self._deg90
         deg180 = self._deg180
         tab = _SIN_Q14              # (a local: a global's lookup costs on the VM)
-        j = first << 2
-        end = (first + count) << 2
+        j = first * STEP_INTS
+        end = (first + count) * STEP_INTS
         while j < end:
             pitch = steps[j]
             ax = steps[j + 1]
             ay = steps[j + 2]
             az = steps[j + 3]
-            j += 4
+            j += STEP_INTS
             # the rotation since the last step, LSB x samples: a foot's is < 2**15 x 16
             # samples (1000 Hz); a larger one is no foot (hostile input), and the clamp bounds
             # theta
@@ -205,6 +224,8 @@ class FootTrajectory:
                     if still_lo < x * x + y * y + z * z < still_hi:    # (< 3 * 2**26)
                         n = m = theta = v = d = 0
                         moved = False
+                        if box:
+                            travel.begin()
                 continue
             if w > swing:                                    # the toes-up swing lobe (not the
                 moved = True                                 # toes-down foot slap after IC)
@@ -215,14 +236,22 @@ class FootTrajectory:
                 if still_lo < x * x + y * y + z * z < still_hi:
                     if self._finish(n, m, v, d):
                         done += 1
+                        travel.finish(self.stride_cm >= _TRAVEL_CM)
+                    else:
+                        travel.drop()
                     n = m = theta = v = d = 0
                     moved = False
+                    if box:
+                        travel.begin()
                     continue
             n += every
             if n > max_n:                                    # no zero-velocity point: start over
                 n = -1
+                travel.drop()
                 continue
             m += 1
+            if box:
+                travel.step(steps, j - STEP_INTS, every)
             theta += w                       # |theta| < 250 steps x 2**19 < 2**27
             th = theta
             # a . f and a . g, raw LSB: each product < 2**13 x 2**15, sum < 3 x 2**28; the pair

@@ -135,6 +135,7 @@ def main():
         "strides": st[S_SEEN], "overflow": st[S_SEEN] > cap, "flag_hash": st[S_HASH],
         "flagged": st[S_FLAGGED], "ic_count": core.ic_count, "calibrations": core.calibrations,
         "calibrated_at_warm_end": core.calibrated, "activity": core.activity,
+        "travel_strides": pipe.trajectory.travel.count,
     }
     print(json.dumps({"summary": summary}))
     if error is not None or delta != 0 or not control or st[S_SEEN] > cap:
