@@ -382,10 +382,6 @@ class StrideCore:
         drop = u.landing_drop_lsb
         c = self._cand
         h = self._hist
-        sx = h[_H_SX]              # the strike axis, Q13 (set between strides)
-        sy = h[_H_SY]
-        sz = h[_H_SZ]
-        ts = c[_C_TS]              # strike-axis integral, LSB x samples; 0 as a landing opens
         cap = c[_C_CAPTURE] if steps is not None else 0
         if cap:                    # the step in progress: its sums so far (< 2**15 x 8 each)
             b0 = steps[sk + 4]
@@ -398,6 +394,11 @@ class StrideCore:
         th = self.theta            # pitch integral, LSB x samples; re-based each stride
         base = self.pitch_base     # (both stored back before a call that may re-base them)
         st = self._state
+        if st != _SWING:           # (a swing needs neither: they are read as a landing opens)
+            sx = h[_H_SX]          # the strike axis, Q13 (set between strides)
+            sy = h[_H_SY]
+            sz = h[_H_SZ]
+            ts = c[_C_TS]          # strike-axis integral, LSB x samples; 0 as a landing opens
         flags = 0
         while t < end:
             # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
@@ -448,6 +449,9 @@ class StrideCore:
                     self._state = st = _LANDING
                     self._state_t = t
                     ts = 0
+                    sx = h[_H_SX]
+                    sy = h[_H_SY]
+                    sz = h[_H_SZ]
                     self._armed = False
                     self._ic_sent = False
                     self._hist_n = 0
@@ -684,7 +688,8 @@ class StrideCore:
             if flags:
                 break
         self.theta = th
-        c[_C_TS] = ts
+        if st != _SWING:
+            c[_C_TS] = ts
         if cap:
             steps[sk + 4] = b0
             steps[sk + 5] = b1

@@ -58,7 +58,7 @@ SPEED_TIMING = const(2)          # the timing model (contact length / GCT, walki
 SPEED_SOURCE_NAMES = ("none", "trajectory", "timing")
 MAX_BURST_STEPS = const(32)      # trajectory steps one feed() call collects (0.3-0.6 s)
 CAPTURE_FIRST = const(8)         # strides measured in 3-D one after the other from new axes,
-CAPTURE_EVERY = const(16)        # then one in this many strides (the mount changes slowly)
+CAPTURE_EVERY = const(32)        # then one in this many strides (the mount changes slowly)
 _CAPTURE_TRIES = const(4)        # strides a capture may take to measure one
 
 

@@ -22,6 +22,7 @@ import micropython
 
 from footfall_core.core import StrideCore
 from footfall_core.pipeline import StridePipeline
+from footfall_core.travel import STEP_INTS
 from vmlib import core_init_temporaries, read_input
 
 BURST = 64
@@ -77,7 +78,7 @@ def one_round(rate, raw, n, fast, slow):
     pipe = StridePipeline(rate * 100)
     core = StrideCore(rate * 100)
     short_pipe = StridePipeline(rate * 100)
-    steps = array("l", [0] * (4 * BURST))    # (the core alone: each burst's steps, dropped)
+    steps = array("l", [0] * (STEP_INTS * (BURST + 1)))   # (the core alone: its steps, dropped)
     every = pipe._step_mask + 1   # (the trajectory step, samples)
     totals = [0.0, 0.0, 0.0, 0.0, 0.0]
     for i0 in range(0, n, CHUNK):
@@ -104,7 +105,7 @@ def locked_pass(rate, raw, n):
     calibration, nothing at an event), and the pipeline and core after it."""
     pipe = StridePipeline(rate * 100)
     core = StrideCore(rate * 100)
-    steps = array("l", [0] * (4 * BURST))
+    steps = array("l", [0] * (STEP_INTS * (BURST + 1)))
     gc.collect()
     a0 = gc.mem_alloc()
     micropython.heap_lock()
