@@ -39,7 +39,12 @@ def test_diagnostics_tables(capsys):
     # hamner-s04 lands on the heel: a rearfoot row in the angle table, each error cell a bias
     # and an RMSE, and one in the class table, each cell a share
     rows = [line.split(" | ") for line in out.splitlines() if line.startswith("| rearfoot | ")]
-    assert len(rows) == 2 and int(rows[0][1]) >= 12
+    assert len(rows) == 3 and int(rows[0][1]) >= 12
+    # the pod's own angle: its strides split by whether the travel axis was known, together
+    # as many as the reference contacts it matched, the heel strikes all read rearfoot
+    pod = [c.strip(" |") for c in rows[2][1:]]
+    assert int(pod[0]) + int(pod[3]) >= 12 and int(pod[3]) > 0
+    assert all(c in ("-", "100 %") for c in (pod[2], pod[5]))
     shares = [c.strip(" |") for c in rows[1][2:]]
     assert len(shares) == 4 and all(0 <= float(c.rstrip(" %")) <= 100 for c in shares)
     cells = [c.strip(" |") for c in rows[0][2:]]

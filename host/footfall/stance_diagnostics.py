@@ -41,11 +41,11 @@ rule +-40 ms):
   (a lift-off more than 20 ms before the trough or 80 ms after it follows another feature and
   is left out).
 
+Then the pod's own strike angle and class (the stride pipeline, as `footfall replay` runs it)
+per reference class, split by whether the axis across the travel was known when the stride
+landed (footfall_core/travel.py measures it on the first strides once the mount is set).
 Then the core's toe-off model held out by runner (fitted on the other force-plate runners,
-scored on this one), and per clip
-
-the pitch axis the core found against the virtual IMU's true one (+1: as
-defined, toes-down negative; -1: reversed) and the reference contacts it found.
+scored on this one).
 """
 import argparse
 import sys
@@ -306,6 +306,66 @@ def axis_by_strike(groups):
     return lines
 
 
+def pod_strike_rows(rec):
+    """The pod's own strides (footfall_core's pipeline, replayed as footfall.detector does)
+    matched one to one to the reference contacts: dicts of the reference class and angle,
+    the angle error and whether the travel axis was known at the landing (the pipeline had
+    handed the core an axis across the travel at the stride before; until then the angle is
+    read about the pitch axis)."""
+    import footfall_core.core as fc
+    import footfall_core.pipeline as fp
+
+    pipe = fp.StridePipeline(rec.sample_rate_chz, rec.accel_range_g, rec.gyro_range_dps)
+    axis = [0, 0, 0]
+    strides, known, last = [], False, 0
+    record = [0] * len(fp.STRIDE_FIELDS)
+    ic_i, ang_i = fp.STRIDE_FIELDS.index("ic_t"), fp.STRIDE_FIELDS.index("angle_ddeg")
+    for n, (first, stop) in enumerate(rec.received_spans()):
+        if n:
+            pipe.gap(first, first - last)
+        last = stop
+        s = rec.fifo_samples(first, stop).tolist()
+        k = 0
+        while k < stop - first:
+            k += pipe.feed(s, k, stop - first, first + k)
+            r = pipe.next_stride()
+            while r >= 0:
+                pipe.record(r, record)
+                strides.append((rec.time_of(record[ic_i]), record[ang_i] / 10.0, known))
+                r = pipe.next_stride()
+            if pipe.flags & fc.EVENT_STRIDE:
+                known = bool(pipe.trajectory.strike_axis(axis))
+    ref = rec.reference
+    ic_ref = np.asarray(ref["ic_s"], dtype=np.float64)
+    angles = np.asarray(ref["strike_angle_deg"], dtype=np.float64)
+    pairs = match_indices([x[0] for x in strides], ic_ref, windows_s(contact_kinds(ref), "ic"))
+    return [{"strike": ref["strike"][j], "ref_angle": angles[j],
+             "err": strides[i][1] - angles[j], "known": strides[i][2]}
+            for i, j in pairs if j < len(angles)]
+
+
+def pod_by_strike(rows):
+    """Table lines: the pod's strike angle error and class per reference class, on the strides
+    landed once the travel axis was known and on those before it."""
+    lines = ["\nThe pod's own strike angle (the stride pipeline, which reads it about the axis "
+             "across the travel once footfall_core/travel.py has measured one, about the pitch "
+             "axis before), per reference class: bias / RMSE (deg) and class accuracy (the "
+             "default cut-offs), on the strides landed with the travel axis known and on "
+             "those before it (a clip's first strides; all of a short clip's).\n",
+             "| strike | travel axis known: strides | angle | class | not yet: strides | "
+             "angle | class |", "|---|---|---|---|---|---|---|"]
+    for name in STRIKE_NAMES:
+        cells = []
+        for known in (True, False):
+            mine = [r for r in rows if r["strike"] == name and r["known"] == known]
+            cls = ("%.0f %%" % (100.0 * np.mean([strike_class(r["ref_angle"] + r["err"]) == name
+                                                  for r in mine])) if mine else "-")
+            cells += [str(len(mine)), _bias_rmse([r["err"] for r in mine]), cls]
+        if cells[0] != "0" or cells[3] != "0":
+            lines.append("| %s | %s |" % (name, " | ".join(cells)))
+    return lines
+
+
 def _bias_rmse(errors):
     e = np.asarray(errors, dtype=np.float64)
     return "%+.1f / %.1f" % (e.mean(), np.sqrt(np.mean(e * e))) if len(e) else "-"
@@ -406,6 +466,7 @@ def main(argv=None):
             _med(rows, "tilt_err", abs), _med(rows, "stride_gravity_err", abs),
             _med(rows, "to_delay_ms"), _med(rows, "to_share")))
     print("\n".join(axis_by_strike(groups)))
+    print("\n".join(pod_by_strike([row for r in recs for row in pod_strike_rows(r)])))
     lines = toe_off_held_out(groups)
     if lines:
         print("\nToe-off model (delay after the push-off trough = roll x 1000 / trough rate - "

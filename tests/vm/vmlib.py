@@ -4,6 +4,8 @@ from array import array
 
 from footfall_core.core import STRIDE_RING
 from footfall_core.mount import buffer_samples
+from footfall_core.pipeline import MAX_BURST_STEPS
+from footfall_core.travel import STEP_INTS
 
 ACC_SIZE = 24      # MountCalibration._acc: its sums and state (mount._ACC_SIZE)
 
@@ -27,17 +29,20 @@ def core_init_temporaries(rate_hz):
     them; subtract this for the live estimate."""
     # MountCalibration
     temp = list_cost(6 * buffer_samples(rate_hz * 100)) + 2 * list_cost(3) + list_cost(ACC_SIZE)
-    # StrideCore: the stride rings, the landing history (_H_SIZE), candidates, intervals,
-    # push()'s sample
-    temp += (8 * list_cost(STRIDE_RING) + list_cost(45) + list_cost(11) + list_cost(10)
+    # StrideCore: the stride rings, the landing history and strike axis (_H_SIZE + 3), the
+    # candidates (_CAND_SIZE), intervals, push()'s sample
+    temp += (8 * list_cost(STRIDE_RING) + list_cost(48) + list_cost(16) + list_cost(10)
              + list_cost(6))
     return temp
 
 
 def pipeline_init_temporaries(rate_hz):
-    """Bytes of the initialiser lists StridePipeline() builds and drops: the core's and its
-    own five per-stride rings."""
-    return core_init_temporaries(rate_hz) + 5 * list_cost(STRIDE_RING)
+    """Bytes of the initialiser lists StridePipeline() builds and drops: the core's, its own
+    six per-stride rings, the collected steps and the strike axis, the trajectory's push()
+    step and the travel direction's four arrays."""
+    return (core_init_temporaries(rate_hz) + 6 * list_cost(STRIDE_RING)
+            + list_cost(STEP_INTS * (MAX_BURST_STEPS + 1)) + list_cost(3) + list_cost(STEP_INTS)
+            + list_cost(12) + 3 * list_cost(3))
 
 
 def heap_lock_is_real():
