@@ -114,11 +114,12 @@ def test_detection_floor(loro, group):
 
 def test_angle_and_class_floors(loro):
     assert _view(loro, "strike", "midfoot")["strike_angle_error_deg"]["rmse"] <= 5.0
-    assert _view(loro, "strike", "forefoot")["strike_accuracy"] >= 0.3
+    assert _view(loro, "strike", "forefoot")["strike_accuracy"] >= 0.45
 
 
-@pytest.mark.xfail(strict=True, reason="target not met: forefoot landings within ~2 deg of the "
-                   "-0.8 deg cut-off read as midfoot (the angle reads ~2 deg toes-up there)")
+@pytest.mark.xfail(strict=True, reason="target not met: forefoot landings lie within a degree "
+                   "or two of the -0.8 deg cut-off, which the angle's scatter straddles, and a "
+                   "clip's first strides are read about the pitch axis (4-5 deg toes-up)")
 def test_strike_class_forefoot_target(loro):
     assert _view(loro, "strike", "forefoot")["strike_accuracy"] >= 0.85
 

@@ -142,6 +142,18 @@ def jolt_magnitude(x, y, z):
     return x + ((y * 27) >> 6) + ((z * 5) >> 4)     # < 2**18 x 1.8 < 2**19
 
 
+def _keep_sums(steps, k, gx, gy, gz, ax, ay, az, n):
+    """The box sums of a trajectory step into steps[k:k + 7] (the layout of
+    footfall_core/travel.py: gyro, accel, how many samples)."""
+    steps[k] = gx
+    steps[k + 1] = gy
+    steps[k + 2] = gz
+    steps[k + 3] = ax
+    steps[k + 4] = ay
+    steps[k + 5] = az
+    steps[k + 6] = n
+
+
 class StrideCore:
     def __init__(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000, settings=None):
         """sample_rate_chz: the sample rate in 0.01 Hz (20800 = 208 Hz; 10240 = 102.4 Hz)."""
@@ -417,14 +429,8 @@ class StrideCore:
                 steps[sk + 1] = s[j + 3]
                 steps[sk + 2] = s[j + 4]
                 steps[sk + 3] = s[j + 5]
-                if cap:
-                    steps[sk + 4] = b0
-                    steps[sk + 5] = b1
-                    steps[sk + 6] = b2
-                    steps[sk + 7] = b3
-                    steps[sk + 8] = b4
-                    steps[sk + 9] = b5
-                    steps[sk + 10] = bn
+                if cap:            # (a call a step, only while capturing)
+                    _keep_sums(steps, sk + 4, b0, b1, b2, b3, b4, b5, bn)
                     b0 = b1 = b2 = b3 = b4 = b5 = bn = 0
                 sk += STEP_INTS
                 step += every
@@ -690,14 +696,8 @@ class StrideCore:
         self.theta = th
         if st != _SWING:
             c[_C_TS] = ts
-        if cap:
-            steps[sk + 4] = b0
-            steps[sk + 5] = b1
-            steps[sk + 6] = b2
-            steps[sk + 7] = b3
-            steps[sk + 8] = b4
-            steps[sk + 9] = b5
-            steps[sk + 10] = bn
+        if cap:                    # the step going on: its sums so far, for the next call
+            _keep_sums(steps, sk + 4, b0, b1, b2, b3, b4, b5, bn)
         self.flags = flags
         return t - t0
 

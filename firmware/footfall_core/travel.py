@@ -68,6 +68,13 @@ _M = const(10)               # steps taken
 _OK = const(11)              # 1 while every step held a whole step's sums
 
 
+def _level(out, x, y, z, gx, gy, gz):
+    """The level part of (x, y, z) against the vertical g (both Q13), as a Q13 unit vector
+    into out; False when it has none (the vector is vertical)."""
+    dot = (x * gx + y * gy + z * gz) >> 13
+    return unit_q13(out, x - ((dot * gx) >> 13), y - ((dot * gy) >> 13), z - ((dot * gz) >> 13))
+
+
 class TravelDirection:
     def __init__(self, sample_rate_chz, gyro_range_dps=2000):
         """sample_rate_chz: the sample rate in 0.01 Hz."""
@@ -116,28 +123,14 @@ class TravelDirection:
             s[_OK] = 0
             return
         self._turn(steps, j)
-        qw = s[_QW]
-        qx = s[_QX]
-        qy = s[_QY]
-        qz = s[_QZ]
-        # the rotation matrix of q (Q14): products of two Q14 components < 2**28
-        xx = (qx * qx) >> 13          # 2 x qx qx, Q14
-        yy = (qy * qy) >> 13
-        zz = (qz * qz) >> 13
-        xy = (qx * qy) >> 13
-        xz = (qx * qz) >> 13
-        yz = (qy * qz) >> 13
-        wx = (qw * qx) >> 13
-        wy = (qw * qy) >> 13
-        wz = (qw * qz) >> 13
-        # the step's accel sum, LSB x samples (< 2**15 x 8 = 2**18) scaled to < 2**13
-        ax = steps[j + STEP_AX_SUM] >> 5
-        ay = steps[j + STEP_AX_SUM + 1] >> 5
-        az = steps[j + STEP_AX_SUM + 2] >> 5
-        # f = R a: each product < 2**14 x 2**13, the sum of three < 2**29; >> 14 -> < 2**14
-        fx = ((_Q1 - yy - zz) * ax + (xy - wz) * ay + (xz + wy) * az) >> 14
-        fy = ((xy + wz) * ax + (_Q1 - xx - zz) * ay + (yz - wx) * az) >> 14
-        fz = ((xz - wy) * ax + (yz + wx) * ay + (_Q1 - xx - yy) * az) >> 14
+        # the step's accel sum, LSB x samples (< 2**15 x 8 = 2**18) scaled to < 2**13, turned
+        # into the first frame: f = R a, each |.| <= |a| < 2**14
+        f = self._tmp
+        self._turned(f, steps[j + STEP_AX_SUM] >> 5, steps[j + STEP_AX_SUM + 1] >> 5,
+                     steps[j + STEP_AX_SUM + 2] >> 5)
+        fx = f[0]
+        fy = f[1]
+        fz = f[2]
         # F < 2**14 x 250 steps < 2**22; P < 2**22 x 250 < 2**30, clamped below that
         x = s[_FX] + fx
         y = s[_FY] + fy
@@ -234,16 +227,12 @@ class TravelDirection:
         ex = v[0]                           # R u, Q13
         ey = v[1]
         ez = v[2]
-        dot = (ux * gx + uy * gy + uz * gz) >> 13
-        if not unit_q13(v, ux - ((dot * gx) >> 13), uy - ((dot * gy) >> 13),
-                        uz - ((dot * gz) >> 13)):
+        if not _level(v, ux, uy, uz, gx, gy, gz):
             return False
         hx = v[0]                           # h0
         hy = v[1]
         hz = v[2]
-        dot = (ex * gx + ey * gy + ez * gz) >> 13
-        if not unit_q13(v, ex - ((dot * gx) >> 13), ey - ((dot * gy) >> 13),
-                        ez - ((dot * gz) >> 13)):
+        if not _level(v, ex, ey, ez, gx, gy, gz):
             return False
         ex = v[0]                           # h1
         ey = v[1]
@@ -295,7 +284,9 @@ class TravelDirection:
         return True
 
     def _turned(self, out, x, y, z):
-        """out = R(q) (x, y, z): a Q13 vector turned by the rotation so far."""
+        """out = R(q) (x, y, z) for |x|, |y|, |z| < 2**14: turned by the rotation so far (the
+        matrix of q in Q14 from products of two Q14 components < 2**28; each product with the
+        vector < 2**28, their sum < 2**30)."""
         s = self._s
         qw = s[_QW]
         qx = s[_QX]
