@@ -198,6 +198,19 @@ def test_vm_hostile_samples_never_raise_nor_allocate(tmp_path):
     assert rc == 0, err
 
 
+def test_vm_travel_direction_stays_in_small_ints():
+    """The 3-D travel direction over hostile strides (random box sums; every accel axis
+    saturated with no rotation, the fastest growth of its sums; the same turned over
+    half-way; every step length, both gyro ranges, 3-300 steps), heap-locked: no
+    intermediate reaches 2**30 (a long int allocates, which raises under the lock)."""
+    rc, lines, err = run_vm("vm_travel.py")
+    assert rc == 0, err
+    s = lines[0]
+    assert s["error"] is None, s
+    assert s["strides"] == 120, s
+    assert s["long_int_raises"] is True      # (the control: a long int under the lock raises)
+
+
 def test_vm_cold_core_first_events_do_not_allocate():
     """A core straight from construction, heap-locked from its first sample: every attribute
     the event paths write must already exist (a new one grows the instance dict)."""

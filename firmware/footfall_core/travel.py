@@ -49,7 +49,9 @@ STEP_SUM_N = const(10)       # how many samples those sums hold (a whole step: `
 
 _Q1 = const(16384)           # 1.0 in Q14
 _D_MAX = const(11585)        # |rotation| per step and axis, Q14 rad (0.7 rad; x**2 x 3 < 2**29)
-_P_MAX = const(0x1FFFFFFF)   # |P| clamp
+_M_MAX = const(250)          # steps in a stride (the trajectory's 2.5 s at <= 100 Hz)
+_F_MAX = const(0x1FFFFF)     # |F| clamp (2**21: a stride's F is ~2**16, gravity x steps)
+_P_MAX = const(0xFFFFFFF)    # |P| clamp (2**28; ~2**23 in a stride)
 _ACROSS_MIN = const(5793)    # cos 45 deg, Q13: an axis further off the pitch axis is no mount's
 _STRAIGHT_COS = const(7698)  # cos 20 deg, Q13: a stride turning the foot further is a curve
 
@@ -119,8 +121,8 @@ class TravelDirection:
         s = self._s
         if not s[_OK]:
             return
-        if steps[j + STEP_SUM_N] != every:
-            s[_OK] = 0
+        if steps[j + STEP_SUM_N] != every or s[_M] >= _M_MAX:
+            s[_OK] = 0              # (a segment is <= 2.5 s: 250 steps at <= 100 Hz)
             return
         self._turn(steps, j)
         # the step's accel sum, LSB x samples (< 2**15 x 8 = 2**18) scaled to < 2**13, turned
@@ -131,10 +133,14 @@ class TravelDirection:
         fx = f[0]
         fy = f[1]
         fz = f[2]
-        # F < 2**14 x 250 steps < 2**22; P < 2**22 x 250 < 2**30, clamped below that
+        # F and P, clamped (in a stride F reaches ~2**16 and P ~2**23; only hostile input
+        # reaches the clamps): the displacement below stays < 2**29
         x = s[_FX] + fx
         y = s[_FY] + fy
         z = s[_FZ] + fz
+        x = _F_MAX if x > _F_MAX else (-_F_MAX if x < -_F_MAX else x)
+        y = _F_MAX if y > _F_MAX else (-_F_MAX if y < -_F_MAX else y)
+        z = _F_MAX if z > _F_MAX else (-_F_MAX if z < -_F_MAX else z)
         s[_FX] = x
         s[_FY] = y
         s[_FZ] = z
@@ -195,7 +201,7 @@ class TravelDirection:
         fx = s[_FX]
         fy = s[_FY]
         fz = s[_FZ]
-        # displacement D = P - F (m + 1) / 2: F < 2**22 x 2**7 = 2**29
+        # displacement D = P - F (m + 1) / 2: |P| < 2**28, |F| (m + 1) / 2 < 2**21 x 2**7
         dx = s[_PX] - fx * h - ((fx * odd) >> 1)
         dy = s[_PY] - fy * h - ((fy * odd) >> 1)
         dz = s[_PZ] - fz * h - ((fz * odd) >> 1)
