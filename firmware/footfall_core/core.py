@@ -288,9 +288,9 @@ class StrideCore:
 
     def set_capture(self, on):
         """Box sums on (True) or off: while on, feed() adds the sums of each trajectory step's
-        samples (gyro and accel, footfall_core/travel.py) to its step, at about a third more
-        per sample; the pipeline turns it on for the strides whose direction of travel it
-        measures. Per call, not per sample."""
+        samples (gyro and accel, footfall_core/travel.py) to its step, about 13 empty-loop
+        iterations more per sample on the VM; the pipeline turns it on for the strides whose
+        direction of travel it measures. Per call, not per sample."""
         self._cand[_C_CAPTURE] = 1 if on else 0
 
     def settled(self):
