@@ -294,9 +294,10 @@ class StrideCore:
         self._cand[_C_CAPTURE] = 1 if on else 0
 
     def settled(self):
-        """True once the mount is set (calibrated, refined, its sign checked): from then on
-        every sample runs the fast path, which can capture. Per call, not per sample."""
-        return self.calibrated and not self._setting_up
+        """True once the mount's axes are refined: calibrated, and refined (the sign checks
+        that may follow turn the axis over only if it is backwards, with EVENT_AXES). Per
+        call, not per sample."""
+        return self.calibrated and (not self._setting_up or self.mount.refined())
 
     def _strike_axis_from_mount(self):
         h = self._hist
@@ -342,25 +343,50 @@ class StrideCore:
         return one
 
     def _feed_setting_up(self, s, i, n, t, steps, k, step, every):
-        """feed() while calibrating or refining: sample by sample through push()."""
+        """feed() while calibrating or refining: sample by sample through push(), the box
+        sums as in feed() (the pipeline captures once the axes are refined, while the sign
+        checks go on)."""
         t0 = t
         end = t + n - i
         j = i * 6
         flags = 0
+        cap = self._cand[_C_CAPTURE] if steps is not None else 0
+        if cap:
+            b0 = steps[k + 4]
+            b1 = steps[k + 5]
+            b2 = steps[k + 6]
+            b3 = steps[k + 7]
+            b4 = steps[k + 8]
+            b5 = steps[k + 9]
+            bn = steps[k + 10]
         while t < end:
             flags = self.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
+            if cap:
+                b0 += s[j]
+                b1 += s[j + 1]
+                b2 += s[j + 2]
+                b3 += s[j + 3]
+                b4 += s[j + 4]
+                b5 += s[j + 5]
+                bn += 1
             if t == step:
                 steps[k] = self.theta + self.pitch_base
                 steps[k + 1] = s[j + 3]
                 steps[k + 2] = s[j + 4]
                 steps[k + 3] = s[j + 5]
-                steps[k + 10] = 0          # (no box sums while setting up)
+                if cap:
+                    _keep_sums(steps, k + 4, b0, b1, b2, b3, b4, b5, bn)
+                    b0 = b1 = b2 = b3 = b4 = b5 = bn = 0
+                else:
+                    steps[k + 10] = 0      # (no box sums)
                 k += STEP_INTS
                 step += every
             t += 1
             j += 6
             if flags:
                 break
+        if cap:
+            _keep_sums(steps, k + 4, b0, b1, b2, b3, b4, b5, bn)
         self.flags = flags
         return t - t0
 

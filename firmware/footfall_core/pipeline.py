@@ -183,7 +183,9 @@ class StridePipeline:
         _CAPTURE_TRIES strides without one (no zero-velocity point, a turn)."""
         travel = self.trajectory.travel
         self._capture_strides += 1
-        if self.capturing:
+        if self.capturing and not self.core.settled():
+            self._capture_off()                     # (calibrating again: a slip)
+        elif self.capturing:
             if travel.count != self._capture_count or self._capture_strides >= _CAPTURE_TRIES:
                 if travel.count < CAPTURE_FIRST and self._capture_strides < _CAPTURE_TRIES:
                     self._capture_count = travel.count       # measured: straight on
