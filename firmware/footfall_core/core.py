@@ -154,6 +154,17 @@ def _keep_sums(steps, k, gx, gy, gz, ax, ay, az, n):
     steps[k + 6] = n
 
 
+def _add_sums(steps, k, s, j):
+    """Add the sample at s[j:j + 6] (gx gy gz ax ay az) to the box sums at steps[k:k + 7]."""
+    steps[k] += s[j]
+    steps[k + 1] += s[j + 1]
+    steps[k + 2] += s[j + 2]
+    steps[k + 3] += s[j + 3]
+    steps[k + 4] += s[j + 4]
+    steps[k + 5] += s[j + 5]
+    steps[k + 6] += 1
+
+
 class StrideCore:
     def __init__(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000, settings=None):
         """sample_rate_chz: the sample rate in 0.01 Hz (20800 = 208 Hz; 10240 = 102.4 Hz)."""
@@ -351,42 +362,25 @@ class StrideCore:
         j = i * 6
         flags = 0
         cap = self._cand[_C_CAPTURE] if steps is not None else 0
-        if cap:
-            b0 = steps[k + 4]
-            b1 = steps[k + 5]
-            b2 = steps[k + 6]
-            b3 = steps[k + 7]
-            b4 = steps[k + 8]
-            b5 = steps[k + 9]
-            bn = steps[k + 10]
         while t < end:
             flags = self.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
-            if cap:
-                b0 += s[j]
-                b1 += s[j + 1]
-                b2 += s[j + 2]
-                b3 += s[j + 3]
-                b4 += s[j + 4]
-                b5 += s[j + 5]
-                bn += 1
+            if cap:                        # (the step going on sums in its own slot)
+                _add_sums(steps, k + 4, s, j)
             if t == step:
                 steps[k] = self.theta + self.pitch_base
                 steps[k + 1] = s[j + 3]
                 steps[k + 2] = s[j + 4]
                 steps[k + 3] = s[j + 5]
-                if cap:
-                    _keep_sums(steps, k + 4, b0, b1, b2, b3, b4, b5, bn)
-                    b0 = b1 = b2 = b3 = b4 = b5 = bn = 0
-                else:
+                if not cap:
                     steps[k + 10] = 0      # (no box sums)
                 k += STEP_INTS
+                if cap:
+                    _keep_sums(steps, k + 4, 0, 0, 0, 0, 0, 0, 0)
                 step += every
             t += 1
             j += 6
             if flags:
                 break
-        if cap:
-            _keep_sums(steps, k + 4, b0, b1, b2, b3, b4, b5, bn)
         self.flags = flags
         return t - t0
 
