@@ -43,7 +43,7 @@ rule +-40 ms):
 
 Then the pod's own strike angle and class (the stride pipeline, as `footfall replay` runs it)
 per reference class, split by whether the axis across the travel was known when the stride
-landed (footfall_core/travel.py measures it on the first strides once the mount is set).
+landed (footfall_core/travel.py measures it on the first strides once the mount's axes are refined).
 Then the core's toe-off model held out by runner (fitted on the other force-plate runners,
 scored on this one).
 """
