@@ -214,6 +214,10 @@ class StridePipeline:
         if self._pending:                  # the steps before the gap, then the gap
             self.trajectory.run(self._steps, 0, self._pending, self.capturing)
             self._pending = 0
+        if self.capturing:                 # the step going on spans the hole: its sums restart
+            steps = self._steps            # short of a whole step (not used)
+            for q in range(4, STEP_INTS):
+                steps[q] = 0
         self.trajectory.wait_still()
         self._prev_ic_t = -1
         self.gaps += 1
