@@ -25,8 +25,8 @@ FILES = ["2017-11-22-11-22-03.mat", "2017-11-22-11-40-44.mat", "2017-11-27-11-12
 def test_fixed_point_matches_float_reference(name, monkeypatch):
     import scipy.io as sio
 
-    from footfall_core.trajectory import FootTrajectory
-    monkeypatch.setattr(FootTrajectory, "strike_axis", lambda self, out: False)
+    from footfall_core.travel import TravelDirection
+    monkeypatch.setattr(TravelDirection, "axis", lambda self, out: False)
 
     m = sio.loadmat(shared_path("pyshoe-vicon", name))
     rec = Recording.from_physical(name, 200, m["imu"][:, :3] / 9.80665, np.degrees(m["imu"][:, 3:]))

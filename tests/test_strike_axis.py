@@ -59,7 +59,7 @@ def test_the_pipeline_captures_some_strides_and_sets_the_axis(demo_rows):
         if pipe.push(t, *r) & EVENT_STRIDE:
             strides += 1
             if pipe.trajectory.travel.count >= CAPTURE_FIRST:
-                captured += pipe.capturing
+                captured += pipe.core.capturing()
     travel = pipe.trajectory.travel
     assert travel.count > CAPTURE_FIRST
     axis = [0, 0, 0]
@@ -97,4 +97,4 @@ def test_a_gap_or_new_axes_start_the_measurement_over(demo_rows):
         pipe.push(k, *demo_rows[k - 100])
     assert pipe.trajectory.travel.count > 2
     pipe.configure(20800)                          # ... new axes forget it
-    assert pipe.trajectory.travel.count == 0 and not pipe.capturing
+    assert pipe.trajectory.travel.count == 0 and not pipe.core.capturing()

@@ -63,7 +63,7 @@ from footfall_core.fixedmath import accel_sq16
 from footfall_core.fixedmath import isqrt as _isqrt
 from footfall_core.mount import STEP_SAMPLES, MountCalibration, buffer_samples
 from footfall_core.settings import CoreUnits, Settings, ms_to_samples
-from footfall_core.travel import STEP_INTS
+from footfall_core.travel import STEP_INTS, STEP_SUM_N, add_sums, keep_sums
 
 # push() flags
 EVENT_IC = const(1)          # a landing began: last_ic_t (provisional, for cues)
@@ -140,29 +140,6 @@ def jolt_magnitude(x, y, z):
         if x < y:
             x, y = y, x
     return x + ((y * 27) >> 6) + ((z * 5) >> 4)     # < 2**18 x 1.8 < 2**19
-
-
-def _keep_sums(steps, k, gx, gy, gz, ax, ay, az, n):
-    """The box sums of a trajectory step into steps[k:k + 7] (the layout of
-    footfall_core/travel.py: gyro, accel, how many samples)."""
-    steps[k] = gx
-    steps[k + 1] = gy
-    steps[k + 2] = gz
-    steps[k + 3] = ax
-    steps[k + 4] = ay
-    steps[k + 5] = az
-    steps[k + 6] = n
-
-
-def _add_sums(steps, k, s, j):
-    """Add the sample at s[j:j + 6] (gx gy gz ax ay az) to the box sums at steps[k:k + 7]."""
-    steps[k] += s[j]
-    steps[k + 1] += s[j + 1]
-    steps[k + 2] += s[j + 2]
-    steps[k + 3] += s[j + 3]
-    steps[k + 4] += s[j + 4]
-    steps[k + 5] += s[j + 5]
-    steps[k + 6] += 1
 
 
 class StrideCore:
@@ -282,7 +259,7 @@ class StrideCore:
     def set_strike_axis(self, axis):
         """The axis the strike angle is read about (Q13 unit vector, sensor frame, toes-up
         positive): the level axis across the direction of travel, which the pipeline derives
-        from the foot's trajectory (FootTrajectory.strike_axis). The pitch axis, the swing's
+        from the foot's trajectory (footfall_core/travel.py). The pitch axis, the swing's
         main rotation, is a few to 36 degrees off it on a real foot (the swing is not square to
         the travel), and between contact and mid-stance the foot rolls: about the pitch axis
         that roll leaks into the angle. Until this is called, and again whenever the mount's
@@ -291,10 +268,7 @@ class StrideCore:
         not per sample."""
         if self._state != _SWING:
             return False
-        h = self._hist
-        h[_H_SX] = axis[0]
-        h[_H_SY] = axis[1]
-        h[_H_SZ] = axis[2]
+        self._put_strike_axis(axis)
         return True
 
     def set_capture(self, on):
@@ -304,18 +278,21 @@ class StrideCore:
         direction of travel it measures. Per call, not per sample."""
         self._cand[_C_CAPTURE] = 1 if on else 0
 
+    def capturing(self):
+        """Box sums on (set_capture). Per call, not per sample."""
+        return self._cand[_C_CAPTURE] == 1
+
     def settled(self):
         """True once the mount's axes are refined: calibrated, and refined (the sign checks
         that may follow turn the axis over only if it is backwards, with EVENT_AXES). Per
         call, not per sample."""
         return self.calibrated and (not self._setting_up or self.mount.refined())
 
-    def _strike_axis_from_mount(self):
+    def _put_strike_axis(self, axis):
         h = self._hist
-        a = self.mount.axis
-        h[_H_SX] = a[0]
-        h[_H_SY] = a[1]
-        h[_H_SZ] = a[2]
+        h[_H_SX] = axis[0]
+        h[_H_SY] = axis[1]
+        h[_H_SZ] = axis[2]
 
     def awaiting_contact(self):
         """True while a contact may come soon: the landing search is open and its cue (EVENT_IC)
@@ -365,17 +342,17 @@ class StrideCore:
         while t < end:
             flags = self.push(t, s[j + 3], s[j + 4], s[j + 5], s[j], s[j + 1], s[j + 2])
             if cap:                        # (the step going on sums in its own slot)
-                _add_sums(steps, k + 4, s, j)
+                add_sums(steps, k, s, j)
             if t == step:
                 steps[k] = self.theta + self.pitch_base
                 steps[k + 1] = s[j + 3]
                 steps[k + 2] = s[j + 4]
                 steps[k + 3] = s[j + 5]
                 if not cap:
-                    steps[k + 10] = 0      # (no box sums)
+                    steps[k + STEP_SUM_N] = 0      # (no box sums)
                 k += STEP_INTS
                 if cap:
-                    _keep_sums(steps, k + 4, 0, 0, 0, 0, 0, 0, 0)
+                    keep_sums(steps, k, 0, 0, 0, 0, 0, 0, 0)
                 step += every
             t += 1
             j += 6
@@ -415,8 +392,8 @@ class StrideCore:
         c = self._cand
         h = self._hist
         cap = c[_C_CAPTURE] if steps is not None else 0
-        if cap:                    # the step in progress: its sums so far (< 2**15 x 8 each)
-            b0 = steps[sk + 4]
+        if cap:                    # the step in progress: its sums so far (< 2**15 x 16 each;
+            b0 = steps[sk + 4]     # travel.py's layout, inline: STEP_GX_SUM 4 .. STEP_SUM_N 10)
             b1 = steps[sk + 5]
             b2 = steps[sk + 6]
             b3 = steps[sk + 7]
@@ -450,7 +427,7 @@ class StrideCore:
                 steps[sk + 2] = s[j + 4]
                 steps[sk + 3] = s[j + 5]
                 if cap:            # (a call a step, only while capturing)
-                    _keep_sums(steps, sk + 4, b0, b1, b2, b3, b4, b5, bn)
+                    keep_sums(steps, sk, b0, b1, b2, b3, b4, b5, bn)
                     b0 = b1 = b2 = b3 = b4 = b5 = bn = 0
                 sk += STEP_INTS
                 step += every
@@ -717,7 +694,7 @@ class StrideCore:
         if st != _SWING:
             c[_C_TS] = ts
         if cap:                    # the step going on: its sums so far, for the next call
-            _keep_sums(steps, sk + 4, b0, b1, b2, b3, b4, b5, bn)
+            keep_sums(steps, sk, b0, b1, b2, b3, b4, b5, bn)
         self.flags = flags
         return t - t0
 
@@ -1024,7 +1001,7 @@ class StrideCore:
                 return False
         if done:
             self.calibrations += 1
-            self._strike_axis_from_mount()
+            self._put_strike_axis(m.axis)          # new axes: the pitch axis, until measured
             if done < 0:
                 self._reset_stride(t)      # upside down until now: start the stride over
             return True
@@ -1076,7 +1053,7 @@ class StrideCore:
             return 0
         self.calibrated = True
         self.calibrations += 1
-        self._strike_axis_from_mount()
+        self._put_strike_axis(m.axis)              # the pitch axis, until one is measured
         flags = EVENT_CALIBRATED
         slot = m.oldest()
         n = m.count

@@ -14,8 +14,8 @@ way) and nothing else; the steps of several bursts are collected and integrated 
 FootTrajectory.run() call. Where bursts begin and end changes nothing.
 
 The strike angle is read about the level axis across the direction of travel, which the
-trajectory measures (FootTrajectory.strike_axis): at each stride the pipeline hands the core
-the average so far, for the landings that follow.
+trajectory measures on the strides the pipeline captures (footfall_core/travel.py): at each
+stride the pipeline hands the core the average so far, for the landings that follow.
 
 When a stride completes, the pipeline adds to the core's stride record what a runner takes
 home: speed, stride length, the distance so far and the activity, in ring arrays indexed like
@@ -46,7 +46,7 @@ except ImportError:  # CPython
 from footfall_core.core import ACTIVITY_RUNNING, STRIDE_RING, StrideCore
 from footfall_core.speed import StrideSpeed
 from footfall_core.trajectory import FootTrajectory, step_samples
-from footfall_core.travel import STEP_INTS
+from footfall_core.travel import STEP_INTS, carry_sums
 
 _RING_MASK = const(7)
 _NEW_STRIDES = const(6)          # EVENT_STRIDE | EVENT_CALIBRATED: stride records may be new
@@ -104,10 +104,9 @@ class StridePipeline:
         self._capture_off()
 
     def _capture_off(self):
-        self.capturing = False      # the core adds box sums to the steps (a 3-D stride)
         self._capture_strides = 0   # strides since the capture began, or since it ended
-        self._capture_count = 0     # strides measured in 3-D when the capture began
-        self.core.set_capture(False)
+        self._capture_count = 0     # strides measured in 3-D when the capture began (or
+        self.core.set_capture(False)  # since, in the first strides)
 
     def configure(self, sample_rate_chz, accel_range_g=16, gyro_range_dps=2000):
         """A new sensor set-up or detection settings: the core recalibrates, the trajectory
@@ -148,7 +147,7 @@ class StridePipeline:
             self._pending = 0
             own = 1 if axes and k and not (t + took - 1) & mask else 0   # that sample's step
             tr = self.trajectory
-            box = self.capturing
+            box = core.capturing()
             if k > own:
                 tr.run(self._steps, 0, k - own, box)
             if axes:
@@ -158,17 +157,14 @@ class StridePipeline:
                 if own:
                     tr.run(self._steps, k - 1, 1)
             elif box and k:
-                steps = self._steps                 # the step in progress: its sums so far
-                j = k * STEP_INTS
-                for q in range(4, STEP_INTS):
-                    steps[q] = steps[j + q]
+                carry_sums(self._steps, k * STEP_INTS)   # the step going on: its sums so far
         else:
             self._pending = k
         if flags & _NEW_STRIDES:
             self._schedule_capture()
             # the direction of travel the trajectory has averaged so far sets the axis the
             # next landing's strike angle is read about (the core takes it in its swing)
-            if self.trajectory.strike_axis(self._strike_axis):
+            if self.trajectory.travel.axis(self._strike_axis):
                 core.set_strike_axis(self._strike_axis)
             while self.derived < core.stride_count:
                 self._derive(self.derived)
@@ -181,26 +177,24 @@ class StridePipeline:
         travel footfall_core/travel.py measures: one after the other until CAPTURE_FIRST are
         measured, then one in CAPTURE_EVERY. A capture ends once a stride is measured or after
         _CAPTURE_TRIES strides without one (no zero-velocity point, a turn)."""
-        travel = self.trajectory.travel
+        core = self.core
+        count = self.trajectory.travel.count
         self._capture_strides += 1
-        if self.capturing and not self.core.settled():
-            self._capture_off()                     # (calibrating again: a slip)
-        elif self.capturing:
-            if travel.count != self._capture_count or self._capture_strides >= _CAPTURE_TRIES:
-                if travel.count < CAPTURE_FIRST and self._capture_strides < _CAPTURE_TRIES:
-                    self._capture_count = travel.count       # measured: straight on
-                    self._capture_strides = 0
-                    return
+        if core.capturing():
+            measured = count != self._capture_count
+            if not core.settled():                  # calibrating again (a slip)
                 self._capture_off()
-        elif (self.trajectory.ready and self.core.settled()
-              and (travel.count < CAPTURE_FIRST or self._capture_strides >= CAPTURE_EVERY)):
-            self.capturing = True
+            elif measured and count < CAPTURE_FIRST:
+                self._capture_count = count         # more to come: straight on
+                self._capture_strides = 0
+            elif measured or self._capture_strides >= _CAPTURE_TRIES:
+                self._capture_off()
+        elif (self.trajectory.ready and core.settled()
+              and (count < CAPTURE_FIRST or self._capture_strides >= CAPTURE_EVERY)):
             self._capture_strides = 0
-            self._capture_count = travel.count
-            steps = self._steps                     # the step in progress starts its sums
-            for q in range(4, STEP_INTS):           # (no steps are pending at a stride)
-                steps[q] = 0
-            self.core.set_capture(True)
+            self._capture_count = count
+            carry_sums(self._steps, 0)              # (no steps are pending at a stride)
+            core.set_capture(True)
 
     def push(self, t, ax, ay, az, gx, gy, gz):
         """One sample (tests and tools; the pod and replay feed bursts): its event flags."""
@@ -212,12 +206,10 @@ class StridePipeline:
         them)."""
         self.core.gap(t, lost)
         if self._pending:                  # the steps before the gap, then the gap
-            self.trajectory.run(self._steps, 0, self._pending, self.capturing)
+            self.trajectory.run(self._steps, 0, self._pending, self.core.capturing())
             self._pending = 0
-        if self.capturing:                 # the step going on spans the hole: its sums restart
-            steps = self._steps            # short of a whole step (not used)
-            for q in range(4, STEP_INTS):
-                steps[q] = 0
+        carry_sums(self._steps, 0)         # the step going on spans the hole: its sums restart
+                                           # short of a whole step (not used)
         self.trajectory.wait_still()
         self._prev_ic_t = -1
         self.gaps += 1

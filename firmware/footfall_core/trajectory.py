@@ -29,7 +29,7 @@ turns) shortens the measured stride a little.
 
 Strides the pipeline captures carry their steps' sums over all samples (box sums), and
 footfall_core/travel.py follows them in 3-D between the same zero-velocity points: the
-direction of travel, hence the axis the strike angle is read about (strike_axis()).
+direction of travel, hence the axis the strike angle is read about (self.travel.axis()).
 
 Units: accel raw LSB, theta in gyro LSB x samples (the core's), angles in Q14 sin/cos from a
 1-degree table with linear interpolation, velocity in LSB x steps, displacement in
@@ -141,12 +141,6 @@ class FootTrajectory:
         self.travel.reset(axis)
         self.ready = True
         self.wait_still()
-
-    def strike_axis(self, out):
-        """The axis square to the foot's travel, averaged over the captured strides (Q13 unit
-        vector, sensor frame, toes-up positive) into out[0:3]; False before one was measured.
-        Per stride, not per sample."""
-        return self.ready and self.travel.axis(out)
 
     def wait_still(self):
         """Samples were lost or the axes changed: drop the segment in progress, start at the

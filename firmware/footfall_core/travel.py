@@ -39,10 +39,10 @@ except ImportError:  # CPython
     def const(x):
         return x
 
-# the steps' layout (footfall_core/pipeline.py collects them, StrideCore.feed fills them)
+# the steps' layout (footfall_core/pipeline.py collects them, StrideCore.feed fills them):
+# [0] the core's pitch integral (theta + pitch_base, mod 2**26), [1:4] the step sample's accel
+# (raw LSB), then the box sums
 STEP_INTS = const(11)        # ints per step
-STEP_PITCH = const(0)        # the core's pitch integral (theta + pitch_base, mod 2**26)
-STEP_AX = const(1)           # the step sample's accel, raw LSB (x, y, z)
 STEP_GX_SUM = const(4)       # the step's sums over its samples: gyro x, y, z, accel x, y, z
 STEP_AX_SUM = const(7)
 STEP_SUM_N = const(10)       # how many samples those sums hold (a whole step: `every`)
@@ -68,6 +68,38 @@ _PY = const(8)
 _PZ = const(9)
 _M = const(10)               # steps taken
 _OK = const(11)              # 1 while every step held a whole step's sums
+
+
+def keep_sums(steps, k, gx, gy, gz, ax, ay, az, n):
+    """The box sums of the step whose slot starts at steps[k]: gyro, accel, how many samples."""
+    k += STEP_GX_SUM
+    steps[k] = gx
+    steps[k + 1] = gy
+    steps[k + 2] = gz
+    steps[k + 3] = ax
+    steps[k + 4] = ay
+    steps[k + 5] = az
+    steps[k + 6] = n
+
+
+def add_sums(steps, k, s, j):
+    """Add the sample s[j:j + 6] (the FIFO's order: gx gy gz ax ay az) to the box sums of the
+    step whose slot starts at steps[k]."""
+    k += STEP_GX_SUM
+    steps[k] += s[j]
+    steps[k + 1] += s[j + 1]
+    steps[k + 2] += s[j + 2]
+    steps[k + 3] += s[j + 3]
+    steps[k + 4] += s[j + 4]
+    steps[k + 5] += s[j + 5]
+    steps[k + 6] += 1
+
+
+def carry_sums(steps, k):
+    """The first slot takes the box sums of the slot starting at steps[k] (a step going on
+    when the steps before it were integrated; k = 0: they start again from nothing)."""
+    for q in range(STEP_GX_SUM, STEP_INTS):
+        steps[q] = steps[k + q] if k else 0
 
 
 def _level(out, x, y, z, gx, gy, gz):

@@ -120,6 +120,7 @@ class FootfallDetector:
         activity = [(time_of(0), ACTIVITY_NAMES[fc.ACTIVITY_IDLE])]
         record = array("l", [0] * len(fp.STRIDE_FIELDS))
         cue_s = None               # emission of the provisional IC of the landing in progress
+        axis_s = None              # when the core first got an axis across the travel
         bar = _Progress(len(recording)) if self.progress else None
         feed = pipe.feed
         last = 0
@@ -153,6 +154,9 @@ class FootfallDetector:
                         r = pipe.next_stride()
                     if flags & fc.EVENT_ACTIVITY:
                         activity.append((time_of(t), ACTIVITY_NAMES[core.activity]))
+                    if (axis_s is None and flags & fc.EVENT_STRIDE
+                            and pipe.trajectory.travel.count):
+                        axis_s = time_of(t)     # (handed to the core at this stride)
                 if bar is not None and k >> 14 != (k - took) >> 14:   # every 16,384 samples
                     bar.update(first + k)
         if bar is not None:
@@ -167,6 +171,9 @@ class FootfallDetector:
         self.landings_ = landings
         self.contacts_s_ = contacts_s(strides, landings)
         self.activity_changes_ = activity
+        # strides landed after this read their strike angle about the axis across the travel
+        # (footfall_core/travel.py), those before about the pitch axis (None: never)
+        self.strike_axis_known_s_ = axis_s
         self.duration_s_ = recording.duration_s
         self.summary_ = summarize(strides, activity, recording.duration_s, landings)
         return self

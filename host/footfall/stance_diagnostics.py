@@ -57,6 +57,7 @@ from scipy.spatial.transform import Rotation
 from .datasets import DEFAULT_RATE_HZ, SHARED_DATA, find_datasets, load_dataset
 from .datasets.marker_trial import strike_class
 from .datasets.virtual_imu import STANDARD_GRAVITY
+from .detector import FootfallDetector
 from .evaluation import match_indices
 from .reference import FloatStrideReference
 from .windows import FORCE, contact_kinds, windows_s
@@ -307,34 +308,14 @@ def axis_by_strike(groups):
 
 
 def pod_strike_rows(rec):
-    """The pod's own strides (footfall_core's pipeline, replayed as footfall.detector does)
-    matched one to one to the reference contacts: dicts of the reference class and angle,
-    the angle error and whether the travel axis was known at the landing (the pipeline had
-    handed the core an axis across the travel at the stride before; until then the angle is
-    read about the pitch axis)."""
-    import footfall_core.core as fc
-    import footfall_core.pipeline as fp
-
-    pipe = fp.StridePipeline(rec.sample_rate_chz, rec.accel_range_g, rec.gyro_range_dps)
-    axis = [0, 0, 0]
-    strides, known, last = [], False, 0
-    record = [0] * len(fp.STRIDE_FIELDS)
-    ic_i, ang_i = fp.STRIDE_FIELDS.index("ic_t"), fp.STRIDE_FIELDS.index("angle_ddeg")
-    for n, (first, stop) in enumerate(rec.received_spans()):
-        if n:
-            pipe.gap(first, first - last)
-        last = stop
-        s = rec.fifo_samples(first, stop).tolist()
-        k = 0
-        while k < stop - first:
-            k += pipe.feed(s, k, stop - first, first + k)
-            r = pipe.next_stride()
-            while r >= 0:
-                pipe.record(r, record)
-                strides.append((rec.time_of(record[ic_i]), record[ang_i] / 10.0, known))
-                r = pipe.next_stride()
-            if pipe.flags & fc.EVENT_STRIDE:
-                known = bool(pipe.trajectory.strike_axis(axis))
+    """The pod's own strides (footfall.detector, the pod's pipeline) matched one to one to the
+    reference contacts: dicts of the reference class and angle, the angle error and whether
+    the travel axis was known at the landing (until then the angle is read about the pitch
+    axis)."""
+    det = FootfallDetector().detect(rec)
+    known_s = det.strike_axis_known_s_
+    strides = [(s["ic_s"], s["strike_angle_deg"], known_s is not None and s["ic_s"] > known_s)
+               for s in det.stride_list_]
     ref = rec.reference
     ic_ref = np.asarray(ref["ic_s"], dtype=np.float64)
     angles = np.asarray(ref["strike_angle_deg"], dtype=np.float64)
