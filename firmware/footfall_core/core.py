@@ -96,7 +96,7 @@ _NO_FLAT = const(0x3FFFFFFF)     # |w| not seen yet (largest small int; |w| < 2*
 
 # landing history ring: 9 samples x (w, strike-axis integral, ax, ay, az), one slot of
 # _H_SLOT per sample
-_H_W = const(0)
+_H_W = const(0)               # (feed() indexes it as the slot itself: no "+ 0" a sample)
 _H_TS = const(1)
 _H_AX = const(2)
 _H_AY = const(3)
@@ -408,6 +408,13 @@ class StrideCore:
             sy = h[_H_SY]
             sz = h[_H_SZ]
             ts = c[_C_TS]          # strike-axis integral, LSB x samples; 0 as a landing opens
+            nx = self._hist_i      # the landing history ring: its next slot, and how many
+            hc = self._hist_n      # samples it holds (<= 8; 0 as a landing opens)
+        else:                      # the swing's own state, in locals through the burst: stored
+            pw = self._prev_w      # back as it ends in a swing (a landing keeps only the peak;
+            lobe = self._lobe_n    # a swing always starts from _reset_stride, which zeroes
+            peak = self._swing_max  # them, as the lines after each call that may reset do)
+            deadline = self._state_t + u.max_stride    # no landing by then: _timeout
         flags = 0
         while t < end:
             # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
@@ -432,40 +439,42 @@ class StrideCore:
                 sk += STEP_INTS
                 step += every
             if st == _SWING:
-                d = w - self._prev_w
-                self._prev_w = w
-                lobe = self._lobe_n            # samples in a row of a smooth lobe above threshold
+                d = w - pw
+                pw = w
+                # lobe: samples in a row of a smooth lobe above threshold
                 if w > swing_lsb and -slew < d < slew:
                     lobe += 1
-                    self._lobe_n = lobe
                 elif lobe < u.swing_lobe:
                     lobe = 0                   # too brief or too jumpy for a swing (noise, ringing)
-                    self._lobe_n = 0
-                if w > self._swing_max:
-                    self._swing_max = w
+                if w > peak:
+                    peak = w
                 elif (lobe >= u.swing_lobe
-                      and self._swing_max * 100 > self._swing_expect * u.swing_fraction
+                      and peak * 100 > self._swing_expect * u.swing_fraction
                       and t - self._state_t > u.min_swing
                       and (th > u.landing_theta or not self._sole_known)):
                     # (the pitch integral is relative to the last mid-stance, so th is the
                     # sole's pitch: a foot still toes-down from push-off cannot be landing)
                     self._state = st = _LANDING
                     self._state_t = t
+                    self._swing_max = peak
                     ts = 0
                     sx = h[_H_SX]
                     sy = h[_H_SY]
                     sz = h[_H_SZ]
                     self._armed = False
                     self._ic_sent = False
-                    self._hist_n = 0
+                    hc = 0
+                    nx = self._hist_i
                     self._rest_n = 0
                     self._clear_candidates()
-                elif t - self._state_t > u.max_stride:
+                elif t > deadline:
                     self.theta = th
                     flags = self._timeout(t)
                     th = self.theta
                     base = self.pitch_base
                     st = self._state
+                    pw = lobe = peak = 0           # (_reset_stride's)
+                    deadline = t + u.max_stride
                 t += 1
                 j += 6
                 if flags:
@@ -488,25 +497,26 @@ class StrideCore:
                 ax = s[j + 3]
                 ay = s[j + 4]
                 az = s[j + 5]
-                hi = self._hist_i
-                h[hi + _H_W] = w
+                hi = nx            # (this sample's slot; _H_W is 0)
+                h[hi] = w
                 h[hi + _H_TS] = ts
                 h[hi + _H_AX] = ax
                 h[hi + _H_AY] = ay
                 h[hi + _H_AZ] = az
-                self._hist_i = hi + _H_SLOT if hi + _H_SLOT < _H_SIZE else 0
-                hn = self._hist_n
-                if hn < 8:
-                    self._hist_n = hn + 1
+                nx = hi + _H_SLOT
+                if nx == _H_SIZE:
+                    nx = 0
+                hn = hc
+                if hc < 8:
+                    hc += 1
                 # A sharp change of the accel at this sample while the foot rotates toes-down
                 # and no impact is known yet: its second difference over 2 x sharp_lag samples.
                 # Above impact_sharp it is an impact, recorded as the landing's (the first
                 # sample past a sharp change shows it: it came at t): imp 2. Above half that,
                 # imp 1: reason enough for a cue, not for the contact's timing (smooth,
                 # low-passed signals reach it).
-                k = u.sharp_lag
-                if w <= 0 and c[_C_JOLT_T] < 0 and hn >= 2 * k:
-                    k *= _H_SLOT
+                if w <= 0 and c[_C_JOLT_T] < 0 and hn >= 2 * u.sharp_lag:
+                    k = u.sharp_lag * _H_SLOT
                     hj = hi - k if hi >= k else hi - k + _H_SIZE
                     hm = hj - k if hj >= k else hj - k + _H_SIZE
                     x = ax - 2 * h[hj + _H_AX] + h[hm + _H_AX]     # each |.| < 2**17 (no
@@ -551,7 +561,7 @@ class StrideCore:
                         hj = hi - _H_SLOT * k
                         if hj < 0:
                             hj += _H_SIZE
-                        fall = w - h[hj + _H_W]            # the fall over slope_window, < 2**17
+                        fall = w - h[hj]           # (_H_W 0) the fall over slope_window, < 2**17
                     if w < c[_C_MIN_W]:
                         # a new toes-down minimum, and the steepest fall into it
                         c[_C_MIN_W] = w
@@ -576,7 +586,7 @@ class StrideCore:
                             hj = hm - _H_SLOT * k
                             if hj < 0:
                                 hj += _H_SIZE
-                            if h[hm + _H_W] - h[hj + _H_W] < fall:
+                            if h[hm] - h[hj] < fall:      # (_H_W 0)
                                 c[_C_STEEP_T] -= 1
                                 hj = hi - _H_SLOT * ((k >> 1) + 2)
                                 if hj < 0:
@@ -615,6 +625,8 @@ class StrideCore:
                         th = self.theta
                         base = self.pitch_base
                         st = _SWING
+                        pw = lobe = peak = 0
+                        deadline = t + u.max_stride
             elif imp == 2 and self._impulsive_or_none():
                 # A touchdown without an impact may have been a dip of the rotation in late
                 # swing: a sharp impact while still rotating toes-down is the contact (real
@@ -664,7 +676,9 @@ class StrideCore:
                     flags = self._toe_off(t)
                     th = self.theta
                     base = self.pitch_base
-                    st = self._state
+                    st = self._state               # (a swing, from _reset_stride)
+                    pw = lobe = peak = 0
+                    deadline = t + u.max_stride
                 else:
                     if not landed:
                         # samples in a row at rest (only the landing reads them: reset on the
@@ -678,7 +692,9 @@ class StrideCore:
                             flags = self._land(t)
                             th = self.theta
                             base = self.pitch_base
-                            st = self._state
+                            st = self._state       # (a swing if a bounce: _reset_stride)
+                            pw = lobe = peak = 0
+                            deadline = t + u.max_stride
                             since = t - self._ic_start     # (the refined contact)
                     if st == _STANCE and since > u.max_contact:
                         self.theta = th
@@ -686,6 +702,8 @@ class StrideCore:
                         th = self.theta
                         base = self.pitch_base
                         st = _SWING
+                        pw = lobe = peak = 0
+                        deadline = t + u.max_stride
             t += 1
             j += 6
             if flags:
@@ -693,6 +711,12 @@ class StrideCore:
         self.theta = th
         if st != _SWING:
             c[_C_TS] = ts
+            self._hist_i = nx
+            self._hist_n = hc
+        else:
+            self._prev_w = pw
+            self._lobe_n = lobe
+            self._swing_max = peak
         if cap:                    # the step going on: its sums so far, for the next call
             keep_sums(steps, sk, b0, b1, b2, b3, b4, b5, bn)
         self.flags = flags
