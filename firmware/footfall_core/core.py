@@ -417,13 +417,17 @@ class StrideCore:
             deadline = self._state_t + u.max_stride    # no landing by then: _timeout
         flags = 0
         while t < end:
-            # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29
-            w = (ux * s[j] + uy * s[j + 1] + uz * s[j + 2]) >> 13
+            # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29 (the
+            # gyro is read once: the box sums and the strike-axis integral take it too)
+            gx = s[j]
+            gy = s[j + 1]
+            gz = s[j + 2]
+            w = (ux * gx + uy * gy + uz * gz) >> 13
             th += w                # < 2**27
             if cap:
-                b0 += s[j]
-                b1 += s[j + 1]
-                b2 += s[j + 2]
+                b0 += gx
+                b1 += gy
+                b2 += gz
                 b3 += s[j + 3]
                 b4 += s[j + 4]
                 b5 += s[j + 5]
@@ -487,7 +491,7 @@ class StrideCore:
                 # the strike angle reads between the contact and mid-stance: |.| < 2**16 a
                 # sample, and it restarts with each landing search or its second lobe, so
                 # over <= 7 s (landing_timeout twice, max_contact) at <= 1000 Hz: < 2**29
-                ts += (sx * s[j] + sy * s[j + 1] + sz * s[j + 2]) >> 13
+                ts += (sx * gx + sy * gy + sz * gz) >> 13
             if st == _LANDING or (not landed and c[_C_JOLT_T] < 0):
                 # the landing history ring (9 samples x5 slots; every value < 2**27): the
                 # landing's slope and impact look back into it, and so does a touchdown's
