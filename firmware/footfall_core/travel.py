@@ -156,37 +156,7 @@ class TravelDirection:
         if steps[j + STEP_SUM_N] != every or s[_M] >= _M_MAX:
             s[_OK] = 0              # (a segment is <= 2.5 s: 250 steps at <= 100 Hz)
             return
-        self._turn(steps, j)
-        # the step's accel sum, LSB x samples (< 2**15 x 8 = 2**18) scaled to < 2**13, turned
-        # into the first frame: f = R a, each |.| <= |a| < 2**14
-        f = self._tmp
-        self._turned(f, steps[j + STEP_AX_SUM] >> 5, steps[j + STEP_AX_SUM + 1] >> 5,
-                     steps[j + STEP_AX_SUM + 2] >> 5)
-        fx = f[0]
-        fy = f[1]
-        fz = f[2]
-        # F and P, clamped (in a stride F reaches ~2**16 and P ~2**23; only hostile input
-        # reaches the clamps): the displacement below stays < 2**29
-        x = s[_FX] + fx
-        y = s[_FY] + fy
-        z = s[_FZ] + fz
-        x = _F_MAX if x > _F_MAX else (-_F_MAX if x < -_F_MAX else x)
-        y = _F_MAX if y > _F_MAX else (-_F_MAX if y < -_F_MAX else y)
-        z = _F_MAX if z > _F_MAX else (-_F_MAX if z < -_F_MAX else z)
-        s[_FX] = x
-        s[_FY] = y
-        s[_FZ] = z
-        x += s[_PX]
-        y += s[_PY]
-        z += s[_PZ]
-        s[_PX] = _P_MAX if x > _P_MAX else (-_P_MAX if x < -_P_MAX else x)
-        s[_PY] = _P_MAX if y > _P_MAX else (-_P_MAX if y < -_P_MAX else y)
-        s[_PZ] = _P_MAX if z > _P_MAX else (-_P_MAX if z < -_P_MAX else z)
-        s[_M] += 1
-
-    def _turn(self, steps, j):
-        """q = q x (the step's rotation)."""
-        s = self._s
+        # q = q x (the step's rotation)
         qw = s[_QW]
         qx = s[_QX]
         qy = s[_QY]
@@ -217,6 +187,32 @@ class TravelDirection:
         s[_QX] = (nx * g) >> 14
         s[_QY] = (ny * g) >> 14
         s[_QZ] = (nz * g) >> 14
+        # the step's accel sum, LSB x samples (< 2**15 x 8 = 2**18) scaled to < 2**13, turned
+        # into the first frame: f = R a, each |.| <= |a| < 2**14
+        f = self._tmp
+        self._turned(f, steps[j + STEP_AX_SUM] >> 5, steps[j + STEP_AX_SUM + 1] >> 5,
+                     steps[j + STEP_AX_SUM + 2] >> 5)
+        fx = f[0]
+        fy = f[1]
+        fz = f[2]
+        # F and P, clamped (in a stride F reaches ~2**16 and P ~2**23; only hostile input
+        # reaches the clamps): the displacement below stays < 2**29
+        x = s[_FX] + fx
+        y = s[_FY] + fy
+        z = s[_FZ] + fz
+        x = _F_MAX if x > _F_MAX else (-_F_MAX if x < -_F_MAX else x)
+        y = _F_MAX if y > _F_MAX else (-_F_MAX if y < -_F_MAX else y)
+        z = _F_MAX if z > _F_MAX else (-_F_MAX if z < -_F_MAX else z)
+        s[_FX] = x
+        s[_FY] = y
+        s[_FZ] = z
+        x += s[_PX]
+        y += s[_PY]
+        z += s[_PZ]
+        s[_PX] = _P_MAX if x > _P_MAX else (-_P_MAX if x < -_P_MAX else x)
+        s[_PY] = _P_MAX if y > _P_MAX else (-_P_MAX if y < -_P_MAX else y)
+        s[_PZ] = _P_MAX if z > _P_MAX else (-_P_MAX if z < -_P_MAX else z)
+        s[_M] += 1
 
     def finish(self, usable):
         """The stride ends at a zero-velocity point: add its direction to the average when it
