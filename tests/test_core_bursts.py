@@ -55,7 +55,10 @@ def in_bursts(raw, rate_chz, seed, capture=False):
             buf[w + 4:2 * w] = buf[w + w * k + 4:w + w * k + w]
             i += took
             flags[i - 1] = core.flags
-            assert core.flags or i == n      # a burst stops only at a flagged sample
+            # a burst stops only at a flagged sample, or where the stride search starts over
+            # (the swing's state zeroed: the next call reads it afresh)
+            assert core.flags or i == n or (core._state == 0 and core._swing_max == 0
+                                            and core._lobe_n == 0 and core._prev_w == 0)
     return core, flags, steps, boxes
 
 

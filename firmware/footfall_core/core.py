@@ -2,7 +2,8 @@
 
 feed(s, i, n, t, steps, k, step, every) takes a burst of raw six-axis samples (int16 LSB, sensor
 axes, in the FIFO's order), the first with sample counter t (time is passed in, never read),
-and stops at the first sample that raises event flags (self.flags); push(t, ax, ay, az, gx,
+and stops at the first sample that raises event flags (self.flags) or starts the stride
+search over (a timeout, a bounce: the caller feeds the rest on); push(t, ax, ay, az, gx,
 gy, gz) is the same for one sample and returns its flags. Completed strides land in a
 preallocated ring of STRIDE_RING records (read them by stride number).
 
@@ -369,7 +370,7 @@ class StrideCore:
     def feed(self, s, i, n, t, steps, sk, step, every):  # noqa: C901
         """Take samples i .. n-1 of s (6 ints per sample, in the FIFO's order gx gy gz ax ay
         az), the first with sample counter t, and stop after the first that raises event
-        flags; they are in self.flags (0 none). Sample counters step, step + every, ... are
+        flags (they are in self.flags, 0 none) or starts the stride search over. Sample counters step, step + every, ... are
         the trajectory's steps: each one's pitch integral (theta + pitch_base, to be taken mod
         2**26) and accel go into steps from index sk on, STEP_INTS ints a step
         (footfall_core/travel.py), and while capturing (set_capture) the sums of the step's
@@ -385,10 +386,6 @@ class StrideCore:
         uy = axis[1]
         uz = axis[2]
         u = self.units
-        swing_lsb = u.swing_lsb    # the thresholds most samples compare against, gyro LSB
-        slew = u.swing_slew
-        flat = u.flat_lsb
-        drop = u.landing_drop_lsb
         c = self._cand
         h = self._hist
         cap = c[_C_CAPTURE] if steps is not None else 0
@@ -410,11 +407,20 @@ class StrideCore:
             ts = c[_C_TS]          # strike-axis integral, LSB x samples; 0 as a landing opens
             nx = self._hist_i      # the landing history ring: its next slot, and how many
             hc = self._hist_n      # samples it holds (<= 8; 0 as a landing opens)
-        else:                      # the swing's own state, in locals through the burst: stored
-            pw = self._prev_w      # back as it ends in a swing (a landing keeps only the peak;
-            lobe = self._lobe_n    # a swing always starts from _reset_stride, which zeroes
-            peak = self._swing_max  # them, as the lines after each call that may reset do)
+            flat = u.flat_lsb      # the thresholds most samples compare against, gyro LSB
+            drop = u.landing_drop_lsb
+        else:
+            # the swing's own state, in locals through the burst (stored back as it ends in a
+            # swing; a landing keeps only the peak). A swing starts at _reset_stride, which
+            # zeroes them: where the loop restarts a stride the burst ends, and the next call
+            # reads them here.
+            pw = self._prev_w
+            lobe = self._lobe_n
+            peak = self._swing_max
             deadline = self._state_t + u.max_stride    # no landing by then: _timeout
+            swing_lsb = u.swing_lsb
+            slew = u.swing_slew
+            lobe_min = u.swing_lobe
         flags = 0
         while t < end:
             # pitch rate, gyro LSB: Q13 axis x int16 -> each product < 2**28, sum < 2**29 (the
@@ -448,11 +454,11 @@ class StrideCore:
                 # lobe: samples in a row of a smooth lobe above threshold
                 if w > swing_lsb and -slew < d < slew:
                     lobe += 1
-                elif lobe < u.swing_lobe:
+                elif lobe < lobe_min:
                     lobe = 0                   # too brief or too jumpy for a swing (noise, ringing)
                 if w > peak:
                     peak = w
-                elif (lobe >= u.swing_lobe
+                elif (lobe >= lobe_min
                       and peak * 100 > self._swing_expect * u.swing_fraction
                       and t - self._state_t > u.min_swing
                       and (th > u.landing_theta or not self._sole_known)):
@@ -461,6 +467,8 @@ class StrideCore:
                     self._state = st = _LANDING
                     self._state_t = t
                     self._swing_max = peak
+                    flat = u.flat_lsb
+                    drop = u.landing_drop_lsb
                     ts = 0
                     sx = h[_H_SX]
                     sy = h[_H_SY]
@@ -478,7 +486,8 @@ class StrideCore:
                     base = self.pitch_base
                     st = self._state
                     pw = lobe = peak = 0           # (_reset_stride's)
-                    deadline = t + u.max_stride
+                    t += 1
+                    break
                 t += 1
                 j += 6
                 if flags:
@@ -630,7 +639,8 @@ class StrideCore:
                         base = self.pitch_base
                         st = _SWING
                         pw = lobe = peak = 0
-                        deadline = t + u.max_stride
+                        t += 1
+                        break
             elif imp == 2 and self._impulsive_or_none():
                 # A touchdown without an impact may have been a dip of the rotation in late
                 # swing: a sharp impact while still rotating toes-down is the contact (real
@@ -682,7 +692,8 @@ class StrideCore:
                     base = self.pitch_base
                     st = self._state               # (a swing, from _reset_stride)
                     pw = lobe = peak = 0
-                    deadline = t + u.max_stride
+                    t += 1
+                    break
                 else:
                     if not landed:
                         # samples in a row at rest (only the landing reads them: reset on the
@@ -696,9 +707,11 @@ class StrideCore:
                             flags = self._land(t)
                             th = self.theta
                             base = self.pitch_base
-                            st = self._state       # (a swing if a bounce: _reset_stride)
-                            pw = lobe = peak = 0
-                            deadline = t + u.max_stride
+                            st = self._state
+                            if st == _SWING:       # a bounce: _reset_stride
+                                pw = lobe = peak = 0
+                                t += 1
+                                break
                             since = t - self._ic_start     # (the refined contact)
                     if st == _STANCE and since > u.max_contact:
                         self.theta = th
@@ -707,7 +720,8 @@ class StrideCore:
                         base = self.pitch_base
                         st = _SWING
                         pw = lobe = peak = 0
-                        deadline = t + u.max_stride
+                        t += 1
+                        break
             t += 1
             j += 6
             if flags:

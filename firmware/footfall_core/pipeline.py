@@ -6,7 +6,8 @@
 
 feed(s, i, n, t) takes a burst of raw samples (ints in the FIFO's order gx gy gz ax ay az), the
 first with sample counter t (time comes in as an argument), and stops at the first sample that
-raises event flags (self.flags), so the caller acts on each event at its sample; push(t, ax,
+raises event flags (self.flags), so the caller acts on each event at its sample (it may stop
+sooner: the caller feeds the rest on); push(t, ax,
 ..., gz) is the same for one sample. On the MicroPython VM a call and an attribute cost more
 than the arithmetic, so the per-sample path is the core's own loop over the burst
 (StrideCore.feed(), which copies each trajectory step's pitch integral and accel out on the
@@ -126,7 +127,7 @@ class StridePipeline:
     def feed(self, s, i, n, t):
         """Push samples i .. n-1 of s (ints, 6 per sample in the FIFO's order gx gy gz ax ay
         az), the first with sample counter t, and stop after the first that raises event
-        flags. Returns how many it took; the flags (0 none) are in self.flags, of the last
+        flags (or sooner). Returns how many it took; the flags (0 none) are in self.flags, of the last
         sample taken."""
         core = self.core
         mask = self._step_mask
