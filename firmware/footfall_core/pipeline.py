@@ -140,6 +140,10 @@ class StridePipeline:
         flags = core.flags
         if first < t + took:
             k += ((t + took - 1 - first) >> self._step_shift) + 1
+        if not flags and k < MAX_BURST_STEPS:          # (most reads: nothing more to do)
+            self._pending = k
+            self.flags = 0
+            return took
         # (re)calibrated or refined: new axes from the sample that raised EVENT_CALIBRATED or
         # EVENT_AXES (the burst's last) on; the steps before it keep the old ones. (Only such
         # a sample changes them: most reads look no further than its flags.)
