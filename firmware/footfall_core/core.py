@@ -561,8 +561,8 @@ class StrideCore:
                     elif w * 100 < top * u.landing_arm:
                         self._armed = armed = True
                         self._state_t = t
-                elif (w * 100 >= self._swing_max * u.landing_arm
-                      and c[_C_MIN_W] > -drop):
+                elif (c[_C_MIN_W] > -drop
+                      and w * 100 >= self._swing_max * u.landing_arm):
                     # a second toes-up lobe before any landing rotation (slow walking): wait on
                     self._state_t = t
                     self._clear_candidates()
@@ -683,7 +683,7 @@ class StrideCore:
                     if w < self._trough:
                         self._trough = w           # the push-off trough
                         self._trough_t = t
-                    elif self._trough < -u.pushoff_lsb and w > flat:
+                    elif w > flat and self._trough < -u.pushoff_lsb:
                         off = True                 # turning toes-up into swing: toe-off
                 if off:
                     self.theta = th
@@ -713,7 +713,7 @@ class StrideCore:
                                 t += 1
                                 break
                             since = t - self._ic_start     # (the refined contact)
-                    if st == _STANCE and since > u.max_contact:
+                    if since > u.max_contact:
                         self.theta = th
                         self._reset_stride(t)      # stopped: no toe-off, no stride record
                         th = self.theta
