@@ -370,12 +370,12 @@ class StrideCore:
     def feed(self, s, i, n, t, steps, sk, step, every):  # noqa: C901
         """Take samples i .. n-1 of s (6 ints per sample, in the FIFO's order gx gy gz ax ay
         az), the first with sample counter t, and stop after the first that raises event
-        flags (they are in self.flags, 0 none) or starts the stride search over. Sample counters step, step + every, ... are
-        the trajectory's steps: each one's pitch integral (theta + pitch_base, to be taken mod
-        2**26) and accel go into steps from index sk on, STEP_INTS ints a step
-        (footfall_core/travel.py), and while capturing (set_capture) the sums of the step's
-        samples; the sums of the step in progress wait in the next slot (the caller keeps room
-        for it). Returns how many samples it took."""
+        flags (they are in self.flags, 0 none) or starts the stride search over. Sample
+        counters step, step + every, ... are the trajectory's steps: each one's pitch
+        integral (theta + pitch_base, to be taken mod 2**26) and accel go into steps from
+        index sk on, STEP_INTS ints a step (footfall_core/travel.py), and while capturing
+        (set_capture) the sums of the step's samples; the sums of the step in progress wait
+        in the next slot (the caller keeps room for it). Returns how many samples it took."""
         if self._setting_up:
             return self._feed_setting_up(s, i, n, t, steps, sk, step, every)
         t0 = t

@@ -127,8 +127,8 @@ class StridePipeline:
     def feed(self, s, i, n, t):
         """Push samples i .. n-1 of s (ints, 6 per sample in the FIFO's order gx gy gz ax ay
         az), the first with sample counter t, and stop after the first that raises event
-        flags (or sooner). Returns how many it took; the flags (0 none) are in self.flags, of the last
-        sample taken."""
+        flags (or sooner). Returns how many it took; the flags (0 none) are in self.flags, of
+        the last sample taken."""
         core = self.core
         mask = self._step_mask
         k = self._pending
