@@ -15,8 +15,11 @@ sub-microsecond clock, so that a slow spell of the shared machine hits them alik
 round replays the whole session from a fresh pipeline and core. A round's cost per sample =
 (the stage's time - the feeding loop's) / samples, in units of one empty-loop iteration
 (`for _ in range(n): pass`) of the same round: a ratio that does not depend on the host
-machine. The median over the rounds counts, their range is shown. A separate pass,
-heap-locked from the first sample, counts the bytes allocated (0).
+machine. The rounds of three VM processes are pooled (run_vm_bench says why); their
+median counts, their range is shown. A separate pass,
+heap-locked from the first sample, counts the bytes allocated (0). The fixed cost of a call
+that takes no sample is timed against the empty loop too, in the landing search, where the
+pod's reads hold one sample at 104 and 208 Hz: what each read pays before its samples.
 
 Device estimate (assumptions): the ratio carries over to CircuitPython on the
 nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
@@ -55,16 +58,23 @@ def _run_vm_script(script, rec, fifo=False, **args):
     return json.loads([x for x in p.stdout.splitlines() if x.startswith("{")][-1])
 
 
-def run_vm_bench(minutes=None, rate=208, reps=7):
-    """The VM figures of one rate; minutes defaults to 124,800 samples' worth."""
+def run_vm_bench(minutes=None, rate=208, reps=3, processes=3):
+    """The VM figures of one rate; minutes defaults to 124,800 samples' worth. The rounds of
+    several VM processes, pooled: one process's rounds agree with each other, but the speed
+    of one piece of code against the empty loop varies from one VM process to the next (by
+    ~2 iterations a sample at 208 Hz, now and then by more), so one process alone would
+    understate the spread."""
     from footfall.simulate import demo_session
 
     if minutes is None:
         minutes = 124800 / (60.0 * rate)
     rec = demo_session(minutes=minutes, seed=1, sample_rate_hz=rate)
     fast, slow = pod_read_samples(rate)
-    return _run_vm_script("vm_bench.py", rec, fifo=True, rate=rate, reps=reps, fast=fast,
-                          slow=slow)
+    runs = [_run_vm_script("vm_bench.py", rec, fifo=True, rate=rate, reps=reps, fast=fast,
+                           slow=slow) for _ in range(processes)]
+    r = runs[0]
+    r["rounds_ms"] = [x for run in runs for x in run["rounds_ms"]]
+    return r
 
 
 def pod_read_samples(rate):
@@ -122,7 +132,8 @@ def main():
         print("MicroPython VM bench: skipped (run `make node_modules`)")
         return 0
     lo, hi = DEVICE_LOOP_US
-    print("MicroPython VM (wasm, Node), a demo session of 124,800 samples, 7 rounds; cost per "
+    print("MicroPython VM (wasm, Node), a demo session of 124,800 samples, 3 VM processes x 3 "
+          "rounds; cost per "
           "sample in empty-loop iterations, median [range] over the rounds (budget 40 at "
           "208 Hz); nRF52840 CPU share at 1 iteration = %.1f-%.1f us. In bursts of 64 samples "
           "(a backlog), then in the FIFO reads of the pod's default polls (5 ms while a "
@@ -138,6 +149,12 @@ def main():
               f"[{short.min():.1f}-{short.max():.1f}], CPU {q * lo * rate / 1e4:.1f}-"
               f"{q * hi * rate / 1e4:.1f} %; allocated heap-locked over the session (core and "
               f"pipeline): {r['mem_alloc_delta_locked']} B")
+        cc = r["call_costs"]
+        loop = cc["empty_ms"] + 0.0                         # `calls` empty-loop iterations
+        print(f"         a call that takes no sample (the landing search, where the pod reads one "
+              f"sample at a time): StridePipeline.feed() {(cc['pipeline_ms'] - loop) / loop:.0f} "
+              f"iterations, of which StrideCore.feed() {(cc['core_ms'] - loop) / loop:.0f}; "
+              f"StrideCore.awaiting_contact() {(cc['awaiting_ms'] - loop) / loop:.0f}")
         if rate == 208:
             ram = r
     print(f"  core RAM at 208 Hz: {ram['core_alloc_bytes']} B allocated by StrideCore() on the "

@@ -117,6 +117,38 @@ def locked_pass(rate, raw, n):
     return gc.mem_alloc() - a0, pipe, core
 
 
+def call_costs(rate, raw, n, calls=20000):
+    """The fixed cost of a call that takes no sample, where the pod's one-sample reads meet
+    it (the landing search, a minute into the session): StridePipeline.feed(), the
+    StrideCore.feed() inside it, StrideCore.awaiting_contact() (the pod asks before each
+    read). Best of five runs of `calls` calls each, and of as many empty-loop iterations (ms)."""
+    pipe = StridePipeline(rate * 100)
+    core = pipe.core
+    i = 0
+    while i < n and (i < 60 * rate or not core.awaiting_contact()):
+        i += pipe.feed(raw, i, i + 1, i)
+    steps = pipe._steps
+    every = pipe._step_mask + 1
+    best = [1e9, 1e9, 1e9, 1e9]
+    for _ in range(5):
+        t0 = now()
+        for _ in range(calls):
+            pipe.feed(raw, i, i, i)
+        t1 = now()
+        for _ in range(calls):
+            core.feed(raw, i, i, i, steps, 0, i + every, every)
+        t2 = now()
+        for _ in range(calls):
+            core.awaiting_contact()
+        t3 = now()
+        empty_loop(calls)
+        t4 = now()
+        for k, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
+            best[k] = min(best[k], dt)
+    return {"calls": calls, "pipeline_ms": best[0], "core_ms": best[1],
+            "awaiting_ms": best[2], "empty_ms": best[3]}
+
+
 def main():
     rate = int(VM_ARGS["rate"])  # noqa: F821 (set by run.mjs)
     reps = int(VM_ARGS.get("reps", "5"))  # noqa: F821
@@ -136,7 +168,9 @@ def main():
     fast = int(VM_ARGS.get("fast", "1"))  # noqa: F821
     slow = int(VM_ARGS.get("slow", "4"))  # noqa: F821
     rounds = [one_round(rate, raw, n, fast, slow) for _ in range(reps)]
+    calls = call_costs(rate, raw, n)
     print(json.dumps({
+        "call_costs": calls,
         "samples": n, "reps": reps, "empty_loop_factor": EMPTY_FACTOR,
         "pod_reads": [fast, slow],
         # per round: [pipeline, core, feeding loop, empty loop, pipeline in the pod's reads]
