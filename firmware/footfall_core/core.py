@@ -641,7 +641,7 @@ class StrideCore:
                         pw = lobe = peak = 0
                         t += 1
                         break
-            elif imp == 2 and self._impulsive_or_none():
+            elif imp == 2 and self._dip_before(t):
                 # A touchdown without an impact may have been a dip of the rotation in late
                 # swing: a sharp impact while still rotating toes-down is the contact (real
                 # shoe IMUs). The landing search again, from this impact.
@@ -752,11 +752,21 @@ class StrideCore:
         c[_C_STEEP] = 0
         c[_C_STEEP_T] = -1
 
-    def _impulsive_or_none(self):
-        """The sharp impact just recorded (feed(), with its curvature test) after a touchdown
-        without one: an impact indeed (not a fast but smooth motion)? True; else it is
-        forgotten, False."""
+    def _dip_before(self, t):
+        """The sharp impact just recorded at sample t (feed(), with its curvature test) after
+        a touchdown without one: was that touchdown a dip of the rotation in late swing (True:
+        the landing search starts again from the impact)? Not when the impact shows within
+        5 ms (whole samples, at most sharp_lag) of the touchdown: an impact shows on the first
+        sample past it, so it is the touchdown's own (at a coarser rate it falls on the
+        touchdown's sample, as the landing's impact), and it is kept as the landing's impact.
+        Not when it is a fast but smooth motion: it is forgotten."""
         c = self._cand
+        u = self.units
+        late = u.rate_chz * 5 // 100000        # samples in 5 ms, at most sharp_lag (< 2**17)
+        if late > u.sharp_lag:
+            late = u.sharp_lag
+        if t - self._state_t <= late:          # (_state_t: the touchdown's sample)
+            return False
         if c[_C_JOLT_IMP]:
             return True
         c[_C_JOLT_T] = -1              # (it was none before: the caller checked)
@@ -832,6 +842,7 @@ class StrideCore:
         """The landing is confirmed: on to the stance. The provisional IC (if the impact did
         not give one) uses the sole's pitch since the last mid-stance."""
         self._state = _STANCE
+        self._state_t = t           # (a late impact's test looks back to the touchdown)
         self._landed = False
         self._pushing = False
         self._flat_seen = False

@@ -256,6 +256,7 @@ class FloatStrideReference:
                             rest_n = 0
                     if touchdown:
                         state, landed, pushing, rest_n = "stance", False, False, 0
+                        touchdown_t = t
                         flat_seen = False
                         ms_abs, ms_w, trough = np.inf, 0.0, 0.0
                         ms_t, ms_th = t, theta
@@ -278,7 +279,11 @@ class FloatStrideReference:
                         if x <= 0 and min(nh, 7) >= 2 * k2 else 0.0)
                 # (and an impact indeed: as curved over sharp_lag as over twice it, within 2x;
                 # a smooth fast motion curves 4x as much over the double lag)
-                if near > sharp and _impulsive(a[t], hist, near, nh, k2):
+                if near > sharp and t - touchdown_t <= self.impact_late:
+                    # within an impact's lag of the touchdown: the touchdown's own impact
+                    cand.jolt_t, cand.jolt_th = t, theta
+                    cand.jolt_imp = _impulsive(a[t], hist, near, nh, k2)
+                elif near > sharp and _impulsive(a[t], hist, near, nh, k2):
                     jolt = (t, theta)
                     cand = _Candidates()
                     cand.jolt_t, cand.jolt_th = jolt
