@@ -126,7 +126,7 @@ class _Study:
                                         TrialState.RUNNING))
                      if t.number != trial.number and len(t.params) == len(values)}
             if key in taken or not _valid(values):
-                self.study.tell(trial, state=TrialState.FAIL)
+                self.study.tell(trial, state=TrialState.FAIL, skip_if_finished=True)
                 continue
             return trial
         return None
@@ -179,6 +179,7 @@ def tune_optuna(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0,
     :func:`footfall.tuning.tune` plus ``trials`` (in the storage), ``studies``,
     ``importance`` ({setting: share}, from the study on everything) and ``storage``."""
     import optuna
+    from optuna.exceptions import UpdateFinishedTrialError
     from optuna.trial import TrialState
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -224,12 +225,18 @@ def tune_optuna(recordings, datasets, n_folds=5, budget=150, time_limit_s=240.0,
                 for s, trial, key in in_flight:
                     seen = sorted(i for st in s.stages[:stage + 1] for i in st)
                     value = tuning.objective(ev.cache[key], seen, datasets, timing)
+                    # Workers sharing one storage can pop the same enqueued trial (Optuna's
+                    # waiting queue is not locked on SQLite): whichever tells it first wins,
+                    # the other skips it (skip_if_finished; a report on it raises).
                     if stage + 1 >= len(s.stages):
-                        s.study.tell(trial, value)
+                        s.study.tell(trial, value, skip_if_finished=True)
                     else:
-                        trial.report(value, stage)
+                        try:
+                            trial.report(value, stage)
+                        except UpdateFinishedTrialError:
+                            continue
                         if trial.should_prune():
-                            s.study.tell(trial, state=TrialState.PRUNED)
+                            s.study.tell(trial, state=TrialState.PRUNED, skip_if_finished=True)
                             continue
                         still.append((s, trial, key))
                 in_flight = still

@@ -613,9 +613,12 @@ def format_figures(result):
     return "\n".join(lines)
 
 
+def __getattr__(name):
+    """``FoldTuner``, the leave-one-runner-out tuner of `footfall evaluate --loro` and the
+    accuracy tests: Optuna's. Looked up when asked for, not at import: footfall.optuna_tuning
+    builds on this module, so either may be imported first."""
+    if name == "FoldTuner":
+        from footfall.optuna_tuning import OptunaFoldTuner
 
-# The leave-one-runner-out tuner of `footfall evaluate --loro` and the accuracy tests: Optuna
-# (imported last: footfall.optuna_tuning builds on this module).
-from footfall.optuna_tuning import OptunaFoldTuner  # noqa: E402
-
-FoldTuner = OptunaFoldTuner
+        return OptunaFoldTuner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
