@@ -752,6 +752,14 @@ class StrideCore:
         c[_C_STEEP] = 0
         c[_C_STEEP_T] = -1
 
+    def _impact_lag(self):
+        """How late an impact may show (samples): 5 ms, whole samples, at most sharp_lag; an
+        impact shows on the first sample past it. Worked out per event, not kept in CoreUnits,
+        whose dict one more attribute grows past the core's 8 KB at 208 Hz (< 2**17)."""
+        u = self.units
+        late = u.rate_chz * 5 // 100000
+        return late if late < u.sharp_lag else u.sharp_lag
+
     def _dip_before(self, t):
         """The sharp impact just recorded at sample t (feed(), with its curvature test) after
         a touchdown without one: was that touchdown a dip of the rotation in late swing (True:
@@ -761,11 +769,7 @@ class StrideCore:
         touchdown's sample, as the landing's impact), and it is kept as the landing's impact.
         Not when it is a fast but smooth motion: it is forgotten."""
         c = self._cand
-        u = self.units
-        late = u.rate_chz * 5 // 100000        # samples in 5 ms, at most sharp_lag (< 2**17)
-        if late > u.sharp_lag:
-            late = u.sharp_lag
-        if t - self._state_t <= late:          # (_state_t: the touchdown's sample)
+        if t - self._state_t <= self._impact_lag():    # (_state_t: the touchdown's sample)
             return False
         if c[_C_JOLT_IMP]:
             return True
@@ -808,11 +812,7 @@ class StrideCore:
         c = self._cand
         u = self.units
         steep = c[_C_STEEP_T] if c[_C_STEEP_T] >= 0 else c[_C_MIN_T]
-        # samples in 5 ms, at most sharp_lag (< 2**17): worked out per landing, not kept in
-        # CoreUnits, whose dict one more attribute grows past the core's 8 KB at 208 Hz
-        late = u.rate_chz * 5 // 100000
-        if late > u.sharp_lag:
-            late = u.sharp_lag
+        late = self._impact_lag()
         if c[_C_JOLT_T] >= 0 and (c[_C_JOLT_T] <= steep + late or (
                 late and c[_C_JOLT_IMP] and c[_C_JOLT_T] <= c[_C_MIN_T] + late)):
             self._ic_ts = c[_C_JOLT_TS]

@@ -279,17 +279,16 @@ class FloatStrideReference:
                         if x <= 0 and min(nh, 7) >= 2 * k2 else 0.0)
                 # (and an impact indeed: as curved over sharp_lag as over twice it, within 2x;
                 # a smooth fast motion curves 4x as much over the double lag)
-                if near > sharp and t - touchdown_t <= self.impact_late:
-                    # within an impact's lag of the touchdown: the touchdown's own impact
-                    cand.jolt_t, cand.jolt_th = t, theta
-                    cand.jolt_imp = _impulsive(a[t], hist, near, nh, k2)
-                elif near > sharp and _impulsive(a[t], hist, near, nh, k2):
-                    jolt = (t, theta)
-                    cand = _Candidates()
-                    cand.jolt_t, cand.jolt_th = jolt
-                    cand.jolt_imp = True        # (it passed the impact test just above)
-                    state, state_t, rest_n = "landing", t, 0
-                    continue
+                if near > sharp:
+                    impulsive = _impulsive(a[t], hist, near, nh, k2)
+                    if t - touchdown_t <= self.impact_late:
+                        # within an impact's lag of the touchdown: the touchdown's own impact
+                        cand.jolt_t, cand.jolt_th, cand.jolt_imp = t, theta, impulsive
+                    elif impulsive:
+                        cand = _Candidates()
+                        cand.jolt_t, cand.jolt_th, cand.jolt_imp = t, theta, True
+                        state, state_t, rest_n = "landing", t, 0
+                        continue
             ax = abs(x)
             if not pushing and t - ic_start > self.min_contact >> 1:
                 if ax < ms_abs:
