@@ -244,6 +244,32 @@ def test_cache_round_trip(tmp_path, monkeypatch):
     assert np.array_equal(first[0].raw, again[0].raw)
 
 
+def test_marker_lowpass_reaches_the_virtual_imu_and_keys_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOOTFALL_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "data"
+    data.mkdir()
+    _write_fukuchi(data)
+    default = load_dataset(data)
+    soft = load_dataset(data, marker_lowpass_hz=8)
+    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 2      # one entry per synthesis
+    for a, b in zip(default, soft):
+        # the references come from the force plate and the markers' own 20 Hz path: the same;
+        # only the virtual IMU changes
+        np.testing.assert_array_equal(a.reference["ic_s"], b.reference["ic_s"])
+        assert not np.array_equal(a.raw, b.raw)
+    again = load_dataset(data, marker_lowpass_hz=8)
+    assert all(np.array_equal(a.raw, b.raw) for a, b in zip(soft, again))
+    twenty = load_dataset(data, marker_lowpass_hz=20)                  # the default, spelt out
+    assert all(np.array_equal(a.raw, b.raw) for a, b in zip(default, twenty))
+    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 2
+    ipol = tmp_path / "ipol"
+    ipol.mkdir()
+    _write_ipol(ipol)
+    # a real IMU has no markers: the option changes nothing
+    assert np.array_equal(load_dataset(ipol, cache=False)[0].raw,
+                          load_dataset(ipol, cache=False, marker_lowpass_hz=8)[0].raw)
+
+
 # ---- real files (skip when ../shared/data is absent) ----
 
 def test_real_fukuchi_both_feet_and_speeds():

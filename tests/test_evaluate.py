@@ -125,6 +125,9 @@ def test_cli_evaluate_json_and_errors(tmp_path, monkeypatch):
     assert p.returncode == 2 and "--loro" in p.stderr
     p = _cli("evaluate", str(tmp_path / "nope"))
     assert p.returncode == 2 and p.stderr.strip().count("\n") == 0 and "nope" in p.stderr
+    p = _cli("evaluate", str(tmp_path), "--marker-lowpass-hz", "2")
+    assert (p.returncode == 2 and p.stderr.strip().count("\n") == 0
+            and "--marker-lowpass-hz must be 4..100 Hz" in p.stderr)
 
 
 def test_real_data_evaluation_runs_all_four():

@@ -22,6 +22,10 @@ def register(sub):
                    help="sample rate of the virtual IMU of marker datasets (Hz, default 208)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the virtual mounts and noise (default 0)")
+    p.add_argument("--marker-lowpass-hz", type=float, default=20.0, metavar="HZ",
+                   help="low-pass of the markers before the virtual IMU's derivatives (Hz, "
+                        "default 20); labs filter markers at 6-20 Hz, and a heel strike's "
+                        "timing depends on it (docs/evaluation.md)")
     p.add_argument("--summary-only", action="store_true", help="omit the per-recording rows")
     p.add_argument("--baselines", action="store_true",
                    help="also score the float reference, accel-peak, Falbriard 2018 and (when "
@@ -42,12 +46,13 @@ def register(sub):
     p.set_defaults(func=run)
 
 
-def load_all(path, rate=208, seed=0, progress=False):
+def load_all(path, rate=208, seed=0, progress=False, marker_lowpass_hz=20.0):
     from footfall.datasets import find_datasets, load_dataset
 
     recordings = []
     for _name, p in find_datasets(path):
-        recordings.extend(load_dataset(p, progress=progress, sample_rate_hz=rate, seed=seed))
+        recordings.extend(load_dataset(p, progress=progress, sample_rate_hz=rate, seed=seed,
+                                       marker_lowpass_hz=marker_lowpass_hz))
     return recordings
 
 
@@ -59,6 +64,8 @@ def run(args):
 
     if not 26 <= args.rate <= 1666:
         raise InputError(args.path, "--rate must be 26..1666 Hz")
+    if not 4 <= args.marker_lowpass_hz <= 100:
+        raise InputError(args.path, "--marker-lowpass-hz must be 4..100 Hz")
     try:
         window = parse_override(args.tolerance_ms, args.window_ms)
     except ValueError as exc:
@@ -68,7 +75,8 @@ def run(args):
     if args.loro_budget < 1:
         raise InputError("--loro-budget", "must be at least 1")
     settings = load_settings(args.settings)
-    recordings = load_all(args.path, args.rate, args.seed, progress=not args.json)
+    recordings = load_all(args.path, args.rate, args.seed, progress=not args.json,
+                          marker_lowpass_hz=args.marker_lowpass_hz)
     if args.detector == "gaitmap":
         from footfall.baselines_gaitmap import GaitmapUnavailable
 

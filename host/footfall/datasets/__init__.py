@@ -20,9 +20,12 @@ at least:
 
 Marker datasets are turned into a virtual laces IMU (:mod:`.virtual_imu`) at
 ``sample_rate_hz`` (default 208 Hz) with a seeded arbitrary mount rotation, one recording per
-foot. Real-IMU datasets keep their own rate. Loaded datasets are cached on disk (pickle under
-``build/dataset-cache/`` of the repository, or ``$FOOTFALL_CACHE_DIR``; ``FOOTFALL_CACHE_DIR=off``
-disables it), keyed by the files' names, sizes and mtimes and the load options.
+foot; ``marker_lowpass_hz`` (default 20 Hz) is the markers' low-pass before the derivatives,
+the synthesis choice that most changes a smooth heel strike (docs/evaluation.md).
+Real-IMU datasets keep their own rate. Loaded datasets are cached on disk (pickle under
+``build/dataset-cache/`` of the repository, or ``$FOOTFALL_CACHE_DIR``;
+``FOOTFALL_CACHE_DIR=off`` disables it), keyed by the files' names, sizes and mtimes and the
+load options.
 """
 import hashlib
 import os
@@ -32,11 +35,15 @@ from pathlib import Path
 
 from ..errors import InputError
 from . import davis, dorn, fukuchi, hamner, ipol, pyshoe_vicon
+from .virtual_imu import LOWPASS_HZ
 
-#: name -> module (each has NAME, load(path, sample_rate_hz, seed) and a file test)
+#: name -> module (each has NAME, load(path, sample_rate_hz, seed) and a file test; the marker
+#: datasets' load also takes marker_lowpass_hz)
 DATASETS = {pyshoe_vicon.NAME: pyshoe_vicon, fukuchi.NAME: fukuchi, davis.NAME: davis,
             ipol.NAME: ipol, dorn.NAME: dorn, hamner.NAME: hamner}
 KNOWN = ", ".join(DATASETS)
+#: the datasets synthesised from markers (a virtual IMU)
+MARKER_DATASETS = (davis.NAME, dorn.NAME, fukuchi.NAME, hamner.NAME)
 #: where the public development recordings live: ../shared/data beside the repository (not
 #: shipped with it; the benches and tests say so and skip when it is absent)
 SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
@@ -98,11 +105,12 @@ def find_datasets(path):
                            "says where to get them" % KNOWN)
 
 
-def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0, cache=True):
+def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0, cache=True,
+                 marker_lowpass_hz=LOWPASS_HZ):
     """Recordings of one dataset folder or file (see the module notes); InputError otherwise.
 
-    ``sample_rate_hz`` applies to the synthesised (marker) datasets only; ``seed`` picks their
-    mount rotations and sensor noise.
+    ``sample_rate_hz`` and ``marker_lowpass_hz`` apply to the synthesised (marker) datasets
+    only; ``seed`` picks their mount rotations and sensor noise.
     """
     p = Path(path)
     if not p.exists():
@@ -110,7 +118,8 @@ def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0
     name = detect(p)
     if name is None:
         raise InputError(path, "not a file or folder of a known dataset (%s)" % KNOWN)
-    cache_file = _cache_file(name, p, sample_rate_hz, seed) if cache else None
+    synthesis = {"marker_lowpass_hz": float(marker_lowpass_hz)} if name in MARKER_DATASETS else {}
+    cache_file = _cache_file(name, p, sample_rate_hz, seed, synthesis) if cache else None
     if cache_file is not None and cache_file.exists():
         try:
             with open(cache_file, "rb") as f:
@@ -119,7 +128,7 @@ def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0
             pass
     if progress:
         sys.stderr.write("loading %s (%s)...\n" % (name, p))
-    recs = DATASETS[name].load(p, sample_rate_hz=sample_rate_hz, seed=seed)
+    recs = DATASETS[name].load(p, sample_rate_hz=sample_rate_hz, seed=seed, **synthesis)
     for r in recs:
         r.reference.setdefault("dataset", name)
     if cache_file is not None:
@@ -144,14 +153,14 @@ def cache_dir():
     return Path.home() / ".cache" / "footfall"
 
 
-def _cache_file(name, p, sample_rate_hz, seed):
+def _cache_file(name, p, sample_rate_hz, seed, synthesis):
     d = cache_dir()
     if d is None:
         return None
     folder = p if p.is_dir() else p.parent
     h = hashlib.sha1()
-    h.update(repr((CACHE_VERSION, name, str(p.resolve()), sample_rate_hz, seed,
-                   _code_stamp())).encode())
+    options = (sample_rate_hz, seed) + tuple(sorted(synthesis.items()))
+    h.update(repr((CACHE_VERSION, name, str(p.resolve()), options, _code_stamp())).encode())
     for q in sorted(folder.iterdir()):
         if q.is_file():
             st = q.stat()

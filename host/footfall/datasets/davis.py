@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import InputError
 from .marker_trial import build_trial
+from .virtual_imu import LOWPASS_HZ
 
 NAME = "davis-s999"
 METHOD = ("force plates (dual-belt treadmill, summed -Force_Z > 50 N after drift removal), "
@@ -48,7 +49,7 @@ def trial_files(folder):
     return [p for p in sorted(Path(folder).glob("*.tsv")) if is_marker_tsv(p)]
 
 
-def load(path, sample_rate_hz=208, seed=0):
+def load(path, sample_rate_hz=208, seed=0, marker_lowpass_hz=LOWPASS_HZ):
     p = Path(path)
     if p.is_dir():
         files = trial_files(p)
@@ -58,7 +59,7 @@ def load(path, sample_rate_hz=208, seed=0):
         files = [p]
     out: list = []
     for f in files:
-        out.extend(load_trial(f, sample_rate_hz, seed + len(out)))
+        out.extend(load_trial(f, sample_rate_hz, seed + len(out), marker_lowpass_hz))
     return out
 
 
@@ -92,7 +93,7 @@ def read_qtm_tsv(path, data_header):
     return meta, names, data
 
 
-def load_trial(path, sample_rate_hz=208, seed=0):
+def load_trial(path, sample_rate_hz=208, seed=0, marker_lowpass_hz=LOWPASS_HZ):
     path = Path(path)
     meta, names, d = read_qtm_tsv(path, "Frame")
     try:
@@ -129,7 +130,8 @@ def load_trial(path, sample_rate_hz=208, seed=0):
     t = np.arange(d.shape[0]) / rate
     out = build_trial(str(path), path.stem.split("_run")[0].split("_")[-1], path.stem, t, feet,
                       np.array([0.0, 0.0, 1.0]), force, frate, METHOD,
-                      sample_rate_hz=sample_rate_hz, seed=seed, marker_rate_hz=rate)
+                      sample_rate_hz=sample_rate_hz, seed=seed, marker_rate_hz=rate,
+                      marker_lowpass_hz=marker_lowpass_hz)
     for rec in out:
         rec.reference["speed_mps"] = rec.reference["speed_mps_markers"]
     return out

@@ -53,7 +53,7 @@ from .force_contacts import assign_feet, contacts_from_force
 from .marker_contacts import contacts_from_markers, merge_contacts
 from .marker_trial import build_trial, trim_to_tracked
 from .opensim_files import foot_marker, mot_column, mot_rate, read_mot, read_trc
-from .virtual_imu import fill_gaps, sagittal_pitch_deg
+from .virtual_imu import LOWPASS_HZ, fill_gaps, sagittal_pitch_deg
 
 NAME = "dorn-ja1"
 SUBJECT = "JA1"
@@ -80,7 +80,7 @@ def trial_files(folder):
     return [p for p in sorted(Path(folder).iterdir()) if _TRIAL.match(p.name)]
 
 
-def load(path, sample_rate_hz=208, seed=0):
+def load(path, sample_rate_hz=208, seed=0, marker_lowpass_hz=LOWPASS_HZ):
     """Recordings (both feet per trial) of a dorn-ja1 folder or one of its run TRC files."""
     p = Path(path)
     folder = p if p.is_dir() else p.parent
@@ -98,11 +98,13 @@ def load(path, sample_rate_hz=208, seed=0):
     forces = sorted(folder.glob("*_grf.mot"))
     out: list = []
     for f in files:
-        out.extend(load_trial(f, forces, static, sample_rate_hz, seed + len(out)))
+        out.extend(load_trial(f, forces, static, sample_rate_hz, seed + len(out),
+                              marker_lowpass_hz))
     return out
 
 
-def load_trial(path, force_files, static_pitch, sample_rate_hz=208, seed=0):
+def load_trial(path, force_files, static_pitch, sample_rate_hz=208, seed=0,
+               marker_lowpass_hz=LOWPASS_HZ):
     t_file, markers, rate = read_trc(path)
     feet = {side: _foot(path, markers, pre) for side, pre in SIDES.items()}
     t, feet, notes = trim_to_tracked(t_file, feet)
@@ -123,6 +125,7 @@ def load_trial(path, force_files, static_pitch, sample_rate_hz=208, seed=0):
         method = METHOD_MARKERS
     out = build_trial(str(path), SUBJECT, path.stem, t, feet, UP, method=method,
                       sample_rate_hz=sample_rate_hz, seed=seed, static_pitch_deg=static_pitch,
+                      marker_lowpass_hz=marker_lowpass_hz,
                       speed_mps=speed, marker_rate_hz=rate, contacts=contacts, notes=notes,
                       strike_zero="per_stance")     # only without static.trc
     for rec in out:

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import InputError
 from .marker_trial import build_trial
+from .virtual_imu import LOWPASS_HZ
 
 NAME = "fukuchi-rbds"
 MARKER_RATE_HZ = 150.0
@@ -58,7 +59,7 @@ def trials_in(folder):
     return trials
 
 
-def load(path, sample_rate_hz=208, seed=0):
+def load(path, sample_rate_hz=208, seed=0, marker_lowpass_hz=LOWPASS_HZ):
     """Recordings (both feet per trial) of a fukuchi-rbds folder or one of its trial files."""
     p = Path(path)
     folder = p if p.is_dir() else p.parent
@@ -97,6 +98,7 @@ def load(path, sample_rate_hz=208, seed=0):
         meta = {k: v for k, v in meta.items() if v}
         out.extend(build_trial(str(src), subject, trial, t, feet, up, force, frate, METHOD,
                                sample_rate_hz=sample_rate_hz, seed=seed + len(out),
+                               marker_lowpass_hz=marker_lowpass_hz,
                                static_pitch_deg=static, speed_mps=speed,
                                metadata_strike=meta or None, marker_rate_hz=MARKER_RATE_HZ))
     return out

@@ -41,6 +41,7 @@ from ..errors import InputError
 from .force_contacts import contacts_from_force
 from .marker_trial import build_trial, trim_to_tracked
 from .opensim_files import foot_marker, mot_column, mot_rate, read_mot, read_trc
+from .virtual_imu import LOWPASS_HZ
 
 NAME = "hamner-s04"
 SUBJECT = "S04"
@@ -62,7 +63,7 @@ def trial_files(folder):
             if _TRIAL.match(p.name) and p.name.lower().endswith("_markers.trc")]
 
 
-def load(path, sample_rate_hz=208, seed=0):
+def load(path, sample_rate_hz=208, seed=0, marker_lowpass_hz=LOWPASS_HZ):
     """Recordings (both feet per trial) of a hamner-s04 folder or one of its trial files."""
     p = Path(path)
     if p.is_dir():
@@ -74,11 +75,11 @@ def load(path, sample_rate_hz=208, seed=0):
         files = [p.with_name("run%s_markers.trc" % m.group(1))]
     out: list = []
     for f in files:
-        out.extend(load_trial(f, sample_rate_hz, seed + len(out)))
+        out.extend(load_trial(f, sample_rate_hz, seed + len(out), marker_lowpass_hz))
     return out
 
 
-def load_trial(path, sample_rate_hz=208, seed=0):
+def load_trial(path, sample_rate_hz=208, seed=0, marker_lowpass_hz=LOWPASS_HZ):
     path = Path(path)
     m = _TRIAL.match(path.name)
     if m is None:
@@ -101,6 +102,7 @@ def load_trial(path, sample_rate_hz=208, seed=0):
         contacts[side] = (ic[keep], to[keep], ["force"] * int(keep.sum()))
     return build_trial(str(path), SUBJECT, "run%s" % speed_cms, t, feet, UP, method=METHOD,
                        sample_rate_hz=sample_rate_hz, seed=seed, speed_mps=int(speed_cms) / 100.0,
+                       marker_lowpass_hz=marker_lowpass_hz,
                        marker_rate_hz=rate, contacts=contacts, t_end_s=data[-1, 0],
                        strike_zero="per_stance", notes=notes)
 

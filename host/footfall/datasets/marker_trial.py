@@ -42,7 +42,7 @@ from footfall_core.settings import DEFAULTS
 
 from .force_contacts import assign_feet, contacts_from_force
 from .marker_contacts import contacts_from_markers, swing_peaks_s
-from .virtual_imu import fill_gaps, lowpass, sagittal_pitch_deg, synthesize_imu
+from .virtual_imu import LOWPASS_HZ, fill_gaps, lowpass, sagittal_pitch_deg, synthesize_imu
 
 STRIKES = STRIKE_NAMES              # the core's strike classes, by code
 FIRST_SWING_S = 0.25        # a contact starting sooner after sample 0 has no swing recorded
@@ -62,7 +62,7 @@ def strike_class(angle_deg, rearfoot_above_ddeg=None, forefoot_below_ddeg=None):
 def build_trial(path, subject, trial, time_s, feet, up, force_n=None, force_rate_hz=None,
                 method="", sample_rate_hz=208, seed=0, static_pitch_deg=None, speed_mps=None,
                 metadata_strike=None, marker_rate_hz=None, contacts=None, t_end_s=None,
-                strike_zero=None, notes=()):
+                strike_zero=None, notes=(), marker_lowpass_hz=LOWPASS_HZ):
     """Recordings (one per foot in ``feet``) of one trial.
 
     feet: {"right"|"left": {"heel", "fore", "lateral": (N, 3) m, optional "sole": [(N, 3)] and
@@ -93,7 +93,7 @@ def build_trial(path, subject, trial, time_s, feet, up, force_n=None, force_rate
         m = feet[side]
         rec, info = synthesize_imu(t, m["heel"], m["fore"], m["lateral"], side, up,
                                    sample_rate_hz=sample_rate_hz, seed=seed * 2 + k,
-                                   marker_rate_hz=rate_m,
+                                   marker_rate_hz=rate_m, lowpass_hz=marker_lowpass_hz,
                                    path="%s#%s" % (path, side), t_end_s=t_end_s)
         t0 = info["t0_s"]
         duration = len(rec) / rec.sample_rate_hz
