@@ -73,6 +73,7 @@ bench: venv pod-lib node_modules gaitmap-venv
 	$(PY) -m footfall.bench_mount
 	$(PY) -m footfall.speed_eval
 	$(PY) -m footfall.stance_diagnostics
+	$(PY) -m footfall.heel_timing
 	$(PY) -m footfall.bench_pod
 	$(PY) -m footfall.bench_tune
 

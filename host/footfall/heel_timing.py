@@ -1,0 +1,116 @@
+"""Where a heel strike's features lie against its force contact, as the markers' low-pass
+behind the virtual IMU changes (docs/evaluation.md).
+
+`python -m footfall.heel_timing [DATA] [--rate HZ] [--lowpass HZ ...]` (DATA defaults to
+../shared/data; the virtual IMUs at 208 Hz; the low-passes 10, 15, 20 and 30 Hz). Over the
+force-plate contacts that the markers class rearfoot, the pitch rate about the foot's own
+mediolateral axis (the virtual IMU's known mount; toes-down negative) gives, relative to the
+force contact (ms, median [IQR]):
+
+- **zero crossing**: the last moment before the slap's minimum where the foot still turned
+  toes-up (the sole's most toes-up instant);
+- **half depth**: the first moment the fall reaches half the minimum's depth;
+- **minimum**: the fastest toes-down rotation (Falbriard et al. 2018's contact feature);
+- **core**: the pod's own contact (the stride pipeline, as `footfall replay` runs it), the
+  nearest within the force window.
+
+A zero-phase low-pass keeps the centre of a smooth transition where it was, so a feature at
+half the fall's depth should hold while the kink where the slap begins is smeared away.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .datasets import DEFAULT_RATE_HZ, SHARED_DATA, find_datasets, load_dataset
+from .detector import FootfallDetector
+from .windows import FORCE, window_ms
+
+BEFORE_S = 0.03     # the slap's minimum is sought from 30 ms before the force contact
+AFTER_S = 0.06      # to 60 ms after it
+
+
+def heel_features(rec):
+    """Per rearfoot force contact of one marker recording: (zero crossing, half depth,
+    minimum, core) in ms after the force contact (NaN where not found)."""
+    ref = rec.reference
+    fs = rec.sample_rate_hz
+    axis = np.asarray(ref["mount_rotation"])[1, :]           # the foot's left, sensor frame
+    w = -(rec.gyro_dps() @ axis)                              # deg/s, toes-down negative
+    lo_ms, hi_ms = window_ms(FORCE, "ic")
+    core = np.asarray(FootfallDetector().detect(rec).contacts_s_)
+    sources = ref.get("contact_source", ["force"] * len(ref["ic_s"]))
+    rows = []
+    for t, strike, source in zip(ref["ic_s"], ref.get("strike", ()), sources):
+        i0 = int(round(t * fs))
+        lo, hi = i0 - int(BEFORE_S * fs), i0 + int(AFTER_S * fs)
+        if strike != "rearfoot" or source != "force" or lo < 1 or hi > len(w):
+            continue
+        m = lo + int(np.argmin(w[lo:hi]))
+        depth = w[m]
+        k = m
+        while k > 0 and w[k] < 0:
+            k -= 1
+        zero = k + w[k] / (w[k] - w[k + 1]) if w[k] >= 0 else np.nan
+        k = m
+        while k > 0 and w[k] < depth / 2:
+            k -= 1
+        half = k + (w[k] - depth / 2) / (w[k] - w[k + 1])
+        err = (core - t) * 1000.0
+        near = err[(err >= lo_ms) & (err <= hi_ms)]
+        mine = near[np.argmin(np.abs(near))] if len(near) else np.nan
+        rows.append([(zero / fs - t) * 1000.0, (half / fs - t) * 1000.0,
+                     (m / fs - t) * 1000.0, mine])
+    return rows
+
+
+def _cell(values):
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v)]
+    if not len(v):
+        return "-"
+    q1, q3 = np.percentile(v, [25, 75])
+    return "%+.1f [%.1f]" % (np.median(v), q3 - q1)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m footfall.heel_timing",
+                                     description=__doc__.split("\n")[0])
+    parser.add_argument("data", nargs="?", default=str(SHARED_DATA),
+                        help="a folder of datasets (default ../shared/data)")
+    parser.add_argument("--rate", type=float, default=DEFAULT_RATE_HZ,
+                        help="sample rate of the virtual IMUs (Hz, default %(default)s)")
+    parser.add_argument("--lowpass", type=float, nargs="+", default=[10, 15, 20, 30],
+                        metavar="HZ", help="the markers' low-passes to compare (Hz)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    root = Path(args.data)
+    if not root.exists():
+        print("heel timing: %s not found (the marker datasets live in ../shared/data)" % root)
+        return 0
+    print("Rearfoot force contacts: features of the pitch rate about the foot's own axis, ms "
+          "after the force contact, median [IQR] (`python -m footfall.heel_timing`, virtual "
+          "IMUs at %g Hz)\n" % args.rate)
+    print("| dataset | markers' low-pass | contacts | zero crossing | half depth | minimum | "
+          "core |")
+    print("|---|---|---|---|---|---|---|")
+    found = False
+    for name, path in find_datasets(root):
+        for hz in args.lowpass:
+            recs = [r for r in load_dataset(path, sample_rate_hz=args.rate,
+                                            marker_lowpass_hz=hz)
+                    if "mount_rotation" in r.reference]
+            rows = [row for r in recs for row in heel_features(r)]
+            if not rows:
+                break
+            found = True
+            cols = np.asarray(rows).T
+            print("| %s | %g Hz | %d | %s |" % (name, hz, len(rows),
+                                                " | ".join(_cell(c) for c in cols)))
+    if not found:
+        print("(no rearfoot force contacts under %s)" % root)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
