@@ -233,25 +233,30 @@ def test_fukuchi_missing_marker_and_forces(tmp_path):
         load_dataset(tmp_path, cache=False)
 
 
-def test_cache_round_trip(tmp_path, monkeypatch):
+@pytest.fixture
+def cached_data(tmp_path, monkeypatch):
+    """(an empty data folder, the dataset cache's folder, which the loads below use)."""
     monkeypatch.setenv("FOOTFALL_CACHE_DIR", str(tmp_path / "cache"))
     data = tmp_path / "data"
     data.mkdir()
+    return data, tmp_path / "cache"
+
+
+def test_cache_round_trip(cached_data):
+    data, cache = cached_data
     _write_ipol(data)
     first = load_dataset(data)
-    assert list((tmp_path / "cache").glob("*.pkl"))
+    assert list(cache.glob("*.pkl"))
     again = load_dataset(data)
     assert np.array_equal(first[0].raw, again[0].raw)
 
 
-def test_marker_lowpass_reaches_the_virtual_imu_and_keys_the_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("FOOTFALL_CACHE_DIR", str(tmp_path / "cache"))
-    data = tmp_path / "data"
-    data.mkdir()
+def test_marker_lowpass_reaches_the_virtual_imu_and_keys_the_cache(tmp_path, cached_data):
+    data, cache = cached_data
     _write_fukuchi(data)
     default = load_dataset(data)
     soft = load_dataset(data, marker_lowpass_hz=8)
-    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 2      # one entry per synthesis
+    assert len(list(cache.glob("*.pkl"))) == 2                     # one entry per synthesis
     for a, b in zip(default, soft):
         # the references come from the force plate and the markers' own 20 Hz path: the same;
         # only the virtual IMU changes
@@ -261,7 +266,7 @@ def test_marker_lowpass_reaches_the_virtual_imu_and_keys_the_cache(tmp_path, mon
     assert all(np.array_equal(a.raw, b.raw) for a, b in zip(soft, again))
     twenty = load_dataset(data, marker_lowpass_hz=20)                  # the default, spelt out
     assert all(np.array_equal(a.raw, b.raw) for a, b in zip(default, twenty))
-    assert len(list((tmp_path / "cache").glob("*.pkl"))) == 2
+    assert len(list(cache.glob("*.pkl"))) == 2
     ipol = tmp_path / "ipol"
     ipol.mkdir()
     _write_ipol(ipol)

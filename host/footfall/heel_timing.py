@@ -19,12 +19,12 @@ half the fall's depth should hold while the kink where the slap begins is smeare
 """
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from .datasets import DEFAULT_RATE_HZ, SHARED_DATA, find_datasets, load_dataset
+from .datasets import find_datasets, load_dataset
 from .detector import FootfallDetector
+from .marker_cli import add_marker_data_args, marker_data_root
 from .windows import FORCE, window_ms
 
 BEFORE_S = 0.03     # the slap's minimum is sought from 30 ms before the force contact
@@ -77,16 +77,12 @@ def _cell(values):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m footfall.heel_timing",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("data", nargs="?", default=str(SHARED_DATA),
-                        help="a folder of datasets (default ../shared/data)")
-    parser.add_argument("--rate", type=float, default=DEFAULT_RATE_HZ,
-                        help="sample rate of the virtual IMUs (Hz, default %(default)s)")
+    add_marker_data_args(parser)
     parser.add_argument("--lowpass", type=float, nargs="+", default=[10, 15, 20, 30],
                         metavar="HZ", help="the markers' low-passes to compare (Hz)")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    root = Path(args.data)
-    if not root.exists():
-        print("heel timing: %s not found (the marker datasets live in ../shared/data)" % root)
+    root = marker_data_root(args, "heel timing")
+    if root is None:
         return 0
     print("Rearfoot force contacts: features of the pitch rate about the foot's own axis, ms "
           "after the force contact, median [IQR] (`python -m footfall.heel_timing`, virtual "

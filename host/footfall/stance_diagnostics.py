@@ -49,15 +49,15 @@ scored on this one).
 """
 import argparse
 import sys
-from pathlib import Path
 
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from .datasets import DEFAULT_RATE_HZ, SHARED_DATA, find_datasets, load_dataset
+from .datasets import find_datasets, load_dataset
 from .datasets.marker_trial import strike_class
 from .datasets.virtual_imu import STANDARD_GRAVITY
 from .detector import FootfallDetector
+from .marker_cli import add_marker_data_args, marker_data_root
 from .evaluation import match_indices
 from .reference import FloatStrideReference
 from .windows import FORCE, contact_kinds, windows_s
@@ -402,15 +402,10 @@ def _med(rows, key, of=float):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m footfall.stance_diagnostics",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("data", nargs="?", default=str(SHARED_DATA),
-                        help="a folder of datasets (default ../shared/data)")
-    parser.add_argument("--rate", type=float, default=DEFAULT_RATE_HZ,
-                        help="sample rate of the virtual IMUs (Hz, default %(default)s)")
+    add_marker_data_args(parser)
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
-    root = Path(args.data)
-    if not root.exists():
-        print("stance diagnostics: %s not found (the marker datasets live in ../shared/data)"
-              % root)
+    root = marker_data_root(args, "stance diagnostics")
+    if root is None:
         return 0
     recs = []
     for _name, path in find_datasets(root):
