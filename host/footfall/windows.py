@@ -24,12 +24,12 @@ distributions, matched within +-300 ms.
 * Vicon stance onsets (pyshoe-vicon, the IMU's Vicon speed < 0.5 m/s) trail the true IC by
   design. Detector-free check (the bench prints it), features of the accel jolt within
   -250..+100 ms of each onset: running, the first jolt reaching half the largest (the first
-  contact; for this heel striker the heel's touch) comes a median 54 ms before the onset
-  (p1 98 ms before, p95 18 ms before), the largest jolt (often the forefoot slap that
+  contact; for this heel striker the heel's touch) comes a median 55 ms before the onset
+  (p1 97 ms before, p95 20 ms before), the largest jolt (often the forefoot slap that
   follows) a median 30 ms before it (p99 29 ms after). **Running [-100, +40]**: from the
   first contact's p1 to past the largest jolt's p99. **Walking [-120, +40]**: the shoe rolls
-  onto the flat foot slowly and the onset trails further (largest jolt: median 73 ms before,
-  p5 111 ms before; first jolt: p5 122 ms before); a walking window as wide as its first
+  onto the flat foot slowly and the onset trails further (largest jolt: median 72 ms before,
+  p5 110 ms before; first jolt: p5 120 ms before); a walking window as wide as its first
   jolt's p1 (over 200 ms) would admit neighbouring features of the stride.
 * annotated walking swings (ipol-walking, 100 Hz, swing intervals from two published IMU
   algorithms checked by hand; their IC rule is unknown). IC = swing end: the impact and the
@@ -61,10 +61,10 @@ WINDOWS = (
                                    ">= 3.5 m/s vs force)"),
     (MARKERS, "to", None, -60, 60, "force window + the rule's TO error (up to 19 ms; toe "
                                    "marker placement)"),
-    (VICON, "ic", "walking", -120, 40, "Vicon onset trails the impact by 73 ms median "
-                                       "(p5 111) walking"),
-    (VICON, "ic", None, -100, 40, "Vicon onset trails the first contact jolt by 54 ms "
-                                  "median (p1 98) running"),
+    (VICON, "ic", "walking", -120, 40, "Vicon onset trails the impact by 72 ms median "
+                                       "(p5 110) walking"),
+    (VICON, "ic", None, -100, 40, "Vicon onset trails the first contact jolt by 55 ms "
+                                  "median (p1 97) running"),
     (VICON, "to", None, -40, 80, "stance end trails lift-off (not scored: no TO reference)"),
     (ANNOTATIONS, "ic", None, -60, 60, "100 Hz annotations by unknown rules; IC features sit "
                                        "30 ms apart around them"),
