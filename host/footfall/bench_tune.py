@@ -1,4 +1,4 @@
-"""`make bench`, tuning part: the Optuna search against the coordinate descent it replaced,
+"""`make bench`, tuning part: the Optuna search against a coordinate descent,
 over ../shared/data at the same budget of evaluated settings. Prints figures; never asserts.
 
 Both run the real cross-validated tuning (5 folds by runner, 2 processes, the same
