@@ -808,16 +808,24 @@ class StrideCore:
         An impact shows on the first sample past it, so it may come up to 5 ms (whole samples,
         at most sharp_lag) after the steepest fall; at ~100 Hz that is none: a "sharp change"
         a whole sample (10 ms) after the fall is the smooth slap's curvature over the coarse
-        lag (it grows with the lag squared), not an impact."""
+        lag (it grows with the lag squared), not an impact.
+        A heel landing's impact on the touchdown's own sample (_state_t), after a toes-down
+        rotation that stayed under half the swing's peak rate, is the contact too: that
+        rotation was a dip in late swing (the ground's slap turns a heel-landing foot about as
+        fast as its swing did), and the impact's jolt to the gyro confirmed the touchdown. (A
+        forefoot or midfoot landing's minimum is the ground's arrest itself.)"""
         c = self._cand
         u = self.units
         steep = c[_C_STEEP_T] if c[_C_STEEP_T] >= 0 else c[_C_MIN_T]
         late = self._impact_lag()
-        if c[_C_JOLT_T] >= 0 and (c[_C_JOLT_T] <= steep + late or (
-                late and c[_C_JOLT_IMP] and c[_C_JOLT_T] <= c[_C_MIN_T] + late)):
-            self._ic_ts = c[_C_JOLT_TS]
-            return c[_C_JOLT_T]
+        jolt = c[_C_JOLT_T]
         lo = u.rearfoot_theta >> 1
+        if jolt >= 0 and (jolt <= steep + late or (
+                late and c[_C_JOLT_IMP] and jolt <= c[_C_MIN_T] + late) or (
+                jolt == self._state_t and c[_C_JOLT_IMP] and sole_theta > lo
+                and -2 * c[_C_MIN_W] < self._swing_max)):   # LSB, each |.| < 2**16
+            self._ic_ts = c[_C_JOLT_TS]
+            return jolt
         span = (u.rearfoot_theta << 1) - lo                 # > 0 for a positive cut-off
         if sole_theta <= lo or span <= 0 or c[_C_STEEP_T] < 0:
             self._ic_ts = c[_C_MIN_TS]

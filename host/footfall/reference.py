@@ -257,6 +257,7 @@ class FloatStrideReference:
                     if touchdown:
                         state, landed, pushing, rest_n = "stance", False, False, 0
                         touchdown_t = t
+                        cand.touchdown_t, cand.swing_max = t, swing_max
                         flat_seen = False
                         ms_abs, ms_w, trough = np.inf, 0.0, 0.0
                         ms_t, ms_th = t, theta
@@ -342,15 +343,18 @@ class _Candidates:
         self.steep, self.steep_t, self.steep_th = 0.0, None, 0.0
         self.jolt_t, self.jolt_th = None, 0.0
         self.jolt_imp = False
+        self.touchdown_t, self.swing_max = None, 0.0
 
     def contact(self, sole_deg, rearfoot_deg, impact_late):
         """(sample, pitch) of the contact, by the core's rule (StrideCore._contact_now)."""
         steep = self.steep_t if self.steep_t is not None else self.min_t
+        lo, hi = rearfoot_deg / 2, rearfoot_deg * 2
         if self.jolt_t is not None and (self.jolt_t <= steep + impact_late or (
                 impact_late and self.jolt_imp and self.min_t is not None
-                and self.jolt_t <= self.min_t + impact_late)):
+                and self.jolt_t <= self.min_t + impact_late) or (
+                self.jolt_t == self.touchdown_t and self.jolt_imp and sole_deg > lo
+                and -2 * self.min_w < self.swing_max)):     # a dip in late swing, then impact
             return self.jolt_t, self.jolt_th
-        lo, hi = rearfoot_deg / 2, rearfoot_deg * 2
         if sole_deg <= lo or hi <= lo or self.steep_t is None or self.min_t is None:
             return self.min_t, self.min_th
         f = min(1.0, (sole_deg - lo) / (hi - lo))
