@@ -28,8 +28,8 @@ def _float_contact(min_dps, swing_dps, sole_deg, jolt_t, touchdown_t, steep_t=10
     cand = _Candidates()
     cand.min_w, cand.min_t, cand.steep_t = min_dps, min_t, steep_t
     cand.jolt_t, cand.jolt_imp = jolt_t, True
-    cand.touchdown_t, cand.swing_max = touchdown_t, swing_dps
-    return cand.contact(sole_deg, 7.4, 0)[0]
+    cand.touchdown_t = touchdown_t
+    return cand.contact(sole_deg, 7.4, 0, swing_dps)[0]
 
 
 @pytest.mark.parametrize("contact", [_core_contact, _float_contact])
@@ -41,8 +41,8 @@ def test_an_impact_after_a_late_swing_dip_is_the_heel_contact(contact):
     # A slap as fast as the swing is the ground's: the heel touched at the steepest fall,
     # and the impact at the touchdown is the forefoot's.
     assert contact(-340, 320, 20.0, jolt_t=111, touchdown_t=111) == 100
-    # An impact after the touchdown is not the touchdown's (the stance's restart rule
-    # handles it).
+    # An impact a sample after the touchdown did not confirm it (the stance's restart rule
+    # judges that one).
     assert contact(-80, 320, 20.0, jolt_t=112, touchdown_t=111) == 100
 
 

@@ -11,8 +11,8 @@ force contact (ms, median [IQR]):
   toes-up (the sole's most toes-up instant);
 - **half depth**: the first moment the fall reaches half the minimum's depth;
 - **minimum**: the fastest toes-down rotation (Falbriard et al. 2018's contact feature);
-- **core**: the pod's own contact (the stride pipeline, as `footfall replay` runs it), the
-  nearest within the force window.
+- **core**: the pod's own contact (the stride pipeline, as `footfall replay` runs it),
+  matched one to one within the force window as `footfall evaluate` matches it.
 
 A zero-phase low-pass keeps the centre of a smooth transition where it was, so a feature at
 half the fall's depth should hold while the kink where the slap begins is smeared away.
@@ -25,10 +25,20 @@ import numpy as np
 from .datasets import find_datasets, load_dataset
 from .detector import FootfallDetector
 from .marker_cli import add_marker_data_args, marker_data_root
-from .windows import FORCE, window_ms
+from .evaluation import match_indices
+from .windows import contact_kinds, windows_s
 
 BEFORE_S = 0.03     # the slap's minimum is sought from 30 ms before the force contact
 AFTER_S = 0.06      # to 60 ms after it
+
+
+def _crossing_before(w, m, level):
+    """The (fractional) sample where w last fell through level before sample m, where it is
+    below it; NaN if it never was above it."""
+    k = m
+    while k > 0 and w[k] < level:
+        k -= 1
+    return k + (w[k] - level) / (w[k] - w[k + 1]) if w[k] >= level else np.nan
 
 
 def heel_features(rec):
@@ -38,28 +48,21 @@ def heel_features(rec):
     fs = rec.sample_rate_hz
     axis = np.asarray(ref["mount_rotation"])[1, :]           # the foot's left, sensor frame
     w = -(rec.gyro_dps() @ axis)                              # deg/s, toes-down negative
-    lo_ms, hi_ms = window_ms(FORCE, "ic")
     core = np.asarray(FootfallDetector().detect(rec).contacts_s_)
+    ics = np.asarray(ref["ic_s"], dtype=float)
+    # the core's contact matched to each reference contact, as footfall evaluate matches them
+    matched = {k: core[j] for j, k in match_indices(core, ics, windows_s(contact_kinds(ref),
+                                                                         "ic"))}
     sources = ref.get("contact_source", ["force"] * len(ref["ic_s"]))
     rows = []
-    for t, strike, source in zip(ref["ic_s"], ref.get("strike", ()), sources):
+    for n, (t, strike, source) in enumerate(zip(ics, ref.get("strike", ()), sources)):
         i0 = int(round(t * fs))
         lo, hi = i0 - int(BEFORE_S * fs), i0 + int(AFTER_S * fs)
         if strike != "rearfoot" or source != "force" or lo < 1 or hi > len(w):
             continue
         m = lo + int(np.argmin(w[lo:hi]))
-        depth = w[m]
-        k = m
-        while k > 0 and w[k] < 0:
-            k -= 1
-        zero = k + w[k] / (w[k] - w[k + 1]) if w[k] >= 0 else np.nan
-        k = m
-        while k > 0 and w[k] < depth / 2:
-            k -= 1
-        half = k + (w[k] - depth / 2) / (w[k] - w[k + 1])
-        err = (core - t) * 1000.0
-        near = err[(err >= lo_ms) & (err <= hi_ms)]
-        mine = near[np.argmin(np.abs(near))] if len(near) else np.nan
+        zero, half = _crossing_before(w, m, 0.0), _crossing_before(w, m, w[m] / 2)
+        mine = (matched[n] - t) * 1000.0 if n in matched else np.nan
         rows.append([(zero / fs - t) * 1000.0, (half / fs - t) * 1000.0,
                      (m / fs - t) * 1000.0, mine])
     return rows

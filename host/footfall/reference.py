@@ -256,8 +256,7 @@ class FloatStrideReference:
                             rest_n = 0
                     if touchdown:
                         state, landed, pushing, rest_n = "stance", False, False, 0
-                        touchdown_t = t
-                        cand.touchdown_t, cand.swing_max = t, swing_max
+                        cand.touchdown_t = t
                         flat_seen = False
                         ms_abs, ms_w, trough = np.inf, 0.0, 0.0
                         ms_t, ms_th = t, theta
@@ -282,7 +281,7 @@ class FloatStrideReference:
                 # a smooth fast motion curves 4x as much over the double lag)
                 if near > sharp:
                     impulsive = _impulsive(a[t], hist, near, nh, k2)
-                    if t - touchdown_t <= self.impact_late:
+                    if t - cand.touchdown_t <= self.impact_late:
                         # within an impact's lag of the touchdown: the touchdown's own impact
                         cand.jolt_t, cand.jolt_th, cand.jolt_imp = t, theta, impulsive
                     elif impulsive:
@@ -308,7 +307,8 @@ class FloatStrideReference:
                 elif trough < -s["pushoff_threshold_dps"] and x > flat:
                     done = True                           # toe-off
             if not landed and (done or pushing or rest_n >= self.landing_still):
-                ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, self.impact_late)
+                ic, ic_th = cand.contact(cand.min_th - ms_th, rearfoot, self.impact_late,
+                                         swing_max)
                 if prev_ic is not None and ic - prev_ic < self.min_stride:
                     state, state_t, swing_max, theta = "swing", t, 0.0, 0.0
                     lobe_n, had_to = 0, False
@@ -343,17 +343,18 @@ class _Candidates:
         self.steep, self.steep_t, self.steep_th = 0.0, None, 0.0
         self.jolt_t, self.jolt_th = None, 0.0
         self.jolt_imp = False
-        self.touchdown_t, self.swing_max = None, 0.0
+        self.touchdown_t = -1         # the touchdown's sample (-1 none yet), as the core's _state_t
 
-    def contact(self, sole_deg, rearfoot_deg, impact_late):
-        """(sample, pitch) of the contact, by the core's rule (StrideCore._contact_now)."""
+    def contact(self, sole_deg, rearfoot_deg, impact_late, swing_max):
+        """(sample, pitch) of the contact, by the core's rule (StrideCore._contact_now);
+        swing_max: the landing's swing peak rate (deg/s)."""
         steep = self.steep_t if self.steep_t is not None else self.min_t
         lo, hi = rearfoot_deg / 2, rearfoot_deg * 2
         if self.jolt_t is not None and (self.jolt_t <= steep + impact_late or (
                 impact_late and self.jolt_imp and self.min_t is not None
                 and self.jolt_t <= self.min_t + impact_late) or (
                 self.jolt_t == self.touchdown_t and self.jolt_imp and sole_deg > lo
-                and -2 * self.min_w < self.swing_max)):     # a dip in late swing, then impact
+                and -2 * self.min_w < swing_max)):          # a dip in late swing, then impact
             return self.jolt_t, self.jolt_th
         if sole_deg <= lo or hi <= lo or self.steep_t is None or self.min_t is None:
             return self.min_t, self.min_th

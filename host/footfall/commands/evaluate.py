@@ -22,7 +22,7 @@ def register(sub):
                    help="sample rate of the virtual IMU of marker datasets (Hz, default 208)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the virtual mounts and noise (default 0)")
-    p.add_argument("--marker-lowpass-hz", type=float, default=20.0, metavar="HZ",
+    p.add_argument("--marker-lowpass-hz", type=float, metavar="HZ",
                    help="low-pass of the markers before the virtual IMU's derivatives (Hz, "
                         "default 20); labs filter markers at 6-20 Hz, and a heel strike's "
                         "timing depends on it (docs/evaluation.md)")
@@ -46,7 +46,7 @@ def register(sub):
     p.set_defaults(func=run)
 
 
-def load_all(path, rate=208, seed=0, progress=False, marker_lowpass_hz=20.0):
+def load_all(path, rate=208, seed=0, progress=False, marker_lowpass_hz=None):
     from footfall.datasets import find_datasets, load_dataset
 
     recordings = []
@@ -64,7 +64,7 @@ def run(args):
 
     if not 26 <= args.rate <= 1666:
         raise InputError(args.path, "--rate must be 26..1666 Hz")
-    if not 4 <= args.marker_lowpass_hz <= 100:
+    if args.marker_lowpass_hz is not None and not 4 <= args.marker_lowpass_hz <= 100:
         raise InputError(args.path, "--marker-lowpass-hz must be 4..100 Hz")
     try:
         window = parse_override(args.tolerance_ms, args.window_ms)

@@ -106,11 +106,11 @@ def find_datasets(path):
 
 
 def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0, cache=True,
-                 marker_lowpass_hz=LOWPASS_HZ):
+                 marker_lowpass_hz=None):
     """Recordings of one dataset folder or file (see the module notes); InputError otherwise.
 
-    ``sample_rate_hz`` and ``marker_lowpass_hz`` apply to the synthesised (marker) datasets
-    only; ``seed`` picks their mount rotations and sensor noise.
+    ``sample_rate_hz`` and ``marker_lowpass_hz`` (None: virtual_imu.LOWPASS_HZ) apply to the
+    synthesised (marker) datasets only; ``seed`` picks their mount rotations and sensor noise.
     """
     p = Path(path)
     if not p.exists():
@@ -118,6 +118,8 @@ def load_dataset(path, *, progress=False, sample_rate_hz=DEFAULT_RATE_HZ, seed=0
     name = detect(p)
     if name is None:
         raise InputError(path, "not a file or folder of a known dataset (%s)" % KNOWN)
+    if marker_lowpass_hz is None:
+        marker_lowpass_hz = LOWPASS_HZ
     synthesis = {"marker_lowpass_hz": float(marker_lowpass_hz)} if name in MARKER_DATASETS else {}
     cache_file = _cache_file(name, p, sample_rate_hz, seed, synthesis) if cache else None
     if cache_file is not None and cache_file.exists():
