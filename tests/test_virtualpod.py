@@ -14,6 +14,7 @@ from footfall.replay import replay
 from footfall.simulate import GaitSegment, demo_session, simulate
 from footfall.virtualpod import FIRMWARE_DIR, LIB_DIR, run
 from footfall.virtualpod.runner import pod_recording
+from footfall_core.settings import READ_EVERY_MS
 from tests.shared_data import shared_path
 
 pytestmark = pytest.mark.skipif(not (LIB_DIR / "adafruit_lsm6ds").is_dir(),
@@ -55,15 +56,40 @@ def test_sim_strikes_equal_replay_demo(demo, demo_out):
     assert strikes_of(demo_out["strikes"]) == expect
 
 
-def test_fifo_read_often_only_while_a_contact_is_awaited(demo, demo_out):
-    # 5 ms polls (one sample a read at 208 Hz) while the core awaits a contact, 20 ms (four
-    # samples) between landings (cue latency: `make bench`)
+def _read_sizes(out):
+    """FIFO burst reads of a virtual-pod run: {samples in the read: how many reads}."""
+    return {int(k) // 6: n for k, n in out["sim"]["fifo_read_words"].items()}
+
+
+def test_fifo_read_seldom_without_the_landing_tap(demo, demo_out):
+    # every READ_EVERY_MS (21 samples at 208 Hz): a read's fixed cost in the pipeline is paid
+    # once for many samples (VM cost: `make bench`)
     no_crash(demo_out)
-    reads = {int(k) // 6: n for k, n in demo_out["sim"]["fifo_read_words"].items()}
+    reads = _read_sizes(demo_out)
+    every = round(READ_EVERY_MS * demo.sample_rate_hz / 1000)
+    near = sum(n for k, n in reads.items() if abs(k - every) <= 1)
+    assert near > 0.98 * sum(reads.values()), reads
+
+
+def test_fifo_read_often_while_a_landing_tap_is_awaited(demo):
+    # the landing tap keys on the landing itself: 5 ms polls (one sample a read at 208 Hz)
+    # while the core awaits a contact, 20 ms (four samples) between landings (its latency:
+    # `make bench`)
+    out = run(_head(demo, 40.0), settings_text="ic_tap_on = 1\n", detail=True)
+    no_crash(out)
+    reads = _read_sizes(out)
     total = sum(reads.values())
     short = sum(n for k, n in reads.items() if k <= 2)
     idle = sum(n for k, n in reads.items() if 3 <= k <= 5)
     assert short > 0.2 * total and idle > 0.3 * total, reads
+    # a tap at every landing, started as the read that brought it in: at most a poll (5 ms),
+    # a sample period and the bus after the landing's sample
+    taps = np.array([b["t_s"] for b in out["buzzes"] if b["output"] == "drv2605"])
+    ics = out["ics"]
+    assert len(ics) == len(taps) > 30
+    assert np.allclose(taps, [i["noticed_s"] for i in ics], atol=2e-4)
+    waited = np.array([i["noticed_s"] - i["emitted_s"] for i in ics]) * 1000
+    assert waited.max() < 5 + 1000 / 208 + 1, waited.max()
 
 
 def test_sim_strikes_equal_replay_pyshoe_200hz():
@@ -165,6 +191,23 @@ def test_metronome_beats_on_the_grid_and_buzz_the_drv2605(demo):
     onsets = np.array([b["t_s"] for b in drv])
     steps = np.diff(onsets) * 1000
     assert np.all(np.abs(steps - 60000 / 170) < 1.5)        # ms grid, no drift
+
+
+@pytest.mark.parametrize("spm", [166, 183])
+def test_metronome_beats_are_not_held_up_by_fifo_reads(demo, spm):
+    # A read of ~21 samples holds the loop ~6 ms on the bus: the pod starts none just before
+    # a beat (App._read_due). At these tempos over this run reads would otherwise fall on
+    # beats (onsets up to 5 ms late).
+    out = run(demo, settings_text=f"cue_mode_at_boot = 1\nmetronome_spm = {spm}\n",
+              detail=True)
+    no_crash(out)
+    beats = [c for c in out["cues"] if c["kind"] in ("beat", "accent")]
+    onsets = np.array([b["t_s"] for b in out["buzzes"]])
+    assert len(onsets) == len(beats) > 240
+    period = 60.0 / spm
+    n = np.round((onsets - onsets[0]) / period)
+    late = (onsets - onsets[0] - n * period) * 1000
+    assert np.ptp(late) < 2.0
 
 
 def test_alert_mode_by_button_presses_cues_heel_strikes(demo):

@@ -71,7 +71,7 @@ DEFAULTS = {
     "fade_max_doublings": (3, 0, 4),               # the alert spacing grows to at most 2^this times (0 = no fading)
     # Pod: sensor, outputs, recording, button, power
     "sample_rate_hz": (208, 104, 416),             # sensor and core rate: 104, 208 or 416 only (the chip's output data rates)
-    "imu_poll_ms": (5, 2, 100),                    # read the sensor FIFO this often while a landing is awaited, at least one sample period (adds to cue latency; between landings: every 20 ms)
+    "imu_poll_ms": (5, 2, 100),                    # with ic_tap_on: read the sensor FIFO this often while a landing is awaited, at least one sample period (adds to the tap's latency; between landings every 20 ms; without the tap every 100 ms)
     "ic_tap_on": (0, 0, 1),                        # a short tap at every detected landing (landing drills)
     "output_drv2605_on": (1, 0, 1),                # DRV2605L haptic driver on the I2C header
     "drv2605_lra_on": (1, 0, 1),                   # the DRV2605L drives an LRA (1) or an ERM coin motor (0)
@@ -91,21 +91,29 @@ DEFAULTS = {
 
 # The sample rates the LSM6DS3TR-C runs (its output data rates), Hz; no other is accepted
 CHIP_RATES_HZ = (104, 208, 416)
-# Between landings the pod reads the FIFO every IDLE_POLL_MS (or imu_poll_ms if longer): no
-# cue can be due before the core opens its next landing search (StrideCore.awaiting_contact(),
-# 20 ms or more before its cue but for 8 of 3,146 cues on the development data), and a read
-# of ~4 samples at 208 Hz costs the stride pipeline far less per sample than a read of one
-# (its fixed cost per call is paid once per read).
-IDLE_POLL_MS = 20
+# The pod's FIFO polls (App). A read's samples go through the stride pipeline in one call,
+# whose fixed cost (~45 empty-loop iterations on the VM) is paid once per read, so the pod
+# reads seldom: every READ_EVERY_MS (~21 samples at 208 Hz: ~2 iterations a sample), unless a
+# cue waits on a landing. Alerts key on whole strides, the metronome on its own clock; the
+# FIFO holds 1.6 s at 208 Hz. The landing tap (ic_tap_on) keys on the landing itself: then
+# the pod reads every imu_poll_ms while the core awaits a contact, and every TAP_IDLE_POLL_MS
+# between landings (no cue can be due before the core opens its next landing search,
+# StrideCore.awaiting_contact(), 20 ms or more before its cue but for 8 of 3,146 cues on the
+# development data).
+READ_EVERY_MS = 100
+TAP_IDLE_POLL_MS = 20
 
 
-def poll_intervals_ms(setting_ms, rate_hz):
-    """The pod's FIFO poll intervals (ms): while a contact is awaited, imu_poll_ms but not
-    shorter than one sample period (a read that finds nothing new costs a bus transfer and
-    gains nothing); between landings IDLE_POLL_MS, or that if longer."""
+def poll_intervals_ms(setting_ms, rate_hz, tap_on):
+    """The pod's FIFO poll intervals (ms), (while a contact is awaited, between landings):
+    without the landing tap READ_EVERY_MS both; with it imu_poll_ms but not shorter than one
+    sample period (a read that finds nothing new costs a bus transfer and gains nothing), and
+    TAP_IDLE_POLL_MS, or that if longer."""
+    if not tap_on:
+        return READ_EVERY_MS, READ_EVERY_MS
     period = 1000 // rate_hz
     poll = setting_ms if setting_ms > period else period
-    return poll, poll if poll > IDLE_POLL_MS else IDLE_POLL_MS
+    return poll, poll if poll > TAP_IDLE_POLL_MS else TAP_IDLE_POLL_MS
 
 
 TOE_OFF_MAX_MS = 40    # the toes leave within 40 ms of the push-off trough (7-40 ms on force plates)

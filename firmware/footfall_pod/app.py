@@ -8,8 +8,12 @@ code.py builds one App for the board profile and calls run(). One loop pass:
      engine, the recording and BLE; a detected IC can tap (ic_tap_on);
   3. cues again (a stride may have raised an alert), button, LED, battery, recording flush,
      BLE, idle sleep;
-  4. sleep until the next cue or buzz edge, the next FIFO poll or the LED's next change,
-     whichever is first (never on a motor: buzz edges are scheduled, not waited for).
+  4. sleep until the next cue or buzz edge, the next FIFO poll, the LED's next change or
+     PASS_MS (the button), whichever is first (never on a motor: buzz edges are scheduled,
+     not waited for).
+The FIFO is read seldom (footfall_core.settings.poll_intervals_ms: every 100 ms unless the
+landing tap waits on a landing), since each read pays the pipeline's fixed cost of a call;
+a read never starts just before a cue or buzz edge it would hold up (_read_due).
 Nothing in the steady state allocates (preallocated buffers, no per-sample objects); strings
 are built only for rare log lines. What the pod detects (strides, provisional ICs, cues) goes
 out as telemetry frames on the USB data port (footfall_pod/data_port.py) while a host listens.
@@ -55,6 +59,13 @@ SENSOR_RETRY_MS = const(1000)
 I2C_REBUILD_AFTER = const(20)       # consecutive I2C errors before the sensor is rebuilt
 NO_SENSOR_SLEEP_S = const(60)       # idle without a sensor: deep sleep this long, then retry
 _MAX_SLEEP_MS = const(250)
+PASS_MS = const(20)                 # a loop pass at least this often: the button's debounce
+#                                     (controls.DEBOUNCE_MS) looks at a press twice
+# A FIFO read holds the loop about this long per sample waiting (us): 12 bytes on the 400 kHz
+# bus (~270 us), their decoding and the stride pipeline (~40 empty-loop iterations, at most
+# ~140 us on the nRF52840)
+READ_US_PER_SAMPLE = const(500)
+READ_LATE_MS = const(250)           # a read held back for cues this long happens regardless
 _SLEEP_S = tuple([i / 1000 for i in range(_MAX_SLEEP_MS + 1)])   # no float made per pass
 _OUTPUT_SETTINGS = ("drv2605_lra_on", "motor_duty_percent")   # besides output_*
 _MARK_SHORT = const(1)              # MARK_USER values
@@ -73,8 +84,8 @@ class App:
         self.settings = load_settings(self.log)
         v = self.settings.values
         self.rate_hz = v["sample_rate_hz"]
-        self.poll_ms, self.idle_poll_ms = poll_intervals_ms(v["imu_poll_ms"],
-                                                              self.rate_hz)
+        self.poll_ms, self.idle_poll_ms = poll_intervals_ms(v["imu_poll_ms"], self.rate_hz,
+                                                              v["ic_tap_on"])
         self.pipeline = StridePipeline(self.rate_hz * 100, ACCEL_RANGE_G, GYRO_RANGE_DPS,
                                        self.settings)
         self.core = self.pipeline.core
@@ -99,6 +110,8 @@ class App:
         self.samples = array("h", [0] * (6 * BURST_SAMPLES))   # a burst as ints (FIFO order)
         now = ticks_ms()
         self._last_read_ms = now
+        self._polled_ms = now           # the last FIFO poll (a read that may find nothing)
+        self._held_back = False         # this pass's read waits for a cue or buzz edge
         self._last_motion_ms = now
         self._sensor_retry_ms = now
         self._last_error_ms = now
@@ -180,7 +193,7 @@ class App:
                 self.loop_errors += 1
                 self._error_until_ms = ticks_ms() + 2000
                 self.log("error in loop: " + repr(exc))
-                d = self.poll_ms
+                d = PASS_MS
             time.sleep(_SLEEP_S[d])
 
     def step(self, now):
@@ -189,7 +202,7 @@ class App:
         self._service_cues(now)
         imu = self.imu
         if imu is not None:
-            if self._read_sensor(imu, now):
+            if self._read_due(now) and self._read_sensor(imu, now):
                 now = ticks_ms()
                 self._service_cues(now)
         elif ticks_diff(now, self._sensor_retry_ms) >= SENSOR_RETRY_MS:
@@ -209,10 +222,15 @@ class App:
             if problem is not None:
                 self.log("settings applied, not saved: " + problem)
         self._check_idle(now)
-        # sleep until the first of: cue due, buzz edge, next FIFO poll, LED change (counted
-        # from the end of this pass, which took bus time)
+        # sleep until the first of: cue due, buzz edge, next FIFO poll, LED change, the next
+        # pass for the button (counted from the end of this pass, which took bus time); a
+        # read held back waits for the cue or edge that holds it
         now = ticks_ms()
-        d = self.poll_ms if self.core.awaiting_contact() else self.idle_poll_ms
+        d = PASS_MS
+        if not self._held_back:
+            c = self._poll_interval() - ticks_diff(now, self._polled_ms)
+            if c < d:
+                d = c
         c = self.cues.ms_until_due(now)
         if c < d:
             d = c
@@ -243,6 +261,30 @@ class App:
             else:
                 self.outputs.off()
             edge = self.buzz.update(now)
+
+    def _poll_interval(self):
+        """ms between FIFO reads now: the short poll while the core awaits a contact whose
+        landing tap is on (poll_intervals_ms), else the long one."""
+        if self.poll_ms < self.idle_poll_ms and self.core.awaiting_contact():
+            return self.poll_ms
+        return self.idle_poll_ms
+
+    def _read_due(self, now):
+        """Read the FIFO this pass? Once its poll interval has passed, unless a cue or a buzz
+        edge comes due before the read would end (the bus and the pipeline hold the loop
+        ~READ_US_PER_SAMPLE per sample waiting): a metronome beat must not wait for a read,
+        the read follows it (the FIFO keeps the samples); not held back past READ_LATE_MS."""
+        self._held_back = False
+        since = ticks_diff(now, self._polled_ms)
+        if since < self._poll_interval():
+            return False
+        if since < READ_LATE_MS:
+            busy = since * self.rate_hz * READ_US_PER_SAMPLE // 1000000 + 1   # ms (< 2**26)
+            if self.cues.ms_until_due(now) < busy or self.buzz.ms_until_change(now) < busy:
+                self._held_back = True
+                return False
+        self._polled_ms = now
+        return True
 
     def _read_sensor(self, imu, now):
         """Drain the FIFO (imu: the ImuFifo) into the core. Returns True when a stride or IC
@@ -466,8 +508,8 @@ class App:
         self.cues.configure(self.settings)
         self.recorder.configure(self.settings)
         v = self.settings.values
-        self.poll_ms, self.idle_poll_ms = poll_intervals_ms(v["imu_poll_ms"],
-                                                              self.rate_hz)
+        self.poll_ms, self.idle_poll_ms = poll_intervals_ms(v["imu_poll_ms"], self.rate_hz,
+                                                              v["ic_tap_on"])
         self.button.long_press_ms = v["long_press_ms"]
         if name.startswith("output_") or name in _OUTPUT_SETTINGS:
             self._rebuild_outputs()

@@ -13,8 +13,9 @@ about 10-20 ms (TDK/Mouser; TI defines start time 0 -> 90 %); 20 ms is used.
   - PyShoe Vicon running trials (../shared/data): the Vicon stance onsets, which trail the
     true IC (footfall.windows: the first contact jolt by ~54 ms median), so latency against
     them is biased low; so the pod's own refined contact -> buzz is shown as well.
-Landing search: the pod reads the FIFO every imu_poll_ms only while the core awaits a contact
-(StrideCore.awaiting_contact()), every IDLE_POLL_MS otherwise; how long before each cue that
+Landing search: with the landing tap on, the pod reads the FIFO every imu_poll_ms only while the
+core awaits a contact (StrideCore.awaiting_contact()), every TAP_IDLE_POLL_MS otherwise (without
+it every READ_EVERY_MS, footfall_core.settings); how long before each cue that
 begins, and the share of samples it covers, on the demo and ../shared/data (one sample at a
 time through the pipeline, as the pod's short reads feed it).
 Metronome timing: beat onsets (the emulated DRV2605L GO writes) against the ideal grid at the
@@ -112,7 +113,8 @@ def _subset(r, true_ic_s, keep):
 
 
 def landing_search_lead(recordings):
-    """When the pod reads the FIFO every imu_poll_ms: while StrideCore.awaiting_contact().
+    """When the landing tap's pod reads the FIFO every imu_poll_ms: while
+    StrideCore.awaiting_contact().
     Over ``recordings``, one sample at a time as the pod's short reads feed them: per live
     cue (EVENT_IC, not in the calibration's replay), the ms from the sample the landing
     search opened (awaiting_contact() turned true) to the sample raising the cue; and the
@@ -147,13 +149,15 @@ def landing_search_lead(recordings):
 
 
 def print_landing_search(demo):
-    """How long before each cue the pod's fast FIFO reads begin (footfall_pod App.step: every
-    imu_poll_ms while a contact is awaited, every IDLE_POLL_MS otherwise)."""
+    """How long before each cue the landing tap's fast FIFO reads begin (footfall_pod
+    App._poll_interval with ic_tap_on: every imu_poll_ms while a contact is awaited, every
+    TAP_IDLE_POLL_MS otherwise)."""
     from footfall.datasets import load_dataset
-    from footfall_core.settings import IDLE_POLL_MS
+    from footfall_core.settings import TAP_IDLE_POLL_MS as IDLE_POLL_MS
 
-    print(f"landing search (StrideCore.awaiting_contact(): the pod reads the FIFO every "
-          f"imu_poll_ms then, every {IDLE_POLL_MS} ms otherwise), from its opening to its cue:")
+    print(f"landing search (StrideCore.awaiting_contact(): with the landing tap on, the pod "
+          f"reads the FIFO every imu_poll_ms then, every {IDLE_POLL_MS} ms otherwise), from its "
+          f"opening to its cue:")
     groups = ["simulated demo, 208 Hz", "pyshoe-vicon", "ipol-walking", "fukuchi-rbds",
               "davis-s999", "dorn-ja1", "hamner-s04"]
     for name in groups:

@@ -6,11 +6,12 @@ Method, at 104, 208 and 416 Hz: a demo session of 124,800 samples is replayed, i
 64 samples (a backlog in the FIFO), through the unmodified core (StrideCore.feed(), recording
 the trajectory's step pitches as for the pipeline) and through the whole stride pipeline
 (StridePipeline.feed(): core, trajectory, speed, activity); then through the pipeline again
-in the reads the pod makes at its default polls, where each call's fixed set-up weighs on
-every sample: 5 ms while the core awaits a contact (1 sample at 104 and 208 Hz, 2 at
-416 Hz), 20 ms between landings (2, 4 and 8 samples). The session is cut into
-chunks of 4,096 samples; per chunk the stages, the bare feeding loop (index and read six
-values per sample) and an empty loop run back to back, timed with the host's
+in the reads the pod makes (footfall_core.settings.poll_intervals_ms), where each call's
+fixed set-up weighs on every sample: every 100 ms (10, 21 and 42 samples at 104, 208 and
+416 Hz), and with the landing tap on (ic_tap_on) every 5 ms while the core awaits a contact
+(1 sample at 104 and 208 Hz, 2 at 416 Hz) and 20 ms between landings (2, 4 and 8 samples).
+The session is cut into chunks of 4,096 samples; per chunk the stages, the bare feeding loop
+(index and read six values per sample) and an empty loop run back to back, timed with the host's
 sub-microsecond clock, so that a slow spell of the shared machine hits them alike. Every
 round replays the whole session from a fresh pipeline and core. A round's cost per sample =
 (the stage's time - the feeding loop's) / samples, in units of one empty-loop iteration
@@ -19,7 +20,8 @@ machine. The rounds of three VM processes are pooled (run_vm_bench says why); th
 median counts, their range is shown. A separate pass,
 heap-locked from the first sample, counts the bytes allocated (0). The fixed cost of a call
 that takes no sample is timed against the empty loop too, in the landing search, where the
-pod's reads hold one sample at 104 and 208 Hz: what each read pays before its samples.
+landing tap's reads hold one sample at 104 and 208 Hz: what each read pays before its
+samples.
 
 Device estimate (assumptions): the ratio carries over to CircuitPython on the
 nRF52840 (same bytecode VM family; 64 MHz Cortex-M4F), where one trivial loop iteration takes
@@ -69,31 +71,32 @@ def run_vm_bench(minutes=None, rate=208, reps=3, processes=3):
     if minutes is None:
         minutes = 124800 / (60.0 * rate)
     rec = demo_session(minutes=minutes, seed=1, sample_rate_hz=rate)
-    fast, slow = pod_read_samples(rate)
-    runs = [_run_vm_script("vm_bench.py", rec, fifo=True, rate=rate, reps=reps, fast=fast,
-                           slow=slow) for _ in range(processes)]
+    read, fast, slow = pod_read_samples(rate)
+    runs = [_run_vm_script("vm_bench.py", rec, fifo=True, rate=rate, reps=reps, read=read,
+                           fast=fast, slow=slow) for _ in range(processes)]
     r = runs[0]
     r["rounds_ms"] = [x for run in runs for x in run["rounds_ms"]]
     return r
 
 
 def pod_read_samples(rate):
-    """Samples in one FIFO read of the pod at its default polls (settings.poll_intervals_ms,
-    as App uses it), while a contact is awaited (1 at 104 and 208 Hz, 2 at 416 Hz) and
-    between landings (2, 4, 8)."""
+    """Samples in one FIFO read of the pod (settings.poll_intervals_ms, as App uses it) at
+    its default settings (10, 21, 42), and with the landing tap on while a contact is awaited
+    (1 at 104 and 208 Hz, 2 at 416 Hz) and between landings (2, 4, 8)."""
     from footfall_core.settings import DEFAULTS, poll_intervals_ms
 
-    polls = poll_intervals_ms(DEFAULTS["imu_poll_ms"][0], rate)
+    poll = DEFAULTS["imu_poll_ms"][0]
+    polls = poll_intervals_ms(poll, rate, False)[:1] + poll_intervals_ms(poll, rate, True)
     return tuple(max(1, round(ms * rate / 1000)) for ms in polls)
 
 
 def per_sample_costs(r):
-    """(core, pipeline, pipeline in the pod's short reads): per round, the cost per sample in
-    empty-loop iterations of that round."""
-    t = np.asarray(r["rounds_ms"], dtype=np.float64)    # pipeline, core, feeding, empty, short
+    """(core, pipeline, pipeline in the pod's reads, pipeline in the reads with the landing
+    tap): per round, the cost per sample in empty-loop iterations of that round."""
+    t = np.asarray(r["rounds_ms"], dtype=np.float64)  # pipeline, core, feeding, empty, reads, tap
     loop = t[:, 3] / r["empty_loop_factor"]             # an empty pass of `samples` iterations
     return ((t[:, 1] - t[:, 2]) / loop, (t[:, 0] - t[:, 2]) / loop,
-            (t[:, 4] - t[:, 2]) / loop)
+            (t[:, 4] - t[:, 2]) / loop, (t[:, 5] - t[:, 2]) / loop)
 
 
 def run_mount_bench(rate=208, reps=300):
@@ -136,23 +139,27 @@ def main():
           "rounds; cost per "
           "sample in empty-loop iterations, median [range] over the rounds (budget 40 at "
           "208 Hz); nRF52840 CPU share at 1 iteration = %.1f-%.1f us. In bursts of 64 samples "
-          "(a backlog), then in the FIFO reads of the pod's default polls (5 ms while a "
-          "contact is awaited, 20 ms between landings):" % (lo, hi))
+          "(a backlog); in the pod's FIFO reads (every 100 ms); in its reads with the landing "
+          "tap on (ic_tap_on: 5 ms while a contact is awaited, 20 ms between landings):"
+          % (lo, hi))
     for rate in RATES_HZ:
         r = run_vm_bench(rate=rate)
-        core, pipe, short = per_sample_costs(r)
-        c, p, q = (float(np.median(x)) for x in (core, pipe, short))
-        fast, slow = r["pod_reads"]
+        core, pipe, reads, tap = per_sample_costs(r)
+        c, p, q, k = (float(np.median(x)) for x in (core, pipe, reads, tap))
+        read, fast, slow = r["pod_reads"]
         print(f"  {rate:>3} Hz: core {c:5.1f} [{core.min():.1f}-{core.max():.1f}], stride pipeline "
               f"{p:5.1f} [{pipe.min():.1f}-{pipe.max():.1f}] (trajectory, speed, activity "
-              f"{p - c:4.1f}); in the pod's reads ({fast} / {slow} samples): pipeline {q:5.1f} "
-              f"[{short.min():.1f}-{short.max():.1f}], CPU {q * lo * rate / 1e4:.1f}-"
-              f"{q * hi * rate / 1e4:.1f} %; allocated heap-locked over the session (core and "
-              f"pipeline): {r['mem_alloc_delta_locked']} B")
+              f"{p - c:4.1f}); allocated heap-locked over the session (core and pipeline): "
+              f"{r['mem_alloc_delta_locked']} B")
+        print(f"         in the pod's reads ({read} samples): pipeline {q:5.1f} "
+              f"[{reads.min():.1f}-{reads.max():.1f}], CPU {q * lo * rate / 1e4:.1f}-"
+              f"{q * hi * rate / 1e4:.1f} %; with the landing tap ({fast} / {slow} samples): "
+              f"{k:5.1f} [{tap.min():.1f}-{tap.max():.1f}], CPU {k * lo * rate / 1e4:.1f}-"
+              f"{k * hi * rate / 1e4:.1f} %")
         cc = r["call_costs"]
         loop = cc["empty_ms"] + 0.0                         # `calls` empty-loop iterations
-        print(f"         a call that takes no sample (the landing search, where the pod reads one "
-              f"sample at a time): StridePipeline.feed() {(cc['pipeline_ms'] - loop) / loop:.0f} "
+        print(f"         a call that takes no sample (the landing search, where the tap's reads "
+              f"hold one sample): StridePipeline.feed() {(cc['pipeline_ms'] - loop) / loop:.0f} "
               f"iterations, of which StrideCore.feed() {(cc['core_ms'] - loop) / loop:.0f}; "
               f"StrideCore.awaiting_contact() {(cc['awaiting_ms'] - loop) / loop:.0f}")
         if rate == 208:

@@ -3,12 +3,13 @@
 # empty-loop iterations, plus the core's RAM. /input.bin holds the samples in the FIFO's order
 # (gx gy gz ax ay az); both stages take them in bursts of BURST (a backlog in the FIFO): the
 # core through StrideCore.feed() (recording the trajectory's step pitches, as for the
-# pipeline), the pipeline through StridePipeline.feed(); the pipeline takes them once more in
-# the reads of the pod's default polls (--arg fast=N slow=M samples a read, while a contact
-# is awaited and between landings).
+# pipeline), the pipeline through StridePipeline.feed(); the pipeline takes them twice more,
+# in the reads of the pod's polls (footfall_core.settings.poll_intervals_ms): every
+# READ_EVERY_MS (--arg read=N samples a read), and with the landing tap on (--arg fast=N
+# slow=M samples a read, while a contact is awaited and between landings).
 #
 # Timing: the session is cut into chunks of CHUNK samples; per chunk, the pipeline, the core,
-# the bare feeding loop and an empty loop run back to back, timed with the host's
+# the bare feeding loop, an empty loop and the pod's reads run back to back, timed with the host's
 # performance.now() (sub-microsecond; the VM's time.ticks_us() ticks in milliseconds), so a
 # slow spell of the shared machine hits the four alike. Every round replays the session from
 # a fresh pipeline and core (the same samples, the same work) and gives the four totals.
@@ -38,9 +39,9 @@ def feed_pipeline(pipe, raw, i, e, burst=BURST):
             i += pipe.feed(raw, i, end, i)
 
 
-def feed_pod_reads(pipe, raw, i, e, fast, slow):
-    """As the pod's FIFO reads at its default polls: `fast` samples a read while the core
-    awaits a contact (StrideCore.awaiting_contact()), `slow` otherwise (App.step)."""
+def feed_tap_reads(pipe, raw, i, e, fast, slow):
+    """As the pod's FIFO reads with the landing tap on: `fast` samples a read while the core
+    awaits a contact (StrideCore.awaiting_contact()), `slow` otherwise (App._poll_interval)."""
     core = pipe.core
     while i < e:
         n = fast if core.awaiting_contact() else slow
@@ -71,16 +72,17 @@ def empty_loop(k):
         pass
 
 
-def one_round(rate, raw, n, fast, slow):
+def one_round(rate, raw, n, read, fast, slow):
     """Replay the session once, chunk by chunk: the stages' total times (ms). Not
     heap-locked: the host clock's readings are floats, which allocate (the locked pass proves
     the stages allocate nothing)."""
     pipe = StridePipeline(rate * 100)
     core = StrideCore(rate * 100)
-    short_pipe = StridePipeline(rate * 100)
+    read_pipe = StridePipeline(rate * 100)
+    tap_pipe = StridePipeline(rate * 100)
     steps = array("l", [0] * (STEP_INTS * (BURST + 1)))   # (the core alone: its steps, dropped)
     every = pipe._step_mask + 1   # (the trajectory step, samples)
-    totals = [0.0, 0.0, 0.0, 0.0, 0.0]
+    totals = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     for i0 in range(0, n, CHUNK):
         e = min(n, i0 + CHUNK)
         t0 = now()
@@ -92,9 +94,11 @@ def one_round(rate, raw, n, fast, slow):
         t3 = now()
         empty_loop(EMPTY_FACTOR * (e - i0))
         t4 = now()
-        feed_pod_reads(short_pipe, raw, i0, e, fast, slow)
+        feed_pipeline(read_pipe, raw, i0, e, read)
         t5 = now()
-        for k, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)):
+        feed_tap_reads(tap_pipe, raw, i0, e, fast, slow)
+        t6 = now()
+        for k, dt in enumerate((t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
             totals[k] += dt
     return totals
 
@@ -118,8 +122,8 @@ def locked_pass(rate, raw, n):
 
 
 def call_costs(rate, raw, n, calls=20000):
-    """The fixed cost of a call that takes no sample, where the pod's one-sample reads meet
-    it (the landing search, a minute into the session): StridePipeline.feed(), the
+    """The fixed cost of a call that takes no sample, where the landing tap's one-sample
+    reads meet it (the landing search, a minute into the session): StridePipeline.feed(), the
     StrideCore.feed() inside it, StrideCore.awaiting_contact() (the pod asks before each
     read). Best of five runs of `calls` calls each, and of as many empty-loop iterations (ms)."""
     pipe = StridePipeline(rate * 100)
@@ -163,17 +167,20 @@ def main():
     attrs_built = len(core.__dict__)
 
     allocated, pipe, run_core = locked_pass(rate, raw, n)
-    # the pod's FIFO reads at its default polls (poll_intervals_ms): while a contact is awaited
-    # imu_poll_ms 5 (1 sample at 104 and 208 Hz, 2 at 416 Hz), else 20 ms (2, 4, 8 samples)
+    # the pod's FIFO reads (poll_intervals_ms): every READ_EVERY_MS (10, 21, 42 samples at
+    # 104, 208, 416 Hz); with the landing tap, while a contact is awaited imu_poll_ms 5 (1
+    # sample at 104 and 208 Hz, 2 at 416 Hz), else 20 ms (2, 4, 8 samples)
+    read = int(VM_ARGS.get("read", "21"))  # noqa: F821
     fast = int(VM_ARGS.get("fast", "1"))  # noqa: F821
     slow = int(VM_ARGS.get("slow", "4"))  # noqa: F821
-    rounds = [one_round(rate, raw, n, fast, slow) for _ in range(reps)]
+    rounds = [one_round(rate, raw, n, read, fast, slow) for _ in range(reps)]
     calls = call_costs(rate, raw, n)
     print(json.dumps({
         "call_costs": calls,
         "samples": n, "reps": reps, "empty_loop_factor": EMPTY_FACTOR,
-        "pod_reads": [fast, slow],
-        # per round: [pipeline, core, feeding loop, empty loop, pipeline in the pod's reads]
+        "pod_reads": [read, fast, slow],
+        # per round: [pipeline, core, feeding loop, empty loop, pipeline in the pod's reads,
+        # pipeline in the reads with the landing tap]
         "rounds_ms": rounds,
         "mem_alloc_delta_locked": allocated, "strides": run_core.stride_count,
         "pipeline_strides": pipe.derived, "pipeline_distance_cm": pipe.speed.distance_cm,
