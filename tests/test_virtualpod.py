@@ -62,7 +62,7 @@ def _read_sizes(out):
 
 
 def test_fifo_read_seldom_without_the_landing_tap(demo, demo_out):
-    # every READ_EVERY_MS (21 samples at 208 Hz): a read's fixed cost in the pipeline is paid
+    # every READ_EVERY_MS (42 samples at 208 Hz): a read's fixed cost in the pipeline is paid
     # once for many samples (VM cost: `make bench`)
     no_crash(demo_out)
     reads = _read_sizes(demo_out)
@@ -195,9 +195,9 @@ def test_metronome_beats_on_the_grid_and_buzz_the_drv2605(demo):
 
 @pytest.mark.parametrize("spm", [166, 183])
 def test_metronome_beats_are_not_held_up_by_fifo_reads(demo, spm):
-    # A read of ~21 samples holds the loop ~6 ms on the bus: the pod starts none just before
+    # A read of ~42 samples holds the loop ~12 ms on the bus: the pod starts none just before
     # a beat (App._read_due). At these tempos over this run reads would otherwise fall on
-    # beats (onsets up to 5 ms late).
+    # beats (onsets up to 9 ms late).
     out = run(demo, settings_text=f"cue_mode_at_boot = 1\nmetronome_spm = {spm}\n",
               detail=True)
     no_crash(out)

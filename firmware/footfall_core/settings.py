@@ -71,7 +71,7 @@ DEFAULTS = {
     "fade_max_doublings": (3, 0, 4),               # the alert spacing grows to at most 2^this times (0 = no fading)
     # Pod: sensor, outputs, recording, button, power
     "sample_rate_hz": (208, 104, 416),             # sensor and core rate: 104, 208 or 416 only (the chip's output data rates)
-    "imu_poll_ms": (5, 2, 100),                    # with ic_tap_on: read the sensor FIFO this often while a landing is awaited, at least one sample period (adds to the tap's latency; between landings every 20 ms; without the tap every 100 ms)
+    "imu_poll_ms": (5, 2, 100),                    # with ic_tap_on: read the sensor FIFO this often while a landing is awaited, at least one sample period (adds to the tap's latency; between landings every 20 ms; without the tap every 200 ms)
     "ic_tap_on": (0, 0, 1),                        # a short tap at every detected landing (landing drills)
     "output_drv2605_on": (1, 0, 1),                # DRV2605L haptic driver on the I2C header
     "drv2605_lra_on": (1, 0, 1),                   # the DRV2605L drives an LRA (1) or an ERM coin motor (0)
@@ -93,14 +93,15 @@ DEFAULTS = {
 CHIP_RATES_HZ = (104, 208, 416)
 # The pod's FIFO polls (App). A read's samples go through the stride pipeline in one call,
 # whose fixed cost (~45 empty-loop iterations on the VM) is paid once per read, so the pod
-# reads seldom: every READ_EVERY_MS (~21 samples at 208 Hz: ~2 iterations a sample), unless a
-# cue waits on a landing. Alerts key on whole strides, the metronome on its own clock; the
-# FIFO holds 1.6 s at 208 Hz. The landing tap (ic_tap_on) keys on the landing itself: then
+# reads seldom: every READ_EVERY_MS (~42 samples at 208 Hz: ~1 iteration a sample), unless a
+# cue waits on a landing. Alerts key on whole strides (a stride ends at its toe-off, and its
+# alert still comes in the swing that follows, 350 ms or more when running), the metronome
+# on its own clock; the FIFO holds 0.8 s at 416 Hz. The landing tap (ic_tap_on) keys on the landing itself: then
 # the pod reads every imu_poll_ms while the core awaits a contact, and every TAP_IDLE_POLL_MS
 # between landings (no cue can be due before the core opens its next landing search,
 # StrideCore.awaiting_contact(), 20 ms or more before its cue but for 8 of 3,146 cues on the
 # development data).
-READ_EVERY_MS = 100
+READ_EVERY_MS = 200
 TAP_IDLE_POLL_MS = 20
 
 

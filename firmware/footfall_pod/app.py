@@ -11,7 +11,7 @@ code.py builds one App for the board profile and calls run(). One loop pass:
   4. sleep until the next cue or buzz edge, the next FIFO poll, the LED's next change or
      PASS_MS (the button), whichever is first (never on a motor: buzz edges are scheduled,
      not waited for).
-The FIFO is read seldom (footfall_core.settings.poll_intervals_ms: every 100 ms unless the
+The FIFO is read seldom (footfall_core.settings.poll_intervals_ms: every 200 ms unless the
 landing tap waits on a landing), since each read pays the pipeline's fixed cost of a call;
 a read never starts just before a cue or buzz edge it would hold up (_read_due).
 Nothing in the steady state allocates (preallocated buffers, no per-sample objects); strings
@@ -65,7 +65,8 @@ PASS_MS = const(20)                 # a loop pass at least this often: the butto
 # bus (~270 us), their decoding and the stride pipeline (~40 empty-loop iterations, at most
 # ~140 us on the nRF52840)
 READ_US_PER_SAMPLE = const(500)
-READ_LATE_MS = const(250)           # a read held back for cues this long happens regardless
+READ_LATE_MS = const(400)           # a read held back for cues this long happens regardless (the
+#                                     FIFO holds 0.8 s at 416 Hz)
 _SLEEP_S = tuple([i / 1000 for i in range(_MAX_SLEEP_MS + 1)])   # no float made per pass
 _OUTPUT_SETTINGS = ("drv2605_lra_on", "motor_duty_percent")   # besides output_*
 _MARK_SHORT = const(1)              # MARK_USER values

@@ -7,7 +7,7 @@ Method, at 104, 208 and 416 Hz: a demo session of 124,800 samples is replayed, i
 the trajectory's step pitches as for the pipeline) and through the whole stride pipeline
 (StridePipeline.feed(): core, trajectory, speed, activity); then through the pipeline again
 in the reads the pod makes (footfall_core.settings.poll_intervals_ms), where each call's
-fixed set-up weighs on every sample: every 100 ms (10, 21 and 42 samples at 104, 208 and
+fixed set-up weighs on every sample: every 200 ms (21, 42 and 83 samples at 104, 208 and
 416 Hz), and with the landing tap on (ic_tap_on) every 5 ms while the core awaits a contact
 (1 sample at 104 and 208 Hz, 2 at 416 Hz) and 20 ms between landings (2, 4 and 8 samples).
 The session is cut into chunks of 4,096 samples; per chunk the stages, the bare feeding loop
@@ -81,7 +81,7 @@ def run_vm_bench(minutes=None, rate=208, reps=3, processes=3):
 
 def pod_read_samples(rate):
     """Samples in one FIFO read of the pod (settings.poll_intervals_ms, as App uses it) at
-    its default settings (10, 21, 42), and with the landing tap on while a contact is awaited
+    its default settings (21, 42, 83), and with the landing tap on while a contact is awaited
     (1 at 104 and 208 Hz, 2 at 416 Hz) and between landings (2, 4, 8)."""
     from footfall_core.settings import DEFAULTS, poll_intervals_ms
 
@@ -139,7 +139,7 @@ def main():
           "rounds; cost per "
           "sample in empty-loop iterations, median [range] over the rounds (budget 40 at "
           "208 Hz); nRF52840 CPU share at 1 iteration = %.1f-%.1f us. In bursts of 64 samples "
-          "(a backlog); in the pod's FIFO reads (every 100 ms); in its reads with the landing "
+          "(a backlog); in the pod's FIFO reads (every 200 ms); in its reads with the landing "
           "tap on (ic_tap_on: 5 ms while a contact is awaited, 20 ms between landings):"
           % (lo, hi))
     for rate in RATES_HZ:

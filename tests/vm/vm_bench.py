@@ -167,10 +167,10 @@ def main():
     attrs_built = len(core.__dict__)
 
     allocated, pipe, run_core = locked_pass(rate, raw, n)
-    # the pod's FIFO reads (poll_intervals_ms): every READ_EVERY_MS (10, 21, 42 samples at
+    # the pod's FIFO reads (poll_intervals_ms): every READ_EVERY_MS (21, 42, 83 samples at
     # 104, 208, 416 Hz); with the landing tap, while a contact is awaited imu_poll_ms 5 (1
     # sample at 104 and 208 Hz, 2 at 416 Hz), else 20 ms (2, 4, 8 samples)
-    read = int(VM_ARGS.get("read", "21"))  # noqa: F821
+    read = int(VM_ARGS.get("read", "42"))  # noqa: F821
     fast = int(VM_ARGS.get("fast", "1"))  # noqa: F821
     slow = int(VM_ARGS.get("slow", "4"))  # noqa: F821
     rounds = [one_round(rate, raw, n, read, fast, slow) for _ in range(reps)]
