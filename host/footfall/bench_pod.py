@@ -153,11 +153,11 @@ def print_landing_search(demo):
     App._poll_interval with ic_tap_on: every imu_poll_ms while a contact is awaited, every
     TAP_IDLE_POLL_MS otherwise)."""
     from footfall.datasets import load_dataset
-    from footfall_core.settings import TAP_IDLE_POLL_MS as IDLE_POLL_MS
+    from footfall_core.settings import TAP_IDLE_POLL_MS
 
     print(f"landing search (StrideCore.awaiting_contact(): with the landing tap on, the pod "
-          f"reads the FIFO every imu_poll_ms then, every {IDLE_POLL_MS} ms otherwise), from its "
-          f"opening to its cue:")
+          f"reads the FIFO every imu_poll_ms then, every {TAP_IDLE_POLL_MS} ms otherwise), from "
+          f"its opening to its cue:")
     groups = ["simulated demo, 208 Hz", "pyshoe-vicon", "ipol-walking", "fukuchi-rbds",
               "davis-s999", "dorn-ja1", "hamner-s04"]
     for name in groups:
@@ -173,7 +173,8 @@ def print_landing_search(demo):
             continue
         print(f"  {name}: {len(leads)} cues; opened min {leads.min():.0f} ms, p1 "
               f"{np.percentile(leads, 1):.0f}, median {np.median(leads):.0f} ms before the cue; "
-              f"{int(np.sum(leads < IDLE_POLL_MS))} under {IDLE_POLL_MS} ms; samples awaited "
+              f"{int(np.sum(leads < TAP_IDLE_POLL_MS))} under {TAP_IDLE_POLL_MS} ms; samples "
+              f"awaited "
               f"{share * 100:.0f} %")
 
 
