@@ -228,7 +228,7 @@ class App:
         # read held back waits for the cue or edge that holds it
         now = ticks_ms()
         d = PASS_MS
-        if not self._held_back:
+        if self.imu is not None and not self._held_back:    # (no sensor: SENSOR_RETRY_MS)
             c = self._poll_interval() - ticks_diff(now, self._polled_ms)
             if c < d:
                 d = c
