@@ -393,7 +393,10 @@ def test_fifo_overrun_is_counted_marked_and_resynchronised(demo, tmp_path):
     rec = out["recordings"][0]
     assert len(rec["gaps"]) == 1
     first, lost = rec["gaps"][0]
-    assert abs(first - 40.0 * 208) < 208 and abs(lost - 3.0 * 208) < 30
+    # lost: the stall and what waited in the FIFO from the last good read (up to a read
+    # interval), all dropped as the FIFO restarts
+    assert abs(first - 40.0 * 208) < 208
+    assert 3.0 * 208 - 30 < lost < (3.0 + READ_EVERY_MS / 1000) * 208 + 30
     # detection goes on after the gap; before it, the strides are exactly replay's
     before = [s for s in strikes_of(out["strikes"]) if s["to_s"] < 39.0]
     assert before == [s for s in replay_strikes(demo) if s["to_s"] < 39.0]

@@ -11,6 +11,7 @@ One burst = one status transfer (4 bytes: unread words, overrun flag, pattern in
 data transfer of whole samples into a caller's preallocated buffer. No I2C transaction per
 sample, nothing allocated per burst.
 """
+from adafruit_ticks import ticks_diff, ticks_ms
 from micropython import const
 
 _FIFO_CTRL1 = const(0x06)
@@ -91,8 +92,12 @@ class ImuFifo:
     def read(self, buf, offset, max_samples):
         """Read up to max_samples whole samples into buf[offset:] (12 bytes each, gyro then
         accel, int16 LE). Returns the number read; 0 when none. On an overrun (samples were
-        lost) the FIFO is restarted, self.overrun is set and 0 is returned."""
+        lost) the FIFO is restarted, self.overrun is set and 0 is returned. An overrun can
+        also come during the data transfer itself (the bus held up longer than the FIFO's
+        free room lasts): the chip clears its flag as the data is read out, and what came
+        out does not follow the last read, so the transfer's own duration is checked too."""
         st = self._status
+        start_ms = ticks_ms()
         self._read(_FIFO_STATUS1, st, 0, 4)
         words = st[0] | ((st[1] & 0x07) << 8)
         if st[1] & _OVER_RUN:
@@ -115,6 +120,13 @@ class ImuFifo:
             n = max_samples
         if n > 0:
             self._read(_FIFO_DATA_OUT_L, buf, offset, offset + n * SAMPLE_BYTES)
+            # ms until the FIFO was full after the status read (< 2**12)
+            room_ms = (FIFO_SAMPLES - words // 6) * 1000 // self.odr_hz
+            if ticks_diff(ticks_ms(), start_ms) >= room_ms:
+                self.overrun = True
+                self.overruns += 1
+                self.start_fifo()
+                return 0
         return n
 
     def arm_wake(self, threshold_mg):
