@@ -96,9 +96,9 @@ CHIP_RATES_HZ = (104, 208, 416)
 # reads seldom: every READ_EVERY_MS (~42 samples at 208 Hz: ~1 iteration a sample), unless a
 # cue waits on a landing. Alerts key on whole strides (a stride ends at its toe-off, and its
 # alert still comes in the swing that follows, 350 ms or more when running), the metronome
-# on its own clock; the FIFO holds 0.8 s at 416 Hz. The landing tap (ic_tap_on) keys on the landing itself: then
-# the pod reads every imu_poll_ms while the core awaits a contact, and every TAP_IDLE_POLL_MS
-# between landings (no cue can be due before the core opens its next landing search,
+# on its own clock; the FIFO holds 0.8 s at 416 Hz. The landing tap (ic_tap_on) keys on the
+# landing itself: then the pod reads every imu_poll_ms while the core awaits a contact, and
+# every TAP_IDLE_POLL_MS between landings (no cue can be due before the core opens its next landing search,
 # StrideCore.awaiting_contact(), 20 ms or more before its cue but for 8 of 3,146 cues on the
 # development data).
 READ_EVERY_MS = 200

@@ -101,10 +101,7 @@ class ImuFifo:
         self._read(_FIFO_STATUS1, st, 0, 4)
         words = st[0] | ((st[1] & 0x07) << 8)
         if st[1] & _OVER_RUN:
-            self.overrun = True
-            self.overruns += 1
-            self.start_fifo()
-            return 0
+            return self._overran()
         self.overrun = False
         pattern = st[2] | ((st[3] & 0x03) << 8)
         if pattern:
@@ -123,11 +120,15 @@ class ImuFifo:
             # ms until the FIFO was full after the status read (< 2**12)
             room_ms = (FIFO_SAMPLES - words // 6) * 1000 // self.odr_hz
             if ticks_diff(ticks_ms(), start_ms) >= room_ms:
-                self.overrun = True
-                self.overruns += 1
-                self.start_fifo()
-                return 0
+                return self._overran()
         return n
+
+    def _overran(self):
+        """Samples were lost: count it, restart the FIFO empty; read() returns this (0)."""
+        self.overrun = True
+        self.overruns += 1
+        self.start_fifo()
+        return 0
 
     def arm_wake(self, threshold_mg):
         """Before deep sleep: gyro off, accel at 26 Hz, the wake-up (slope) interrupt on INT1

@@ -174,8 +174,7 @@ def print_landing_search(demo):
         print(f"  {name}: {len(leads)} cues; opened min {leads.min():.0f} ms, p1 "
               f"{np.percentile(leads, 1):.0f}, median {np.median(leads):.0f} ms before the cue; "
               f"{int(np.sum(leads < TAP_IDLE_POLL_MS))} under {TAP_IDLE_POLL_MS} ms; samples "
-              f"awaited "
-              f"{share * 100:.0f} %")
+              f"awaited {share * 100:.0f} %")
 
 
 def metronome_jitter(recording, spm):

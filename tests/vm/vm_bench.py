@@ -9,10 +9,11 @@
 # slow=M samples a read, while a contact is awaited and between landings).
 #
 # Timing: the session is cut into chunks of CHUNK samples; per chunk, the pipeline, the core,
-# the bare feeding loop, an empty loop and the pod's reads run back to back, timed with the host's
-# performance.now() (sub-microsecond; the VM's time.ticks_us() ticks in milliseconds), so a
-# slow spell of the shared machine hits the four alike. Every round replays the session from
-# a fresh pipeline and core (the same samples, the same work) and gives the four totals.
+# the bare feeding loop, an empty loop and the pipeline in the pod's two read patterns run
+# back to back, timed with the host's performance.now() (sub-microsecond; the VM's
+# time.ticks_us() ticks in milliseconds), so a slow spell of the shared machine hits the six
+# alike. Every round replays the session from fresh pipelines and core (the same samples, the
+# same work) and gives the six totals.
 # Prints one JSON line.
 import gc
 import json
